@@ -1,0 +1,63 @@
+/**
+ * The `toolsmith` command: one entry point for the bot and the terminal tools.
+ * Each subcommand lives in its own module under `src/cli/commands/`, loaded on demand.
+ */
+import { ConfigError, ToolsmithError, UsageError } from '../errors.ts';
+import { printError } from './print.ts';
+
+export interface CliCommand {
+  summary: string;
+  usage: string;
+  /** Returns the process exit code. */
+  run(argv: string[]): Promise<number>;
+}
+
+const COMMANDS: Record<string, () => Promise<{ default: CliCommand }>> = {
+  sandbox: () => import('./commands/sandbox.ts'),
+};
+
+function help(): string {
+  return [
+    'toolsmith: a team coding agent (Discord bot and terminal)',
+    '',
+    'usage: toolsmith <command> [options]',
+    '',
+    ...Object.keys(COMMANDS).map((name) => `  ${name}`),
+    '',
+    'Run `toolsmith <command> --help` for the options of one command.',
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${help()}\n`);
+    return name ? 0 : 2;
+  }
+  const load = COMMANDS[name];
+  if (!load) {
+    printError(`unknown command "${name}"`);
+    process.stderr.write(`${help()}\n`);
+    return 2;
+  }
+  const command = (await load()).default;
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`${command.summary}\n\nusage: ${command.usage}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof UsageError) {
+      printError(error.message);
+      return 2;
+    }
+    if (error instanceof ToolsmithError) {
+      printError(error.message);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,270 @@
+/**
+ * Configuration: the environment (and `.env`, loaded by the npm scripts with --env-file-if-exists)
+ * parsed once with zod into one typed object. Every key here is documented in `.env.example`.
+ * A missing or malformed value becomes one ConfigError line naming the key and what to set.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from './errors.ts';
+
+const int = (min: number, fallback: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `expected a whole number >= ${min}`)
+    .transform(Number)
+    .pipe(z.number().int().min(min))
+    .optional()
+    .transform((value) => value ?? fallback);
+
+const num = (min: number, fallback: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+(\.\d+)?$/, `expected a number >= ${min}`)
+    .transform(Number)
+    .pipe(z.number().min(min))
+    .optional()
+    .transform((value) => value ?? fallback);
+
+const bool = (fallback: boolean) =>
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { error: 'expected true or false' }))
+    .transform((value) => ['true', '1', 'yes', 'on'].includes(value))
+    .optional()
+    .transform((value) => value ?? fallback);
+
+const list = () =>
+  z
+    .string()
+    .optional()
+    .transform((value) =>
+      (value ?? '')
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean),
+    );
+
+const text = () =>
+  z
+    .string()
+    .optional()
+    .transform((value) => (value?.trim() ? value.trim() : undefined));
+
+const url = () =>
+  z
+    .string()
+    .trim()
+    .url({ error: 'expected a URL such as https://example.com' })
+    .optional()
+    .or(z.literal('').transform(() => undefined));
+
+/** The environment keys Toolsmith reads. Keep in step with `.env.example`. */
+export const EnvSchema = z.object({
+  DATA_DIR: text(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).optional().default('info'),
+
+  ANTHROPIC_API_KEY: text(),
+  ANTHROPIC_MODEL: text(),
+  ANTHROPIC_BASE_URL: url(),
+  ANTHROPIC_MAX_RETRIES: int(0, 4),
+  SKILLS_DISTILL_MODEL: text(),
+
+  SANDBOX_MEMORY_MB: int(8, 128),
+  SANDBOX_TIMEOUT_MS: int(10, 10_000),
+  SANDBOX_WALL_MS: int(10, 60_000),
+  SANDBOX_MAX_OUTPUT_CHARS: int(100, 20_000),
+  SANDBOX_MAX_PENDING_CALLS: int(1, 256),
+
+  MCP_CONFIG: text(),
+  MCP_CONNECT_TIMEOUT_MS: int(100, 15_000),
+  MCP_CALL_TIMEOUT_MS: int(100, 60_000),
+  WORKSPACE_MAX_FILE_BYTES: int(1, 10 * 1024 * 1024),
+  WEB_ALLOWED_HOSTS: list(),
+  WEB_ALLOW_PRIVATE: bool(false),
+  WEB_MAX_BYTES: int(1, 2 * 1024 * 1024),
+  WEB_TIMEOUT_MS: int(100, 15_000),
+
+  AGENT_MAX_STEPS: int(1, 12),
+  AGENT_WALL_MS: int(1000, 10 * 60_000),
+  AGENT_MAX_TOKENS: int(1000, 400_000),
+  AGENT_MAX_COST_USD: num(0, 2),
+
+  EMBEDDINGS_PROVIDER: z.enum(['local', 'voyage', 'openai']).optional().default('local'),
+  EMBEDDINGS_MODEL: text(),
+  EMBEDDINGS_BASE_URL: url(),
+  EMBEDDINGS_API_KEY: text(),
+  EMBEDDINGS_DIMENSIONS: int(1, 0),
+  VOYAGE_API_KEY: text(),
+  SKILLS_TOP_K: int(0, 3),
+  SKILLS_MIN_SCORE: num(0, 0.25),
+  SKILLS_DEDUPE_THRESHOLD: num(0, 0.92),
+  SKILLS_LEARN: bool(true),
+
+  DISCORD_TOKEN: text(),
+  DISCORD_CLIENT_ID: text(),
+  DISCORD_GUILD_ID: text(),
+  DISCORD_API_URL: url(),
+  ALLOWED_GUILDS: list(),
+  ALLOWED_CHANNELS: list(),
+  ALLOWED_ROLES: list(),
+  ALLOWED_USERS: list(),
+  ADMIN_ROLE: text(),
+  RATE_LIMIT_PER_MINUTE: int(1, 5),
+  MAX_CONCURRENT_TASKS: int(1, 4),
+  MAX_ATTACHMENT_BYTES: int(1, 8 * 1024 * 1024),
+  PROGRESS_EDIT_MS: int(100, 1500),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+/** Toolsmith's configuration, grouped by the part that reads it. */
+export interface Config {
+  dataDir: string;
+  logLevel: Env['LOG_LEVEL'];
+  anthropic: {
+    apiKey: string | undefined;
+    model: string;
+    baseUrl: string | undefined;
+    maxRetries: number;
+    distillModel: string;
+  };
+  sandbox: {
+    memoryMb: number;
+    timeoutMs: number;
+    wallMs: number;
+    maxOutputChars: number;
+    maxPendingCalls: number;
+  };
+  tools: {
+    mcpConfigPath: string;
+    connectTimeoutMs: number;
+    callTimeoutMs: number;
+    workspaceMaxFileBytes: number;
+    web: { allowedHosts: string[]; allowPrivate: boolean; maxBytes: number; timeoutMs: number };
+  };
+  agent: { maxSteps: number; wallMs: number; maxTokens: number; maxCostUsd: number };
+  skills: {
+    provider: Env['EMBEDDINGS_PROVIDER'];
+    model: string | undefined;
+    baseUrl: string | undefined;
+    apiKey: string | undefined;
+    dimensions: number | undefined;
+    topK: number;
+    minScore: number;
+    dedupeThreshold: number;
+    learn: boolean;
+  };
+  discord: {
+    token: string | undefined;
+    clientId: string | undefined;
+    guildId: string | undefined;
+    apiUrl: string | undefined;
+    allowedGuilds: string[];
+    allowedChannels: string[];
+    allowedRoles: string[];
+    allowedUsers: string[];
+    adminRole: string | undefined;
+    rateLimitPerMinute: number;
+    maxConcurrentTasks: number;
+    maxAttachmentBytes: number;
+    progressEditMs: number;
+  };
+}
+
+export const DEFAULT_MODEL = 'claude-sonnet-4-5';
+export const DEFAULT_DISTILL_MODEL = 'claude-haiku-4-5';
+
+/** Parse the environment once. Throws a ConfigError naming the first bad key. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = String(issue?.path[0] ?? 'environment');
+    const got = env[key];
+    throw new ConfigError(key, `${issue?.message ?? 'invalid value'}${got === undefined ? '' : ` (got "${got}")`}`, {
+      fix: `Set ${key} in .env or the environment (see .env.example)`,
+    });
+  }
+  const e = parsed.data;
+  return {
+    dataDir: path.resolve(cwd, e.DATA_DIR ?? 'data'),
+    logLevel: e.LOG_LEVEL,
+    anthropic: {
+      apiKey: e.ANTHROPIC_API_KEY,
+      model: e.ANTHROPIC_MODEL ?? DEFAULT_MODEL,
+      baseUrl: e.ANTHROPIC_BASE_URL,
+      maxRetries: e.ANTHROPIC_MAX_RETRIES,
+      distillModel: e.SKILLS_DISTILL_MODEL ?? DEFAULT_DISTILL_MODEL,
+    },
+    sandbox: {
+      memoryMb: e.SANDBOX_MEMORY_MB,
+      timeoutMs: e.SANDBOX_TIMEOUT_MS,
+      wallMs: e.SANDBOX_WALL_MS,
+      maxOutputChars: e.SANDBOX_MAX_OUTPUT_CHARS,
+      maxPendingCalls: e.SANDBOX_MAX_PENDING_CALLS,
+    },
+    tools: {
+      mcpConfigPath: path.resolve(cwd, e.MCP_CONFIG ?? 'mcp.json'),
+      connectTimeoutMs: e.MCP_CONNECT_TIMEOUT_MS,
+      callTimeoutMs: e.MCP_CALL_TIMEOUT_MS,
+      workspaceMaxFileBytes: e.WORKSPACE_MAX_FILE_BYTES,
+      web: {
+        allowedHosts: e.WEB_ALLOWED_HOSTS,
+        allowPrivate: e.WEB_ALLOW_PRIVATE,
+        maxBytes: e.WEB_MAX_BYTES,
+        timeoutMs: e.WEB_TIMEOUT_MS,
+      },
+    },
+    agent: {
+      maxSteps: e.AGENT_MAX_STEPS,
+      wallMs: e.AGENT_WALL_MS,
+      maxTokens: e.AGENT_MAX_TOKENS,
+      maxCostUsd: e.AGENT_MAX_COST_USD,
+    },
+    skills: {
+      provider: e.EMBEDDINGS_PROVIDER,
+      model: e.EMBEDDINGS_MODEL,
+      baseUrl: e.EMBEDDINGS_BASE_URL,
+      apiKey: e.EMBEDDINGS_PROVIDER === 'voyage' ? (e.VOYAGE_API_KEY ?? e.EMBEDDINGS_API_KEY) : e.EMBEDDINGS_API_KEY,
+      dimensions: e.EMBEDDINGS_DIMENSIONS || undefined,
+      topK: e.SKILLS_TOP_K,
+      minScore: e.SKILLS_MIN_SCORE,
+      dedupeThreshold: e.SKILLS_DEDUPE_THRESHOLD,
+      learn: e.SKILLS_LEARN,
+    },
+    discord: {
+      token: e.DISCORD_TOKEN,
+      clientId: e.DISCORD_CLIENT_ID,
+      guildId: e.DISCORD_GUILD_ID,
+      apiUrl: e.DISCORD_API_URL,
+      allowedGuilds: e.ALLOWED_GUILDS,
+      allowedChannels: e.ALLOWED_CHANNELS,
+      allowedRoles: e.ALLOWED_ROLES,
+      allowedUsers: e.ALLOWED_USERS,
+      adminRole: e.ADMIN_ROLE,
+      rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+      maxConcurrentTasks: e.MAX_CONCURRENT_TASKS,
+      maxAttachmentBytes: e.MAX_ATTACHMENT_BYTES,
+      progressEditMs: e.PROGRESS_EDIT_MS,
+    },
+  };
+}
+
+/** Require a value that only some commands need (e.g. the API key for `chat`). */
+export function requireValue<T>(value: T | undefined, key: string, why: string): T {
+  if (value === undefined || value === '') {
+    throw new ConfigError(key, `not set; ${why} needs it`, { fix: `Set ${key} in .env or the environment` });
+  }
+  return value;
+}
+
+/** The secret values in a config, so loggers and front ends can redact them. */
+export function secretsOf(config: Config): string[] {
+  return [config.anthropic.apiKey, config.skills.apiKey, config.discord.token].filter(
+    (value): value is string => typeof value === 'string' && value.length >= 8,
+  );
+}
