@@ -1,0 +1,78 @@
+/** Skill names, code identifiers, scopes and content hashes. */
+import { createHash } from 'node:crypto';
+
+/**
+ * lowercase-hyphen (the Agent Skills rule), and every part after a hyphen starts with a letter, so the
+ * camelCase identifier maps back to exactly one name (`csv-2` and `csv2` would both be `csv2`).
+ */
+export const SKILL_NAME = /^[a-z][a-z0-9]*(-[a-z][a-z0-9]*)*$/;
+export const MAX_NAME_LENGTH = 64;
+/** A guild id, `local` for the terminal, or `global`. */
+export const SKILL_SCOPE = /^[A-Za-z0-9_-]{1,64}$/;
+export const GLOBAL_SCOPE = 'global';
+
+/** Why a name is not valid, or undefined when it is. */
+export function nameProblem(name: string): string | undefined {
+  if (name.length === 0) return 'the name is empty';
+  if (name.length > MAX_NAME_LENGTH) return `the name is longer than ${MAX_NAME_LENGTH} characters`;
+  if (!SKILL_NAME.test(name)) {
+    return `"${name}" is not a skill name: use lowercase words joined by single hyphens, each starting with a letter (e.g. parse-csv)`;
+  }
+  return undefined;
+}
+
+/** `parse-csv-rows` -> `parseCsvRows`. */
+export function toIdentifier(name: string): string {
+  return name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}
+
+/** `parseCsvRows` (or `ParseCSV`, `parse_csv`) -> `parse-csv-rows`; the best name a free-form label maps to. */
+export function toSkillName(label: string): string {
+  return label
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1-$2')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/-(\d)/g, '$1')
+    .replace(/^[^a-z]+/, '')
+    .replace(/-+$/, '')
+    .slice(0, MAX_NAME_LENGTH)
+    .replace(/-+$/, '');
+}
+
+/** sha256 of code with whitespace runs collapsed, so re-indented copies hash the same. */
+export function codeHash(code: string): string {
+  return createHash('sha256').update(code.replace(/\s+/g, ' ').trim()).digest('hex');
+}
+
+/** Edit distance, for "did you mean" suggestions. */
+export function editDistance(a: string, b: string): number {
+  const previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = previous[0] ?? 0;
+    previous[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = previous[j] ?? 0;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      previous[j] = Math.min(above + 1, (previous[j - 1] ?? 0) + 1, diagonal + cost);
+      diagonal = above;
+    }
+  }
+  return previous[b.length] ?? 0;
+}
+
+/** Up to `limit` candidates close to `wanted` (case-insensitive edit distance, or containment). */
+export function closeMatches(wanted: string, candidates: readonly string[], limit = 3): string[] {
+  const target = wanted.toLowerCase();
+  return candidates
+    .map((candidate) => {
+      const lower = candidate.toLowerCase();
+      const distance = editDistance(target, lower);
+      const contains = lower.includes(target) || target.includes(lower);
+      return { candidate, rank: contains ? Math.min(distance, 1) : distance };
+    })
+    .filter((entry) => entry.rank <= Math.max(2, Math.floor(target.length / 3)))
+    .sort((a, b) => a.rank - b.rank || a.candidate.localeCompare(b.candidate))
+    .slice(0, limit)
+    .map((entry) => entry.candidate);
+}
