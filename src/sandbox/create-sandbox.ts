@@ -1,0 +1,224 @@
+/**
+ * The sandbox: one isolate + context per session, kept across runs (like a notebook kernel), with
+ * limits on memory, CPU time, wall-clock (awaited host calls included), output and pending calls.
+ * `run` never throws for anything the code does: every fault comes back as data in a RunResult.
+ */
+import { UsageError } from '../errors.ts';
+import { compileErrorOf, normalizeError } from './error-normalizer.ts';
+import { IsolateSession } from './isolate-session.ts';
+import { clip } from './output-buffer.ts';
+import { CODE_FILENAME, PRELUDE_LINES, prepareCode } from './prepare-code.ts';
+import { createRun, type Run } from './run-state.ts';
+import type { HostBindings, RunOptions, RunResult, Sandbox, SandboxLimits, SandboxOptions, SandboxStats } from './types.ts';
+
+export const DEFAULT_LIMITS: SandboxLimits = {
+  memoryMb: 128,
+  timeoutMs: 10_000,
+  wallMs: 60_000,
+  maxOutputChars: 20_000,
+  maxPendingCalls: 256,
+};
+
+/** Create a sandbox session. The isolate is created lazily on the first run. */
+export function createSandbox(options: SandboxOptions = {}): Sandbox {
+  return new IsolateSandbox(options);
+}
+
+class IsolateSandbox implements Sandbox {
+  readonly limits: SandboxLimits;
+  #bindings: HostBindings;
+  readonly #prelude: string | undefined;
+  #session: IsolateSession | undefined;
+  #lostState = false;
+  #disposed = false;
+  #current: Run | undefined;
+  #queue: Promise<unknown> = Promise.resolve();
+  #runSeq = 0;
+  #runs = 0;
+  #resets = 0;
+  #cpuMsOfPast = 0;
+
+  constructor(options: SandboxOptions) {
+    this.limits = { ...DEFAULT_LIMITS, ...definedOnly(options.limits ?? {}) };
+    for (const [key, value] of Object.entries(this.limits)) {
+      if (!Number.isFinite(value) || value <= 0) throw new UsageError(`sandbox limit ${key} must be a positive number`);
+    }
+    this.#bindings = { ...(options.bindings ?? {}) };
+    this.#prelude = options.prelude;
+  }
+
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+
+  run(code: string, options: RunOptions = {}): Promise<RunResult> {
+    if (this.#disposed) throw new UsageError('run() on a disposed sandbox');
+    if (typeof code !== 'string') throw new UsageError('run() needs the code as a string');
+    const result = this.#queue.then(() => this.#runNow(code, options));
+    this.#queue = result.catch(() => undefined);
+    return result;
+  }
+
+  bind(bindings: HostBindings): void {
+    if (this.#disposed) throw new UsageError('bind() on a disposed sandbox');
+    this.#bindings = { ...bindings };
+    const session = this.#session;
+    if (session && !session.disposed) session.setBindings.applySync(undefined, [JSON.stringify(Object.keys(this.#bindings))]);
+  }
+
+  async reset(): Promise<void> {
+    if (this.#disposed) throw new UsageError('reset() on a disposed sandbox');
+    await this.#queue;
+    this.#dropSession();
+    this.#lostState = false;
+  }
+
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#current?.abort('dispose');
+    this.#dropSession();
+  }
+
+  stats(): SandboxStats {
+    const session = this.#session;
+    return {
+      runs: this.#runs,
+      cpuTimeMs: this.#cpuMsOfPast + (session ? session.cpuTimeMs() : 0),
+      heapUsedBytes: session ? session.heapUsed() : 0,
+      resets: this.#resets,
+    };
+  }
+
+  #dropSession(): void {
+    const session = this.#session;
+    if (!session) return;
+    this.#cpuMsOfPast += session.cpuTimeMs();
+    session.dispose();
+    this.#session = undefined;
+    this.#resets++;
+  }
+
+  #ensureSession(): { session: IsolateSession; fresh: boolean } {
+    if (this.#session?.disposed) {
+      this.#dropSession();
+      this.#lostState = true;
+    }
+    if (this.#session) return { session: this.#session, fresh: false };
+    const session = new IsolateSession({
+      memoryMb: this.limits.memoryMb,
+      maxOutputChars: this.limits.maxOutputChars,
+      hooks: {
+        onCall: (runId, callId, name, json) => this.#current?.id === runId && this.#current.onCall(callId, name, json),
+        onLog: (runId, level, text) => this.#current?.id === runId && this.#current.onLog(level, text),
+        onTimer: (runId, op, id, ms) => this.#current?.id === runId && this.#current.onTimer(op, id, ms),
+        onDone: (runId, json) => this.#current?.id === runId && this.#current.onDone(json),
+      },
+    });
+    session.setBindings.applySync(undefined, [JSON.stringify(Object.keys(this.#bindings))]);
+    if (this.#prelude) {
+      try {
+        session.evalSetup(this.#prelude, 'toolsmith:prelude');
+      } catch (error) {
+        session.dispose();
+        throw new UsageError(`the sandbox prelude failed: ${error instanceof Error ? error.message : String(error)}`, {
+          cause: error,
+        });
+      }
+    }
+    this.#session = session;
+    return { session, fresh: true };
+  }
+
+  async #runNow(code: string, options: RunOptions): Promise<RunResult> {
+    const started = performance.now();
+    this.#runs++;
+    const { session, fresh } = this.#ensureSession();
+    const stateReset = fresh && this.#lostState;
+    this.#lostState = false;
+    const elapsed = () => Math.round((performance.now() - started) * 100) / 100;
+    const withReset = (result: RunResult): RunResult => (stateReset ? { ...result, stateReset } : result);
+
+    const prepared = prepareCode(code);
+    if (!prepared.ok) {
+      return withReset({ ok: false, logs: [], error: betterSyntaxError(session, code, prepared.error), durationMs: elapsed() });
+    }
+    let script: import('isolated-vm').Script;
+    try {
+      script = session.isolate.compileScriptSync(prepared.prepared.source, {
+        filename: CODE_FILENAME,
+        lineOffset: -PRELUDE_LINES,
+      });
+    } catch (error) {
+      return withReset({ ok: false, logs: [], error: compileErrorOf(error, prepared.prepared), durationMs: elapsed() });
+    }
+
+    const limits = { ...this.limits, ...definedOnly(options.limits ?? {}) };
+    const run = createRun({
+      id: ++this.#runSeq,
+      session,
+      bindings: this.#bindings,
+      limits,
+      prepared: prepared.prepared,
+      ...(options.onLog ? { onLog: options.onLog } : {}),
+    });
+    this.#current = run;
+    const onAbort = () => run.abort('signal');
+    if (options.signal?.aborted) run.abort('signal');
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const outcome = await run.start(script);
+      if (outcome.disposeIsolate || session.disposed) {
+        this.#dropSession();
+        this.#lostState = true;
+      }
+      const value = outcome.value === undefined ? undefined : clip(outcome.value, limits.maxOutputChars);
+      const result: RunResult = {
+        ok: false,
+        logs: outcome.logs.entries(),
+        durationMs: elapsed(),
+      };
+      if (value) result.value = value.text;
+      if (outcome.data !== undefined) result.data = outcome.data;
+      if (outcome.limitError) result.error = outcome.limitError;
+      else if (outcome.rawError) result.error = normalizeError(outcome.rawError, prepared.prepared);
+      result.ok = result.error === undefined;
+      if (outcome.logs.truncated || (value && value.cut > 0)) result.truncated = true;
+      return withReset(result);
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+      this.#current = undefined;
+      try {
+        script.release();
+      } catch {
+        // released with a disposed isolate
+      }
+    }
+  }
+}
+
+/** V8's own message for a syntax error reads better than the parser's; fall back to the parser's. */
+function betterSyntaxError(
+  session: IsolateSession,
+  code: string,
+  fallback: { name: string; message: string; line?: number; column?: number },
+): RunResult['error'] {
+  if (fallback.line === undefined) return fallback;
+  try {
+    const probe = session.isolate.compileScriptSync(`(async function () {\n${code}\n})`, {
+      filename: CODE_FILENAME,
+      lineOffset: -1,
+    });
+    probe.release();
+  } catch (error) {
+    const v8 = compileErrorOf(error);
+    if (v8.line !== undefined) return { ...v8, name: 'SyntaxError' };
+  }
+  return fallback;
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export type { Sandbox } from './types.ts';

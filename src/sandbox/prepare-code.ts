@@ -1,0 +1,232 @@
+/**
+ * Turns the agent's code into a script for the isolate, REPL style:
+ * - TypeScript annotations are stripped (Node's `module.stripTypeScriptTypes`), positions kept.
+ * - The code becomes the body of an async function, so top-level `await` and `return` work.
+ * - Top-level declarations (var/let/const/function/class) become globals of the context, so they
+ *   persist into the next run like cells of a notebook.
+ * - When the last statement is an expression, its value is returned.
+ * Every edit either keeps lengths (keyword -> spaces) or is a recorded insertion, so positions that
+ * V8 reports in the generated script map back to the submitted code exactly.
+ */
+import { stripTypeScriptTypes } from 'node:module';
+import * as acorn from 'acorn';
+
+/** File name shown in stack frames of the agent's code. */
+export const CODE_FILENAME = 'task.js';
+
+/** Lines placed before the code in the generated script (line offset = -PRELUDE_LINES). */
+export const PRELUDE_LINES = 2;
+
+interface Insertion {
+  /** 0-based line in the submitted code. */
+  line: number;
+  /** 0-based column in the submitted code where the text is inserted. */
+  column: number;
+  length: number;
+}
+
+export interface PreparedCode {
+  /** The script: `var <globals>;\n(async function () {...\n<code>\n})`; its completion value is the function. */
+  source: string;
+  /** Map a 1-based (line, column) of the generated script, after the line offset, to the code's. */
+  mapPosition(line: number, column: number): { line: number; column: number };
+  /** The code as run (types stripped), for showing the offending line. */
+  code: string;
+  lineCount: number;
+}
+
+export type PrepareResult =
+  | { ok: true; prepared: PreparedCode }
+  | { ok: false; error: { name: string; message: string; line?: number; column?: number } };
+
+interface Edit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+type Node = acorn.AnyNode;
+
+/** Prepare code for running. Syntax errors come back as data, never thrown. */
+export function prepareCode(input: string): PrepareResult {
+  let code = input;
+  let program = tryParse(code);
+  if (program instanceof SyntaxError) {
+    let stripped: string;
+    try {
+      stripped = stripTypeScriptTypes(input, { mode: 'strip' });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      // Unsupported TypeScript (enums, namespaces) says so; anything else is a plain JS syntax error.
+      if (/TypeScript|strip-only/i.test(message)) {
+        return { ok: false, error: { name: 'SyntaxError', message: firstLine(message) } };
+      }
+      return { ok: false, error: syntaxErrorOf(program) };
+    }
+    const reparsed = tryParse(stripped);
+    if (reparsed instanceof SyntaxError) {
+      return { ok: false, error: syntaxErrorOf(reparsed) };
+    }
+    code = stripped;
+    program = reparsed;
+  }
+  return { ok: true, prepared: rewrite(code, program) };
+}
+
+function tryParse(code: string): acorn.Program | SyntaxError {
+  try {
+    return acorn.parse(code, {
+      ecmaVersion: 'latest',
+      sourceType: 'script',
+      allowAwaitOutsideFunction: true,
+      allowReturnOutsideFunction: true,
+      allowHashBang: true,
+      locations: true,
+    });
+  } catch (error) {
+    if (error instanceof SyntaxError) return error;
+    return new SyntaxError(String(error));
+  }
+}
+
+function syntaxErrorOf(error: SyntaxError): { name: string; message: string; line?: number; column?: number } {
+  const loc = (error as SyntaxError & { loc?: { line: number; column: number } }).loc;
+  const message = error.message.replace(/\s*\(\d+:\d+\)$/, '');
+  const hint = /'import' and 'export'/.test(message)
+    ? "import/export are not available in the sandbox: tools are already in scope as `tools.<server>.<tool>()`"
+    : message;
+  return loc ? { name: 'SyntaxError', message: hint, line: loc.line, column: loc.column + 1 } : { name: 'SyntaxError', message: hint };
+}
+
+function rewrite(code: string, program: acorn.Program): PreparedCode {
+  const globals = new Set<string>();
+  const hoistedFunctions: string[] = [];
+  const edits: Edit[] = [];
+  const body = program.body;
+
+  for (const statement of body) {
+    if (statement.type === 'VariableDeclaration') {
+      const patterns = statement.declarations.map((d) => d.id);
+      for (const pattern of patterns) collectNames(pattern, globals);
+      const needsParens = patterns.some((p) => p.type !== 'Identifier');
+      const kindLength = statement.kind.length;
+      const keyword = needsParens ? `(${' '.repeat(kindLength - 1)}` : ' '.repeat(kindLength);
+      edits.push({ start: statement.start, end: statement.start + kindLength, text: keyword });
+      if (needsParens) {
+        const last = statement.declarations[statement.declarations.length - 1];
+        if (last) edits.push({ start: last.end, end: last.end, text: ')' });
+      }
+    } else if (statement.type === 'FunctionDeclaration' && statement.id) {
+      globals.add(statement.id.name);
+      hoistedFunctions.push(statement.id.name);
+    } else if (statement.type === 'ClassDeclaration' && statement.id) {
+      globals.add(statement.id.name);
+      edits.push({ start: statement.end, end: statement.end, text: `;globalThis.${statement.id.name} = ${statement.id.name};` });
+    }
+  }
+
+  const last = body[body.length - 1];
+  if (last && last.type === 'ExpressionStatement' && !('directive' in last && last.directive)) {
+    edits.push({ start: last.start, end: last.start, text: 'return ' });
+  }
+
+  const { text, insertions } = applyEdits(code, edits);
+  const names = [...globals];
+  const source = [
+    names.length > 0 ? `var ${names.join(', ')};` : '',
+    `(async function () {${hoistedFunctions.map((name) => `globalThis.${name} = ${name};`).join(' ')}`,
+    text,
+    '})',
+  ].join('\n');
+
+  const byLine = new Map<number, Insertion[]>();
+  for (const insertion of insertions) {
+    const list = byLine.get(insertion.line) ?? [];
+    list.push(insertion);
+    byLine.set(insertion.line, list);
+  }
+
+  return {
+    source,
+    code,
+    lineCount: code.split('\n').length,
+    mapPosition(line, column) {
+      const list = byLine.get(line - 1);
+      if (!list) return { line, column };
+      let shift = 0;
+      const generated = column - 1;
+      for (const insertion of list) {
+        const at = insertion.column + shift;
+        if (generated < at) break;
+        if (generated < at + insertion.length) return { line, column: insertion.column + 1 };
+        shift += insertion.length;
+      }
+      return { line, column: generated - shift + 1 };
+    },
+  };
+}
+
+function applyEdits(code: string, edits: Edit[]): { text: string; insertions: Insertion[] } {
+  const sorted = [...edits].sort((a, b) => a.start - b.start);
+  const insertions: Insertion[] = [];
+  let text = '';
+  let cursor = 0;
+  const lineStarts = lineStartsOf(code);
+  for (const edit of sorted) {
+    text += code.slice(cursor, edit.start) + edit.text;
+    cursor = edit.end;
+    const grown = edit.text.length - (edit.end - edit.start);
+    if (grown > 0) {
+      const line = lineOf(lineStarts, edit.start);
+      insertions.push({ line, column: edit.start - (lineStarts[line] ?? 0), length: grown });
+    }
+  }
+  text += code.slice(cursor);
+  return { text, insertions };
+}
+
+function lineStartsOf(code: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < code.length; i++) if (code.charCodeAt(i) === 10) starts.push(i + 1);
+  return starts;
+}
+
+function lineOf(starts: number[], offset: number): number {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if ((starts[mid] ?? 0) <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return low;
+}
+
+function collectNames(pattern: Node | null, into: Set<string>): void {
+  if (!pattern) return;
+  switch (pattern.type) {
+    case 'Identifier':
+      into.add(pattern.name);
+      return;
+    case 'ObjectPattern':
+      for (const property of pattern.properties) {
+        collectNames(property.type === 'RestElement' ? property.argument : property.value, into);
+      }
+      return;
+    case 'ArrayPattern':
+      for (const element of pattern.elements) collectNames(element, into);
+      return;
+    case 'RestElement':
+      collectNames(pattern.argument, into);
+      return;
+    case 'AssignmentPattern':
+      collectNames(pattern.left, into);
+      return;
+    default:
+      return;
+  }
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? text;
+}

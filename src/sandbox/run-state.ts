@@ -1,0 +1,246 @@
+/**
+ * One run of code in a session: enters the isolate, serves host calls and timers, and enforces the
+ * limits. Host promises never reject across the boundary: every call is settled into the isolate
+ * as data ({ok, payload}) and the isolate side throws. A host-side timer covers the wall clock,
+ * because isolated-vm's own timeout only counts synchronous execution.
+ */
+import type ivm from 'isolated-vm';
+import type { RawError } from './error-normalizer.ts';
+import type { IsolateSession } from './isolate-session.ts';
+import { OutputBuffer } from './output-buffer.ts';
+import type { PreparedCode } from './prepare-code.ts';
+import type { HostBindings, LimitName, LogEntry, LogLevel, RunError, SandboxLimits } from './types.ts';
+
+/** Largest host result copied into the isolate, in characters of JSON. */
+const MAX_RESULT_CHARS = 8_000_000;
+
+export interface RunOutcome {
+  value?: string;
+  data?: unknown;
+  /** A fault of the code, still in isolate coordinates. */
+  rawError?: RawError;
+  /** A limit that ended the run, final as it is. */
+  limitError?: RunError;
+  logs: OutputBuffer;
+  /** The isolate must be thrown away (it was busy when the run had to stop, or it is gone). */
+  disposeIsolate: boolean;
+}
+
+export interface Run {
+  readonly id: number;
+  start(script: ivm.Script): Promise<RunOutcome>;
+  abort(reason: 'signal' | 'dispose'): void;
+  onCall(callId: number, name: string, argsJson: string): void;
+  onLog(level: LogLevel, text: string): void;
+  onTimer(op: 'set' | 'clear', timerId: number, ms: number): void;
+  onDone(resultJson: string): void;
+}
+
+export interface RunSetup {
+  id: number;
+  session: IsolateSession;
+  bindings: HostBindings;
+  limits: SandboxLimits;
+  prepared: PreparedCode;
+  onLog?: (entry: LogEntry) => void;
+}
+
+interface DoneMessage {
+  ok: boolean;
+  value?: string;
+  data?: string;
+  error?: RawError;
+  dropped?: number;
+}
+
+export function createRun(setup: RunSetup): Run {
+  const { id, session, bindings, limits } = setup;
+  const logs = new OutputBuffer(limits.maxOutputChars);
+  const timers = new Map<number, NodeJS.Timeout>();
+  const calls = new Map<number, string>();
+  const controller = new AbortController();
+  let active = 0;
+  let finished = false;
+  let cpuStart = 0;
+  let wallTimer: NodeJS.Timeout | undefined;
+  let resolveOutcome: (outcome: RunOutcome) => void = () => {};
+  const outcome = new Promise<RunOutcome>((resolve) => {
+    resolveOutcome = resolve;
+  });
+
+  const cpuUsed = () => session.cpuTimeMs() - cpuStart;
+
+  function finish(result: Omit<RunOutcome, 'logs' | 'disposeIsolate'>, disposeIsolate = false): void {
+    if (finished) return;
+    finished = true;
+    clearTimeout(wallTimer);
+    for (const timer of timers.values()) clearTimeout(timer);
+    if (timers.size > 0 && !result.limitError) {
+      logs.add('warn', `(${timers.size} timer${timers.size > 1 ? 's' : ''} still pending when the run ended ${timers.size > 1 ? 'were' : 'was'} cancelled)`);
+    }
+    timers.clear();
+    controller.abort(new Error('the run ended'));
+    if (!disposeIsolate && !session.disposed) {
+      session.endRun.apply(undefined, [id], { timeout: 1000 }).catch(() => undefined);
+    }
+    resolveOutcome({ ...result, logs, disposeIsolate });
+  }
+
+  function limit(name: LimitName, message: string, disposeIsolate = false): void {
+    const errorName = name === 'aborted' ? 'AbortError' : name === 'memory' ? 'RangeError' : 'TimeoutError';
+    finish({ limitError: { name: errorName, message, limit: name } }, disposeIsolate);
+  }
+
+  function cpuLimit(): void {
+    limit('cpu', `CPU time limit of ${limits.timeoutMs} ms exceeded (infinite loop?); variables from earlier runs are kept`);
+  }
+
+  function stop(name: 'wall' | 'aborted'): void {
+    if (finished) return;
+    const busy = active > 0;
+    const waiting = [...new Set(calls.values())];
+    const what = busy
+      ? 'the code was still running'
+      : waiting.length > 0
+        ? `still waiting for ${waiting.slice(0, 3).join(', ')}${waiting.length > 3 ? ', …' : ''}`
+        : timers.size > 0
+          ? 'still waiting for a timer'
+          : 'still waiting for a promise that never settled';
+    const lost = busy ? '; the sandbox was reset, so variables from earlier runs are gone' : '';
+    if (name === 'wall') limit('wall', `Wall-clock limit of ${limits.wallMs} ms exceeded (${what})${lost}`, busy);
+    else limit('aborted', `The run was stopped (${what})${lost}`, busy);
+    if (busy) session.dispose();
+  }
+
+  function enter(ref: ivm.Reference<(...args: never[]) => unknown>, args: unknown[]): void {
+    if (finished) return;
+    const remaining = Math.floor(limits.timeoutMs - cpuUsed());
+    if (remaining < 1) return cpuLimit();
+    active++;
+    ref
+      .apply(undefined, args as never[], { timeout: remaining })
+      .then(
+        () => undefined,
+        (error: unknown) => onEnterError(error),
+      )
+      .finally(() => {
+        active--;
+        if (!finished && cpuUsed() > limits.timeoutMs) cpuLimit();
+      });
+  }
+
+  function onEnterError(error: unknown): void {
+    if (finished) return;
+    const message = error instanceof Error ? error.message : String(error);
+    if (session.isolate.isDisposed) {
+      if (/memory limit/i.test(message) || !session.disposed) {
+        limit(
+          'memory',
+          `Memory limit of ${limits.memoryMb} MB exceeded; the sandbox was reset, so variables from earlier runs are gone`,
+          true,
+        );
+      } else {
+        limit('aborted', 'The sandbox was disposed during the run', true);
+      }
+      return;
+    }
+    if (/timed out/i.test(message)) return cpuLimit();
+    finish({ rawError: { name: error instanceof Error ? error.name : 'Error', message } });
+  }
+
+  async function serveCall(callId: number, name: string, argsJson: string): Promise<void> {
+    const fn = bindings[name];
+    let ok = true;
+    let payload: string | undefined;
+    try {
+      if (!fn) throw new ReferenceError(`${name} is not available in this sandbox`);
+      const parsed: unknown = JSON.parse(argsJson);
+      const args = Array.isArray(parsed) ? parsed : [parsed];
+      const value = await fn(args, { name, signal: controller.signal });
+      payload = value === undefined ? undefined : JSON.stringify(value);
+      if (payload !== undefined && payload.length > MAX_RESULT_CHARS) {
+        throw new RangeError(`the result of ${name} is too large (${payload.length} characters of JSON, limit ${MAX_RESULT_CHARS})`);
+      }
+    } catch (error) {
+      ok = false;
+      payload = JSON.stringify({
+        name: error instanceof Error ? error.name : 'Error',
+        message: error instanceof Error ? error.message : String(error),
+      });
+    }
+    calls.delete(callId);
+    enter(session.settle, [callId, ok, payload]);
+  }
+
+  return {
+    id,
+    async start(script) {
+      cpuStart = session.cpuTimeMs();
+      wallTimer = setTimeout(() => stop('wall'), limits.wallMs);
+      active++;
+      try {
+        const fn = await script.run(session.context, { reference: true, timeout: limits.timeoutMs });
+        active--;
+        enter(session.execute, [fn.derefInto(), id]);
+      } catch (error) {
+        active--;
+        onEnterError(error);
+      }
+      return outcome;
+    },
+    abort(reason) {
+      if (reason === 'dispose') {
+        limit('aborted', 'The sandbox was disposed during the run', true);
+      } else {
+        stop('aborted');
+      }
+    },
+    onCall(callId, name, argsJson) {
+      if (finished) return;
+      calls.set(callId, name);
+      if (calls.size > limits.maxPendingCalls) {
+        limit(
+          'pending-calls',
+          `Too many host calls pending at once (limit ${limits.maxPendingCalls}); await them in smaller batches`,
+        );
+        return;
+      }
+      void serveCall(callId, name, argsJson);
+    },
+    onLog(level, text) {
+      if (finished) return;
+      logs.add(level, text);
+      setup.onLog?.({ level, text });
+    },
+    onTimer(op, timerId, ms) {
+      if (finished) return;
+      clearTimeout(timers.get(timerId));
+      timers.delete(timerId);
+      if (op === 'set') {
+        timers.set(
+          timerId,
+          setTimeout(() => {
+            timers.delete(timerId);
+            enter(session.fire, [timerId]);
+          }, ms),
+        );
+      }
+    },
+    onDone(resultJson) {
+      if (finished) return;
+      let message: DoneMessage;
+      try {
+        message = JSON.parse(resultJson) as DoneMessage;
+      } catch {
+        finish({ rawError: { name: 'Error', message: 'the sandbox sent an unreadable result' } });
+        return;
+      }
+      if (message.dropped) logs.addCut(message.dropped);
+      const result: Omit<RunOutcome, 'logs' | 'disposeIsolate'> = {};
+      if (message.value !== undefined) result.value = message.value;
+      if (message.data !== undefined) result.data = JSON.parse(message.data);
+      if (!message.ok) result.rawError = message.error ?? { name: 'Error', message: 'unknown error' };
+      finish(result);
+    },
+  };
+}
