@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     pool: 'forks',
-    execArgv: ['--no-node-snapshot'],
+    execArgv: ['--no-node-snapshot', '--disable-warning=ExperimentalWarning'],
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,

@@ -1,0 +1,96 @@
+/**
+ * `toolsmith sandbox FILE...`: runs files (or `-` for stdin) in order in ONE sandbox session,
+ * exactly as the agent's code runs, and prints each result. Exit 0 when every run was ok.
+ */
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../../config.ts';
+import { UsageError } from '../../errors.ts';
+import { createSandbox } from '../../sandbox/create-sandbox.ts';
+import { renderRunResult } from '../../sandbox/render-result.ts';
+import type { HostBindings, SandboxLimits } from '../../sandbox/types.ts';
+import type { CliCommand } from '../main.ts';
+import { color, print } from '../print.ts';
+
+/** Host bindings and prelude added to the session (the tool hub plugs in here). */
+export interface SandboxExtras {
+  bindings: HostBindings;
+  prelude?: string;
+  close(): Promise<void>;
+}
+
+const command: CliCommand = {
+  summary: 'Run JavaScript/TypeScript files in one sandbox session, as the agent would.',
+  usage:
+    'toolsmith sandbox FILE... [-] [--json] [--memory-mb N] [--timeout-ms N] [--wall-ms N] [--workspace DIR]',
+  async run(argv) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        'memory-mb': { type: 'string' },
+        'timeout-ms': { type: 'string' },
+        'wall-ms': { type: 'string' },
+        workspace: { type: 'string' },
+      },
+    });
+    if (positionals.length === 0) throw new UsageError('toolsmith sandbox needs at least one FILE (or - for stdin)');
+    const config = loadConfig();
+    const limits: SandboxLimits = {
+      ...config.sandbox,
+      ...optionalNumber('memory-mb', values['memory-mb'], 'memoryMb'),
+      ...optionalNumber('timeout-ms', values['timeout-ms'], 'timeoutMs'),
+      ...optionalNumber('wall-ms', values['wall-ms'], 'wallMs'),
+    };
+    const sources = await Promise.all(positionals.map(readSource));
+    const extras = await sandboxExtras(config, values.workspace);
+    const sandbox = createSandbox({ limits, bindings: extras.bindings, ...(extras.prelude ? { prelude: extras.prelude } : {}) });
+    let allOk = true;
+    try {
+      for (const [index, source] of sources.entries()) {
+        const result = await sandbox.run(source.code);
+        allOk &&= result.ok;
+        if (values.json) {
+          print(JSON.stringify(result));
+          continue;
+        }
+        if (sources.length > 1) print(color.dim(`── ${positionals[index]} ──`));
+        const text = renderRunResult(result, source.code);
+        print(result.ok ? text : color.red(text));
+        print(color.dim(`(${result.ok ? 'ok' : 'failed'} in ${result.durationMs} ms${result.truncated ? ', output truncated' : ''})`));
+      }
+    } finally {
+      sandbox.dispose();
+      await extras.close();
+    }
+    return allOk ? 0 : 1;
+  },
+};
+
+export default command;
+
+async function readSource(file: string): Promise<{ code: string }> {
+  if (file === '-') {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return { code: Buffer.concat(chunks).toString('utf8') };
+  }
+  try {
+    return { code: await readFile(file, 'utf8') };
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function optionalNumber(flag: string, raw: string | undefined, key: keyof SandboxLimits): Partial<SandboxLimits> {
+  if (raw === undefined) return {};
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new UsageError(`--${flag} must be a positive whole number (got "${raw}")`);
+  return { [key]: value };
+}
+
+/** Until the tool hub is wired in, the sandbox has no extra bindings. */
+async function sandboxExtras(_config: ReturnType<typeof loadConfig>, _workspace: string | undefined): Promise<SandboxExtras> {
+  return { bindings: {}, close: async () => {} };
+}
