@@ -175,8 +175,8 @@ export interface Config {
   };
 }
 
-export const DEFAULT_MODEL = 'claude-sonnet-4-5';
-export const DEFAULT_DISTILL_MODEL = 'claude-haiku-4-5';
+export const DEFAULT_MODEL = 'claude-sonnet-5-5';
+export const DEFAULT_DISTILL_MODEL = 'claude-haiku-5-5';
 
 /** Parse the environment once. Throws a ConfigError naming the first bad key. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {

@@ -20,7 +20,15 @@ export interface TaskReport {
   /** The task text this report answers. */
   task: string;
   /** Why the loop stopped when not ok: max-steps, stuck, budget, aborted, error. */
-  stopReason?: 'answered' | 'max-steps' | 'stuck' | 'wall-budget' | 'token-budget' | 'cost-budget' | 'aborted' | 'error';
+  stopReason?:
+    | 'answered'
+    | 'max-steps'
+    | 'stuck'
+    | 'wall-budget'
+    | 'token-budget'
+    | 'cost-budget'
+    | 'aborted'
+    | 'error';
   steps: number;
   usage: Usage;
   costUsd: number;

@@ -35,7 +35,8 @@ const command: CliCommand = {
         workspace: { type: 'string' },
       },
     });
-    if (positionals.length === 0) throw new UsageError('toolsmith sandbox needs at least one FILE (or - for stdin)');
+    if (positionals.length === 0)
+      throw new UsageError('toolsmith sandbox needs at least one FILE (or - for stdin)');
     const config = loadConfig();
     const limits: SandboxLimits = {
       ...config.sandbox,
@@ -45,7 +46,11 @@ const command: CliCommand = {
     };
     const sources = await Promise.all(positionals.map(readSource));
     const extras = await sandboxExtras(config, values.workspace);
-    const sandbox = createSandbox({ limits, bindings: extras.bindings, ...(extras.prelude ? { prelude: extras.prelude } : {}) });
+    const sandbox = createSandbox({
+      limits,
+      bindings: extras.bindings,
+      ...(extras.prelude ? { prelude: extras.prelude } : {}),
+    });
     let allOk = true;
     try {
       for (const [index, source] of sources.entries()) {
@@ -58,7 +63,11 @@ const command: CliCommand = {
         if (sources.length > 1) print(color.dim(`── ${positionals[index]} ──`));
         const text = renderRunResult(result, source.code);
         print(result.ok ? text : color.red(text));
-        print(color.dim(`(${result.ok ? 'ok' : 'failed'} in ${result.durationMs} ms${result.truncated ? ', output truncated' : ''})`));
+        print(
+          color.dim(
+            `(${result.ok ? 'ok' : 'failed'} in ${result.durationMs} ms${result.truncated ? ', output truncated' : ''})`,
+          ),
+        );
       }
     } finally {
       sandbox.dispose();
@@ -83,14 +92,22 @@ async function readSource(file: string): Promise<{ code: string }> {
   }
 }
 
-function optionalNumber(flag: string, raw: string | undefined, key: keyof SandboxLimits): Partial<SandboxLimits> {
+function optionalNumber(
+  flag: string,
+  raw: string | undefined,
+  key: keyof SandboxLimits,
+): Partial<SandboxLimits> {
   if (raw === undefined) return {};
   const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new UsageError(`--${flag} must be a positive whole number (got "${raw}")`);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new UsageError(`--${flag} must be a positive whole number (got "${raw}")`);
   return { [key]: value };
 }
 
 /** Until the tool hub is wired in, the sandbox has no extra bindings. */
-async function sandboxExtras(_config: ReturnType<typeof loadConfig>, _workspace: string | undefined): Promise<SandboxExtras> {
+async function sandboxExtras(
+  _config: ReturnType<typeof loadConfig>,
+  _workspace: string | undefined,
+): Promise<SandboxExtras> {
   return { bindings: {}, close: async () => {} };
 }

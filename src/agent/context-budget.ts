@@ -1,0 +1,54 @@
+/**
+ * Keeps the conversation inside a budget: when it grows past `maxChars`, older observations (tool
+ * results) are shortened to head and tail, oldest first; the newest ones stay whole.
+ */
+import type { Message } from '../model/types.ts';
+import { clip } from '../sandbox/output-buffer.ts';
+
+export interface ContextBudget {
+  /** Total characters of message content allowed before shortening starts. */
+  maxChars: number;
+  /** Tool results at the end kept whole. */
+  keepLast: number;
+  /** Size an older observation is shortened to. */
+  shortChars: number;
+}
+
+export const DEFAULT_CONTEXT_BUDGET: ContextBudget = { maxChars: 160_000, keepLast: 2, shortChars: 800 };
+
+/** Shorten older tool results in place; returns how many were shortened. */
+export function applyContextBudget(
+  messages: Message[],
+  budget: ContextBudget = DEFAULT_CONTEXT_BUDGET,
+): number {
+  let total = messages.reduce((sum, message) => sum + sizeOf(message), 0);
+  if (total <= budget.maxChars) return 0;
+  const results: { message: Message; index: number }[] = [];
+  for (const message of messages) {
+    message.content.forEach((block, index) => {
+      if (block.type === 'tool_result') results.push({ message, index });
+    });
+  }
+  let shortened = 0;
+  for (const { message, index } of results.slice(0, Math.max(0, results.length - budget.keepLast))) {
+    if (total <= budget.maxChars) break;
+    const block = message.content[index];
+    if (block?.type !== 'tool_result' || block.content.length <= budget.shortChars) continue;
+    const short = `[older observation shortened]\n${clip(block.content, budget.shortChars).text}`;
+    total -= block.content.length - short.length;
+    message.content[index] = { ...block, content: short };
+    shortened++;
+  }
+  return shortened;
+}
+
+function sizeOf(message: Message): number {
+  let size = 0;
+  for (const block of message.content) {
+    if (block.type === 'text') size += block.text.length;
+    else if (block.type === 'tool_result') size += block.content.length;
+    else if (block.type === 'tool_use') size += JSON.stringify(block.input ?? '').length;
+    else if (block.type === 'thinking') size += block.thinking.length;
+  }
+  return size;
+}

@@ -1,0 +1,10 @@
+import type { SkillSource } from './types.ts';
+
+/** A skill source that offers nothing and learns nothing (no skill library configured). */
+export function createEmptySkillSource(): SkillSource {
+  return {
+    retrieve: async () => [],
+    sandboxApi: () => ({ bindings: {}, prelude: '' }),
+    learn: async () => undefined,
+  };
+}

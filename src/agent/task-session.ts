@@ -1,0 +1,263 @@
+/**
+ * A task session: the conversation, the sandbox and the workspace of one task. Follow-up messages
+ * continue it with the same sandbox state; messages sent while a turn runs wait their turn, in
+ * order. A session saved and loaded again keeps its transcript and workspace; the sandbox state
+ * does not survive, and the agent is told so.
+ */
+import { mkdir } from 'node:fs/promises';
+import { describeError } from '../errors.ts';
+import { addUsage, emptyUsage } from '../model/pricing.ts';
+import type { Message, Model, Usage } from '../model/types.ts';
+import { createSandbox as defaultCreateSandbox } from '../sandbox/create-sandbox.ts';
+import type { Sandbox, SandboxLimits, SandboxOptions } from '../sandbox/types.ts';
+import type { ToolHub } from '../tools/types.ts';
+import { createEmptySkillSource } from './empty-skill-source.ts';
+import type { AgentEvent, AgentEventListener } from './events.ts';
+import { type AgentLimits, runTurn } from './run-turn.ts';
+import { buildDynamicPrompt, buildStablePrompt } from './system-prompt.ts';
+import type { OfferedSkill, SkillSource, TaskReport, TaskScope } from './types.ts';
+import { changedFiles, listWorkspaceFiles } from './workspace-files.ts';
+
+export const RESTORED_NOTE =
+  'Toolsmith restarted since the previous message: the sandbox state (variables, functions) is gone. ' +
+  'Files in the workspace are kept. Recompute what you need.';
+
+/** The saved form of a session (transcript, not sandbox state). */
+export interface SessionSnapshot {
+  id: string;
+  scope: TaskScope;
+  workspaceDir: string;
+  messages: Message[];
+  usage: Usage;
+  costUsd: number;
+  /** Skills offered in this session's prompt, kept so follow-ups keep seeing them. */
+  skills: OfferedSkill[];
+}
+
+export interface TaskSessionOptions {
+  id: string;
+  model: Model;
+  scope: TaskScope;
+  workspaceDir: string;
+  limits: AgentLimits;
+  sandboxLimits?: Partial<SandboxLimits>;
+  tools?: ToolHub;
+  skills?: SkillSource;
+  /** Where answers are shown, for the prompt's style rules (default "a terminal"). */
+  frontEnd?: string;
+  createSandbox?: (options: SandboxOptions) => Sandbox;
+  /** A saved session to continue: its sandbox state is gone and the agent is told. */
+  restore?: SessionSnapshot;
+  /** Called after every message with the session's snapshot, to persist it. */
+  onSave?: (snapshot: SessionSnapshot) => void | Promise<void>;
+  now?: () => number;
+}
+
+export interface SendOptions {
+  signal?: AbortSignal;
+  onEvent?: AgentEventListener;
+}
+
+export interface TaskSession {
+  readonly id: string;
+  readonly messages: readonly Message[];
+  readonly totals: { usage: Usage; costUsd: number };
+  /** True while a message is being worked on. */
+  readonly busy: boolean;
+  /** Messages waiting behind the running one. */
+  readonly queued: number;
+  /** Work on a message (the first is the task; later ones continue it). */
+  send(text: string, options?: SendOptions): Promise<TaskReport>;
+  files(): Promise<{ path: string; bytes: number }[]>;
+  snapshot(): SessionSnapshot;
+  /** Forget the sandbox state (the transcript stays; the agent is told). */
+  resetSandbox(): Promise<void>;
+  dispose(): void;
+}
+
+export function createTaskSession(options: TaskSessionOptions): TaskSession {
+  const skills = options.skills ?? createEmptySkillSource();
+  const makeSandbox = options.createSandbox ?? defaultCreateSandbox;
+  const messages: Message[] = options.restore ? structuredClone(options.restore.messages) : [];
+  let offered: OfferedSkill[] = options.restore?.skills ?? [];
+  let usage = options.restore?.usage ?? emptyUsage();
+  let costUsd = options.restore?.costUsd ?? 0;
+  /** Told to the agent with the next message, once. */
+  const pendingNotes: string[] = options.restore && messages.length > 0 ? [RESTORED_NOTE] : [];
+  let queue: Promise<unknown> = Promise.resolve();
+  let running = false;
+  let waiting = 0;
+  let disposed = false;
+  let emit: (event: AgentEvent) => void = () => {};
+  const used = new Set<string>();
+
+  const skillApi = skills.sandboxApi(options.scope, (name, ok) => {
+    used.add(name);
+    emit({ type: 'skill-used', name, ok });
+  });
+  const bindingsNow = () => ({
+    ...(options.tools?.bindings({
+      workspaceDir: options.workspaceDir,
+      onCall: (call) => emit({ type: 'tool-call', step: currentStep, call }),
+    }) ?? {}),
+    ...skillApi.bindings,
+  });
+  let currentStep = 0;
+  const sandbox = makeSandbox({
+    ...(options.sandboxLimits ? { limits: options.sandboxLimits } : {}),
+    bindings: bindingsNow(),
+    prelude: [options.tools?.prelude ?? '', skillApi.prelude].filter(Boolean).join('\n;\n'),
+  });
+
+  const snapshot = (): SessionSnapshot => ({
+    id: options.id,
+    scope: options.scope,
+    workspaceDir: options.workspaceDir,
+    messages: structuredClone(messages),
+    usage,
+    costUsd,
+    skills: offered,
+  });
+
+  async function work(text: string, sendOptions: SendOptions): Promise<TaskReport> {
+    const listener = sendOptions.onEvent ?? (() => {});
+    emit = (event) => {
+      if (event.type === 'step') currentStep = event.step;
+      try {
+        listener(event);
+      } catch {
+        // a front end's rendering fault must not break the task
+      }
+    };
+    await mkdir(options.workspaceDir, { recursive: true });
+    const filesBefore = await listWorkspaceFiles(options.workspaceDir);
+    if (messages.length === 0 || offered.length === 0) {
+      const recent = recentUserText(messages);
+      try {
+        offered = await skills.retrieve({ text: recent ? `${text}\n${recent}` : text, ...options.scope });
+      } catch {
+        offered = [];
+      }
+    }
+    used.clear();
+    emit({
+      type: 'task-started',
+      sessionId: options.id,
+      task: text,
+      skillsOffered: offered.map((s) => s.name),
+    });
+    sandbox.bind(bindingsNow());
+
+    const system = buildStablePrompt({
+      toolDeclarations: options.tools?.declarations() ?? '',
+      frontEnd: options.frontEnd ?? 'a terminal',
+      limits: { ...sandbox.limits, maxSteps: options.limits.maxSteps },
+    });
+    const systemDynamic = buildDynamicPrompt({
+      skills: offered,
+      files: filesBefore.map((file) => ({ path: file.path, bytes: file.bytes })),
+      notes: [],
+    });
+    const userText =
+      pendingNotes.length > 0 ? `${pendingNotes.map((note) => `[${note}]`).join('\n')}\n\n${text}` : text;
+    pendingNotes.length = 0;
+    appendUserText(messages, userText);
+
+    const turn = await runTurn({
+      task: text,
+      model: options.model,
+      sandbox,
+      messages,
+      system,
+      systemDynamic,
+      limits: options.limits,
+      ...(sendOptions.signal ? { signal: sendOptions.signal } : {}),
+      emit,
+      ...(options.now ? { now: options.now } : {}),
+    });
+    usage = addUsage(usage, turn.usage);
+    costUsd += turn.costUsd;
+    const files = changedFiles(filesBefore, await listWorkspaceFiles(options.workspaceDir));
+    const report: TaskReport = {
+      ...turn,
+      files,
+      skillsOffered: offered.map((skill) => skill.name),
+      skillsUsed: [...used],
+    };
+    if (report.ok) emit({ type: 'answer', text: report.answer, report });
+    else emit({ type: 'failure', reason: report.stopReason ?? 'error', message: report.answer, report });
+    await options.onSave?.(snapshot());
+    if (report.ok) {
+      try {
+        const learned = await skills.learn(report, options.scope);
+        if (learned) {
+          report.skillLearned = learned;
+          emit({ type: 'skill-learned', name: learned });
+        }
+      } catch (error) {
+        // Learning is a bonus: a failure to learn never fails the task.
+        void describeError(error);
+      }
+    }
+    return report;
+  }
+
+  return {
+    id: options.id,
+    messages,
+    get totals() {
+      return { usage, costUsd };
+    },
+    get busy() {
+      return running;
+    },
+    get queued() {
+      return waiting;
+    },
+    send(text, sendOptions = {}) {
+      if (disposed) return Promise.reject(new Error('this task session was closed'));
+      waiting++;
+      const next = queue.then(async () => {
+        waiting--;
+        running = true;
+        try {
+          return await work(text, sendOptions);
+        } finally {
+          running = false;
+        }
+      });
+      queue = next.catch(() => undefined);
+      return next;
+    },
+    files: async () =>
+      (await listWorkspaceFiles(options.workspaceDir)).map(({ path, bytes }) => ({ path, bytes })),
+    snapshot,
+    async resetSandbox() {
+      await sandbox.reset();
+      if (messages.length > 0)
+        pendingNotes.push('The user reset the sandbox: variables from earlier runs are gone.');
+    },
+    dispose() {
+      disposed = true;
+      sandbox.dispose();
+    },
+  };
+}
+
+/** Add user text, merging into a trailing user message (e.g. after tool results) to keep roles alternating. */
+function appendUserText(messages: Message[], text: string): void {
+  const last = messages[messages.length - 1];
+  if (last && last.role === 'user') last.content.push({ type: 'text', text });
+  else messages.push({ role: 'user', content: [{ type: 'text', text }] });
+}
+
+/** The text of the last few user messages, for retrieval on follow-ups. */
+function recentUserText(messages: Message[], count = 3): string {
+  const texts: string[] = [];
+  for (let i = messages.length - 1; i >= 0 && texts.length < count; i--) {
+    const message = messages[i];
+    if (message?.role !== 'user') continue;
+    for (const block of message.content) if (block.type === 'text') texts.push(block.text);
+  }
+  return texts.reverse().join('\n');
+}
