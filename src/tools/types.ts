@@ -16,14 +16,17 @@ export interface ServerInfo {
   /** Identifier of the server's namespace in code. */
   identifier: string;
   status: ServerStatus;
+  /** Why the server failed, is reconnecting or is disabled. */
   error?: string;
   builtIn: boolean;
   tools: ToolInfo[];
+  /** Characters this server's part of `declarations()` costs the prompt. */
+  declarationChars: number;
 }
 
 /** One tool call, as recorded for the audit log and live progress. */
 export interface ToolCallEvent {
-  phase: 'start' | 'end';
+  phase: 'start' | 'progress' | 'end';
   callId: string;
   server: string;
   tool: string;
@@ -32,8 +35,26 @@ export interface ToolCallEvent {
   durationMs?: number;
   ok?: boolean;
   error?: string;
-  /** Size of the result in characters. */
+  /** Size of the result in characters (JSON of the unwrapped value). */
   resultChars?: number;
+  /** Progress notifications of a long call (phase 'progress'). */
+  progress?: { progress: number; total?: number; message?: string };
+}
+
+/** Something about the hub changed: a server's status, or the tools it offers (declarations changed). */
+export type HubEvent =
+  | { type: 'status'; server: string; status: ServerStatus; error?: string }
+  | { type: 'tools-changed'; server: string };
+
+export interface ToolBindingOptions {
+  /** The task session's folder: the `workspace` tools act on it. */
+  workspaceDir: string;
+  /** Receives an event when each call starts, reports progress, and ends. */
+  onCall?: (event: ToolCallEvent) => void;
+}
+
+export interface CallOptions extends ToolBindingOptions {
+  signal?: AbortSignal;
 }
 
 export interface ToolHub {
@@ -42,8 +63,21 @@ export interface ToolHub {
   declarations(): string;
   /**
    * Host bindings for a sandbox: `tools.<server>.<tool>` for every tool. The workspace tools act on
-   * `workspaceDir`. Events of each call go to `onCall`.
+   * `workspaceDir`. Events of each call go to `onCall`. A snapshot: after a `tools-changed` event,
+   * take new bindings (and declarations).
    */
-  bindings(options: { workspaceDir: string; onCall?: (event: ToolCallEvent) => void }): HostBindings;
+  bindings(options: ToolBindingOptions): HostBindings;
+  /**
+   * JavaScript for the sandbox's `prelude` option: defines `ToolError` and makes unknown servers and
+   * tools throw with the close names instead of `undefined is not a function`.
+   */
+  readonly prelude: string;
+  /**
+   * Call a tool from the host by server and tool name (MCP names or identifiers). Resolves to the
+   * unwrapped result; rejects with an Error named `ToolError` when the tool fails, times out or is unknown.
+   */
+  call(server: string, tool: string, input: unknown, options: CallOptions): Promise<unknown>;
+  /** Listen to status and tool-list changes; returns the unsubscribe function. */
+  subscribe(listener: (event: HubEvent) => void): () => void;
   close(): Promise<void>;
 }

@@ -1,0 +1,289 @@
+/**
+ * One MCP server, kept connected: connects with a time limit (trying each transport in turn), lists
+ * tools page by page, follows `tools/list_changed`, and reconnects with backoff when the connection
+ * drops. A call in flight when the server dies fails at once with a clear error (the SDK rejects
+ * pending requests on close); a call to a server that is not connected fails fast.
+ */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import {
+  type CallToolResult,
+  ErrorCode,
+  McpError,
+  type Progress,
+  type Tool,
+  ToolListChangedNotificationSchema,
+} from '@modelcontextprotocol/sdk/types.js';
+import { describeError } from '../errors.ts';
+import { ToolError } from './tool-error.ts';
+import type { OpenedTransport, TransportFactory } from './transports.ts';
+import type { ServerStatus } from './types.ts';
+
+export interface ReconnectPolicy {
+  /** Attempts after a drop before giving up (status `failed`). */
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export interface ServerConnectionOptions {
+  name: string;
+  transports: TransportFactory[];
+  connectTimeoutMs: number;
+  callTimeoutMs: number;
+  /** Which tools (by MCP name) are offered; the rest are hidden and refused. */
+  allowTool?: (name: string) => boolean;
+  reconnect?: ReconnectPolicy;
+  onStatus?: (status: ServerStatus, error: string | undefined) => void;
+  onToolsChanged?: () => void;
+}
+
+export interface ConnectionCallOptions {
+  signal?: AbortSignal;
+  meta?: Record<string, unknown>;
+  onProgress?: (progress: Progress) => void;
+}
+
+const CLIENT_INFO = { name: 'toolsmith', version: '0.1.0' };
+const MAX_PAGES = 100;
+
+/** A kept-alive client of one MCP server. Call `start()` once, `close()` at the end. */
+export class ServerConnection {
+  readonly name: string;
+  private readonly options: ServerConnectionOptions;
+  private client: Client | undefined;
+  private opened: OpenedTransport | undefined;
+  private currentTools: Tool[] = [];
+  private currentStatus: ServerStatus = 'connecting';
+  private lastError: string | undefined;
+  private closing = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private refreshTimer: NodeJS.Timeout | undefined;
+
+  constructor(options: ServerConnectionOptions) {
+    this.name = options.name;
+    this.options = options;
+  }
+
+  get status(): ServerStatus {
+    return this.currentStatus;
+  }
+
+  get error(): string | undefined {
+    return this.lastError;
+  }
+
+  /** The offered tools as last listed (kept while reconnecting). */
+  get tools(): Tool[] {
+    return this.currentTools;
+  }
+
+  /** Connect and list tools; never throws: a failure becomes status `failed` with the reason. */
+  async start(): Promise<void> {
+    this.setStatus('connecting', undefined);
+    try {
+      await this.connect();
+      this.setStatus('connected', undefined);
+    } catch (error) {
+      this.setStatus('failed', describeError(error));
+    }
+  }
+
+  /** Call a tool by its MCP name. Rejects with ToolError when not connected, timed out or dropped. */
+  async call(
+    tool: string,
+    args: Record<string, unknown>,
+    options: ConnectionCallOptions = {},
+  ): Promise<CallToolResult> {
+    const client = this.client;
+    if (!client || this.currentStatus !== 'connected') {
+      throw new ToolError(
+        `tool server "${this.name}" is ${this.currentStatus}${this.lastError ? ` (${this.lastError})` : ''}`,
+      );
+    }
+    const timeout = this.options.callTimeoutMs;
+    try {
+      const result = await client.callTool(
+        { name: tool, arguments: args, ...(options.meta ? { _meta: options.meta } : {}) },
+        undefined,
+        {
+          timeout,
+          resetTimeoutOnProgress: true,
+          onprogress: (progress) => options.onProgress?.(progress),
+          ...(options.signal ? { signal: options.signal } : {}),
+        },
+      );
+      // The SDK has checked the result against CallToolResultSchema (its default result schema);
+      // only the pre-2024 `toolResult` form lacks content.
+      if (!isContentResult(result))
+        throw new ToolError(`${this.name}.${tool} returned a result without content`);
+      return result;
+    } catch (error) {
+      throw this.callError(tool, error, timeout);
+    }
+  }
+
+  /** Close the connection (and the child process); no reconnect after this. */
+  async close(): Promise<void> {
+    this.closing = true;
+    clearTimeout(this.retryTimer);
+    clearTimeout(this.refreshTimer);
+    await this.disconnect();
+    this.setStatus('closed', undefined);
+  }
+
+  private async connect(): Promise<void> {
+    const reasons: string[] = [];
+    for (const open of this.options.transports) {
+      const client = new Client(CLIENT_INFO, { capabilities: {} });
+      let opened: OpenedTransport | undefined;
+      try {
+        opened = await open();
+        const connected = opened;
+        await withTimeout(
+          (async () => {
+            await client.connect(connected.transport);
+            this.currentTools = await this.listAll(client);
+          })(),
+          this.options.connectTimeoutMs,
+          `did not answer within ${this.options.connectTimeoutMs} ms`,
+        );
+        this.client = client;
+        this.opened = connected;
+        client.setNotificationHandler(ToolListChangedNotificationSchema, () => this.scheduleRefresh(client));
+        client.onclose = () => this.onDropped(client);
+        return;
+      } catch (error) {
+        const detail = opened?.detail();
+        reasons.push(
+          `${opened?.kind ?? 'transport'}: ${describeConnectError(error)}${detail ? `; ${detail}` : ''}`,
+        );
+        await client.close().catch(() => {});
+        await opened?.dispose?.().catch(() => {});
+      }
+    }
+    throw new Error(reasons.join('; '));
+  }
+
+  private async listAll(client: Client): Promise<Tool[]> {
+    const tools: Tool[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const result = await client.listTools(cursor === undefined ? {} : { cursor });
+      tools.push(...result.tools);
+      if (!result.nextCursor || result.nextCursor === cursor) break;
+      cursor = result.nextCursor;
+    }
+    const allow = this.options.allowTool ?? (() => true);
+    // Task-only tools need the experimental tasks API, which the hub does not speak: leave them out.
+    return tools.filter((tool) => allow(tool.name) && tool.execution?.taskSupport !== 'required');
+  }
+
+  private scheduleRefresh(client: Client): void {
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => {
+      if (client !== this.client || this.closing) return;
+      this.listAll(client).then(
+        (tools) => {
+          if (client !== this.client) return;
+          this.currentTools = tools;
+          this.options.onToolsChanged?.();
+        },
+        () => {}, // a failed refresh keeps the last list; a dead connection is handled by onclose
+      );
+    }, 50);
+  }
+
+  private onDropped(client: Client): void {
+    if (client !== this.client || this.closing) return;
+    const detail = this.opened?.detail();
+    this.client = undefined;
+    void this.opened?.dispose?.().catch(() => {});
+    this.opened = undefined;
+    const why = `the connection closed (the server exited or crashed)${detail ? `; ${detail}` : ''}`;
+    const policy = this.options.reconnect;
+    if (!policy || policy.attempts <= 0) {
+      this.setStatus('failed', why);
+      return;
+    }
+    this.retry(1, policy, why);
+  }
+
+  private retry(attempt: number, policy: ReconnectPolicy, why: string): void {
+    this.setStatus('reconnecting', `${why}; reconnect attempt ${attempt} of ${policy.attempts}`);
+    const delay = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    this.retryTimer = setTimeout(async () => {
+      if (this.closing) return;
+      const before = JSON.stringify(this.currentTools.map((tool) => tool.name));
+      try {
+        await this.connect();
+        if (this.closing) return void (await this.disconnect());
+        this.setStatus('connected', undefined);
+        if (JSON.stringify(this.currentTools.map((tool) => tool.name)) !== before)
+          this.options.onToolsChanged?.();
+      } catch (error) {
+        if (this.closing) return;
+        if (attempt >= policy.attempts)
+          this.setStatus(
+            'failed',
+            `${why}; gave up after ${attempt} reconnect attempts: ${describeError(error)}`,
+          );
+        else this.retry(attempt + 1, policy, why);
+      }
+    }, delay);
+  }
+
+  private async disconnect(): Promise<void> {
+    const client = this.client;
+    const opened = this.opened;
+    this.client = undefined;
+    this.opened = undefined;
+    await client?.close().catch(() => {});
+    await opened?.dispose?.().catch(() => {});
+  }
+
+  private setStatus(status: ServerStatus, error: string | undefined): void {
+    const changed = status !== this.currentStatus || error !== this.lastError;
+    this.currentStatus = status;
+    this.lastError = error;
+    if (changed) this.options.onStatus?.(status, error);
+  }
+
+  private callError(tool: string, error: unknown, timeout: number): Error {
+    if (error instanceof ToolError) return error;
+    const where = `${this.name}.${tool}`;
+    if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
+      return new ToolError(`${where} timed out after ${timeout} ms without progress`);
+    }
+    if (error instanceof McpError && error.code === ErrorCode.ConnectionClosed) {
+      return new ToolError(
+        `${where} failed: tool server "${this.name}" exited or dropped the connection during the call`,
+      );
+    }
+    if (error instanceof Error && error.name === 'AbortError') return new ToolError(`${where} was cancelled`);
+    return new ToolError(`${where} failed: ${describeError(error)}`);
+  }
+}
+
+/** The SDK validated the whole result; this tells TypeScript which of its two result forms it is. */
+function isContentResult(result: Record<string, unknown>): result is CallToolResult {
+  return Array.isArray(result.content);
+}
+
+function describeConnectError(error: unknown): string {
+  if (error instanceof McpError && error.code === ErrorCode.ConnectionClosed) return 'exited during start-up';
+  if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return 'command not found';
+  return describeError(error);
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+    promise.catch(() => {});
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * Transports for one server, in the order to try them: stdio; streamable HTTP then SSE as fallback;
+ * or an in-process McpServer over InMemoryTransport (the built-ins, same client path as the rest).
+ * A stdio child gets only basic variables (PATH, HOME, ...) plus its configured `env`: Toolsmith's
+ * own secrets never reach a tool server.
+ */
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { McpServerConfig } from './mcp-config.ts';
+
+/** A transport ready to hand to `Client.connect`, with what to say when it fails. */
+export interface OpenedTransport {
+  transport: Transport;
+  /** A label for messages: `stdio`, `streamable HTTP`, `SSE`, `in-process`. */
+  kind: string;
+  /** Extra detail after a failure, e.g. the last lines the process wrote to stderr. */
+  detail(): string;
+  /** Release anything besides the transport (the in-process server). */
+  dispose?(): Promise<void>;
+}
+
+export type TransportFactory = () => Promise<OpenedTransport>;
+
+/** Environment variables a stdio server inherits from Toolsmith's own environment. */
+export const INHERITED_ENV: readonly string[] = [
+  'PATH',
+  'HOME',
+  'USER',
+  'LOGNAME',
+  'SHELL',
+  'TERM',
+  'LANG',
+  'TMPDIR',
+  'TZ',
+];
+
+/** The factories to try, in order, for a configured server. */
+export function transportsFor(
+  config: McpServerConfig,
+  parentEnv: Record<string, string | undefined> = process.env,
+): TransportFactory[] {
+  if (config.transport === 'stdio') return [async () => openStdio(config, parentEnv)];
+  const url = new URL(config.url);
+  const requestInit = { headers: config.headers };
+  const sse: TransportFactory = async () => ({
+    transport: new SSEClientTransport(url, { requestInit }),
+    kind: 'SSE',
+    detail: () => '',
+  });
+  if (config.transport === 'sse') return [sse];
+  const http: TransportFactory = async () => ({
+    transport: new StreamableHTTPClientTransport(url, { requestInit }),
+    kind: 'streamable HTTP',
+    detail: () => '',
+  });
+  return [http, sse];
+}
+
+/** A factory connecting a fresh in-process server (one per connection) over InMemoryTransport. */
+export function inProcessTransport(createServer: () => McpServer): TransportFactory {
+  return async () => {
+    const server = createServer();
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverSide);
+    return { transport: clientSide, kind: 'in-process', detail: () => '', dispose: () => server.close() };
+  };
+}
+
+/** The environment a stdio server starts with: inherited basics plus its configured variables. */
+export function serverEnv(
+  configured: Record<string, string>,
+  parentEnv: Record<string, string | undefined>,
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const key of INHERITED_ENV) {
+    const value = parentEnv[key];
+    if (value !== undefined && !value.startsWith('()')) env[key] = value;
+  }
+  return { ...env, ...configured };
+}
+
+function openStdio(
+  config: Extract<McpServerConfig, { transport: 'stdio' }>,
+  parentEnv: Record<string, string | undefined>,
+): OpenedTransport {
+  const transport = new StdioClientTransport({
+    command: config.command,
+    args: config.args,
+    env: serverEnv(config.env, parentEnv),
+    ...(config.cwd ? { cwd: config.cwd } : {}),
+    stderr: 'pipe',
+  });
+  // Keep the tail of stderr for failure messages; reading it also keeps the child from blocking.
+  let tail = '';
+  transport.stderr?.on('data', (chunk: Buffer) => {
+    tail = (tail + chunk.toString('utf8')).slice(-2000);
+  });
+  return {
+    transport,
+    kind: 'stdio',
+    detail: () => {
+      const lines = tail.trim().split('\n').slice(-5).join(' | ');
+      return lines ? `stderr: ${lines.slice(-600)}` : '';
+    },
+  };
+}

@@ -1,0 +1,244 @@
+/**
+ * The hub against real stdio servers: @modelcontextprotocol/server-everything, and a fault server
+ * that exits at start, hangs at start, dies mid-call or never answers.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createToolHub } from '../../src/tools/create-tool-hub.ts';
+import type { McpServerConfig } from '../../src/tools/mcp-config.ts';
+import type { HubEvent, ToolCallEvent, ToolHub } from '../../src/tools/types.ts';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const everything = path.join(root, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
+const faultServer = path.join(import.meta.dirname, 'fixtures/fault-server.ts');
+
+function stdio(name: string, args: string[], extra: Partial<McpServerConfig> = {}): McpServerConfig {
+  return {
+    name,
+    transport: 'stdio',
+    command: process.execPath,
+    args,
+    env: {},
+    cwd: undefined,
+    enabled: true,
+    allowedTools: undefined,
+    disabledTools: [],
+    timeoutMs: undefined,
+    connectTimeoutMs: undefined,
+    ...extra,
+  } as McpServerConfig;
+}
+
+let workspaceDir: string;
+const hubs: ToolHub[] = [];
+beforeAll(async () => {
+  workspaceDir = await mkdtemp(path.join(tmpdir(), 'toolsmith-hub-'));
+  return () => rm(workspaceDir, { recursive: true, force: true });
+});
+afterEach(async () => {
+  await Promise.all(hubs.splice(0).map((hub) => hub.close()));
+});
+
+async function hubOf(...servers: McpServerConfig[]): Promise<ToolHub> {
+  const hub = await createToolHub({
+    servers,
+    connectTimeoutMs: 10_000,
+    callTimeoutMs: 5_000,
+    workspace: false,
+  });
+  hubs.push(hub);
+  return hub;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('server-everything over stdio', () => {
+  it('lists its tools and calls them with unwrapped results', async () => {
+    const hub = await hubOf(stdio('everything', [everything, 'stdio']));
+    const info = hub.servers().find((s) => s.name === 'everything');
+    expect(info?.status).toBe('connected');
+    const names = info?.tools.map((t) => t.name) ?? [];
+    expect(names).toEqual(
+      expect.arrayContaining(['echo', 'get-sum', 'get-structured-content', 'get-tiny-image']),
+    );
+    expect(info?.tools.find((t) => t.name === 'get-sum')?.identifier).toBe('getSum');
+
+    const options = { workspaceDir };
+    expect(await hub.call('everything', 'echo', { message: 'hi' }, options)).toBe('Echo: hi');
+    expect(await hub.call('everything', 'getSum', { a: 2, b: 40 }, options)).toBe(
+      'The sum of 2 and 40 is 42.',
+    );
+    expect(await hub.call('everything', 'get-structured-content', { location: 'Chicago' }, options)).toEqual({
+      temperature: 36,
+      conditions: 'Light rain / drizzle',
+      humidity: 82,
+    });
+    const image = await hub.call('everything', 'getTinyImage', {}, options);
+    expect(image).toEqual([
+      "Here's the image you requested:",
+      { type: 'image', mimeType: 'image/png', bytes: expect.any(Number) },
+      'The image above is the MCP logo.',
+    ]);
+    expect(JSON.stringify(image).length).toBeLessThan(200);
+    expect(hub.declarations()).toContain('    getSum(input: {\n      a: number; // First number\n');
+    expect(hub.declarations()).not.toContain('simulateResearchQuery'); // task-only: not callable here
+  });
+
+  it('records each call as start, progress and end events', async () => {
+    const hub = await hubOf(stdio('everything', [everything, 'stdio']));
+    const events: ToolCallEvent[] = [];
+    const result = await hub.call(
+      'everything',
+      'trigger-long-running-operation',
+      { duration: 0.3, steps: 3 },
+      {
+        workspaceDir,
+        onCall: (event) => events.push(event),
+      },
+    );
+    expect(result).toContain('Long running operation completed');
+    // The SDK may deliver the last progress notification after the result; the rest arrive in order.
+    const phases = events.map((e) => e.phase);
+    expect(phases[0]).toBe('start');
+    expect(phases.at(-1)).toBe('end');
+    expect(phases.filter((p) => p === 'progress').length).toBeGreaterThanOrEqual(2);
+    expect(events.find((e) => e.phase === 'progress')?.progress).toEqual({ progress: 1, total: 3 });
+    const end = events.at(-1);
+    expect(end).toMatchObject({ server: 'everything', tool: 'trigger-long-running-operation', ok: true });
+    expect(end?.durationMs).toBeGreaterThan(0);
+    expect(end?.resultChars).toBe(JSON.stringify(result).length);
+    expect(end?.argsChars).toBe(JSON.stringify({ duration: 0.3, steps: 3 }).length);
+    expect(new Set(events.map((e) => e.callId)).size).toBe(1);
+  });
+});
+
+describe('faults', () => {
+  it('reports a server that exits at start, with its stderr, and the rest work', async () => {
+    const hub = await hubOf(stdio('broken', [faultServer, 'exit-at-start']), stdio('fine', [faultServer]));
+    const [broken, fine] = ['broken', 'fine'].map((name) => hub.servers().find((s) => s.name === name));
+    expect(broken?.status).toBe('failed');
+    expect(broken?.error).toMatch(/exited during start-up.*cannot open database/);
+    expect(fine?.status).toBe('connected');
+    await expect(hub.call('broken', 'pid', {}, { workspaceDir })).rejects.toThrow(
+      /tool server "broken" has no tools|broken/,
+    );
+    expect(hub.declarations()).not.toContain('broken');
+  });
+
+  it('reports a command that does not exist', async () => {
+    const hub = await hubOf({
+      ...stdio('ghost', []),
+      command: 'toolsmith-no-such-command',
+    } as McpServerConfig);
+    expect(hub.servers().find((s) => s.name === 'ghost')).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/not found|ENOENT/),
+    });
+  });
+
+  it('gives up on a server that never answers at start, within the connect limit', async () => {
+    const started = Date.now();
+    const hub = await createToolHub({
+      servers: [stdio('mute', [faultServer, 'hang-at-start'])],
+      connectTimeoutMs: 500,
+      workspace: false,
+    });
+    hubs.push(hub);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(hub.servers().find((s) => s.name === 'mute')).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/did not answer within 500 ms/),
+    });
+  });
+
+  it('fails a call in flight when the server dies, then reconnects', async () => {
+    const hub = await createToolHub({
+      servers: [stdio('fragile', [faultServer])],
+      workspace: false,
+      callTimeoutMs: 10_000,
+      reconnect: { attempts: 3, baseDelayMs: 50, maxDelayMs: 200 },
+    });
+    hubs.push(hub);
+    const events: HubEvent[] = [];
+    hub.subscribe((event) => events.push(event));
+    const firstPid = Number(await hub.call('fragile', 'pid', {}, { workspaceDir }));
+    const started = Date.now();
+    await expect(hub.call('fragile', 'die', {}, { workspaceDir })).rejects.toThrow(
+      /exited or dropped the connection during the call/,
+    );
+    expect(Date.now() - started).toBeLessThan(5_000);
+    await expect.poll(() => hub.servers()[1]?.status, { timeout: 5_000 }).toBe('connected');
+    expect(events.map((e) => (e.type === 'status' ? e.status : e.type))).toEqual(
+      expect.arrayContaining(['reconnecting', 'connected']),
+    );
+    const secondPid = Number(await hub.call('fragile', 'pid', {}, { workspaceDir }));
+    expect(secondPid).not.toBe(firstPid);
+    expect(isAlive(firstPid)).toBe(false);
+  });
+
+  it('times out a call that never answers', async () => {
+    const hub = await createToolHub({
+      servers: [stdio('slow', [faultServer], { timeoutMs: 300 })],
+      workspace: false,
+    });
+    hubs.push(hub);
+    await expect(hub.call('slow', 'hang', {}, { workspaceDir })).rejects.toThrow(
+      'slow.hang timed out after 300 ms without progress',
+    );
+    expect(await hub.call('slow', 'pid', {}, { workspaceDir })).toEqual(expect.any(Number));
+  });
+
+  it('lets progress notifications extend the call timeout', async () => {
+    const hub = await createToolHub({
+      servers: [stdio('slow', [faultServer], { timeoutMs: 400 })],
+      workspace: false,
+    });
+    hubs.push(hub);
+    // 6 steps of 150 ms: 900 ms in all, over the 400 ms limit, but never 400 ms without progress.
+    expect(await hub.call('slow', 'progress', { steps: 6, stepMs: 150 }, { workspaceDir })).toBe(
+      'done after 6 steps',
+    );
+  });
+
+  it('passes a sanitized environment: no secrets of the parent, only basics and configured env', async () => {
+    const hub = await createToolHub({
+      servers: [stdio('env', [faultServer], { env: { SERVER_TOKEN: 'for-the-server' } })],
+      workspace: false,
+      env: {
+        ...process.env,
+        ANTHROPIC_API_KEY: 'sk-secret',
+        DISCORD_TOKEN: 'discord-secret',
+        PATH: process.env.PATH,
+      },
+    });
+    hubs.push(hub);
+    const keys = await hub.call('env', 'env', {}, { workspaceDir });
+    expect(keys).toEqual(expect.arrayContaining(['PATH', 'SERVER_TOKEN']));
+    expect(keys).not.toContain('ANTHROPIC_API_KEY');
+    expect(keys).not.toContain('DISCORD_TOKEN');
+  });
+
+  it('leaves no child process behind on close', async () => {
+    const hub = await createToolHub({
+      servers: [stdio('a', [faultServer]), stdio('b', [faultServer])],
+      workspace: false,
+    });
+    const pids = [
+      Number(await hub.call('a', 'pid', {}, { workspaceDir })),
+      Number(await hub.call('b', 'pid', {}, { workspaceDir })),
+    ];
+    expect(pids.every(isAlive)).toBe(true);
+    await hub.close();
+    expect(pids.some(isAlive)).toBe(false);
+    expect(hub.servers().map((s) => s.status)).toEqual(['disabled', 'closed', 'closed']);
+  });
+});
