@@ -3,10 +3,18 @@
  * Only `src/model/` talks to @anthropic-ai/sdk.
  */
 
+/**
+ * One block of a message. `thinking` and `redacted_thinking` come from models that think before
+ * answering; keep them in the assistant message as returned (the API checks their signatures when
+ * a tool-use turn is sent back). `tool_use.input` is the parsed JSON object, or the raw text as a
+ * string when the model's JSON was invalid or cut off (stopReason `max_tokens`).
+ */
 export type ContentBlock =
   | { type: 'text'; text: string }
   | { type: 'tool_use'; id: string; name: string; input: unknown }
-  | { type: 'tool_result'; toolUseId: string; content: string; isError?: boolean };
+  | { type: 'tool_result'; toolUseId: string; content: string; isError?: boolean }
+  | { type: 'thinking'; thinking: string; signature: string }
+  | { type: 'redacted_thinking'; data: string };
 
 export interface Message {
   role: 'user' | 'assistant';
@@ -47,8 +55,13 @@ export interface ModelResponse {
   costUsd: number;
 }
 
+/**
+ * Live events of one `complete` call. After a `retry` event the text streamed so far in this call
+ * is void: the turn starts again from the beginning.
+ */
 export type ModelEvent =
   | { type: 'text-delta'; text: string }
+  /** `attempt` is the 1-based number of the retry about to be made, after `delayMs`. */
   | { type: 'retry'; attempt: number; delayMs: number; reason: string };
 
 export interface CompleteOptions {

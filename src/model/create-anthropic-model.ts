@@ -1,0 +1,226 @@
+/**
+ * The Model backed by the Anthropic Messages API: one streamed request per turn, one retry
+ * policy (the SDK's own retries are off), prompt-caching breakpoints, usage and cost.
+ */
+import Anthropic from '@anthropic-ai/sdk';
+import { DEFAULT_MODEL, requireValue } from '../config.ts';
+import { ConfigError, ServiceError, UsageError } from '../errors.ts';
+import { createIdleTimeoutFetch } from './idle-timeout-fetch.ts';
+import { costOf, priceOf } from './pricing.ts';
+import { readMessageStream } from './read-message-stream.ts';
+import {
+  abortableSleep,
+  abortError,
+  type BackoffOptions,
+  backoffDelay,
+  classifyFailure,
+  type Failure,
+  isAbortError,
+} from './retry.ts';
+import { toAnthropicParams } from './to-anthropic-params.ts';
+import type { CompleteOptions, Model, ModelEvent, ModelRequest, ModelResponse } from './types.ts';
+
+const SERVICE = 'Anthropic API';
+const DEFAULT_BASE_URL = 'https://api.anthropic.com';
+
+export interface AnthropicModelOptions {
+  /** The API key (ANTHROPIC_API_KEY). Required: a ConfigError names the key when it is missing. */
+  apiKey: string | undefined;
+  /** A gateway, proxy or Anthropic-compatible server (ANTHROPIC_BASE_URL); default the Anthropic API. */
+  baseUrl?: string | undefined;
+  /** Default model id (ANTHROPIC_MODEL); default `DEFAULT_MODEL` from src/config.ts. */
+  model?: string | undefined;
+  /** Retries of transient failures before giving up (ANTHROPIC_MAX_RETRIES, default 4). */
+  maxRetries?: number;
+  /** Default `max_tokens` per turn (default 16 384). */
+  maxTokens?: number;
+  /** Time limit for the response headers of one attempt, in ms (default 120 000). */
+  timeoutMs?: number;
+  /** A streaming body silent this long (ms) is dropped and retried (default 180 000). */
+  idleTimeoutMs?: number;
+  /** Backoff ceilings for retries without a retry-after header. */
+  backoff?: Partial<BackoffOptions>;
+  /** A retry-after longer than this (ms) is not waited for: the call fails at once (default 60 000). */
+  maxRetryAfterMs?: number;
+  /** Extra headers on every request (e.g. a gateway's own auth). */
+  headers?: Record<string, string>;
+  /** Injectable for tests: the wait between retries. Must reject when `signal` aborts. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Injectable for tests: uniform in [0, 1), for the jitter. */
+  random?: () => number;
+  /** Injectable fetch (wrapped by the idle timeout). */
+  fetch?: typeof globalThis.fetch;
+}
+
+/** Thrown by an `onEvent` listener: passed through as is, never retried or wrapped. */
+class ListenerError {
+  readonly cause: unknown;
+  constructor(cause: unknown) {
+    this.cause = cause;
+  }
+}
+
+/** Create a Model that talks to the Anthropic Messages API (or a compatible server at `baseUrl`). */
+export function createAnthropicModel(options: AnthropicModelOptions): Model {
+  const apiKey = requireValue(options.apiKey, 'ANTHROPIC_API_KEY', 'the model client');
+  const modelId = options.model ?? DEFAULT_MODEL;
+  const baseUrl = checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL);
+  const maxRetries = options.maxRetries ?? 4;
+  const maxTokens = options.maxTokens ?? 16_384;
+  const maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
+  const backoff: BackoffOptions = { baseDelayMs: 1000, maxDelayMs: 30_000, ...options.backoff };
+  const sleep = options.sleep ?? abortableSleep;
+  const random = options.random ?? Math.random;
+  if (!Number.isInteger(maxRetries) || maxRetries < 0) {
+    throw new UsageError(`maxRetries must be a whole number >= 0 (got ${maxRetries})`);
+  }
+
+  const client = new Anthropic({
+    apiKey,
+    baseURL: baseUrl,
+    maxRetries: 0,
+    timeout: options.timeoutMs ?? 120_000,
+    fetch: createIdleTimeoutFetch(options.idleTimeoutMs ?? 180_000, options.fetch),
+    logLevel: 'off',
+    ...(options.headers ? { defaultHeaders: options.headers } : {}),
+  });
+
+  const redact = (text: string) => (apiKey.length >= 8 ? text.split(apiKey).join('[redacted]') : text);
+
+  async function attempt(
+    request: ModelRequest,
+    params: ReturnType<typeof toAnthropicParams>,
+    signal: AbortSignal | undefined,
+    emit: (event: ModelEvent) => void,
+  ) {
+    const stream = await client.messages.create(params, { maxRetries: 0, ...(signal ? { signal } : {}) });
+    const result = await readMessageStream(stream, (text) => emit({ type: 'text-delta', text }));
+    const requested = request.model ?? modelId;
+    const pricedAs = result.model && priceOf(result.model).known ? result.model : requested;
+    return { ...result, model: result.model || requested, costUsd: costOf(pricedAs, result.usage) };
+  }
+
+  return {
+    modelId,
+    async complete(request: ModelRequest, completeOptions: CompleteOptions = {}): Promise<ModelResponse> {
+      const { signal, onEvent } = completeOptions;
+      const emit = (event: ModelEvent) => {
+        try {
+          onEvent?.(event);
+        } catch (error) {
+          throw new ListenerError(error);
+        }
+      };
+      const params = toAnthropicParams(request, { model: modelId, maxTokens });
+      for (let retry = 0; ; retry++) {
+        if (signal?.aborted) throw abortError();
+        let failure: Failure;
+        try {
+          return await attempt(request, params, signal, emit);
+        } catch (error) {
+          if (error instanceof ListenerError) throw error.cause;
+          if (signal?.aborted || isAbortError(error)) throw abortError();
+          failure = classifyFailure(error);
+          if (!failure.retryable || retry >= maxRetries) {
+            throw giveUp(failure, retry, error, { model: params.model, baseUrl, redact });
+          }
+          if (failure.retryAfterMs !== undefined && failure.retryAfterMs > maxRetryAfterMs) {
+            const wait = `the API asks to wait ${Math.ceil(failure.retryAfterMs / 1000)} s, longer than the ${Math.ceil(maxRetryAfterMs / 1000)} s this client waits`;
+            throw new ServiceError(SERVICE, `${failure.reason}: ${wait}`, {
+              fix: 'Try again later',
+              cause: sanitized(error, redact),
+            });
+          }
+        }
+        const delayMs = failure.retryAfterMs ?? backoffDelay(retry, backoff, random);
+        emit({ type: 'retry', attempt: retry + 1, delayMs, reason: redact(failure.reason) });
+        try {
+          await sleep(delayMs, signal);
+        } catch (error) {
+          if (signal?.aborted || isAbortError(error)) throw abortError();
+          throw error;
+        }
+      }
+    },
+  };
+}
+
+function giveUp(
+  failure: Failure,
+  retries: number,
+  error: unknown,
+  context: { model: string; baseUrl: string; redact: (text: string) => string },
+): ServiceError {
+  const { redact } = context;
+  const detail = failure.apiMessage ? `: ${failure.apiMessage}` : '';
+  let message: string;
+  let fix: string | undefined;
+  switch (failure.status) {
+    case 401:
+      message = `ANTHROPIC_API_KEY was rejected (401${failure.errorType ? ` ${failure.errorType}` : ''})`;
+      fix = 'Check ANTHROPIC_API_KEY in .env or the environment (a key from console.anthropic.com)';
+      break;
+    case 402:
+      message = `billing problem (402)${detail}`;
+      fix = 'Check the plan and credit balance of the API key';
+      break;
+    case 403:
+      message = `permission denied (403)${detail}`;
+      fix = "Check the API key's workspace and which models it may use";
+      break;
+    case 404:
+      message = `not found (404)${detail}`;
+      fix = `Check ANTHROPIC_MODEL (now "${context.model}") and ANTHROPIC_BASE_URL (now ${context.baseUrl})`;
+      break;
+    default:
+      if (failure.retryable) {
+        const tries =
+          retries === 0
+            ? 'not retried (ANTHROPIC_MAX_RETRIES=0)'
+            : `after ${retries} ${retries === 1 ? 'retry' : 'retries'}`;
+        const where =
+          failure.status === undefined && !failure.errorType ? ` reaching ${context.baseUrl}` : '';
+        message = `${failure.reason}${where} ${tries}${detail}`;
+        fix =
+          failure.status === undefined && !failure.errorType
+            ? 'Check the network and ANTHROPIC_BASE_URL'
+            : 'Try again in a few minutes; ANTHROPIC_MAX_RETRIES sets how often to retry';
+      } else if (failure.status !== undefined && failure.status >= 400 && failure.status < 500) {
+        message = `rejected the request (${failure.status}${failure.errorType ? ` ${failure.errorType}` : ''})${detail}`;
+      } else {
+        message = `${failure.reason}${detail}`;
+      }
+  }
+  return new ServiceError(SERVICE, redact(message), {
+    ...(fix ? { fix: redact(fix) } : {}),
+    cause: sanitized(error, redact),
+  });
+}
+
+/** A copy of the error with the API key removed from its message, safe to log. */
+function sanitized(error: unknown, redact: (text: string) => string): Error {
+  const copy = new Error(redact(error instanceof Error ? error.message : String(error)));
+  if (error instanceof Error) copy.name = error.name;
+  return copy;
+}
+
+/** The base URL, checked: fetch cannot send credentials in a URL (and they would show in messages). */
+function checkBaseUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch (error) {
+    throw new ConfigError('ANTHROPIC_BASE_URL', 'expected a URL such as https://api.anthropic.com', {
+      cause: error,
+    });
+  }
+  if (url.username || url.password) {
+    throw new ConfigError('ANTHROPIC_BASE_URL', 'must not contain a user name or password', {
+      fix: 'Put gateway credentials in a header instead',
+    });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError('ANTHROPIC_BASE_URL', `expected http or https (got ${url.protocol})`);
+  }
+  return value.replace(/\/+$/, '');
+}
