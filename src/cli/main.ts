@@ -14,6 +14,8 @@ export interface CliCommand {
 
 const COMMANDS: Record<string, () => Promise<{ default: CliCommand }>> = {
   sandbox: () => import('./commands/sandbox.ts'),
+  run: () => import('./commands/run.ts'),
+  chat: () => import('./commands/chat.ts'),
 };
 
 function help(): string {

@@ -1,0 +1,107 @@
+/**
+ * Wires Toolsmith's parts from the configuration: the store, the model, the tool hub and the skill
+ * library. The bot and the terminal front ends both start from here; tests build parts directly.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { createEmptySkillSource } from '../agent/empty-skill-source.ts';
+import { createTaskSession, type SessionSnapshot, type TaskSession } from '../agent/task-session.ts';
+import type { SkillSource, TaskScope } from '../agent/types.ts';
+import type { Config } from '../config.ts';
+import { requireValue } from '../config.ts';
+import { createAnthropicModel } from '../model/create-anthropic-model.ts';
+import type { Model } from '../model/types.ts';
+import { type AuditRepo, createAuditRepo } from '../store/audit-repo.ts';
+import { openStore, type Store } from '../store/open-store.ts';
+import { createSessionsRepo, type SessionsRepo } from '../store/sessions-repo.ts';
+import { createToolHub } from '../tools/create-tool-hub.ts';
+import { loadMcpConfig } from '../tools/mcp-config.ts';
+import type { ToolHub } from '../tools/types.ts';
+
+export interface App {
+  config: Config;
+  model: Model;
+  hub: ToolHub;
+  skills: SkillSource;
+  store: Store;
+  sessions: SessionsRepo;
+  audit: AuditRepo;
+  /** A new or restored task session with the app's parts and limits. */
+  openSession(options: {
+    id: string;
+    scope: TaskScope;
+    frontEnd: string;
+    restore?: SessionSnapshot;
+    workspaceDir?: string;
+  }): Promise<TaskSession>;
+  close(): Promise<void>;
+}
+
+export interface CreateAppOptions {
+  /** Build the skill library (the default offers no skills). */
+  createSkills?: (parts: { config: Config; model: Model; store: Store }) => Promise<SkillSource>;
+  /** The model (default: the Anthropic client from the config). */
+  model?: Model;
+}
+
+export async function createApp(config: Config, options: CreateAppOptions = {}): Promise<App> {
+  const model =
+    options.model ??
+    createAnthropicModel({
+      apiKey: requireValue(config.anthropic.apiKey, 'ANTHROPIC_API_KEY', 'the agent'),
+      baseUrl: config.anthropic.baseUrl,
+      model: config.anthropic.model,
+      maxRetries: config.anthropic.maxRetries,
+    });
+  const servers = await loadMcpConfig(config.tools.mcpConfigPath);
+  await mkdir(config.dataDir, { recursive: true });
+  const store = openStore({ dataDir: config.dataDir });
+  const sessions = createSessionsRepo(store);
+  const audit = createAuditRepo(store);
+  const hub = await createToolHub({
+    servers,
+    workspace: { maxFileBytes: config.tools.workspaceMaxFileBytes },
+    web: config.tools.web,
+    connectTimeoutMs: config.tools.connectTimeoutMs,
+    callTimeoutMs: config.tools.callTimeoutMs,
+  });
+  let skills: SkillSource;
+  try {
+    skills = options.createSkills
+      ? await options.createSkills({ config, model, store })
+      : createEmptySkillSource();
+  } catch (error) {
+    await hub.close();
+    store.close();
+    throw error;
+  }
+  return {
+    config,
+    model,
+    hub,
+    skills,
+    store,
+    sessions,
+    audit,
+    async openSession({ id, scope, frontEnd, restore, workspaceDir }) {
+      const dir = workspaceDir ?? restore?.workspaceDir ?? path.join(config.dataDir, 'workspaces', id);
+      await mkdir(dir, { recursive: true });
+      return createTaskSession({
+        id,
+        model,
+        scope,
+        workspaceDir: dir,
+        limits: config.agent,
+        sandboxLimits: config.sandbox,
+        tools: hub,
+        skills,
+        frontEnd,
+        ...(restore ? { restore } : {}),
+      });
+    },
+    async close() {
+      await hub.close();
+      store.close();
+    },
+  };
+}

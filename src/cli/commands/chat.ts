@@ -1,0 +1,103 @@
+/**
+ * `toolsmith chat` (`npm run chat`): an interactive task session in the terminal. Type a task, watch
+ * the code, tool calls and output as they happen, follow up; Ctrl-C stops the running step.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { createApp } from '../../app/create-app.ts';
+import { loadConfig, requireValue } from '../../config.ts';
+import type { CliCommand } from '../main.ts';
+import { color, print } from '../print.ts';
+import { createTerminalRenderer, formatCost } from '../render-events.ts';
+import { createCliSkills } from '../skills-factory.ts';
+
+const HELP = `Type a task, then follow up in the same session. Commands:
+  /files   list the workspace files      /cost   tokens and cost so far
+  /reset   forget the sandbox variables  /exit   leave (or Ctrl-D)
+Ctrl-C stops the running step.`;
+
+const command: CliCommand = {
+  summary: 'Chat with the agent in the terminal: one task session, follow-ups keep the sandbox state.',
+  usage: 'toolsmith chat [--workspace DIR]',
+  async run(argv) {
+    const { values } = parseArgs({ args: argv, options: { workspace: { type: 'string' } } });
+    const config = loadConfig();
+    requireValue(config.anthropic.apiKey, 'ANTHROPIC_API_KEY', 'toolsmith chat');
+    const workspaceDir = values.workspace
+      ? path.resolve(values.workspace)
+      : await mkdtemp(path.join(tmpdir(), 'toolsmith-chat-'));
+    const app = await createApp(config, { createSkills: createCliSkills });
+    const session = await app.openSession({
+      id: `chat-${randomUUID()}`,
+      scope: { scope: 'local', author: process.env.USER ?? 'local' },
+      frontEnd: 'a terminal',
+      workspaceDir,
+    });
+    const failed = app.hub.servers().filter((server) => server.status === 'failed');
+    print(
+      color.bold('Toolsmith chat') +
+        color.dim(` (model ${config.anthropic.model}, workspace ${workspaceDir})`),
+    );
+    for (const server of failed)
+      print(color.yellow(`MCP server ${server.name} is not available: ${server.error ?? 'failed'}`));
+    print(color.dim(HELP));
+
+    const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: '> ' });
+    let running: AbortController | undefined;
+    rl.on('SIGINT', () => {
+      if (running) {
+        running.abort();
+        print(color.yellow('\nstopping…'));
+      } else {
+        rl.close();
+      }
+    });
+    const render = createTerminalRenderer((text) => process.stdout.write(text));
+    rl.prompt();
+    try {
+      for await (const raw of rl) {
+        const input = raw.trim();
+        if (!input) {
+          rl.prompt();
+          continue;
+        }
+        if (input === '/exit' || input === '/quit') break;
+        if (input === '/help') print(HELP);
+        else if (input === '/files') {
+          const files = await session.files();
+          print(files.length === 0 ? '(no files)' : files.map((f) => `${f.path}  ${f.bytes} B`).join('\n'));
+        } else if (input === '/reset') {
+          await session.resetSandbox();
+          print('sandbox reset: variables are gone, files are kept');
+        } else if (input === '/cost') {
+          print(formatCost(session.totals.usage, session.totals.costUsd));
+        } else if (input.startsWith('/')) {
+          print(`unknown command ${input}; /help lists them`);
+        } else {
+          running = new AbortController();
+          const report = await session.send(input, { signal: running.signal, onEvent: render });
+          running = undefined;
+          print('');
+          print(report.ok ? report.answer : color.red(report.answer));
+          print(
+            color.dim(
+              `(${report.steps} steps, ${(report.durationMs / 1000).toFixed(1)} s, $${report.costUsd.toFixed(4)})`,
+            ),
+          );
+        }
+        rl.prompt();
+      }
+    } finally {
+      rl.close();
+      session.dispose();
+      await app.close();
+    }
+    return 0;
+  },
+};
+
+export default command;
