@@ -5,7 +5,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { HostBindings } from '../sandbox/types.ts';
 import { createWebServer, type WebServerOptions } from './builtin/web-server.ts';
@@ -21,7 +20,12 @@ import { isRecord } from './schema-to-ts.ts';
 import { type ReconnectPolicy, ServerConnection } from './server-connection.ts';
 import { ToolError } from './tool-error.ts';
 import { toolsPrelude } from './tools-prelude.ts';
-import { inProcessTransport, type TransportFactory, transportsFor } from './transports.ts';
+import {
+  type ConnectableServer,
+  inProcessTransport,
+  type TransportFactory,
+  transportsFor,
+} from './transports.ts';
 import type {
   CallOptions,
   HubEvent,
@@ -36,8 +40,8 @@ import { errorMessageOf, unwrapResult } from './unwrap-result.ts';
 /** An extra MCP server run in-process (tests, benchmarks, the skill library later). */
 export interface InProcessServer {
   name: string;
-  /** A fresh server for each connection. */
-  create: () => McpServer;
+  /** A fresh server (`McpServer` or low-level `Server`) for each connection. */
+  create: () => ConnectableServer;
   description?: string;
 }
 

@@ -146,7 +146,9 @@ export function parseMcpConfig(
     const parsed = schemaFor(raw).safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      const field = [at, ...(issue?.path ?? []).map(String)].join('.');
+      const field =
+        at +
+        (issue?.path ?? []).map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`)).join('');
       fail(field, describeIssue(issue));
       continue;
     }

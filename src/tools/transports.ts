@@ -8,7 +8,6 @@ import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { McpServerConfig } from './mcp-config.ts';
 
@@ -60,8 +59,14 @@ export function transportsFor(
   return [http, sse];
 }
 
+/** An MCP server object that can serve one transport: `McpServer`, or the low-level `Server`. */
+export interface ConnectableServer {
+  connect(transport: Transport): Promise<void>;
+  close(): Promise<void>;
+}
+
 /** A factory connecting a fresh in-process server (one per connection) over InMemoryTransport. */
-export function inProcessTransport(createServer: () => McpServer): TransportFactory {
+export function inProcessTransport(createServer: () => ConnectableServer): TransportFactory {
   return async () => {
     const server = createServer();
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();

@@ -121,6 +121,9 @@ function send(
       method,
       headers: { 'accept-encoding': 'gzip, deflate, br', 'user-agent': 'toolsmith-web-fetch', ...headers },
       lookup,
+      // No shared pool: a reused keep-alive socket skips `lookup`, so it could carry a request past
+      // the address check (e.g. one opened under another policy). Every request connects afresh.
+      agent: false,
       signal,
     });
     req.on('response', resolve);

@@ -112,5 +112,19 @@ function decodeBody(
   }
   if (as === 'text' || TEXTUAL.test(mimeType) || /charset=/i.test(contentType) || data.length === 0)
     return data.toString('utf8');
+  if (!contentType.trim()) {
+    const text = utf8OrUndefined(data);
+    if (text !== undefined) return text;
+  }
   return { type: 'binary', mimeType, bytes: data.length };
+}
+
+/** The bytes as text when they are valid UTF-8 without NUL characters (untyped responses). */
+function utf8OrUndefined(data: Buffer): string | undefined {
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(data);
+    return text.includes('\0') ? undefined : text;
+  } catch {
+    return undefined;
+  }
 }
