@@ -9,7 +9,15 @@ import { IsolateSession } from './isolate-session.ts';
 import { clip } from './output-buffer.ts';
 import { CODE_FILENAME, PRELUDE_LINES, prepareCode } from './prepare-code.ts';
 import { createRun, type Run } from './run-state.ts';
-import type { HostBindings, RunOptions, RunResult, Sandbox, SandboxLimits, SandboxOptions, SandboxStats } from './types.ts';
+import type {
+  HostBindings,
+  RunOptions,
+  RunResult,
+  Sandbox,
+  SandboxLimits,
+  SandboxOptions,
+  SandboxStats,
+} from './types.ts';
 
 export const DEFAULT_LIMITS: SandboxLimits = {
   memoryMb: 128,
@@ -41,7 +49,8 @@ class IsolateSandbox implements Sandbox {
   constructor(options: SandboxOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...definedOnly(options.limits ?? {}) };
     for (const [key, value] of Object.entries(this.limits)) {
-      if (!Number.isFinite(value) || value <= 0) throw new UsageError(`sandbox limit ${key} must be a positive number`);
+      if (!Number.isFinite(value) || value <= 0)
+        throw new UsageError(`sandbox limit ${key} must be a positive number`);
     }
     this.#bindings = { ...(options.bindings ?? {}) };
     this.#prelude = options.prelude;
@@ -63,7 +72,8 @@ class IsolateSandbox implements Sandbox {
     if (this.#disposed) throw new UsageError('bind() on a disposed sandbox');
     this.#bindings = { ...bindings };
     const session = this.#session;
-    if (session && !session.disposed) session.setBindings.applySync(undefined, [JSON.stringify(Object.keys(this.#bindings))]);
+    if (session && !session.disposed)
+      session.setBindings.applySync(undefined, [JSON.stringify(Object.keys(this.#bindings))]);
   }
 
   async reset(): Promise<void> {
@@ -109,7 +119,8 @@ class IsolateSandbox implements Sandbox {
       memoryMb: this.limits.memoryMb,
       maxOutputChars: this.limits.maxOutputChars,
       hooks: {
-        onCall: (runId, callId, name, json) => this.#current?.id === runId && this.#current.onCall(callId, name, json),
+        onCall: (runId, callId, name, json) =>
+          this.#current?.id === runId && this.#current.onCall(callId, name, json),
         onLog: (runId, level, text) => this.#current?.id === runId && this.#current.onLog(level, text),
         onTimer: (runId, op, id, ms) => this.#current?.id === runId && this.#current.onTimer(op, id, ms),
         onDone: (runId, json) => this.#current?.id === runId && this.#current.onDone(json),
@@ -121,9 +132,12 @@ class IsolateSandbox implements Sandbox {
         session.evalSetup(this.#prelude, 'toolsmith:prelude');
       } catch (error) {
         session.dispose();
-        throw new UsageError(`the sandbox prelude failed: ${error instanceof Error ? error.message : String(error)}`, {
-          cause: error,
-        });
+        throw new UsageError(
+          `the sandbox prelude failed: ${error instanceof Error ? error.message : String(error)}`,
+          {
+            cause: error,
+          },
+        );
       }
     }
     this.#session = session;
@@ -141,7 +155,11 @@ class IsolateSandbox implements Sandbox {
 
     const prepared = prepareCode(code);
     if (!prepared.ok) {
-      return withReset({ ok: false, logs: [], error: betterSyntaxError(session, code, prepared.error), durationMs: elapsed() });
+      const error =
+        prepared.probe === undefined
+          ? prepared.error
+          : betterSyntaxError(session, prepared.probe, prepared.error);
+      return withReset({ ok: false, logs: [], error, durationMs: elapsed() });
     }
     let script: import('isolated-vm').Script;
     try {
@@ -150,7 +168,12 @@ class IsolateSandbox implements Sandbox {
         lineOffset: -PRELUDE_LINES,
       });
     } catch (error) {
-      return withReset({ ok: false, logs: [], error: compileErrorOf(error, prepared.prepared), durationMs: elapsed() });
+      return withReset({
+        ok: false,
+        logs: [],
+        error: compileErrorOf(error, prepared.prepared),
+        durationMs: elapsed(),
+      });
     }
 
     const limits = { ...this.limits, ...definedOnly(options.limits ?? {}) };
@@ -212,6 +235,17 @@ function betterSyntaxError(
     probe.release();
   } catch (error) {
     const v8 = compileErrorOf(error);
+    const lines = code.split('\n');
+    if (v8.line !== undefined && v8.line > lines.length) {
+      // V8 tripped on the wrapper's closing brace: the code itself ended too early.
+      const last = lines[lines.length - 1] ?? '';
+      return {
+        name: 'SyntaxError',
+        message: 'Unexpected end of input',
+        line: lines.length,
+        column: last.length + 1,
+      };
+    }
     if (v8.line !== undefined) return { ...v8, name: 'SyntaxError' };
   }
   return fallback;

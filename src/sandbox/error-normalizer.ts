@@ -32,7 +32,9 @@ export function normalizeError(raw: RawError, prepared: PreparedCode): RunError 
       error.line = mapped.line;
       error.column = mapped.column;
     }
-    frames.push(line.replace(LOCATION, `${CODE_FILENAME}:${mapped.line}:${mapped.column}`).replace(/^\s+/, '    '));
+    frames.push(
+      line.replace(LOCATION, `${CODE_FILENAME}:${mapped.line}:${mapped.column}`).replace(/^\s+/, '    '),
+    );
   }
   error.stack = [...header, ...frames].join('\n');
   return error;

@@ -58,6 +58,7 @@ export class IsolateSession {
   readonly setBindings: ivm.Reference<RuntimeApi['setBindings']>;
   readonly endRun: ivm.Reference<RuntimeApi['endRun']>;
   #disposed = false;
+  #lastCpuMs = 0;
 
   constructor(options: IsolateSessionOptions) {
     this.isolate = new ivm.Isolate({ memoryLimit: options.memoryMb });
@@ -65,12 +66,18 @@ export class IsolateSession {
     const { hooks } = options;
     const global = this.context.global;
     const host = {
-      call: new ivm.Callback((runId: number, id: number, name: string, json: string) => hooks.onCall(runId, id, name, json), {
-        ignored: true,
-      }),
-      log: new ivm.Callback((runId: number, level: LogLevel, text: string) => hooks.onLog(runId, level, text), {
-        ignored: true,
-      }),
+      call: new ivm.Callback(
+        (runId: number, id: number, name: string, json: string) => hooks.onCall(runId, id, name, json),
+        {
+          ignored: true,
+        },
+      ),
+      log: new ivm.Callback(
+        (runId: number, level: LogLevel, text: string) => hooks.onLog(runId, level, text),
+        {
+          ignored: true,
+        },
+      ),
       timer: new ivm.Callback(
         (runId: number, op: 'set' | 'clear', id: number, ms: number) => hooks.onTimer(runId, op, id, ms),
         { ignored: true },
@@ -80,7 +87,9 @@ export class IsolateSession {
     for (const name of HOST_CALLBACKS) global.setSync(`__toolsmith_${name}`, host[name]);
     global.setSync(
       '__toolsmith_limits',
-      new ivm.ExternalCopy({ maxOutputChars: options.maxOutputChars, maxDataChars: 1_000_000 }).copyInto({ release: true }),
+      new ivm.ExternalCopy({ maxOutputChars: options.maxOutputChars, maxDataChars: 1_000_000 }).copyInto({
+        release: true,
+      }),
     );
     const source = loadRuntimeSource();
     const script: ivm.Script & ivm.CachedDataResult = this.isolate.compileScriptSync(source, {
@@ -112,13 +121,20 @@ export class IsolateSession {
     return this.isolate.getHeapStatisticsSync().used_heap_size;
   }
 
+  /** CPU time used so far; after disposal, the last value read (isolated-vm forgets it). */
   cpuTimeMs(): number {
-    if (this.isolate.isDisposed) return 0;
-    return Number(this.isolate.cpuTime) / 1e6;
+    if (this.isolate.isDisposed) return this.#lastCpuMs;
+    try {
+      this.#lastCpuMs = Number(this.isolate.cpuTime) / 1e6;
+    } catch {
+      // disposed in the meantime (memory limit)
+    }
+    return this.#lastCpuMs;
   }
 
   dispose(): void {
     if (this.#disposed) return;
+    this.cpuTimeMs();
     this.#disposed = true;
     for (const ref of [this.execute, this.settle, this.fire, this.setBindings, this.endRun]) {
       try {

@@ -4,37 +4,67 @@
  */
 import type { LogEntry, LogLevel } from './types.ts';
 
+/** A line is split between head and tail only when the head has at least this much room left. */
+const MIN_FRAGMENT = 40;
+
+/**
+ * Output within the budget is kept whole. Past it, the head (the first half of the budget) is
+ * frozen and the tail keeps the latest output in the rest; a line that overflows the head shows
+ * its beginning there.
+ */
 export class OutputBuffer {
   readonly #budget: number;
   readonly #head: LogEntry[] = [];
   #headChars = 0;
-  #tail: LogEntry[] = [];
+  #headClosed = false;
+  readonly #tail: LogEntry[] = [];
   #tailChars = 0;
   #cutChars = 0;
+  #clipped = false;
 
   constructor(maxChars: number) {
     this.#budget = maxChars;
   }
 
   add(level: LogLevel, text: string): void {
-    const half = Math.floor(this.#budget / 2);
-    if (this.#tail.length === 0 && this.#headChars + text.length <= half) {
-      this.#head.push({ level, text });
-      this.#headChars += text.length;
-      return;
+    this.#tail.push({ level, text });
+    this.#tailChars += text.length;
+    if (this.#headChars + this.#tailChars > this.#budget) this.#compact();
+  }
+
+  #compact(): void {
+    if (!this.#headClosed) {
+      this.#headClosed = true;
+      const half = Math.floor(this.#budget / 2);
+      let first = this.#tail[0];
+      while (first && this.#headChars + first.text.length <= half) {
+        this.#head.push(first);
+        this.#headChars += first.text.length;
+        this.#tailChars -= first.text.length;
+        this.#tail.shift();
+        first = this.#tail[0];
+      }
+      const room = half - this.#headChars;
+      if (first && room >= MIN_FRAGMENT) {
+        this.#head.push({ level: first.level, text: first.text.slice(0, room) });
+        this.#headChars += room;
+        this.#tail[0] = { level: first.level, text: first.text.slice(room) };
+        this.#tailChars -= room;
+      }
     }
-    let entry = { level, text };
-    if (text.length > half) {
-      this.#cutChars += text.length - half;
-      entry = { level, text: text.slice(text.length - half) };
-    }
-    this.#tail.push(entry);
-    this.#tailChars += entry.text.length;
-    while (this.#tailChars > half && this.#tail.length > 1) {
+    const room = this.#budget - this.#headChars;
+    while (this.#tailChars > room && this.#tail.length > 1) {
       const dropped = this.#tail.shift();
       if (!dropped) break;
       this.#tailChars -= dropped.text.length;
       this.#cutChars += dropped.text.length;
+    }
+    const last = this.#tail[0];
+    if (last && this.#tailChars > room) {
+      const cut = this.#tailChars - room;
+      this.#tail[0] = { level: last.level, text: last.text.slice(cut) };
+      this.#tailChars -= cut;
+      this.#cutChars += cut;
     }
   }
 
@@ -43,13 +73,21 @@ export class OutputBuffer {
     this.#cutChars += chars;
   }
 
+  /** Some line was cut in the middle (and says so itself): the output is truncated, no note needed. */
+  markClipped(): void {
+    this.#clipped = true;
+  }
+
   get truncated(): boolean {
-    return this.#cutChars > 0;
+    return this.#cutChars > 0 || this.#clipped;
   }
 
   entries(): LogEntry[] {
     if (this.#cutChars === 0) return [...this.#head, ...this.#tail];
-    const note = { level: 'warn' as const, text: `… [${this.#cutChars.toLocaleString('en-US')} characters of output cut] …` };
+    const note = {
+      level: 'warn' as const,
+      text: `… [${this.#cutChars.toLocaleString('en-US')} characters of output cut] …`,
+    };
     return [...this.#head, note, ...this.#tail];
   }
 }
@@ -59,5 +97,8 @@ export function clip(text: string, maxChars: number): { text: string; cut: numbe
   if (text.length <= maxChars) return { text, cut: 0 };
   const half = Math.floor(maxChars / 2);
   const cut = text.length - 2 * half;
-  return { text: `${text.slice(0, half)}\n… [${cut.toLocaleString('en-US')} characters cut] …\n${text.slice(-half)}`, cut };
+  return {
+    text: `${text.slice(0, half)}\n… [${cut.toLocaleString('en-US')} characters cut] …\n${text.slice(-half)}`,
+    cut,
+  };
 }

@@ -35,9 +35,23 @@ export interface PreparedCode {
   lineCount: number;
 }
 
+export interface PrepareError {
+  name: string;
+  message: string;
+  line?: number;
+  column?: number;
+}
+
+/**
+ * `probe`: the code the parser failed on, for a second opinion from V8 (whose messages read
+ * better); absent when this module's message is the better one (e.g. the hint about imports).
+ */
 export type PrepareResult =
   | { ok: true; prepared: PreparedCode }
-  | { ok: false; error: { name: string; message: string; line?: number; column?: number } };
+  | { ok: false; error: PrepareError; probe?: string };
+
+const IMPORT_HINT =
+  'import/export are not available in the sandbox: tools are already in scope as `tools.<server>.<tool>()`';
 
 interface Edit {
   start: number;
@@ -57,20 +71,65 @@ export function prepareCode(input: string): PrepareResult {
       stripped = stripTypeScriptTypes(input, { mode: 'strip' });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      // Unsupported TypeScript (enums, namespaces) says so; anything else is a plain JS syntax error.
+      // Unsupported TypeScript (enums, namespaces) says so.
       if (/TypeScript|strip-only/i.test(message)) {
         return { ok: false, error: { name: 'SyntaxError', message: firstLine(message) } };
       }
-      return { ok: false, error: syntaxErrorOf(program) };
+      // The TypeScript parser failed somewhere else than the JS parser (which stopped at the first
+      // annotation): the code is TypeScript and the TypeScript parser's error is the real one.
+      const at = strippingErrorPosition(error);
+      const loc = (program as SyntaxError & { loc?: { line: number; column: number } }).loc;
+      if (at && loc && (at.line !== loc.line || at.column !== loc.column + 1)) {
+        return { ok: false, error: { name: 'SyntaxError', message: firstLine(message), ...at } };
+      }
+      return failure(program, input);
+    }
+    const typeImport = erasedImport(input, stripped);
+    if (typeImport) {
+      return {
+        ok: false,
+        error: { name: 'SyntaxError', message: `${IMPORT_HINT}; types need no import either`, ...typeImport },
+      };
     }
     const reparsed = tryParse(stripped);
-    if (reparsed instanceof SyntaxError) {
-      return { ok: false, error: syntaxErrorOf(reparsed) };
-    }
+    if (reparsed instanceof SyntaxError) return failure(reparsed, stripped);
     code = stripped;
     program = reparsed;
   }
   return { ok: true, prepared: rewrite(code, program) };
+}
+
+function failure(error: SyntaxError, source: string): PrepareResult {
+  const described = syntaxErrorOf(error);
+  return described.message === IMPORT_HINT
+    ? { ok: false, error: described }
+    : { ok: false, error: described, probe: source };
+}
+
+/**
+ * Node decorates the stripping error's stack with the position: `:LINE`, the source, then a caret
+ * line under the column. Best effort: undefined when the decoration is not there.
+ */
+function strippingErrorPosition(error: unknown): { line: number; column: number } | undefined {
+  const stack = error instanceof Error ? String(error.stack) : '';
+  const header = /^[^\n]*:(\d+)\n/.exec(stack);
+  const caret = /^( *)\^+ *$/m.exec(stack);
+  if (!header || !caret) return undefined;
+  return { line: Number(header[1]), column: (caret[1]?.length ?? 0) + 1 };
+}
+
+/** Where TypeScript stripping erased an `import` statement (a type-only import), if it did. */
+function erasedImport(input: string, stripped: string): { line: number; column: number } | undefined {
+  const statement = /^([ \t]*)import\b/gm;
+  for (let match = statement.exec(input); match; match = statement.exec(input)) {
+    const at = match.index + (match[1]?.length ?? 0);
+    if (stripped.slice(at, at + 6).trim() === '') {
+      const before = input.slice(0, at);
+      const line = before.split('\n').length;
+      return { line, column: at - before.lastIndexOf('\n') };
+    }
+  }
+  return undefined;
 }
 
 function tryParse(code: string): acorn.Program | SyntaxError {
@@ -89,13 +148,13 @@ function tryParse(code: string): acorn.Program | SyntaxError {
   }
 }
 
-function syntaxErrorOf(error: SyntaxError): { name: string; message: string; line?: number; column?: number } {
+function syntaxErrorOf(error: SyntaxError): PrepareError {
   const loc = (error as SyntaxError & { loc?: { line: number; column: number } }).loc;
   const message = error.message.replace(/\s*\(\d+:\d+\)$/, '');
-  const hint = /'import' and 'export'/.test(message)
-    ? "import/export are not available in the sandbox: tools are already in scope as `tools.<server>.<tool>()`"
-    : message;
-  return loc ? { name: 'SyntaxError', message: hint, line: loc.line, column: loc.column + 1 } : { name: 'SyntaxError', message: hint };
+  const hint = /'import' and 'export'/.test(message) ? IMPORT_HINT : message;
+  return loc
+    ? { name: 'SyntaxError', message: hint, line: loc.line, column: loc.column + 1 }
+    : { name: 'SyntaxError', message: hint };
 }
 
 function rewrite(code: string, program: acorn.Program): PreparedCode {
@@ -105,13 +164,23 @@ function rewrite(code: string, program: acorn.Program): PreparedCode {
   const body = program.body;
 
   for (const statement of body) {
-    if (statement.type === 'VariableDeclaration') {
+    if (
+      statement.type === 'VariableDeclaration' &&
+      (statement.kind === 'var' || statement.kind === 'let' || statement.kind === 'const')
+    ) {
       const patterns = statement.declarations.map((d) => d.id);
       for (const pattern of patterns) collectNames(pattern, globals);
       const needsParens = patterns.some((p) => p.type !== 'Identifier');
       const kindLength = statement.kind.length;
-      const keyword = needsParens ? `(${' '.repeat(kindLength - 1)}` : ' '.repeat(kindLength);
+      // `;(` so that a previous line without a semicolon is not called: `f()\n(   [a] = b)`.
+      const keyword = needsParens ? `;(${' '.repeat(kindLength - 2)}` : ' '.repeat(kindLength);
       edits.push({ start: statement.start, end: statement.start + kindLength, text: keyword });
+      if (statement.kind === 'let') {
+        // `let x;` starts x over as undefined, as it would in a new scope.
+        for (const d of statement.declarations) {
+          if (!d.init) edits.push({ start: d.id.end, end: d.id.end, text: ' = undefined' });
+        }
+      }
       if (needsParens) {
         const last = statement.declarations[statement.declarations.length - 1];
         if (last) edits.push({ start: last.end, end: last.end, text: ')' });
@@ -121,7 +190,11 @@ function rewrite(code: string, program: acorn.Program): PreparedCode {
       hoistedFunctions.push(statement.id.name);
     } else if (statement.type === 'ClassDeclaration' && statement.id) {
       globals.add(statement.id.name);
-      edits.push({ start: statement.end, end: statement.end, text: `;globalThis.${statement.id.name} = ${statement.id.name};` });
+      edits.push({
+        start: statement.end,
+        end: statement.end,
+        text: `;globalThis.${statement.id.name} = ${statement.id.name};`,
+      });
     }
   }
 

@@ -12,13 +12,17 @@ export interface RenderOptions {
 /** Render logs, value and error of a run. Empty output says so, so an observation is never blank. */
 export function renderRunResult(result: RunResult, code: string, options: RenderOptions = {}): string {
   const parts: string[] = [];
-  if (result.stateReset) parts.push('(note: the sandbox was reset before this run; variables from earlier runs are gone)');
+  if (result.stateReset)
+    parts.push('(note: the sandbox was reset before this run; variables from earlier runs are gone)');
   for (const entry of result.logs) {
-    parts.push(entry.level === 'warn' || entry.level === 'error' ? `[${entry.level}] ${entry.text}` : entry.text);
+    parts.push(
+      entry.level === 'warn' || entry.level === 'error' ? `[${entry.level}] ${entry.text}` : entry.text,
+    );
   }
   if (result.value !== undefined) parts.push(`${options.valuePrefix ?? '=> '}${result.value}`);
   if (result.error) parts.push(renderError(result.error, code));
-  if (parts.length === 0) parts.push(result.ok ? '(no output and no value: log or return what you need to see)' : '');
+  if (parts.length === 0)
+    parts.push(result.ok ? '(no output and no value: log or return what you need to see)' : '');
   return parts.join('\n');
 }
 

@@ -50,7 +50,10 @@ interface DoneMessage {
   value?: string;
   data?: string;
   error?: RawError;
+  /** Characters dropped from the output inside the isolate (held-back lines). */
   dropped?: number;
+  /** Characters cut from the middle of single long lines (noted in the line itself). */
+  clipped?: number;
 }
 
 export function createRun(setup: RunSetup): Run {
@@ -76,7 +79,10 @@ export function createRun(setup: RunSetup): Run {
     clearTimeout(wallTimer);
     for (const timer of timers.values()) clearTimeout(timer);
     if (timers.size > 0 && !result.limitError) {
-      logs.add('warn', `(${timers.size} timer${timers.size > 1 ? 's' : ''} still pending when the run ended ${timers.size > 1 ? 'were' : 'was'} cancelled)`);
+      logs.add(
+        'warn',
+        `(${timers.size} timer${timers.size > 1 ? 's' : ''} still pending when the run ended ${timers.size > 1 ? 'were' : 'was'} cancelled)`,
+      );
     }
     timers.clear();
     controller.abort(new Error('the run ended'));
@@ -87,12 +93,20 @@ export function createRun(setup: RunSetup): Run {
   }
 
   function limit(name: LimitName, message: string, disposeIsolate = false): void {
-    const errorName = name === 'aborted' ? 'AbortError' : name === 'memory' ? 'RangeError' : 'TimeoutError';
+    const errorName =
+      name === 'aborted'
+        ? 'AbortError'
+        : name === 'memory' || name === 'pending-calls'
+          ? 'RangeError'
+          : 'TimeoutError';
     finish({ limitError: { name: errorName, message, limit: name } }, disposeIsolate);
   }
 
   function cpuLimit(): void {
-    limit('cpu', `CPU time limit of ${limits.timeoutMs} ms exceeded (infinite loop?); variables from earlier runs are kept`);
+    limit(
+      'cpu',
+      `CPU time limit of ${limits.timeoutMs} ms exceeded (infinite loop?); variables from earlier runs are kept`,
+    );
   }
 
   function stop(name: 'wall' | 'aborted'): void {
@@ -107,7 +121,8 @@ export function createRun(setup: RunSetup): Run {
           ? 'still waiting for a timer'
           : 'still waiting for a promise that never settled';
     const lost = busy ? '; the sandbox was reset, so variables from earlier runs are gone' : '';
-    if (name === 'wall') limit('wall', `Wall-clock limit of ${limits.wallMs} ms exceeded (${what})${lost}`, busy);
+    if (name === 'wall')
+      limit('wall', `Wall-clock limit of ${limits.wallMs} ms exceeded (${what})${lost}`, busy);
     else limit('aborted', `The run was stopped (${what})${lost}`, busy);
     if (busy) session.dispose();
   }
@@ -115,7 +130,10 @@ export function createRun(setup: RunSetup): Run {
   function enter(ref: ivm.Reference<(...args: never[]) => unknown>, args: unknown[]): void {
     if (finished) return;
     const remaining = Math.floor(limits.timeoutMs - cpuUsed());
-    if (remaining < 1) return cpuLimit();
+    if (remaining < 1) {
+      cpuLimit();
+      return;
+    }
     active++;
     ref
       .apply(undefined, args as never[], { timeout: remaining })
@@ -144,7 +162,10 @@ export function createRun(setup: RunSetup): Run {
       }
       return;
     }
-    if (/timed out/i.test(message)) return cpuLimit();
+    if (/timed out/i.test(message)) {
+      cpuLimit();
+      return;
+    }
     finish({ rawError: { name: error instanceof Error ? error.name : 'Error', message } });
   }
 
@@ -159,7 +180,9 @@ export function createRun(setup: RunSetup): Run {
       const value = await fn(args, { name, signal: controller.signal });
       payload = value === undefined ? undefined : JSON.stringify(value);
       if (payload !== undefined && payload.length > MAX_RESULT_CHARS) {
-        throw new RangeError(`the result of ${name} is too large (${payload.length} characters of JSON, limit ${MAX_RESULT_CHARS})`);
+        throw new RangeError(
+          `the result of ${name} is too large (${payload.length} characters of JSON, limit ${MAX_RESULT_CHARS})`,
+        );
       }
     } catch (error) {
       ok = false;
@@ -236,6 +259,7 @@ export function createRun(setup: RunSetup): Run {
         return;
       }
       if (message.dropped) logs.addCut(message.dropped);
+      if (message.clipped) logs.markClipped();
       const result: Omit<RunOutcome, 'logs' | 'disposeIsolate'> = {};
       if (message.value !== undefined) result.value = message.value;
       if (message.data !== undefined) result.data = JSON.parse(message.data);

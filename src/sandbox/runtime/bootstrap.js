@@ -4,8 +4,9 @@
 // this function returns (held only as a host-side Reference).
 // biome-ignore lint/complexity/useArrowFunction: evaluated as an expression by the host
 (function (api, host, limits) {
+  // biome-ignore lint/suspicious/noRedundantUseStrict: evaluated as a classic script in the isolate
   'use strict';
-  const { inspect, format, formatPrimitive } = api;
+  const { inspect, format, getStringWidth } = api;
   const hostCall = host.call;
   const hostLog = host.log;
   const hostTimer = host.timer;
@@ -16,79 +17,108 @@
   let runId = 0;
   let sent = 0;
   let dropped = 0;
-  const lineCap = limits.maxOutputChars;
+  let clipped = 0;
+  // A line longer than half the output budget keeps its head and tail with a note of the cut, so
+  // the host (which keeps the head and tail of the whole output) never cuts through it again.
+  // Past `totalCap` characters in a run, lines are held back and only the latest of them are sent
+  // when the run ends: the host sees the head and the true tail.
+  let held = [];
+  let heldChars = 0;
+  const lineCap = Math.max(40, Math.floor(limits.maxOutputChars / 2));
   const totalCap = limits.maxOutputChars * 4;
 
   function emit(level, text) {
-    if (sent > totalCap) {
-      dropped += text.length + 1;
-      return;
-    }
     let line = text;
     if (line.length > lineCap) {
-      const half = Math.floor(lineCap / 2);
+      const noteRoom = 40;
+      const half = Math.max(1, Math.floor((lineCap - noteRoom) / 2));
       const cut = line.length - 2 * half;
-      dropped += cut;
-      line = `${line.slice(0, half)}\n… [${cut} characters cut] …\n${line.slice(-half)}`;
+      clipped += cut;
+      line = `${line.slice(0, half)}\n… [${cut.toLocaleString('en-US')} characters cut] …\n${line.slice(-half)}`;
     }
-    sent += line.length + 1;
+    if (sent + line.length > totalCap) {
+      held.push({ level, line });
+      heldChars += line.length;
+      while (heldChars > limits.maxOutputChars && held.length > 1) {
+        const gone = held.shift();
+        heldChars -= gone.line.length;
+        dropped += gone.line.length;
+      }
+      return;
+    }
+    sent += line.length;
     hostLog(runId, level, line);
   }
+  function flushHeld() {
+    for (const { level, line } of held) hostLog(runId, level, line);
+    held = [];
+    heldChars = 0;
+  }
 
-  // console ------------------------------------------------------------------------------------
+  // console (Node's lib/internal/console/constructor.js, without streams) -------------------------
   let groupIndent = '';
   const counts = new Map();
   const timers = new Map();
-  const out = (level) =>
-    function (...args) {
-      const text = format(args);
-      emit(level, groupIndent ? groupIndent + text.replaceAll('\n', `\n${groupIndent}`) : text);
+  const write = (level, text) =>
+    emit(level, groupIndent ? groupIndent + text.replaceAll('\n', `\n${groupIndent}`) : text);
+  const out =
+    (level) =>
+    (...args) => {
+      write(level, format(args));
     };
-  const tableChars = {
-    mm: '─', rm: '┼', tr: '┐', tl: '┌', lm: '├', tm: '┬', br: '┘', bl: '└', bm: '┴', rr: '┤',
-  };
-  function cellOf(v) {
-    if (v === null || (typeof v !== 'object' && typeof v !== 'function')) return formatPrimitive(v, { indentationLvl: 0 });
-    return inspect(v, { depth: Array.isArray(v) || Object.keys(v).length <= 2 ? 0 : -1 }).replace(/\n\s*/g, ' ');
+  function renderRow(row, widths) {
+    let line = '│ ';
+    for (let i = 0; i < row.length; i++) {
+      const cell = row[i];
+      line += cell + ' '.repeat(widths[i] - getStringWidth(cell));
+      if (i !== row.length - 1) line += ' │ ';
+    }
+    return `${line} │`;
   }
   function renderTable(head, columns) {
     const rows = [];
-    const widths = head.map((h) => h.length);
+    const widths = head.map((h) => getStringWidth(h));
     const longest = Math.max(0, ...columns.map((c) => c.length));
     for (let i = 0; i < head.length; i++) {
       for (let j = 0; j < longest; j++) {
         rows[j] ??= [];
-        const value = Object.prototype.hasOwnProperty.call(columns[i], j) ? columns[i][j] : '';
+        const value = Object.hasOwn(columns[i], j) ? columns[i][j] : '';
         rows[j][i] = value;
-        widths[i] = Math.max(widths[i] || 0, value.length);
+        widths[i] = Math.max(widths[i] || 0, getStringWidth(value));
       }
     }
-    const row = (cells) => `│ ${cells.map((cell, i) => cell + ' '.repeat(widths[i] - cell.length)).join(' │ ')} │`;
-    const divider = widths.map((w) => tableChars.mm.repeat(w + 2));
-    let result = `${tableChars.tl}${divider.join(tableChars.tm)}${tableChars.tr}\n${row(head)}\n`;
-    result += `${tableChars.lm}${divider.join(tableChars.rm)}${tableChars.rr}\n`;
-    for (const r of rows) result += `${row(r)}\n`;
-    return result + `${tableChars.bl}${divider.join(tableChars.bm)}${tableChars.br}`;
+    const divider = widths.map((w) => '─'.repeat(w + 2));
+    let result = `┌${divider.join('┬')}┐\n${renderRow(head, widths)}\n├${divider.join('┼')}┤\n`;
+    for (const r of rows) result += `${renderRow(r, widths)}\n`;
+    return `${result}└${divider.join('┴')}┘`;
+  }
+  const isTableArray = (v) => Array.isArray(v) || ArrayBuffer.isView(v);
+  function cellOf(v) {
+    const depth =
+      v !== null && typeof v === 'object' && !isTableArray(v) && Object.keys(v).length > 2 ? -1 : 0;
+    return inspect(v, { depth, maxArrayLength: 3, breakLength: Number.POSITIVE_INFINITY });
   }
   function table(data, properties) {
+    if (properties !== undefined && !Array.isArray(properties)) {
+      throw new TypeError('The "properties" argument must be an instance of Array');
+    }
     if (data === null || typeof data !== 'object') return console.log(data);
-    const indexKey = '(index)';
-    const valuesKey = 'Values';
-    if (data instanceof Map || data instanceof Set) {
-      const isMap = data instanceof Map;
-      const index = [];
+    const indexArray = (length) => Array.from({ length }, (_, i) => cellOf(i));
+    if (data instanceof Map) {
       const keys = [];
       const values = [];
-      let i = 0;
-      for (const entry of data) {
-        index.push(String(i++));
-        if (isMap) {
-          keys.push(cellOf(entry[0]));
-          values.push(cellOf(entry[1]));
-        } else values.push(cellOf(entry));
+      for (const [k, v] of data) {
+        keys.push(cellOf(k));
+        values.push(cellOf(v));
       }
-      const head = isMap ? ['(iteration index)', 'Key', valuesKey] : ['(iteration index)', valuesKey];
-      return emit('log', renderTable(head, isMap ? [index, keys, values] : [index, values]));
+      return console.log(
+        renderTable(['(iteration index)', 'Key', 'Values'], [indexArray(keys.length), keys, values]),
+      );
+    }
+    if (data instanceof Set) {
+      const values = [];
+      for (const v of data) values.push(cellOf(v));
+      return console.log(renderTable(['(iteration index)', 'Values'], [indexArray(values.length), values]));
     }
     const map = Object.create(null);
     let hasPrimitives = false;
@@ -104,18 +134,49 @@
         const keys = properties || Object.keys(item);
         for (const key of keys) {
           map[key] ??= [];
-          if ((primitive && properties) || !Object.prototype.hasOwnProperty.call(item, key)) map[key][i] = '';
+          if ((primitive && properties) || !Object.hasOwn(item, key)) map[key][i] = '';
           else map[key][i] = cellOf(item[key]);
         }
       }
     }
-    const head = [indexKey, ...Object.keys(map)];
-    const columns = [indexKeyArray, ...Object.values(map)];
+    const head = Object.keys(map);
+    const columns = Object.values(map);
     if (hasPrimitives) {
-      head.push(valuesKey);
+      head.push('Values');
       columns.push(valuesKeyArray);
     }
-    emit('log', renderTable(head, columns));
+    head.unshift('(index)');
+    columns.unshift(indexKeyArray);
+    return console.log(renderTable(head, columns));
+  }
+  function formatTime(ms) {
+    let hours = 0;
+    let minutes = 0;
+    let seconds = 0;
+    if (ms >= 1000) {
+      if (ms >= 60_000) {
+        if (ms >= 3_600_000) {
+          hours = Math.floor(ms / 3_600_000);
+          ms %= 3_600_000;
+        }
+        minutes = Math.floor(ms / 60_000);
+        ms %= 60_000;
+      }
+      seconds = ms / 1000;
+    }
+    if (hours !== 0 || minutes !== 0) {
+      const [s, rest] = seconds.toFixed(3).split('.');
+      const head = hours !== 0 ? `${hours}:${String(minutes).padStart(2, '0')}` : minutes;
+      return `${head}:${s.padStart(2, '0')}.${rest} (${hours !== 0 ? 'h:m' : ''}m:ss.mmm)`;
+    }
+    if (seconds !== 0) return `${seconds.toFixed(3)}s`;
+    return `${Number(ms.toFixed(3))}ms`;
+  }
+  function timeLogImpl(label, data) {
+    const start = timers.get(label);
+    if (start === undefined) return false;
+    console.log('%s: %s', label, formatTime(Date.now() - start), ...data);
+    return true;
   }
   const console = {
     log: out('log'),
@@ -123,40 +184,72 @@
     debug: out('debug'),
     warn: out('warn'),
     error: out('error'),
-    trace: function (...args) {
-      const stack = (new Error().stack || '').split('\n').slice(2).join('\n');
-      emit('error', `Trace${args.length ? `: ${format(args)}` : ''}\n${stack}`);
+    trace: function trace(...args) {
+      const err = { name: 'Trace', message: format(args) };
+      Error.captureStackTrace(err, trace);
+      console.error(err.stack);
     },
-    dir: (value) => emit('log', inspect(value)),
+    dir: (value, options) => write('log', inspect(value, { customInspect: false, ...options })),
     table,
-    assert: (ok, ...args) => {
-      if (!ok) emit('error', args.length ? `Assertion failed: ${format(args)}` : 'Assertion failed');
+    assert: (expression, ...args) => {
+      if (expression) return;
+      if (typeof args[0] === 'string') args[0] = `Assertion failed: ${args[0]}`;
+      else args.unshift('Assertion failed');
+      console.warn(...args);
     },
     count: (label = 'default') => {
-      const n = (counts.get(label) || 0) + 1;
-      counts.set(label, n);
-      emit('log', `${label}: ${n}`);
+      const key = `${label}`;
+      const n = (counts.get(key) || 0) + 1;
+      counts.set(key, n);
+      console.log(`${key}: ${n}`);
     },
-    countReset: (label = 'default') => counts.delete(label),
-    time: (label = 'default') => timers.set(label, Date.now()),
+    countReset: (label = 'default') => counts.delete(`${label}`),
+    time: (label = 'default') => {
+      const key = `${label}`;
+      if (!timers.has(key)) timers.set(key, Date.now());
+    },
     timeEnd: (label = 'default') => {
-      const start = timers.get(label);
-      if (start !== undefined) emit('log', `${label}: ${Date.now() - start}ms`);
-      timers.delete(label);
+      const key = `${label}`;
+      if (timeLogImpl(key, [])) timers.delete(key);
     },
     timeLog: (label = 'default', ...args) => {
-      const start = timers.get(label);
-      if (start !== undefined) emit('log', `${label}: ${Date.now() - start}ms${args.length ? ` ${format(args)}` : ''}`);
+      timeLogImpl(`${label}`, args);
     },
     group: (...args) => {
       if (args.length) console.log(...args);
       groupIndent += '  ';
     },
     groupEnd: () => {
-      groupIndent = groupIndent.slice(2);
+      groupIndent = groupIndent.slice(0, groupIndent.length - 2);
     },
   };
   console.groupCollapsed = console.group;
+  console.dirxml = console.log;
+
+  // Stack traces show the agent's code only: frames of the runtime and the prelude (files named
+  // `toolsmith:...`) are left out. Otherwise the same text as V8's default.
+  const ErrorToString = Error.prototype.toString;
+  function prepareStackTrace(error, frames) {
+    let header;
+    try {
+      header = ErrorToString.call(error);
+    } catch {
+      header = '<error>';
+    }
+    let stack = header;
+    for (const frame of frames) {
+      const file = frame.getFileName();
+      if (typeof file === 'string' && file.startsWith('toolsmith:')) continue;
+      stack += `\n    at ${frame}`;
+    }
+    return stack;
+  }
+  Object.defineProperty(Error, 'prepareStackTrace', {
+    value: prepareStackTrace,
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
 
   // timers -------------------------------------------------------------------------------------
   let timerSeq = 0;
@@ -181,7 +274,9 @@
     return new Promise((resolve, reject) => {
       let json;
       try {
-        json = JSONstringify(args === undefined ? [] : args, (_key, v) => (typeof v === 'bigint' ? v.toString() : v));
+        json = JSONstringify(args === undefined ? [] : args, (_key, v) =>
+          typeof v === 'bigint' ? v.toString() : v,
+        );
       } catch (error) {
         reject(new TypeError(`${name}: arguments must be JSON data (${error.message})`));
         return;
@@ -209,12 +304,20 @@
       }
       const last = parts[parts.length - 1];
       const fn = { [last]: (...args) => callHost(path, args) }[last];
-      Object.defineProperty(target, last, { value: fn, writable: true, configurable: true, enumerable: true });
+      Object.defineProperty(target, last, {
+        value: fn,
+        writable: true,
+        configurable: true,
+        enumerable: true,
+      });
       bound.add(path);
     }
   }
 
   // the handle the host keeps --------------------------------------------------------------------
+  // A host error named like a built-in error class arrives as an instance of that class.
+  const errorClasses = { Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError };
+  const hasOwnErrorClass = (name) => typeof name === 'string' && Object.hasOwn(errorClasses, name);
   function settle(id, ok, payload) {
     const entry = pending.get(id);
     if (!entry) return;
@@ -224,9 +327,15 @@
       return;
     }
     const info = JSONparse(payload);
-    const error = new Error(info.message);
-    if (info.name && info.name !== 'Error') {
-      Object.defineProperty(error, 'name', { value: info.name, writable: true, configurable: true, enumerable: false });
+    const BuiltIn = hasOwnErrorClass(info.name) ? errorClasses[info.name] : Error;
+    const error = new BuiltIn(info.message);
+    if (info.name && info.name !== error.name) {
+      Object.defineProperty(error, 'name', {
+        value: info.name,
+        writable: true,
+        configurable: true,
+        enumerable: false,
+      });
     }
     const siteStack = (entry.site.stack || '').split('\n').slice(1).join('\n');
     error.stack = `${error.name}: ${error.message}${siteStack ? `\n${siteStack}` : ''}`;
@@ -258,13 +367,18 @@
   }
   function finish(id, result) {
     if (id !== runId) return;
+    flushHeld();
     result.dropped = dropped;
+    result.clipped = clipped;
     hostDone(id, JSONstringify(result));
   }
   function execute(fn, id) {
     runId = id;
     sent = 0;
     dropped = 0;
+    clipped = 0;
+    held = [];
+    heldChars = 0;
     let promise;
     try {
       promise = fn();
@@ -279,7 +393,7 @@
           try {
             result.value = inspect(value);
           } catch (error) {
-            result.value = `[value could not be rendered: ${error && error.message}]`;
+            result.value = `[value could not be rendered: ${error?.message}]`;
           }
           try {
             const json = JSONstringify(value);
@@ -297,6 +411,8 @@
     if (id !== runId) return 0;
     const left = timerFns.size;
     timerFns.clear();
+    held = [];
+    heldChars = 0;
     // Calls still pending stay pending forever: no code of an ended run may wake up again.
     pending.clear();
     runId = 0;
