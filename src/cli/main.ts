@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<{ default: CliCommand }>> = {
   sandbox: () => import('./commands/sandbox.ts'),
   run: () => import('./commands/run.ts'),
   chat: () => import('./commands/chat.ts'),
+  tools: () => import('./commands/tools.ts'),
 };
 
 function help(): string {

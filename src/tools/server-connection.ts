@@ -271,7 +271,9 @@ function isContentResult(result: Record<string, unknown>): result is CallToolRes
 
 function describeConnectError(error: unknown): string {
   if (error instanceof McpError && error.code === ErrorCode.ConnectionClosed) return 'exited during start-up';
-  if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return 'command not found';
+  if (error instanceof Error && 'code' in error && error.code === 'ENOENT') {
+    return `command not found${'path' in error && typeof error.path === 'string' ? `: ${error.path}` : ''} (check "command" and PATH)`;
+  }
   // One line, bounded: SDK validation errors arrive as multi-line JSON.
   const text = describeError(error).replace(/\s+/g, ' ').trim();
   return text.length > 400 ? `${text.slice(0, 400)}...` : text;

@@ -9,6 +9,7 @@ import { UsageError } from '../../errors.ts';
 import { createSandbox } from '../../sandbox/create-sandbox.ts';
 import { renderRunResult } from '../../sandbox/render-result.ts';
 import type { HostBindings, SandboxLimits } from '../../sandbox/types.ts';
+import { openSandboxTools } from '../../tools/open-tool-hub.ts';
 import type { CliCommand } from '../main.ts';
 import { color, print } from '../print.ts';
 
@@ -104,10 +105,10 @@ function optionalNumber(
   return { [key]: value };
 }
 
-/** Until the tool hub is wired in, the sandbox has no extra bindings. */
+/** The configured and built-in tools, with the workspace in --workspace DIR or a temporary folder. */
 async function sandboxExtras(
-  _config: ReturnType<typeof loadConfig>,
-  _workspace: string | undefined,
+  config: ReturnType<typeof loadConfig>,
+  workspace: string | undefined,
 ): Promise<SandboxExtras> {
-  return { bindings: {}, close: async () => {} };
+  return openSandboxTools(config, workspace === undefined ? {} : { workspaceDir: workspace });
 }

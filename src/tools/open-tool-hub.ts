@@ -1,0 +1,67 @@
+/**
+ * The tool hub as the configuration describes it (mcp.json + the built-ins), and the same hub bound
+ * for a one-off sandbox session (`toolsmith sandbox`), so a file runs exactly as the agent's code would.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Config } from '../config.ts';
+import type { HostBindings } from '../sandbox/types.ts';
+import { createToolHub } from './create-tool-hub.ts';
+import { loadMcpConfig } from './mcp-config.ts';
+import type { ToolCallEvent, ToolHub } from './types.ts';
+
+/** Load the MCP servers file and connect every server; a bad file throws a ConfigError first. */
+export async function openToolHub(
+  config: Config,
+  env: Record<string, string | undefined> = process.env,
+): Promise<ToolHub> {
+  const servers = await loadMcpConfig(config.tools.mcpConfigPath, env);
+  return createToolHub({
+    servers,
+    workspace: { maxFileBytes: config.tools.workspaceMaxFileBytes },
+    web: config.tools.web,
+    connectTimeoutMs: config.tools.connectTimeoutMs,
+    callTimeoutMs: config.tools.callTimeoutMs,
+    env,
+  });
+}
+
+export interface SandboxTools {
+  hub: ToolHub;
+  bindings: HostBindings;
+  prelude: string;
+  /** The workspace the `workspace` tools act on. */
+  workspaceDir: string;
+  /** Close the hub; a temporary workspace is removed. */
+  close(): Promise<void>;
+}
+
+/**
+ * The configured and built-in tools bound for one sandbox session, with the workspace in `workspaceDir`
+ * or, when absent, in a temporary folder removed on close.
+ */
+export async function openSandboxTools(
+  config: Config,
+  options: {
+    workspaceDir?: string;
+    onCall?: (event: ToolCallEvent) => void;
+    env?: Record<string, string | undefined>;
+  } = {},
+): Promise<SandboxTools> {
+  const hub = await openToolHub(config, options.env);
+  const temporary = options.workspaceDir === undefined;
+  const workspaceDir = options.workspaceDir
+    ? path.resolve(options.workspaceDir)
+    : await mkdtemp(path.join(tmpdir(), 'toolsmith-sandbox-'));
+  return {
+    hub,
+    bindings: hub.bindings({ workspaceDir, ...(options.onCall ? { onCall: options.onCall } : {}) }),
+    prelude: hub.prelude,
+    workspaceDir,
+    async close() {
+      await hub.close();
+      if (temporary) await rm(workspaceDir, { recursive: true, force: true });
+    },
+  };
+}
