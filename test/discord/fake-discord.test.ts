@@ -14,7 +14,10 @@ import {
   GatewayIntentBits,
   type Interaction,
   MessageFlags,
+  ModalBuilder,
   type TextChannel,
+  TextInputBuilder,
+  TextInputStyle,
 } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFakeDiscord, type FakeDiscord } from '../helpers/fake-discord/index.ts';
@@ -260,6 +263,66 @@ describe('fake Discord with discord.js', () => {
     expect(handled.errors).toEqual([]);
     expect(clicks).toEqual([`approve by bob on ${sent.id}`]);
     expect(fake.getMessage(sent)).toMatchObject({ content: 'Approved', components: [], editCount: 1 });
+  });
+
+  it('defers a button update, then edits the message through @original', async () => {
+    const client = await login();
+    const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
+      new ButtonBuilder().setCustomId('stop').setLabel('Stop').setStyle(ButtonStyle.Danger),
+    );
+    const sent = await general(client).send({ content: 'Working...', components: [row] });
+    const handled = onInteraction(client, async (interaction) => {
+      if (!interaction.isButton()) return;
+      await interaction.deferUpdate();
+      await interaction.editReply({ content: 'Stopped', components: [] });
+    });
+    const click = await fake.clickButton({ message: sent.id, customId: 'stop' });
+    expect(await fake.waitForCallback(click)).toMatchObject({ type: 6 });
+    await fake.waitFor(() => fake.getMessage(sent)?.content === 'Stopped');
+    expect(handled.errors).toEqual([]);
+    expect(fake.interaction(click).originalMessageId).toBe(sent.id);
+  });
+
+  it('shows a modal, then delivers its submission; the bot answers ephemerally', async () => {
+    const client = await login();
+    const handled = onInteraction(client, async (interaction) => {
+      if (interaction.isChatInputCommand()) {
+        const modal = new ModalBuilder()
+          .setCustomId('config')
+          .setTitle('Settings')
+          .addComponents(
+            new ActionRowBuilder<TextInputBuilder>().addComponents(
+              new TextInputBuilder().setCustomId('model').setLabel('Model').setStyle(TextInputStyle.Short),
+            ),
+          );
+        await interaction.showModal(modal);
+      } else if (interaction.isModalSubmit()) {
+        const model = interaction.fields.getTextInputValue('model');
+        await interaction.reply({ content: `model set to ${model}`, flags: MessageFlags.Ephemeral });
+      }
+    });
+    const command = await fake.slashCommand({ name: 'config' });
+    expect(await fake.waitForCallback(command)).toMatchObject({
+      type: 9,
+      data: { custom_id: 'config', title: 'Settings' },
+    });
+    const submit = await fake.submitModal({ customId: 'config', fields: { model: 'claude-haiku-4-5' } });
+    expect(await fake.waitForCallback(submit)).toMatchObject({ type: 4 });
+    expect(handled.errors).toEqual([]);
+    expect(fake.messagesIn('general')).toMatchObject([
+      { content: 'model set to claude-haiku-4-5', ephemeral: true },
+    ]);
+  });
+
+  it('answers member fetches over REST and over the gateway (op 8)', async () => {
+    const client = await login({ intents: [...INTENTS, GatewayIntentBits.GuildMembers] });
+    const guild = client.guilds.cache.get(fake.guildId);
+    const bob = await guild?.members.fetch({ user: fake.user('bob').id, force: true });
+    expect(bob?.user.username).toBe('bob');
+    expect(fake.requests.at(-1)?.route).toBe('/guilds/:guildId/members/:userId');
+    const all = await guild?.members.fetch();
+    expect(all?.map((m) => m.user.username).sort()).toEqual(['Toolsmith', 'alice', 'bob']);
+    await expect(guild?.members.fetch({ user: '123', force: true })).rejects.toMatchObject({ code: 10007 });
   });
 
   it('sends autocomplete with the focused option; the bot responds with choices', async () => {

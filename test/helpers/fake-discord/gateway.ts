@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
-import { toApiMember, toApiUser, toGatewayGuild } from './api-shapes.ts';
+import { toGatewayGuild } from './api-shapes.ts';
+import { membersChunk, readyPayload } from './gateway-payloads.ts';
 import type { FakeState } from './state.ts';
 import type { GatewayEventRecord, PrivilegedIntents, SessionView } from './types.ts';
 
@@ -150,31 +151,12 @@ export function createFakeGateway(options: GatewayOptions): FakeGateway {
     };
     sessions.set(session.id, session);
     connection.session = session;
-    const bot = state.users.get(state.botId);
-    if (!bot) throw new Error('fake-discord: the bot user is missing');
-    void dispatchTo(session, 'READY', {
-      v: 10,
-      user: { ...toApiUser(bot), verified: true, mfa_enabled: false, flags: 0 },
-      guilds: [...state.guilds.keys()].map((id) => ({ id, unavailable: true })),
-      session_id: session.id,
-      resume_gateway_url: options.gatewayUrl(),
-      shard: [0, 1],
-      application: { id: state.application.id, flags: state.application.flags },
-      private_channels: [],
-      relationships: [],
-      presences: [],
-      session_type: 'normal',
-      auth: {},
-      user_settings: {},
-      guild_join_requests: [],
-      geo_ordered_rtc_regions: ['fake-local'],
-      _trace: ['["fake-discord-gateway",{"micros":0}]'],
-    });
+    void dispatchTo(session, 'READY', readyPayload(state, session.id, options.gatewayUrl()));
     // discord.js handles a GUILD_CREATE that overtakes READY wrongly; let the client read READY first.
     pause(connection);
     if ((intents & Intents.Guilds) === 0) return;
     for (const guild of state.guilds.values())
-      void dispatchTo(session, 'GUILD_CREATE', toGatewayGuild(state, guild, bot.id));
+      void dispatchTo(session, 'GUILD_CREATE', toGatewayGuild(state, guild, state.botId));
   };
 
   const resume = (connection: Connection, d: Record<string, unknown>) => {
@@ -199,25 +181,7 @@ export function createFakeGateway(options: GatewayOptions): FakeGateway {
     const guild = typeof d.guild_id === 'string' ? state.guilds.get(d.guild_id) : undefined;
     const session = connection.session;
     if (!guild || !session) return;
-    const wanted = Array.isArray(d.user_ids)
-      ? d.user_ids.map(String)
-      : typeof d.user_ids === 'string'
-        ? [d.user_ids]
-        : null;
-    const query = typeof d.query === 'string' ? d.query.toLowerCase() : '';
-    const members = guild.members.filter((member) => {
-      if (wanted) return wanted.includes(member.userId);
-      return (state.users.get(member.userId)?.username ?? '').toLowerCase().startsWith(query);
-    });
-    const notFound = wanted ? wanted.filter((id) => !members.some((m) => m.userId === id)) : [];
-    void dispatchTo(session, 'GUILD_MEMBERS_CHUNK', {
-      guild_id: guild.id,
-      members: members.map((member) => toApiMember(state, member)),
-      chunk_index: 0,
-      chunk_count: 1,
-      not_found: notFound,
-      ...(d.nonce === undefined ? {} : { nonce: d.nonce }),
-    });
+    void dispatchTo(session, 'GUILD_MEMBERS_CHUNK', membersChunk(state, guild, d));
   };
 
   const onMessage = (connection: Connection, raw: RawData) => {

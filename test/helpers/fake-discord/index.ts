@@ -18,19 +18,8 @@ import { commandsOf } from './commands.ts';
 import type { FakeContext } from './context.ts';
 import { createFakeGateway } from './gateway.ts';
 import { startHttpServer } from './http-server.ts';
-import {
-  type AttachmentOption,
-  type AutocompleteInput,
-  buttonData,
-  commandData,
-  type InteractionTarget,
-  interactionBase,
-  resolveActor,
-  type SlashCommandInput,
-} from './interaction-payloads.ts';
-import { createInteractionRegistry, newInteractionToken } from './interactions.ts';
-import { parseMessageBody } from './message-body.ts';
-import { createMessage, dispatchMessage } from './messages.ts';
+import type { AutocompleteInput, SlashCommandInput } from './interaction-payloads.ts';
+import { createInteractionRegistry } from './interactions.ts';
 import { createRouter } from './router.ts';
 import { appRoutes } from './routes/app-routes.ts';
 import { channelRoutes } from './routes/channel-routes.ts';
@@ -46,13 +35,19 @@ import {
   requireUser,
   type StoredCommand,
 } from './state.ts';
+import {
+  type ClickButtonInput,
+  createTestActions,
+  type MessageRef,
+  type ModalSubmitInput,
+  type UserMessageInput,
+} from './test-actions.ts';
 import type {
   CallbackRecord,
   FakeDiscordOptions,
   GatewayEventRecord,
   InteractionRecord,
   MessageView,
-  RecordedFile,
   RecordedRequest,
   SessionView,
   ThreadView,
@@ -68,31 +63,11 @@ export type {
   SlashCommandInput,
 } from './interaction-payloads.ts';
 export type { StoredCommand } from './state.ts';
+export type { ClickButtonInput, MessageRef, ModalSubmitInput, UserMessageInput } from './test-actions.ts';
 export type * from './types.ts';
 
 /** Something that names an interaction: the record returned by `slashCommand()` etc., or its id. */
 export type InteractionRef = { id: string } | string;
-/** A message by id or by any object with an id (MessageView, APIMessage, discord.js Message). */
-export type MessageRef = { id: string } | string;
-
-export interface UserMessageInput {
-  /** Channel or thread id, or channel name (default #general). */
-  channelId?: string;
-  guildId?: string;
-  content?: string;
-  /** Default alice. */
-  author?: UserRef;
-  attachments?: AttachmentOption[];
-  embeds?: unknown[];
-  /** The message this one replies to. */
-  replyTo?: MessageRef;
-}
-
-export interface ClickButtonInput {
-  message: MessageRef;
-  customId: string;
-  user?: UserRef;
-}
 
 export interface FakeDiscord {
   /** Base URL of the fake, e.g. http://127.0.0.1:PORT. */
@@ -132,6 +107,8 @@ export interface FakeDiscord {
   autocomplete(input: AutocompleteInput): Promise<InteractionRecord>;
   /** Dispatch a button click (type 3) on a message that has that button. */
   clickButton(input: ClickButtonInput): Promise<InteractionRecord>;
+  /** Dispatch a modal submit (type 5) with text input values. */
+  submitModal(input: ModalSubmitInput): Promise<InteractionRecord>;
   /** A user posts a message (MESSAGE_CREATE is dispatched). */
   message(input: UserMessageInput): Promise<MessageView>;
   /** The current record of an interaction (status, callbacks, original message). */
@@ -219,62 +196,13 @@ export async function createFakeDiscord(options: FakeDiscordOptions = {}): Promi
       .map((r) => `  ${r.method} ${r.path} -> ${r.status}${r.errorMessage ? ` (${r.errorMessage})` : ''}`)
       .join('\n')}`;
 
-  const requireLive = () => {
-    if (gateway.liveSessions() === 0) {
-      throw new Error('fake-discord: no bot client is connected to the gateway; log a client in first');
-    }
-  };
   const requireInteraction = (ref: InteractionRef): InteractionRecord => {
     const id = typeof ref === 'string' ? ref : ref.id;
     const record = interactions.get(id);
     if (!record) throw new Error(`fake-discord: no interaction ${id}`);
     return record;
   };
-  const dispatchInteraction = async (
-    record: Omit<InteractionRecord, 'status' | 'callbacks' | 'followUpIds' | 'createdAt'>,
-  ): Promise<InteractionRecord> => {
-    const registered = interactions.register(record);
-    await gateway.dispatch('INTERACTION_CREATE', () => registered.payload);
-    return structuredClone(registered);
-  };
-  const commandInteraction = async (input: SlashCommandInput, type: 2 | 4, focused?: string) => {
-    requireLive();
-    const actor = resolveActor(ctx, input);
-    const id = ids.next();
-    const interactionToken = newInteractionToken(id);
-    const payload = {
-      ...interactionBase(ctx, actor, type, id, interactionToken, input.locale),
-      data: commandData(ctx, actor, input, focused),
-    };
-    return dispatchInteraction({
-      id,
-      token: interactionToken,
-      type,
-      applicationId: state.application.id,
-      guildId: actor.guild.id,
-      channelId: actor.channel.id,
-      userId: actor.user.id,
-      commandName: input.name,
-      payload,
-    });
-  };
-  const toFile = (option: AttachmentOption, index: number): RecordedFile => {
-    const field = `files[${index}]`;
-    if ('url' in option) {
-      const data = attachments.content(option);
-      if (!data) throw new Error(`fake-discord: attachment ${option.id} is not hosted by this fake`);
-      return {
-        field,
-        name: option.filename,
-        contentType: option.content_type ?? 'application/octet-stream',
-        size: data.length,
-        data,
-      };
-    }
-    const data =
-      typeof option.content === 'string' ? Buffer.from(option.content) : Buffer.from(option.content);
-    return { field, name: option.name, contentType: option.contentType ?? '', size: data.length, data };
-  };
+  const actions = createTestActions(ctx, interactions);
 
   const fake: FakeDiscord = {
     url: http.url,
@@ -298,57 +226,7 @@ export async function createFakeDiscord(options: FakeDiscordOptions = {}): Promi
     channel: (ref) => toApiChannel(requireChannel(state, ref), state.botId),
     attachment: (input) => attachments.create(input, { ephemeral: true }),
     attachmentContent: (ref) => attachments.content(ref),
-    slashCommand: (input) => commandInteraction(input, 2),
-    autocomplete: (input) => commandInteraction(input, 4, input.focused),
-    async clickButton(input) {
-      requireLive();
-      const messageId = typeof input.message === 'string' ? input.message : input.message.id;
-      const { record: message, data, message: apiMessage } = buttonData(ctx, messageId, input.customId);
-      const channel = requireChannel(state, message.channelId);
-      const actor = resolveActor(ctx, {
-        channelId: channel.id,
-        guildId: channel.guildId,
-        ...(input.user ? { user: input.user } : {}),
-      } satisfies InteractionTarget);
-      const id = ids.next();
-      const interactionToken = newInteractionToken(id);
-      return dispatchInteraction({
-        id,
-        token: interactionToken,
-        type: 3,
-        applicationId: state.application.id,
-        guildId: actor.guild.id,
-        channelId: actor.channel.id,
-        userId: actor.user.id,
-        customId: input.customId,
-        messageId: message.id,
-        payload: { ...interactionBase(ctx, actor, 3, id, interactionToken), data, message: apiMessage },
-      });
-    },
-    async message(input) {
-      const guild = requireGuild(state, input.guildId);
-      const channel = requireChannel(state, input.channelId ?? 'general', guild.id);
-      const author = requireUser(state, input.author ?? 'alice');
-      if (!guild.members.some((m) => m.userId === author.id)) {
-        throw new Error(`fake-discord: ${author.username} is not a member of "${guild.name}"`);
-      }
-      const replyTo =
-        input.replyTo === undefined
-          ? undefined
-          : typeof input.replyTo === 'string'
-            ? input.replyTo
-            : input.replyTo.id;
-      const files = (input.attachments ?? []).map(toFile);
-      const body = parseMessageBody({
-        content: input.content ?? '',
-        ...(input.embeds ? { embeds: input.embeds } : {}),
-        ...(replyTo ? { message_reference: { message_id: replyTo } } : {}),
-      });
-      if (channel.thread) channel.thread.archived = false;
-      const record = createMessage(ctx, { channel, authorId: author.id, body, files, silent: true });
-      await dispatchMessage(ctx, 'MESSAGE_CREATE', record);
-      return toMessageView(state, record);
-    },
+    ...actions,
     interaction: (ref) => structuredClone(requireInteraction(ref)),
     interactions: () => structuredClone(interactions.all()),
     async waitForCallback(ref, timeoutMs = 5000) {

@@ -279,18 +279,17 @@ export function buttonData(ctx: FakeContext, messageId: string, customId: string
 /** Buttons anywhere in a component tree (action rows, sections, containers). */
 function findButtons(components: unknown[]): Array<{ custom_id: string; disabled: boolean }> {
   const out: Array<{ custom_id: string; disabled: boolean }> = [];
-  const visit = (node: unknown) => {
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
     if (typeof node !== 'object' || node === null) return;
-    if ('type' in node && node.type === 2 && 'custom_id' in node && typeof node.custom_id === 'string') {
-      out.push({ custom_id: node.custom_id, disabled: 'disabled' in node && node.disabled === true });
+    const fields = new Map<string, unknown>(Object.entries(node));
+    const customId = fields.get('custom_id');
+    if (fields.get('type') === 2 && typeof customId === 'string') {
+      out.push({ custom_id: customId, disabled: fields.get('disabled') === true });
     }
-    for (const key of ['components', 'accessory'] as const) {
-      if (!(key in node)) continue;
-      const child: unknown = (node as Record<string, unknown>)[key];
-      if (Array.isArray(child)) child.forEach(visit);
-      else visit(child);
-    }
+    visit(fields.get('components'));
+    visit(fields.get('accessory'));
   };
-  components.forEach(visit);
+  visit(components);
   return out;
 }
