@@ -76,3 +76,10 @@ export function closeMatches(wanted: string, candidates: readonly string[], limi
     .slice(0, limit)
     .map((entry) => entry.candidate);
 }
+
+/** `parseCsvRows` -> `parse-csv-rows`, or undefined when it is not an identifier of any skill name. */
+export function fromIdentifier(identifier: string): string | undefined {
+  if (!/^[a-z][a-zA-Z0-9]*$/.test(identifier)) return undefined;
+  const name = identifier.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+  return SKILL_NAME.test(name) && name.length <= MAX_NAME_LENGTH ? name : undefined;
+}

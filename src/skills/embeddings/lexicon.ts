@@ -38,7 +38,6 @@ export const BROAD_CONCEPTS: ReadonlySet<string> = new Set([
   'number',
   'file',
   'growth',
-  'parse',
   'filter',
 ]);
 
@@ -55,7 +54,8 @@ export const CONCEPT_GROUPS: readonly (readonly string[])[] = [
     'spreadsheet',
     'excel',
   ],
-  ['parse', 'read', 'load', 'ingest', 'decode', 'deserialize', 'interpret', 'tokenize'],
+  ['parse', 'read', 'load', 'ingest', 'decode', 'deserialize', 'interpret', 'tokenize', 'import'],
+  ['export', 'write', 'save', 'serialize', 'serialise', 'dump', 'encode', 'generate', 'produce'],
   ['sum', 'total', 'add up', 'adding up', 'summing', 'subtotal', 'grand total', 'tally'],
   ['average', 'mean', 'avg', 'arithmetic mean'],
   ['median', 'middle value', 'percentile', 'quantile', 'quartile'],

@@ -1,0 +1,132 @@
+/**
+ * Distillation: the (cheaper) model turns the code that solved a task into a reusable, parameterised
+ * function with a name, description, signature and an example call. The answer is parsed with zod and
+ * checked in a fresh sandbox (the code compiles and defines its function; the example runs, and
+ * returns roughly what the distiller expected) before anything is saved. Trivial code never reaches
+ * the model; a failed check saves nothing.
+ */
+import type { SkillSandboxApi } from '../agent/types.ts';
+import type { Model } from '../model/types.ts';
+import type { Sandbox, SandboxLimits, SandboxOptions } from '../sandbox/types.ts';
+import { draftProblems } from './check-draft.ts';
+import { DISTILL_SYSTEM, DistilledSchema, extractJson } from './distill-prompt.ts';
+import { looselyEqual } from './loosely-equal.ts';
+import { nameProblem, toIdentifier, toSkillName } from './skill-name.ts';
+import type { SkillDraft } from './types.ts';
+
+/** What a distillation yields: the skill's own fields (the library adds task, scope, author, source). */
+export type DistilledSkill = Pick<SkillDraft, 'name' | 'description' | 'signature' | 'code' | 'example'>;
+
+export type Distillation = { ok: true; skill: DistilledSkill } | { ok: false; reason: string };
+
+export interface Distiller {
+  /** `api` makes the scope's skills callable during the check (without counting as use). */
+  distill(input: { task: string; code: string }, api?: SkillSandboxApi): Promise<Distillation>;
+}
+
+export interface DistillerOptions {
+  model: Model;
+  /** The distillation model id (config.anthropic.distillModel). */
+  modelId: string;
+  createSandbox: (options: SandboxOptions) => Sandbox;
+  /** Limits of the check sandbox (default: 64 MB, 2 s CPU, 5 s wall). */
+  checkLimits?: Partial<SandboxLimits>;
+  maxTokens?: number;
+}
+
+/** Code too small to be worth a skill: under 60 non-space characters, or one short line. */
+export function isTrivialCode(code: string): boolean {
+  const compact = code.replace(/\s+/g, '');
+  const lines = code.split('\n').filter((line) => line.trim() && !line.trim().startsWith('//'));
+  return compact.length < 60 || (lines.length <= 1 && compact.length < 120);
+}
+
+export function createDistiller(options: DistillerOptions): Distiller {
+  const limits: Partial<SandboxLimits> = {
+    memoryMb: 64,
+    timeoutMs: 2000,
+    wallMs: 5000,
+    ...options.checkLimits,
+  };
+
+  const check = async (
+    skill: DistilledSkill,
+    expected: unknown,
+    api?: SkillSandboxApi,
+  ): Promise<string | undefined> => {
+    const sandbox = options.createSandbox({
+      limits,
+      ...(api ? { bindings: api.bindings, prelude: api.prelude } : {}),
+    });
+    try {
+      const identifier = toIdentifier(skill.name);
+      const defined = await sandbox.run(`${skill.code}\n;typeof ${identifier}`);
+      if (!defined.ok)
+        return `the code fails in the sandbox: ${defined.error?.name}: ${defined.error?.message}`;
+      if (defined.data !== 'function') return `the code does not define a function ${identifier}`;
+      const ran = await sandbox.run(skill.example ?? '');
+      if (!ran.ok) return `the example fails: ${ran.error?.name}: ${ran.error?.message}`;
+      if (expected !== undefined && !looselyEqual(ran.data, expected)) {
+        return `the example returned ${ran.value ?? 'nothing'}, not the expected ${JSON.stringify(expected)?.slice(0, 200)}`;
+      }
+      return undefined;
+    } finally {
+      sandbox.dispose();
+    }
+  };
+
+  return {
+    async distill(input, api) {
+      if (isTrivialCode(input.code)) return { ok: false, reason: 'the code is trivial' };
+      const response = await options.model.complete({
+        model: options.modelId,
+        system: DISTILL_SYSTEM,
+        messages: [
+          {
+            role: 'user',
+            content: [
+              {
+                type: 'text',
+                text: `Task:\n${input.task}\n\nCode that produced the result:\n\`\`\`js\n${input.code}\n\`\`\``,
+              },
+            ],
+          },
+        ],
+        tools: [],
+        maxTokens: options.maxTokens ?? 4000,
+      });
+      const text = response.content
+        .flatMap((block) => (block.type === 'text' ? [block.text] : []))
+        .join('\n');
+      const parsed = DistilledSchema.safeParse(extractJson(text));
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        return {
+          ok: false,
+          reason: `the distiller's answer is not a skill (${issue?.path.join('.') || 'reply'}: ${issue?.message})`,
+        };
+      }
+      const answer = parsed.data;
+      if ('skip' in answer)
+        return { ok: false, reason: `the distiller skipped it: ${answer.reason ?? 'nothing reusable'}` };
+      const name = nameProblem(answer.name) ? toSkillName(answer.name) : answer.name;
+      const skill: DistilledSkill = {
+        name,
+        description: answer.description.trim(),
+        signature: answer.signature.trim(),
+        code: answer.code.trim(),
+        example: answer.example.trim(),
+      };
+      const problems = draftProblems({
+        ...skill,
+        task: '',
+        scope: 'local',
+        author: 'distiller',
+        source: 'learned',
+      });
+      if (problems.length > 0) return { ok: false, reason: problems.join('; ') };
+      const failure = await check(skill, answer.expected, api);
+      return failure ? { ok: false, reason: `check failed: ${failure}` } : { ok: true, skill };
+    },
+  };
+}
