@@ -16,6 +16,8 @@ const COMMANDS: Record<string, () => Promise<{ default: CliCommand }>> = {
   sandbox: () => import('./commands/sandbox.ts'),
   run: () => import('./commands/run.ts'),
   chat: () => import('./commands/chat.ts'),
+  bot: () => import('./commands/bot.ts'),
+  'deploy-commands': () => import('./commands/deploy-commands.ts'),
   tools: () => import('./commands/tools.ts'),
 };
 

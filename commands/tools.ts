@@ -1,0 +1,27 @@
+import { SlashCommandBuilder } from 'discord.js';
+import type { Command } from '../src/discord/types.ts';
+
+const ICON = {
+  connected: '🟢',
+  connecting: '🟡',
+  reconnecting: '🟡',
+  failed: '🔴',
+  closed: '⚫',
+  disabled: '⚪',
+} as const;
+
+/** /tools: the MCP servers and their tools, with status. */
+export default {
+  data: new SlashCommandBuilder()
+    .setName('tools')
+    .setDescription('List the tools the agent can use, by MCP server.'),
+  async execute(interaction, context) {
+    const lines = context.app.hub.servers().map((server) => {
+      const tools = server.tools.map((tool) => `\`${tool.identifier}\``).join(', ') || '(no tools)';
+      const why = server.error ? ` — ${server.error.slice(0, 200)}` : '';
+      return `${ICON[server.status]} **${server.name}** (${server.status}${server.builtIn ? ', built-in' : ''})${why}\n${tools}`;
+    });
+    const content = lines.join('\n\n').slice(0, 1990) || 'No tools are configured.';
+    await interaction.reply({ content, flags: 'Ephemeral' });
+  },
+} satisfies Command;

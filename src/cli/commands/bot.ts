@@ -1,0 +1,55 @@
+/**
+ * `toolsmith bot` (`npm start`): the Discord bot. SIGINT/SIGTERM stop it cleanly: no new work,
+ * running steps cancelled, stores flushed, MCP servers closed.
+ */
+import { createApp } from '../../app/create-app.ts';
+import { loadConfig, requireValue } from '../../config.ts';
+import { createBot } from '../../discord/create-bot.ts';
+import type { CliCommand } from '../main.ts';
+import { color, print, printError } from '../print.ts';
+import { createBotSkillAdmin, createCliSkills } from '../skills-factory.ts';
+
+const command: CliCommand = {
+  summary: 'Start the Discord bot.',
+  usage: 'toolsmith bot',
+  async run() {
+    const config = loadConfig();
+    const token = requireValue(config.discord.token, 'DISCORD_TOKEN', 'the Discord bot');
+    requireValue(config.discord.clientId, 'DISCORD_CLIENT_ID', 'the Discord bot');
+    requireValue(config.anthropic.apiKey, 'ANTHROPIC_API_KEY', 'the Discord bot');
+    const app = await createApp(config, { createSkills: createCliSkills });
+    for (const server of app.hub.servers()) {
+      if (server.status === 'failed')
+        printError(`MCP server ${server.name} is not available: ${server.error ?? 'failed'}`);
+    }
+    const bot = await createBot({
+      config,
+      app,
+      skillAdmin: await createBotSkillAdmin(app),
+      onError: (message) => printError(message),
+    });
+    let stopping: Promise<void> | undefined;
+    const stop = () => {
+      stopping ??= (async () => {
+        print(color.dim('stopping: finishing up running steps…'));
+        await bot.stop();
+        await app.close();
+      })();
+      return stopping;
+    };
+    const done = new Promise<void>((resolve) => {
+      process.once('SIGINT', () => void stop().then(resolve));
+      process.once('SIGTERM', () => void stop().then(resolve));
+    });
+    await bot.start(token);
+    print(
+      color.green(
+        `Toolsmith is online as ${bot.client.user?.tag ?? 'the bot'} in ${bot.client.guilds.cache.size} server(s).`,
+      ),
+    );
+    await done;
+    return 0;
+  },
+};
+
+export default command;

@@ -1,0 +1,33 @@
+/** Who is acting, from an interaction or a message, for the permission checks. */
+import { type GuildMember, type Interaction, type Message, PermissionFlagsBits } from 'discord.js';
+import type { Actor } from './permissions.ts';
+
+export function actorOfInteraction(interaction: Interaction): Actor {
+  const channel = interaction.channel;
+  const channelId = channel?.isThread() ? (channel.parentId ?? channel.id) : (interaction.channelId ?? null);
+  return {
+    userId: interaction.user.id,
+    guildId: interaction.guildId,
+    channelId,
+    roleIds: rolesOf(interaction.member),
+    isGuildAdmin: interaction.memberPermissions?.has(PermissionFlagsBits.Administrator) ?? false,
+  };
+}
+
+export function actorOfMessage(message: Message): Actor {
+  const channel = message.channel;
+  const channelId = channel.isThread() ? (channel.parentId ?? channel.id) : channel.id;
+  return {
+    userId: message.author.id,
+    guildId: message.guildId,
+    channelId,
+    roleIds: rolesOf(message.member),
+    isGuildAdmin: message.member?.permissions.has(PermissionFlagsBits.Administrator) ?? false,
+  };
+}
+
+function rolesOf(member: Interaction['member'] | GuildMember | null): string[] {
+  if (!member) return [];
+  if ('cache' in member.roles) return [...member.roles.cache.keys()];
+  return Array.isArray(member.roles) ? member.roles : [];
+}

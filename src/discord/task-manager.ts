@@ -1,0 +1,414 @@
+/**
+ * Task threads: one task session per thread. Starts tasks from /task, continues them from thread
+ * messages (in order, one at a time), renders live progress, posts answers and files, stops on
+ * request, and survives restarts through the sessions store. Everything is posted with the bot
+ * token as channel messages, so a task may outlive the 15-minute interaction token.
+ */
+import path from 'node:path';
+import {
+  ActionRowBuilder,
+  AttachmentBuilder,
+  ButtonBuilder,
+  ButtonStyle,
+  ChannelType,
+  type ChatInputCommandInteraction,
+  type Client,
+  type Message,
+  type SendableChannels,
+  type ThreadChannel,
+} from 'discord.js';
+import type { TaskSession } from '../agent/task-session.ts';
+import type { TaskReport } from '../agent/types.ts';
+import type { Config } from '../config.ts';
+import { describeError } from '../errors.ts';
+import { actorOfInteraction, actorOfMessage } from './actor.ts';
+import { formatSize, type IncomingFile, saveAttachment } from './attachments.ts';
+import type { Permissions } from './permissions.ts';
+import { applyEvent, initialProgress, type ProgressState, renderProgress } from './progress-view.ts';
+import { createRateLimiter } from './rate-limiter.ts';
+import { splitMessage } from './split-message.ts';
+import { createTaskQueue } from './task-queue.ts';
+import { throttle } from './throttle.ts';
+import type { BotApp } from './types.ts';
+
+/** A long answer past this many messages is sent as a file instead. */
+const MAX_ANSWER_MESSAGES = 3;
+
+interface Live {
+  session: TaskSession;
+  threadId: string;
+  owner: string;
+  scope: string;
+  controller: AbortController | undefined;
+  chain: Promise<void>;
+  lastReport: TaskReport | undefined;
+}
+
+export interface TaskManager {
+  startFromCommand(interaction: ChatInputCommandInteraction): Promise<void>;
+  continueFromMessage(message: Message): Promise<void>;
+  /** Stop the running step of a thread's task; returns false when nothing was running. */
+  stop(threadId: string, userId: string, isAdmin: boolean): 'stopped' | 'idle' | 'not-allowed' | 'unknown';
+  /** The latest report of a thread's task (for votes and "show skill"). */
+  lastReport(threadId: string): { report: TaskReport; scope: string } | undefined;
+  /** Tell threads whose task was running when the bot stopped. */
+  recoverInterrupted(client: Client): Promise<void>;
+  /** Stop taking work, cancel running steps, and wait for them to wind down. */
+  shutdown(): Promise<void>;
+  readonly running: number;
+}
+
+export interface TaskManagerOptions {
+  config: Config;
+  app: BotApp;
+  permissions: Permissions;
+  now?: () => number;
+}
+
+export function createTaskManager(options: TaskManagerOptions): TaskManager {
+  const { config, app, permissions } = options;
+  const discord = config.discord;
+  const now = options.now ?? Date.now;
+  const live = new Map<string, Live>();
+  const queue = createTaskQueue(discord.maxConcurrentTasks);
+  const rateLimit = createRateLimiter(discord.rateLimitPerMinute, now);
+  let closing = false;
+
+  const stopRow = (threadId: string) =>
+    new ActionRowBuilder<ButtonBuilder>().addComponents(
+      new ButtonBuilder().setCustomId(`stop:${threadId}`).setLabel('Stop').setStyle(ButtonStyle.Danger),
+    );
+  const resultRow = (threadId: string, report: TaskReport) => {
+    const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
+      new ButtonBuilder().setCustomId(`vote:${threadId}:up`).setLabel('👍').setStyle(ButtonStyle.Secondary),
+      new ButtonBuilder().setCustomId(`vote:${threadId}:down`).setLabel('👎').setStyle(ButtonStyle.Secondary),
+    );
+    if (report.skillLearned) {
+      row.addComponents(
+        new ButtonBuilder()
+          .setCustomId(`skill:${threadId}`)
+          .setLabel(`Skill: ${report.skillLearned}`.slice(0, 80))
+          .setStyle(ButtonStyle.Primary),
+      );
+    }
+    return row;
+  };
+
+  async function restore(thread: ThreadChannel): Promise<Live | undefined> {
+    const row = app.sessions.get(thread.id);
+    if (!row || row.status === 'closed') return undefined;
+    const session = await app.openSession({
+      id: row.id,
+      scope: { scope: row.scope, author: row.owner },
+      frontEnd: 'Discord',
+      restore: row.snapshot,
+    });
+    const entry: Live = {
+      session,
+      threadId: thread.id,
+      owner: row.owner,
+      scope: row.scope,
+      controller: undefined,
+      chain: Promise.resolve(),
+      lastReport: undefined,
+    };
+    live.set(thread.id, entry);
+    return entry;
+  }
+
+  async function addFiles(entry: Live, files: IncomingFile[], thread: SendableChannels): Promise<void> {
+    const workspaceDir = entry.session.snapshot().workspaceDir;
+    for (const file of files) {
+      const outcome = await saveAttachment(file, workspaceDir, discord.maxAttachmentBytes);
+      if (!outcome.ok) await thread.send({ content: `⚠️ ${outcome.reason}. The task goes on without it.` });
+    }
+  }
+
+  /** Run one message of a thread's task, after the ones before it. */
+  function enqueue(entry: Live, thread: ThreadChannel, text: string, author: string): Promise<void> {
+    const run = entry.chain.then(() => runMessage(entry, thread, text, author));
+    entry.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  async function runMessage(entry: Live, thread: ThreadChannel, text: string, author: string): Promise<void> {
+    if (closing) return;
+    let state: ProgressState = initialProgress(now(), config.agent.maxSteps);
+    const controller = new AbortController();
+    entry.controller = controller;
+    let progress: Message | undefined;
+    const render = () => renderProgress(state, now());
+    progress = await thread.send({ content: render(), components: [stopRow(thread.id)] });
+    const edits = throttle(async () => {
+      await progress?.edit({ content: render() });
+    }, discord.progressEditMs);
+    let release: (() => void) | undefined;
+    try {
+      release = await queue.acquire((position) => {
+        state = { ...state, status: 'queued', queuePosition: position };
+        edits.schedule();
+      }, controller.signal);
+    } catch {
+      state = { ...state, status: 'stopped', doing: 'Stopped before it started.' };
+      await edits.flush();
+      await progress.edit({ content: render(), components: [] });
+      entry.controller = undefined;
+      return;
+    }
+    state = { ...state, status: 'running', startedAt: now() };
+    edits.schedule();
+    app.sessions.setStatus(entry.threadId, 'running');
+    app.audit.record({ sessionId: entry.threadId, actor: author, kind: 'message', data: { text } });
+    let report: TaskReport;
+    try {
+      report = await entry.session.send(text, {
+        signal: controller.signal,
+        onEvent: (event) => {
+          state = applyEvent(state, event);
+          edits.schedule();
+          if (event.type === 'code')
+            app.audit.record({
+              sessionId: entry.threadId,
+              actor: author,
+              kind: 'code',
+              data: { step: event.step, code: event.code },
+            });
+          if (event.type === 'tool-call' && event.call.phase === 'end') {
+            app.audit.record({
+              sessionId: entry.threadId,
+              actor: author,
+              kind: 'tool',
+              data: { ...event.call },
+            });
+          }
+        },
+      });
+    } catch (error) {
+      state = { ...state, status: 'failed', doing: `Internal error: ${describeError(error)}` };
+      await edits.flush();
+      await progress.edit({ content: render(), components: [] });
+      return;
+    } finally {
+      release();
+      entry.controller = undefined;
+      app.sessions.setStatus(entry.threadId, closing ? 'interrupted' : 'idle');
+    }
+    entry.lastReport = report;
+    app.sessions.saveSnapshot(entry.threadId, entry.session.snapshot());
+    app.audit.record({
+      sessionId: entry.threadId,
+      actor: author,
+      kind: 'outcome',
+      data: {
+        ok: report.ok,
+        stopReason: report.stopReason,
+        steps: report.steps,
+        skillLearned: report.skillLearned,
+      },
+      costUsd: report.costUsd,
+    });
+    if (report.ok) state = { ...state, status: 'done', doing: 'answered' };
+    await edits.flush();
+    await progress.edit({ content: render(), components: [] });
+    await postAnswer(thread, entry, report);
+  }
+
+  async function postAnswer(thread: ThreadChannel, entry: Live, report: TaskReport): Promise<void> {
+    const parts = splitMessage(report.answer);
+    const buttons = [resultRow(thread.id, report)];
+    if (parts.length > MAX_ANSWER_MESSAGES) {
+      const file = new AttachmentBuilder(Buffer.from(report.answer, 'utf8'), { name: 'answer.md' });
+      const intro = splitMessage(report.answer, 1500)[0] ?? '';
+      await thread.send({
+        content: `${intro}\n\n*(the full answer is attached as answer.md)*`,
+        files: [file],
+        components: buttons,
+      });
+    } else {
+      for (const [index, part] of parts.entries()) {
+        await thread.send({ content: part, ...(index === parts.length - 1 ? { components: buttons } : {}) });
+      }
+    }
+    const workspaceDir = entry.session.snapshot().workspaceDir;
+    const sendable: AttachmentBuilder[] = [];
+    const tooLarge: string[] = [];
+    for (const relative of report.files.slice(0, 10)) {
+      const full = path.join(workspaceDir, relative);
+      const { size } = await import('node:fs/promises')
+        .then((fs) => fs.stat(full))
+        .catch(() => ({ size: -1 }));
+      if (size < 0) continue;
+      if (size > discord.maxAttachmentBytes) tooLarge.push(`${relative} (${formatSize(size)})`);
+      else sendable.push(new AttachmentBuilder(full, { name: path.basename(relative) }));
+    }
+    if (sendable.length > 0) await thread.send({ content: `📎 Files from this task:`, files: sendable });
+    if (tooLarge.length > 0) {
+      await thread.send({
+        content: `⚠️ Too large to attach (limit ${formatSize(discord.maxAttachmentBytes)}): ${tooLarge.join(', ')}`,
+      });
+    }
+  }
+
+  return {
+    get running() {
+      return queue.running;
+    },
+
+    async startFromCommand(interaction) {
+      const actor = actorOfInteraction(interaction);
+      const refusal = closing
+        ? 'Toolsmith is shutting down; try again in a minute.'
+        : permissions.refusal(actor);
+      if (refusal) {
+        await interaction.reply({ content: refusal, flags: 'Ephemeral' });
+        return;
+      }
+      const limited = rateLimit.take(actor.userId);
+      if (!limited.ok) {
+        await interaction.reply({
+          content: `Slow down: you can start ${discord.rateLimitPerMinute} tasks a minute. Try again in ${limited.retryInS} s.`,
+          flags: 'Ephemeral',
+        });
+        return;
+      }
+      await interaction.deferReply();
+      const prompt = interaction.options.getString('prompt', true).trim();
+      const file = interaction.options.getAttachment('file');
+      const isPrivate = interaction.options.getBoolean('private') ?? false;
+      const base = interaction.channel;
+      const parent = base?.isThread() ? base.parent : base;
+      if (
+        !parent ||
+        (parent.type !== ChannelType.GuildText && parent.type !== ChannelType.GuildAnnouncement)
+      ) {
+        await interaction.editReply({
+          content: 'Use /task in a text channel: the task gets a thread there.',
+        });
+        return;
+      }
+      const threadOptions = {
+        name: threadName(prompt),
+        autoArchiveDuration: 1440,
+        reason: `Toolsmith task by ${interaction.user.tag}`,
+      } as const;
+      const thread =
+        parent.type === ChannelType.GuildText
+          ? await parent.threads.create({
+              ...threadOptions,
+              type: isPrivate ? ChannelType.PrivateThread : ChannelType.PublicThread,
+            })
+          : await parent.threads.create(threadOptions);
+      if (isPrivate) await thread.members.add(interaction.user.id).catch(() => undefined);
+      const scope = interaction.guildId ?? 'local';
+      const session = await app.openSession({
+        id: thread.id,
+        scope: { scope, author: actor.userId },
+        frontEnd: 'Discord',
+      });
+      const entry: Live = {
+        session,
+        threadId: thread.id,
+        owner: actor.userId,
+        scope,
+        controller: undefined,
+        chain: Promise.resolve(),
+        lastReport: undefined,
+      };
+      live.set(thread.id, entry);
+      app.sessions.create({
+        id: thread.id,
+        scope,
+        owner: actor.userId,
+        channelId: thread.id,
+        title: threadName(prompt),
+        status: 'idle',
+        workspaceDir: session.snapshot().workspaceDir,
+        snapshot: session.snapshot(),
+      });
+      app.audit.record({
+        sessionId: thread.id,
+        actor: actor.userId,
+        kind: 'task',
+        data: { prompt, guildId: interaction.guildId, private: isPrivate },
+      });
+      await interaction.editReply({ content: `Working on it in ${thread.url}` });
+      await thread.send({ content: `<@${actor.userId}> asked:\n>>> ${prompt.slice(0, 1800)}` });
+      if (file) await addFiles(entry, [{ name: file.name, url: file.url, size: file.size }], thread);
+      void enqueue(entry, thread, prompt, actor.userId).catch(async (error) => {
+        await thread.send({ content: `❌ The task failed: ${describeError(error)}` }).catch(() => undefined);
+      });
+    },
+
+    async continueFromMessage(message) {
+      if (message.author.bot || closing) return;
+      const thread = message.channel;
+      if (!thread.isThread()) return;
+      const entry = live.get(thread.id) ?? (await restore(thread));
+      if (!entry) return;
+      const refusal = permissions.refusal(actorOfMessage(message));
+      if (refusal) {
+        await message.reply({ content: refusal }).catch(() => undefined);
+        return;
+      }
+      const files = [...message.attachments.values()].map((a) => ({
+        name: a.name,
+        url: a.url,
+        size: a.size,
+      }));
+      if (files.length > 0) await addFiles(entry, files, thread);
+      const text =
+        message.content.trim() ||
+        (files.length > 0 ? `I added ${files.map((f) => f.name).join(', ')} to the workspace.` : '');
+      if (!text) return;
+      if (entry.controller) await message.react('⏳').catch(() => undefined);
+      void enqueue(entry, thread, text, message.author.id).catch(async (error) => {
+        await thread.send({ content: `❌ The task failed: ${describeError(error)}` }).catch(() => undefined);
+      });
+    },
+
+    stop(threadId, userId, isAdmin) {
+      const entry = live.get(threadId);
+      if (!entry) return 'unknown';
+      if (entry.owner !== userId && !isAdmin) return 'not-allowed';
+      if (!entry.controller) return 'idle';
+      entry.controller.abort();
+      return 'stopped';
+    },
+
+    lastReport(threadId) {
+      const entry = live.get(threadId);
+      return entry?.lastReport ? { report: entry.lastReport, scope: entry.scope } : undefined;
+    },
+
+    async recoverInterrupted(client) {
+      for (const row of app.sessions.markInterrupted()) {
+        try {
+          const channel = await client.channels.fetch(row.channelId ?? row.id);
+          if (channel?.isSendable()) {
+            await channel.send({
+              content:
+                '⚠️ Toolsmith restarted while this task was running, so the step was interrupted. ' +
+                'Send a message here to continue: the conversation and files are kept, the sandbox variables are not.',
+            });
+          }
+        } catch {
+          // the thread is gone or not visible any more: nothing to tell
+        }
+      }
+    },
+
+    async shutdown() {
+      closing = true;
+      for (const entry of live.values()) entry.controller?.abort();
+      await Promise.allSettled([...live.values()].map((entry) => entry.chain));
+      for (const entry of live.values()) entry.session.dispose();
+      live.clear();
+    },
+  };
+}
+
+/** A thread name from the task text (Discord allows 100 characters). */
+export function threadName(prompt: string): string {
+  const flat = prompt.replace(/\s+/g, ' ').trim();
+  return (flat.length > 90 ? `${flat.slice(0, 89)}…` : flat) || 'task';
+}
