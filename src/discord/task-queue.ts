@@ -11,7 +11,9 @@ export interface TaskQueue {
 export function createTaskQueue(maxConcurrent: number): TaskQueue {
   let running = 0;
   const waiters: { start: () => void; onQueued: ((position: number) => void) | undefined }[] = [];
-  const announce = () => waiters.forEach((waiter, index) => waiter.onQueued?.(index + 1));
+  const announce = () => {
+    for (const [index, waiter] of waiters.entries()) waiter.onQueued?.(index + 1);
+  };
   const release = () => {
     running--;
     const next = waiters.shift();

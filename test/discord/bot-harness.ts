@@ -1,0 +1,106 @@
+/**
+ * The bot under test: real discord.js against the fake Discord, the real model client against the
+ * fake Messages API, a real tool hub, store and sandbox, all in a temporary DATA_DIR.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type App, createApp } from '../../src/app/create-app.ts';
+import { type Config, loadConfig } from '../../src/config.ts';
+import { type Bot, createBot } from '../../src/discord/create-bot.ts';
+import type { SkillAdmin } from '../../src/discord/types.ts';
+import { createAnthropicModel } from '../../src/model/create-anthropic-model.ts';
+import { createFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic.ts';
+import {
+  createFakeDiscord,
+  type FakeDiscord,
+  type FakeDiscordOptions,
+} from '../helpers/fake-discord/index.ts';
+
+export interface BotHarness {
+  discord: FakeDiscord;
+  anthropic: FakeAnthropic;
+  dataDir: string;
+  config: Config;
+  bot: Bot;
+  app: App;
+  errors: string[];
+  /** Stop the bot (as on SIGTERM) and start a new one on the same data and fake Discord. */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface BotHarnessOptions {
+  env?: Record<string, string>;
+  discord?: FakeDiscordOptions;
+  skillAdmin?: SkillAdmin;
+  mcpConfig?: unknown;
+}
+
+export async function createBotHarness(options: BotHarnessOptions = {}): Promise<BotHarness> {
+  const discord = await createFakeDiscord({ heartbeatIntervalMs: 5_000, ...options.discord });
+  const anthropic = await createFakeAnthropic({ apiKey: 'test-key' });
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'toolsmith-bot-'));
+  let mcpPath = path.join(dataDir, 'no-mcp.json');
+  if (options.mcpConfig) {
+    mcpPath = path.join(dataDir, 'mcp.json');
+    await import('node:fs/promises').then((fs) => fs.writeFile(mcpPath, JSON.stringify(options.mcpConfig)));
+  }
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    ANTHROPIC_API_KEY: 'test-key',
+    ANTHROPIC_BASE_URL: anthropic.url,
+    DISCORD_TOKEN: discord.token,
+    DISCORD_CLIENT_ID: discord.bot.id,
+    DISCORD_API_URL: discord.apiUrl,
+    MCP_CONFIG: mcpPath,
+    MCP_CONNECT_TIMEOUT_MS: '5000',
+    PROGRESS_EDIT_MS: '200',
+    ...options.env,
+  });
+  const errors: string[] = [];
+  const start = async () => {
+    const model = createAnthropicModel({
+      apiKey: 'test-key',
+      baseUrl: anthropic.url,
+      maxRetries: 2,
+      backoff: { baseDelayMs: 5, maxDelayMs: 20 },
+    });
+    const app = await createApp(config, { model });
+    const bot = await createBot({
+      config,
+      app,
+      ...(options.skillAdmin ? { skillAdmin: options.skillAdmin } : {}),
+      onError: (m) => errors.push(m),
+    });
+    await bot.start(discord.token);
+    return { app, bot };
+  };
+  let current = await start();
+  const harness: BotHarness = {
+    discord,
+    anthropic,
+    dataDir,
+    config,
+    errors,
+    get bot() {
+      return current.bot;
+    },
+    get app() {
+      return current.app;
+    },
+    async restart() {
+      await current.bot.stop();
+      await current.app.close();
+      current = await start();
+    },
+    async close() {
+      await current.bot.stop();
+      await current.app.close();
+      await anthropic.close();
+      await discord.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+  return harness;
+}
