@@ -169,6 +169,9 @@ describe('fake Discord with discord.js', () => {
     expect(fake.threads('general')).toMatchObject([
       { id: thread.id, name: 'task-1', type: 12, memberIds: [fake.bot.id], autoArchiveDuration: 1440 },
     ]);
+    await thread.members.add(fake.user('bob').id);
+    await expect(thread.members.add('123')).rejects.toMatchObject({ code: 10007 });
+    expect(fake.threads()[0]?.memberIds).toEqual([fake.bot.id, fake.user('bob').id]);
 
     const sent = await thread.send({
       content: 'result',
@@ -221,7 +224,7 @@ describe('fake Discord with discord.js', () => {
       roles: expect.arrayContaining(['admin', '@everyone']),
       file: '3,4',
     });
-    expect(fake.threads()[0]?.memberIds).toEqual([fake.bot.id, fake.user('alice').id]);
+    expect(fake.threads()[0]?.memberIds).toEqual([fake.bot.id, fake.user('bob').id, fake.user('alice').id]);
   });
 
   it('starts a public thread from a message and joins a thread', async () => {

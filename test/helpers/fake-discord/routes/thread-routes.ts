@@ -165,6 +165,54 @@ export function threadRoutes(ctx: FakeContext): Route[] {
       },
     },
     {
+      method: 'PUT',
+      pattern: '/channels/:channelId/thread-members/:userId',
+      auth: true,
+      handler: ({ params }) => {
+        const channel = requireThread(params.channelId);
+        const guild = state.guilds.get(channel.guildId);
+        if (!guild?.members.some((m) => m.userId === params.userId)) throw discordErrors.unknownMember();
+        if (channel.thread.archived) throw new DiscordError(400, 50083, 'Thread is archived');
+        const userId = params.userId ?? '';
+        if (!channel.thread.memberIds.includes(userId)) {
+          channel.thread.memberIds.push(userId);
+          const d = {
+            id: channel.id,
+            guild_id: channel.guildId,
+            member_count: channel.thread.memberIds.length,
+            added_members: [{ id: channel.id, user_id: userId, join_timestamp: iso(ctx.now()), flags: 0 }],
+          };
+          void ctx.gateway.dispatch('THREAD_MEMBERS_UPDATE', () => d, Intents.GuildMembers);
+        }
+        return noContent();
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/channels/:channelId/thread-members/:userId',
+      auth: true,
+      handler: ({ params }) => {
+        const channel = requireThread(params.channelId);
+        if (!channel.thread.memberIds.includes(params.userId ?? '')) throw discordErrors.unknownMember();
+        return ok({
+          id: channel.id,
+          user_id: params.userId,
+          join_timestamp: iso(channel.thread.createdAt),
+          flags: 0,
+        });
+      },
+    },
+    {
+      method: 'DELETE',
+      pattern: '/channels/:channelId/thread-members/:userId',
+      auth: true,
+      handler: ({ params }) => {
+        const channel = requireThread(params.channelId);
+        channel.thread.memberIds = channel.thread.memberIds.filter((id) => id !== params.userId);
+        return noContent();
+      },
+    },
+    {
       method: 'PATCH',
       pattern: '/channels/:channelId',
       auth: true,
