@@ -52,7 +52,7 @@ export function toApiRole(role: RoleRecord): APIRole {
   };
 }
 
-/** A guild member; `withUser: false` gives the partial member of MESSAGE_CREATE. */
+/** A guild member with its user (MESSAGE_CREATE sends it without `user`). */
 export function toApiMember(state: FakeState, member: MemberRecord): APIGuildMember {
   const user = state.users.get(member.userId);
   if (!user) throw new Error(`fake-discord: member ${member.userId} has no user record`);
@@ -198,11 +198,15 @@ export function toApiMessage(state: FakeState, message: MessageRecord): APIMessa
     mentions,
     mention_roles: [...message.mentionRoles],
     attachments: structuredClone(message.attachments),
-    embeds: structuredClone(message.embeds) as APIMessage['embeds'],
-    components: structuredClone(message.components) as APIMessage['components'],
+    embeds: [],
     pinned: false,
     flags: message.flags,
   };
+  // Embeds and components are stored as the bot sent them (checked loosely), so they go back as they came.
+  Object.assign(api, {
+    embeds: structuredClone(message.embeds),
+    components: structuredClone(message.components),
+  });
   if (message.nonce !== undefined) api.nonce = message.nonce;
   if (message.webhookId) {
     api.webhook_id = message.webhookId;
@@ -220,13 +224,15 @@ export function toApiMessage(state: FakeState, message: MessageRecord): APIMessa
   }
   if (interaction && interactionUser) {
     const user = toApiUser(interactionUser);
-    api.interaction_metadata = {
-      id: interaction.id,
-      type: interaction.type,
-      user,
-      authorizing_integration_owners: message.guildId ? { 0: message.guildId } : {},
-      ...(interaction.name ? { name: interaction.name, command_type: 1 } : {}),
-    } as APIMessage['interaction_metadata'];
+    Object.assign(api, {
+      interaction_metadata: {
+        id: interaction.id,
+        type: interaction.type,
+        user,
+        authorizing_integration_owners: message.guildId ? { 0: message.guildId } : {},
+        ...(interaction.name ? { name: interaction.name, command_type: 1 } : {}),
+      },
+    });
     api.interaction = { id: interaction.id, type: interaction.type, name: interaction.name ?? '', user };
   }
   if (thread) Object.assign(api, { thread: toApiChannel(thread) });

@@ -1,5 +1,6 @@
 /** Errors the fake answers with, shaped as Discord's JSON errors (`{ code, message, errors? }`). */
 import type { z } from 'zod';
+import { isRecord } from './is-record.ts';
 
 /** A REST failure: thrown by route handlers, turned into a response by the server. */
 export class DiscordError extends Error {
@@ -62,8 +63,7 @@ function errorTree(fields: FieldError[]): Record<string, unknown> {
     for (const key of field.path) {
       const name = String(key);
       const child = node[name];
-      const next: Record<string, unknown> =
-        typeof child === 'object' && child !== null ? (child as Record<string, unknown>) : {};
+      const next = isRecord(child) ? child : {};
       node[name] = next;
       node = next;
     }

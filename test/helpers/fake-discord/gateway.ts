@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import { toGatewayGuild } from './api-shapes.ts';
 import { membersChunk, readyPayload } from './gateway-payloads.ts';
+import { isRecord } from './is-record.ts';
 import type { FakeState } from './state.ts';
 import type { GatewayEventRecord, PrivilegedIntents, SessionView } from './types.ts';
 
@@ -73,9 +74,6 @@ export interface GatewayOptions {
   privilegedIntents: Required<PrivilegedIntents>;
   now: () => number;
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Wait until the client has surely read what was written before: a timer, then a full loop turn. */
 const afterClientRead = () => new Promise<void>((resolve) => setTimeout(() => setImmediate(resolve), 5));

@@ -4,7 +4,6 @@
  * Every REST request is recorded; unknown routes answer Discord's 404 and are kept in `unhandled`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { AttachmentStore } from './attachments.ts';
 import { DiscordError, discordErrors } from './discord-error.ts';
 import type { FakeGateway } from './gateway.ts';
@@ -143,7 +142,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<FakeH
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
   });
-  const address = server.address() as AddressInfo;
+  const address = server.address();
+  if (address === null || typeof address === 'string')
+    throw new Error('fake-discord: the server has no TCP address');
   const url = `http://${options.host}:${address.port}`;
 
   return {
