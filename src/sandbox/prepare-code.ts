@@ -199,7 +199,12 @@ function rewrite(code: string, program: acorn.Program): PreparedCode {
   }
 
   const last = body[body.length - 1];
-  if (last && last.type === 'ExpressionStatement' && !('directive' in last && last.directive)) {
+  // A lone string is the value of the run, unless it is the `use strict` directive.
+  if (
+    last &&
+    last.type === 'ExpressionStatement' &&
+    !('directive' in last && last.directive === 'use strict')
+  ) {
     edits.push({ start: last.start, end: last.start, text: 'return ' });
   }
 

@@ -365,6 +365,26 @@
     }
     return { name: 'Uncaught', message: inspect(error) };
   }
+  // `data` is only given when JSON keeps the content: a Map, a Set or a typed array would come
+  // out as `{}`, so their presence means there is no data copy.
+  const notData = [
+    Map,
+    Set,
+    WeakMap,
+    WeakSet,
+    RegExp,
+    Error,
+    Promise,
+    ArrayBuffer,
+    Object.getPrototypeOf(Uint8Array),
+    DataView,
+  ];
+  function plainData(_key, v) {
+    if (v !== null && typeof v === 'object' && notData.some((type) => v instanceof type)) {
+      throw new TypeError('not plain data');
+    }
+    return v;
+  }
   function finish(id, result) {
     if (id !== runId) return;
     flushHeld();
@@ -396,7 +416,7 @@
             result.value = `[value could not be rendered: ${error?.message}]`;
           }
           try {
-            const json = JSONstringify(value);
+            const json = JSONstringify(value, plainData);
             if (json !== undefined && json.length <= limits.maxDataChars) result.data = json;
           } catch {
             // not JSON data: the rendered value is all there is
