@@ -23,6 +23,8 @@ export interface Permissions {
 export function createPermissions(config: Config['discord']): Permissions {
   const has = (list: readonly string[], value: string | null) =>
     list.length === 0 || (value !== null && list.includes(value));
+  const isAdmin = (actor: Actor) =>
+    actor.isGuildAdmin || (config.adminRole !== undefined && actor.roleIds.includes(config.adminRole));
   return {
     refusal(actor) {
       if (actor.guildId === null) return 'Toolsmith works in servers, not in direct messages.';
@@ -31,15 +33,11 @@ export function createPermissions(config: Config['discord']): Permissions {
       const userListed = config.allowedUsers.includes(actor.userId);
       const roleListed = config.allowedRoles.some((role) => actor.roleIds.includes(role));
       const restricted = config.allowedUsers.length > 0 || config.allowedRoles.length > 0;
-      if (restricted && !userListed && !roleListed && !this.isAdmin(actor)) {
+      if (restricted && !userListed && !roleListed && !isAdmin(actor)) {
         return 'You are not on the list of people who may use Toolsmith here; ask an admin.';
       }
       return undefined;
     },
-    isAdmin(actor) {
-      return (
-        actor.isGuildAdmin || (config.adminRole !== undefined && actor.roleIds.includes(config.adminRole))
-      );
-    },
+    isAdmin,
   };
 }

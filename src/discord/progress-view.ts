@@ -82,7 +82,7 @@ export function renderProgress(state: ProgressState, now: number): string {
   if (state.code) lines.push(`\`\`\`js\n${shorten(state.code, 12, 700)}\n\`\`\``);
   if (state.tools.length > 0) {
     lines.push(
-      `Tools: ${state.tools.map((tool) => `${tool.name} ${tool.state === 'running' ? '…' : tool.state === 'ok' ? '✓' : '✗'}`).join(', ')}`,
+      `Tools: ${state.tools.map((tool) => `${truncate(tool.name, 40)} ${tool.state === 'running' ? '…' : tool.state === 'ok' ? '✓' : '✗'}`).join(', ')}`,
     );
   }
   if (state.output)

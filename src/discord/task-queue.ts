@@ -31,21 +31,31 @@ export function createTaskQueue(maxConcurrent: number): TaskQueue {
       return waiters.length;
     },
     acquire(onQueued, signal) {
+      // A request cancelled before it got in line (e.g. Stop while the progress message was sent)
+      // must not wait for a slot it will never use.
+      if (signal?.aborted) return Promise.reject(signal.reason ?? new Error('cancelled before it started'));
       if (running < maxConcurrent) {
         running++;
         return Promise.resolve(once(release));
       }
       return new Promise((resolve, reject) => {
-        const waiter = { start: () => resolve(once(release)), onQueued };
-        waiters.push(waiter);
-        onQueued?.(waiters.length);
-        signal?.addEventListener('abort', () => {
+        const onAbort = () => {
           const index = waiters.indexOf(waiter);
           if (index === -1) return;
           waiters.splice(index, 1);
           announce();
-          reject(signal.reason ?? new Error('cancelled while queued'));
-        });
+          reject(signal?.reason ?? new Error('cancelled while queued'));
+        };
+        const waiter = {
+          start: () => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve(once(release));
+          },
+          onQueued,
+        };
+        waiters.push(waiter);
+        onQueued?.(waiters.length);
+        signal?.addEventListener('abort', onAbort, { once: true });
       });
     },
   };
