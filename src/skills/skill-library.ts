@@ -9,13 +9,13 @@ import type { OfferedSkill, TaskReport, TaskScope } from '../agent/types.ts';
 import { describeError, UsageError } from '../errors.ts';
 import type { Store } from '../store/open-store.ts';
 import { createSkillsRepo } from '../store/skills-repo.ts';
-import { assertDraft } from './check-draft.ts';
+import { assertDraft, definesFunction } from './check-draft.ts';
 import type { Distiller } from './distill.ts';
 import { syncIndex } from './index-sync.ts';
 import { createSkillSandboxApi } from './sandbox-api.ts';
 import { loadSeedSkills } from './seed-skills.ts';
 import { openSkillIndex, type SkillIndexEntry } from './skill-index.ts';
-import { codeHash, fromIdentifier, GLOBAL_SCOPE } from './skill-name.ts';
+import { codeHash, fromIdentifier, GLOBAL_SCOPE, toIdentifier } from './skill-name.ts';
 import { rankBonus, skillEmbeddingText, textHash, toOffered } from './skill-text.ts';
 import type {
   Embedder,
@@ -107,7 +107,8 @@ export async function openSkillLibrary(options: SkillLibraryOptions): Promise<Sk
       return { value: skills.length, written: queued(index.replaceAll(entries, embedder.info)) };
     });
 
-  const saveLocked = async (draft: SkillDraft): Promise<{ value: SaveResult; written?: Promise<void> }> => {
+  const saveLocked = async (input: SkillDraft): Promise<{ value: SaveResult; written?: Promise<void> }> => {
+    let draft = input;
     assertDraft(draft);
     const hash = codeHash(draft.code);
     const learned = draft.source === 'learned';
@@ -130,8 +131,19 @@ export async function openSkillLibrary(options: SkillLibraryOptions): Promise<Sk
       const [near] = await nearest(skillEmbeddingText(draft), [draft.scope], 1, 'document');
       if (near && near.similarity >= dedupeThreshold) target = near.skill;
     }
+    if (target && target.name !== draft.name) {
+      // Keep the existing name (callers use it): rename the new code's function to it.
+      const renamed = renameFunction(draft, target.identifier);
+      if (renamed) draft = renamed;
+      else target = undefined;
+    }
     if (target) {
-      const changes = { description: draft.description, signature: draft.signature, code: draft.code, hash };
+      const changes = {
+        description: draft.description,
+        signature: draft.signature,
+        code: draft.code,
+        hash: codeHash(draft.code),
+      };
       const updated = repo.update(
         target.id,
         { ...changes, ...(draft.example ? { example: draft.example } : {}) },
@@ -287,4 +299,19 @@ export async function openSkillLibrary(options: SkillLibraryOptions): Promise<Sk
     }
   }
   return library;
+}
+
+/** The draft with its function (and every use of its identifier) renamed, or undefined if that fails. */
+function renameFunction(draft: SkillDraft, identifier: string): SkillDraft | undefined {
+  const from = toIdentifier(draft.name);
+  const pattern = new RegExp(`\\b${from}\\b`, 'g');
+  const rename = (text: string) => text.replace(pattern, identifier);
+  const code = rename(draft.code);
+  if (!definesFunction(code, identifier)) return undefined;
+  return {
+    ...draft,
+    code,
+    signature: rename(draft.signature),
+    ...(draft.example ? { example: rename(draft.example) } : {}),
+  };
 }
