@@ -139,9 +139,19 @@ export function createTaskManager(options: TaskManagerOptions): TaskManager {
     let progress: Message | undefined;
     const render = () => renderProgress(state, now());
     progress = await thread.send({ content: render(), components: [stopRow(thread.id)] });
-    const edits = throttle(async () => {
-      await progress?.edit({ content: render() });
-    }, discord.progressEditMs);
+    const edits = throttle(
+      async () => {
+        await progress?.edit({ content: render() });
+      },
+      discord.progressEditMs,
+      Date.now(),
+    );
+    /** The last edit: the final state without the Stop button, once, after any edit in flight. */
+    const finish = async (message: Message) => {
+      edits.cancel();
+      await edits.flush();
+      await message.edit({ content: render(), components: [] });
+    };
     let release: (() => void) | undefined;
     try {
       release = await queue.acquire((position) => {
@@ -150,8 +160,7 @@ export function createTaskManager(options: TaskManagerOptions): TaskManager {
       }, controller.signal);
     } catch {
       state = { ...state, status: 'stopped', doing: 'Stopped before it started.' };
-      await edits.flush();
-      await progress.edit({ content: render(), components: [] });
+      await finish(progress);
       entry.controller = undefined;
       return;
     }
@@ -185,8 +194,7 @@ export function createTaskManager(options: TaskManagerOptions): TaskManager {
       });
     } catch (error) {
       state = { ...state, status: 'failed', doing: `Internal error: ${describeError(error)}` };
-      await edits.flush();
-      await progress.edit({ content: render(), components: [] });
+      await finish(progress);
       return;
     } finally {
       release();
@@ -208,8 +216,7 @@ export function createTaskManager(options: TaskManagerOptions): TaskManager {
       costUsd: report.costUsd,
     });
     if (report.ok) state = { ...state, status: 'done', doing: 'answered' };
-    await edits.flush();
-    await progress.edit({ content: render(), components: [] });
+    await finish(progress);
     await postAnswer(thread, entry, report);
   }
 

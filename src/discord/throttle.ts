@@ -8,8 +8,9 @@ export interface Throttled {
   cancel(): void;
 }
 
-export function throttle(fn: () => Promise<unknown>, intervalMs: number): Throttled {
-  let last = 0;
+/** `shownAt`: when the state was last shown without `fn` (e.g. the message was just sent); default never. */
+export function throttle(fn: () => Promise<unknown>, intervalMs: number, shownAt = 0): Throttled {
+  let last = shownAt;
   let timer: NodeJS.Timeout | undefined;
   let inFlight: Promise<unknown> = Promise.resolve();
   let dirty = false;

@@ -5,9 +5,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type App, createApp } from '../../src/app/create-app.ts';
+import { Routes } from 'discord.js';
+import { type App, type CreateAppOptions, createApp } from '../../src/app/create-app.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import { type Bot, createBot } from '../../src/discord/create-bot.ts';
+import { loadCommands } from '../../src/discord/load-commands.ts';
 import type { SkillAdmin } from '../../src/discord/types.ts';
 import { createAnthropicModel } from '../../src/model/create-anthropic-model.ts';
 import { createFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic.ts';
@@ -31,9 +33,12 @@ export interface BotHarness {
 }
 
 export interface BotHarnessOptions {
-  env?: Record<string, string>;
+  /** Extra environment, or a function of the fake (for ids such as a user's, known only once it runs). */
+  env?: Record<string, string> | ((discord: FakeDiscord) => Record<string, string>);
   discord?: FakeDiscordOptions;
   skillAdmin?: SkillAdmin;
+  /** The skill library the app gets (default: none). */
+  createSkills?: CreateAppOptions['createSkills'];
   mcpConfig?: unknown;
 }
 
@@ -56,7 +61,7 @@ export async function createBotHarness(options: BotHarnessOptions = {}): Promise
     MCP_CONFIG: mcpPath,
     MCP_CONNECT_TIMEOUT_MS: '5000',
     PROGRESS_EDIT_MS: '200',
-    ...options.env,
+    ...(typeof options.env === 'function' ? options.env(discord) : options.env),
   });
   const errors: string[] = [];
   const start = async () => {
@@ -66,7 +71,10 @@ export async function createBotHarness(options: BotHarnessOptions = {}): Promise
       maxRetries: 2,
       backoff: { baseDelayMs: 5, maxDelayMs: 20 },
     });
-    const app = await createApp(config, { model });
+    const app = await createApp(config, {
+      model,
+      ...(options.createSkills ? { createSkills: options.createSkills } : {}),
+    });
     const bot = await createBot({
       config,
       app,
@@ -77,6 +85,11 @@ export async function createBotHarness(options: BotHarnessOptions = {}): Promise
     return { app, bot };
   };
   let current = await start();
+  // Deploy the real command definitions, so the fake checks every test's options against them.
+  const definitions = [...(await loadCommands()).values()].map((command) => command.data.toJSON());
+  await current.bot.client.rest.put(Routes.applicationGuildCommands(discord.applicationId, discord.guildId), {
+    body: definitions,
+  });
   const harness: BotHarness = {
     discord,
     anthropic,

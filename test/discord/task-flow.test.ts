@@ -1,5 +1,17 @@
+/**
+ * /task end to end: deferred within Discord's window, a thread, a live progress message edited at
+ * most about once per PROGRESS_EDIT_MS, the answer with its buttons, all posted with the bot token.
+ */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type BotHarness, createBotHarness } from './bot-harness.ts';
+import {
+  botMessages,
+  buttonIds,
+  progressMessages,
+  startTask,
+  waitForAnswers,
+  webhookRequests,
+} from './bot-steps.ts';
 
 let h: BotHarness;
 beforeEach(async () => {
@@ -12,28 +24,102 @@ afterEach(async () => {
 describe('/task', () => {
   it('defers at once, opens a thread, edits progress and posts the answer', async () => {
     h.anthropic.reply(h.anthropic.code('return 6 * 7'), h.anthropic.text('The answer is **42**.'));
-    const interaction = await h.discord.slashCommand({
-      name: 'task',
-      user: 'alice',
-      options: { prompt: 'what is 6 times 7?' },
-    });
-    const callback = await h.discord.waitForCallback(interaction);
-    expect(callback.type).toBe(5);
+    const { interaction, thread } = await startTask(h, { prompt: 'what is 6 times 7?', user: 'alice' });
 
-    const thread = await h.discord.waitFor(() => h.discord.threads()[0], 5000, 'a thread');
+    const callback = h.discord.interaction(interaction).callbacks.find((c) => c.accepted);
+    expect(callback?.type).toBe(5);
+    expect(callback?.ackMs).toBeLessThan(3000);
     expect(thread.name).toBe('what is 6 times 7?');
-    const answer = await h.discord.waitFor(
-      () => h.discord.messagesIn(thread.id).find((m) => m.content.includes('The answer is **42**.')),
-      10_000,
-      'the answer',
-    );
-    expect(answer.allowedMentions).toEqual({ parse: [] });
-    const progress = h.discord.messagesIn(thread.id).find((m) => m.content.includes('step'));
-    expect(progress?.content).toContain('✅ **Done**');
+    expect(thread.type).toBe(11);
+    expect(thread.parentId).toBe(h.discord.channelId('general'));
+
+    const [answer] = await waitForAnswers(h, thread.id);
+    expect(answer?.content).toBe('The answer is **42**.');
+    expect(answer?.allowedMentions).toEqual({ parse: [] });
+    expect(buttonIds(answer!)).toEqual([`vote:${thread.id}:up`, `vote:${thread.id}:down`]);
+
+    const [progress] = progressMessages(h, thread.id);
+    expect(progress?.content).toMatch(/^✅ \*\*Done\*\* · step 2\/12 · \d+ s · \$0\.\d{3}/);
+    expect(progress?.content).toContain('```js\nreturn 6 * 7\n```');
+    expect(progress?.content).toContain('Output:\n```\n=> 42\n```');
     expect(progress?.editCount).toBeGreaterThan(0);
-    const originalId = h.discord.interaction(interaction).originalMessageId;
-    expect(h.discord.getMessage(originalId ?? '')?.content).toContain(thread.id);
+    // the Stop button goes away when the step ends
+    expect(buttonIds(progress!)).toEqual([]);
+    expect(progress?.history[0]?.components).not.toEqual([]);
+
+    // The thread shows who asked, then progress, then the answer.
+    const posted = botMessages(h, thread.id);
+    expect(posted[0]?.content).toBe(`<@${h.discord.user('alice').id}> asked:\n>>> what is 6 times 7?`);
+    expect(posted[0]?.mentions).toEqual([]);
+
+    const original = h.discord.getMessage(h.discord.interaction(interaction).originalMessageId ?? '');
+    expect(original?.content).toContain(`/channels/${h.discord.guildId}/${thread.id}`);
+    expect(original?.loading).toBe(false);
+
+    // After the deferral, only one webhook call (the edit of the original reply); all else with the bot token.
+    expect(webhookRequests(h).map((r) => `${r.method} ${r.route}`)).toEqual([
+      'PATCH /webhooks/:applicationId/:token/messages/:messageId',
+    ]);
+    const threadPosts = h.discord.requests.filter((r) =>
+      r.path.startsWith(`/channels/${thread.id}/messages`),
+    );
+    expect(threadPosts.length).toBeGreaterThanOrEqual(4);
+    expect(threadPosts.every((r) => r.auth === 'bot')).toBe(true);
     expect(h.discord.unhandled).toEqual([]);
     expect(h.errors).toEqual([]);
+  });
+
+  it('edits the progress live, at most about once per PROGRESS_EDIT_MS (200 ms here)', async () => {
+    const step = (n: number) =>
+      h.anthropic.code(`const x${n} = ${n} * 10; console.log('step', ${n}); x${n}`, { delayMs: 120 });
+    h.anthropic.reply(
+      step(1),
+      step(2),
+      step(3),
+      step(4),
+      step(5),
+      h.anthropic.text('Done: 150.', { delayMs: 120 }),
+    );
+    const { thread } = await startTask(h, { prompt: 'five small steps' });
+    await waitForAnswers(h, thread.id);
+    const [progress] = progressMessages(h, thread.id);
+    if (!progress) throw new Error('no progress message');
+
+    // Each edit replaced a version: `replacedAt` is when the edit arrived.
+    const editTimes = progress.history.map((version) => version.replacedAt);
+    const elapsed = (editTimes.at(-1) ?? 0) - progress.createdAt;
+    expect(elapsed).toBeGreaterThan(600);
+    expect(editTimes.length).toBeGreaterThanOrEqual(3);
+    // Throttled: no more edits than intervals, plus the final one; and no two throttled edits close together.
+    expect(editTimes.length).toBeLessThanOrEqual(Math.ceil(elapsed / 200) + 2);
+    // The first edit waits an interval after the message was sent; the final one comes at once.
+    const gaps = editTimes
+      .slice(0, -1)
+      .map((at, i) => at - (i === 0 ? progress.createdAt : (editTimes[i - 1] ?? 0)));
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(150);
+    // The states in between were seen: steps counted up while the task ran.
+    const steps = progress.history.map((v) => Number(/step (\d+)\/12/.exec(v.content)?.[1] ?? 0));
+    expect(Math.max(...steps)).toBeGreaterThanOrEqual(3);
+    expect(progress.content).toMatch(/^✅ \*\*Done\*\* · step 6\/12/);
+  });
+
+  it('opens a private thread when asked, with the member in it', async () => {
+    h.anthropic.reply(h.anthropic.text('Private answer.'));
+    const { thread } = await startTask(h, { prompt: 'a secret task', user: 'bob', private: true });
+    expect(thread.type).toBe(12);
+    await waitForAnswers(h, thread.id);
+    expect(h.discord.threads().find((t) => t.id === thread.id)?.memberIds).toContain(
+      h.discord.user('bob').id,
+    );
+    expect(h.discord.unhandled).toEqual([]);
+  });
+
+  it('/task inside a task thread opens its own thread in the parent channel', async () => {
+    h.anthropic.reply(h.anthropic.text('first'), h.anthropic.text('second'));
+    const { thread } = await startTask(h, { prompt: 'make a thread' });
+    await waitForAnswers(h, thread.id);
+    const nested = await startTask(h, { prompt: 'from inside a thread', channel: thread.id });
+    expect(nested.thread.parentId).toBe(h.discord.channelId('general'));
+    expect((await waitForAnswers(h, nested.thread.id))[0]?.content).toBe('second');
   });
 });

@@ -73,4 +73,20 @@ describe('throttle', () => {
     await edits.flush();
     expect(order).toEqual(['fail', 'ok']);
   });
+
+  it('waits a full interval after the state was shown some other way (the message was just sent)', async () => {
+    const calls: number[] = [];
+    const edits = throttle(
+      async () => {
+        calls.push(Date.now());
+      },
+      1500,
+      Date.now(),
+    );
+    edits.schedule();
+    await vi.advanceTimersByTimeAsync(1499);
+    expect(calls).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(calls).toEqual([1_001_500]);
+  });
 });
