@@ -275,15 +275,15 @@ class Hub implements ToolHub {
     if (!connection)
       throw new ToolError(`tool server "${entry.name}" is ${entry.disabled ?? 'not available'}`);
     const args = input ?? {};
-    const base = {
-      callId: randomUUID(),
-      server: entry.name,
-      tool: tool.name,
-      argsChars: JSON.stringify(args).length,
-    };
-    const emit = (event: Omit<ToolCallEvent, keyof typeof base>) => {
+    const onCall = options.onCall;
+    // Only a listener needs the id and the sizes: the call path stays lean without one.
+    const base = onCall
+      ? { callId: randomUUID(), server: entry.name, tool: tool.name, argsChars: JSON.stringify(args).length }
+      : undefined;
+    const emit = (event: Omit<ToolCallEvent, 'callId' | 'server' | 'tool' | 'argsChars'>) => {
+      if (!onCall || !base) return;
       try {
-        options.onCall?.({ ...base, ...event });
+        onCall({ ...base, ...event });
       } catch {
         // a failing listener must not fail the call
       }

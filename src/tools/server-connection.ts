@@ -101,6 +101,13 @@ export class ServerConnection {
       );
     }
     const timeout = this.options.callTimeoutMs;
+    // The SDK adds an abort listener to the signal it is given and never removes it. The caller's
+    // signal (a sandbox run's) outlives many calls, so each call gets its own, linked while it lasts.
+    const parent = options.signal;
+    const own = parent ? new AbortController() : undefined;
+    const relay = () => own?.abort(parent?.reason);
+    if (parent?.aborted) relay();
+    else parent?.addEventListener('abort', relay, { once: true });
     try {
       const result = await client.callTool(
         { name: tool, arguments: args, ...(options.meta ? { _meta: options.meta } : {}) },
@@ -109,7 +116,7 @@ export class ServerConnection {
           timeout,
           resetTimeoutOnProgress: true,
           onprogress: (progress) => options.onProgress?.(progress),
-          ...(options.signal ? { signal: options.signal } : {}),
+          ...(own ? { signal: own.signal } : {}),
         },
       );
       // The SDK has checked the result against CallToolResultSchema (its default result schema);
@@ -118,7 +125,11 @@ export class ServerConnection {
         throw new ToolError(`${this.name}.${tool} returned a result without content`);
       return result;
     } catch (error) {
+      // The SDK reports an abort as a RequestTimeout error: tell the two apart by our own signal.
+      if (own?.signal.aborted) throw new ToolError(`${this.name}.${tool} was cancelled`);
       throw this.callError(tool, error, timeout);
+    } finally {
+      parent?.removeEventListener('abort', relay);
     }
   }
 

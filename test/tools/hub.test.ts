@@ -2,6 +2,7 @@
  * The hub with in-process McpServers (the same client path as every server): results, isError,
  * oversize results, unknown names, bad arguments, tools/list_changed, tool filters and statuses.
  */
+import { getEventListeners } from 'node:events';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -98,6 +99,25 @@ describe('results', () => {
       'tools.kitchen.big returned 5002 characters, over the 1000-character limit; ask for less',
     );
     expect(await hub.call('kitchen', 'big', { n: 10 }, { workspaceDir })).toBe('x'.repeat(10));
+  });
+});
+
+describe('signals', () => {
+  it('leaves no listener on a signal shared by many calls (a sandbox run passes one to all)', async () => {
+    const hub = await hubWith({ inProcess: [{ name: 'kitchen', create: () => createKitchen() }] });
+    const run = new AbortController();
+    for (let i = 0; i < 50; i++) await hub.call('kitchen', 'text', {}, { workspaceDir, signal: run.signal });
+    await hub.call('kitchen', 'fail', {}, { workspaceDir, signal: run.signal }).catch(() => {});
+    expect(getEventListeners(run.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('cancels a call whose signal aborts', async () => {
+    const hub = await hubWith({ inProcess: [{ name: 'kitchen', create: () => createKitchen() }] });
+    const run = new AbortController();
+    const pending = hub.call('kitchen', 'big', { n: 1 }, { workspaceDir, signal: run.signal });
+    run.abort();
+    await expect(pending).rejects.toThrow('kitchen.big was cancelled');
+    expect(await hub.call('kitchen', 'text', {}, { workspaceDir })).toBe('hello');
   });
 });
 

@@ -1,0 +1,147 @@
+/**
+ * Tool call round trips from sandboxed code. Sandboxed code awaits the same call many times in a row;
+ * the host stamps each call's arrival, so the gap between two arrivals is one full round trip
+ * (isolate -> host -> tool -> host -> isolate -> next call). The plain host function (the baseline) and
+ * the in-process MCP tool (target: <= 3x the baseline) are measured in alternating blocks, so load on
+ * the machine falls on both alike; the stdio call to server-everything runs on its own hub afterwards.
+ */
+import path from 'node:path';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import { createSandbox } from '../src/sandbox/create-sandbox.ts';
+import type { HostBindings, HostFunction, Sandbox } from '../src/sandbox/types.ts';
+import { createToolHub } from '../src/tools/create-tool-hub.ts';
+import { type BenchRow, measure, round, summarize } from './measure.ts';
+
+const everything = path.resolve(
+  import.meta.dirname,
+  '../node_modules/@modelcontextprotocol/server-everything/dist/index.js',
+);
+
+function createEcho(): McpServer {
+  const server = new McpServer({ name: 'bench', version: '1.0.0' });
+  server.registerTool('echo', { inputSchema: { value: z.number() } }, async ({ value }) => ({
+    content: [{ type: 'text', text: String(value) }],
+  }));
+  return server;
+}
+
+/** A sandbox whose bindings stamp each call's arrival, and a way to collect round trips of `call`. */
+function stampedSandbox(bindings: HostBindings, call: string, prelude?: string) {
+  const stamps: bigint[] = [];
+  const stamped: HostBindings = {};
+  for (const [key, fn] of Object.entries(bindings)) {
+    stamped[key] = (args, context) => {
+      stamps.push(process.hrtime.bigint());
+      return fn(args, context);
+    };
+  }
+  const sandbox: Sandbox = createSandbox({
+    bindings: stamped,
+    ...(prelude ? { prelude } : {}),
+    limits: { wallMs: 120_000, timeoutMs: 60_000 },
+  });
+  const samples: number[] = [];
+  return {
+    sandbox,
+    samples,
+    /** `n` round trips in one run (n + 1 calls), appended to `samples`. */
+    async block(n: number, keep = true): Promise<void> {
+      stamps.length = 0;
+      const result = await sandbox.run(`for (let i = 0; i < ${n + 1}; i++) await ${call};`);
+      if (!result.ok) throw new Error(`${call}: ${result.error?.message}`);
+      if (keep)
+        samples.push(...stamps.slice(1).map((stamp, i) => Number(stamp - (stamps[i] ?? stamp)) / 1000));
+    },
+  };
+}
+
+export default async function (): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const hub = await createToolHub({ workspace: false, inProcess: [{ name: 'bench', create: createEcho }] });
+  const tools = hub.bindings({ workspaceDir: '/tmp/toolsmith-bench' });
+  const plain = stampedSandbox({ 'bench.echo': (args) => args[0] }, 'bench.echo({ value: i })');
+  const mcp = stampedSandbox(
+    { 'tools.bench.echo': tools['tools.bench.echo'] as HostFunction },
+    'tools.bench.echo({ value: i })',
+    hub.prelude,
+  );
+  try {
+    await plain.block(100, false);
+    await mcp.block(100, false);
+    for (let i = 0; i < 5; i++) {
+      await plain.block(200);
+      await mcp.block(200);
+    }
+    const base = {
+      name: 'sandbox -> plain host function',
+      ...summarize(plain.samples),
+      runs: plain.samples.length,
+    };
+    const viaMcp = {
+      name: 'sandbox -> in-process MCP tool',
+      ...summarize(mcp.samples),
+      runs: mcp.samples.length,
+    };
+    rows.push(base, {
+      ...viaMcp,
+      note: `${round(viaMcp.medianUs / base.medianUs)}x the plain host function (target <= 3x)`,
+    });
+    rows.push(
+      await measure(
+        'hub.call in-process MCP tool (host side, no sandbox)',
+        () => hub.call('bench', 'echo', { value: 1 }, { workspaceDir: '/tmp' }),
+        {
+          runs: 1000,
+          warmup: 50,
+        },
+      ),
+    );
+  } finally {
+    plain.sandbox.dispose();
+    mcp.sandbox.dispose();
+    await hub.close();
+  }
+
+  const stdioHub = await createToolHub({
+    workspace: false,
+    servers: [
+      {
+        name: 'everything',
+        transport: 'stdio',
+        command: process.execPath,
+        args: [everything, 'stdio'],
+        env: {},
+        cwd: undefined,
+        enabled: true,
+        allowedTools: undefined,
+        disabledTools: [],
+        timeoutMs: undefined,
+        connectTimeoutMs: undefined,
+      },
+    ],
+  });
+  const stdio = stampedSandbox(
+    {
+      'tools.everything.echo': stdioHub.bindings({ workspaceDir: '/tmp' })[
+        'tools.everything.echo'
+      ] as HostFunction,
+    },
+    "tools.everything.echo({ message: 'ping' + i })",
+    stdioHub.prelude,
+  );
+  try {
+    await stdio.block(50, false);
+    await stdio.block(300);
+    rows.push({
+      name: 'sandbox -> stdio MCP (server-everything echo)',
+      ...summarize(stdio.samples),
+      runs: stdio.samples.length,
+      note: 'child process, JSON-RPC over pipes',
+    });
+  } finally {
+    stdio.sandbox.dispose();
+    await stdioHub.close();
+  }
+  return rows;
+}
