@@ -278,6 +278,9 @@ export async function openSkillLibrary(options: SkillLibraryOptions): Promise<Sk
       return repo.getById(skill.id) ?? skill;
     },
 
+    get embedder() {
+      return index.embedder;
+    },
     reindex,
     close: () => index.close(),
     [Symbol.asyncDispose]: () => index.close(),

@@ -96,6 +96,8 @@ export interface SkillLibrary extends SkillSource, AsyncDisposable {
   delete(name: string, scope: string): Promise<boolean>;
   /** Add `delta` (+1 or -1) to a skill's votes. */
   vote(name: string, scope: string, delta: number): Skill;
+  /** The embedder the index records (dimensions filled in once known). */
+  readonly embedder: EmbedderInfo;
   /** Rebuild the vector index from the store. Returns the number of skills indexed. */
   reindex(): Promise<number>;
   /** Close the index and wait for pending writes. Does not close the store. */
