@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<{ default: CliCommand }>> = {
   bot: () => import('./commands/bot.ts'),
   'deploy-commands': () => import('./commands/deploy-commands.ts'),
   tools: () => import('./commands/tools.ts'),
+  skills: () => import('./commands/skills.ts'),
 };
 
 function help(): string {
