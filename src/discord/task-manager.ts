@@ -134,6 +134,9 @@ export function createTaskManager(options: TaskManagerOptions): TaskManager {
   async function runMessage(entry: Live, thread: ThreadChannel, text: string, author: string): Promise<void> {
     if (closing) return;
     let state: ProgressState = initialProgress(now(), config.agent.maxSteps);
+    // Say at once when the task will wait for a slot, rather than "working" until the first edit.
+    if (queue.running >= discord.maxConcurrentTasks)
+      state = { ...state, status: 'queued', queuePosition: queue.waiting + 1 };
     const controller = new AbortController();
     entry.controller = controller;
     let progress: Message | undefined;
@@ -273,7 +276,7 @@ export function createTaskManager(options: TaskManagerOptions): TaskManager {
       const limited = rateLimit.take(actor.userId);
       if (!limited.ok) {
         await interaction.reply({
-          content: `Slow down: you can start ${discord.rateLimitPerMinute} tasks a minute. Try again in ${limited.retryInS} s.`,
+          content: `Slow down: you can start ${discord.rateLimitPerMinute} task${discord.rateLimitPerMinute === 1 ? '' : 's'} a minute. Try again in ${limited.retryInS} s.`,
           flags: 'Ephemeral',
         });
         return;

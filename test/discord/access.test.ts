@@ -1,0 +1,123 @@
+/**
+ * Safety and fairness: allowlists refuse others with a short ephemeral message, the per-user rate
+ * limit refuses a burst, and the global cap queues tasks with their position.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { type BotHarness, type BotHarnessOptions, createBotHarness } from './bot-harness.ts';
+import {
+  botMessages,
+  dispatchTask,
+  progressMessages,
+  replyTo,
+  startTask,
+  userTexts,
+  waitForAnswers,
+} from './bot-steps.ts';
+
+let h: BotHarness | undefined;
+const harness = async (options: BotHarnessOptions) => {
+  h = await createBotHarness(options);
+  return h;
+};
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+describe('who may use the bot', () => {
+  it('a user not on ALLOWED_USERS gets an ephemeral refusal: no thread, no model call', async () => {
+    const h = await harness({ env: (discord) => ({ ALLOWED_USERS: discord.user('alice').id }) });
+    const interaction = await dispatchTask(h, { prompt: 'let me in', user: 'bob' });
+    const reply = await replyTo(h, interaction);
+    expect(reply.content).toBe('You are not on the list of people who may use Toolsmith here; ask an admin.');
+    expect(reply.ephemeral).toBe(true);
+    expect(h.discord.interaction(interaction).callbacks.map((c) => c.type)).toEqual([4]);
+    expect(h.discord.threads()).toEqual([]);
+    expect(h.anthropic.requests).toEqual([]);
+    expect(h.app.sessions.list()).toEqual([]);
+  });
+
+  it("a refused member's message in a task thread is answered with the refusal and continues nothing", async () => {
+    const h = await harness({ env: (discord) => ({ ALLOWED_USERS: discord.user('alice').id }) });
+    h.anthropic.reply(h.anthropic.text("Alice's answer."));
+    const { thread } = await startTask(h, { prompt: 'an allowed task', user: 'alice' });
+    await waitForAnswers(h, thread.id);
+    const message = await h.discord.message({ channelId: thread.id, author: 'bob', content: 'me too' });
+    const refusal = await h.discord.waitFor(
+      () => botMessages(h, thread.id).find((m) => m.referenceId === message.id),
+      5000,
+      'the refusal',
+    );
+    expect(refusal.content).toBe(
+      'You are not on the list of people who may use Toolsmith here; ask an admin.',
+    );
+    expect(refusal.mentions).toEqual([]);
+    expect(h.anthropic.requests).toHaveLength(1);
+  });
+
+  it('a channel not on ALLOWED_CHANNELS is refused', async () => {
+    const h = await harness({ env: (discord) => ({ ALLOWED_CHANNELS: discord.channelId('random') }) });
+    const reply = await replyTo(h, await dispatchTask(h, { prompt: 'in general', channel: 'general' }));
+    expect(reply.content).toBe('Toolsmith is not enabled in this channel.');
+    expect(reply.ephemeral).toBe(true);
+    h.anthropic.reply(h.anthropic.text('ok'));
+    const { thread } = await startTask(h, { prompt: 'in random', channel: 'random' });
+    expect(thread.parentId).toBe(h.discord.channelId('random'));
+  });
+});
+
+describe('fairness', () => {
+  it('RATE_LIMIT_PER_MINUTE=1: a second /task within the minute is refused ephemerally; others are not limited', async () => {
+    const h = await harness({ env: { RATE_LIMIT_PER_MINUTE: '1' } });
+    h.anthropic.reply(h.anthropic.text('one'), h.anthropic.text('bob one'));
+    const { thread } = await startTask(h, { prompt: 'first task', user: 'alice' });
+    const second = await dispatchTask(h, { prompt: 'second task', user: 'alice' });
+    const reply = await replyTo(h, second);
+    expect(reply.content).toMatch(/^Slow down: you can start 1 task a minute\. Try again in (59|60) s\.$/);
+    expect(reply.ephemeral).toBe(true);
+    await waitForAnswers(h, thread.id);
+    const bobs = await startTask(h, { prompt: 'bob task', user: 'bob' });
+    await waitForAnswers(h, bobs.thread.id);
+    expect(h.discord.threads().map((t) => t.name)).toEqual(['first task', 'bob task']);
+    expect(h.anthropic.requests.map((_, i) => userTexts(h, i)[0])).toEqual(['first task', 'bob task']);
+  });
+
+  it('MAX_CONCURRENT_TASKS=1: a second task says "Queued, position 1", then runs; a queued task can be stopped', async () => {
+    const h = await harness({ env: { MAX_CONCURRENT_TASKS: '1' } });
+    h.anthropic.reply(h.anthropic.code('await sleep(900); 1'), h.anthropic.text('slow done'));
+    const first = await startTask(h, { prompt: 'slow first', user: 'alice' });
+    await h.discord.waitFor(() => h.anthropic.requests.length === 1, 5000, 'the first model call');
+
+    const second = await startTask(h, { prompt: 'waits its turn', user: 'bob' });
+    const third = await startTask(h, { prompt: 'stopped while waiting', user: 'alice' });
+    const queued = await h.discord.waitFor(() => progressMessages(h, second.thread.id)[0], 5000, 'progress');
+    expect(queued.content).toBe('⏳ Queued, position 1. The task starts when a slot frees up.');
+    const waiting = await h.discord.waitFor(() => progressMessages(h, third.thread.id)[0], 5000, 'progress');
+    expect(waiting.content).toBe('⏳ Queued, position 2. The task starts when a slot frees up.');
+
+    // stopping the third while it waits: it never runs, and the second moves up
+    const stop = await h.discord.clickButton({ message: waiting.id, customId: `stop:${third.thread.id}` });
+    expect((await replyTo(h, stop)).content).toBe('Stopping the running step…');
+    const stopped = await h.discord.waitFor(
+      () => h.discord.getMessage(waiting.id)?.content.startsWith('⏹️') && h.discord.getMessage(waiting.id),
+      5000,
+      'the stopped progress',
+    );
+    expect(stopped.content).toContain('Stopped before it started.');
+
+    h.anthropic.reply(h.anthropic.text('second done'));
+    await waitForAnswers(h, first.thread.id);
+    const [answer] = await waitForAnswers(h, second.thread.id);
+    expect(answer?.content).toBe('second done');
+    const secondProgress = h.discord.getMessage(queued.id);
+    expect(secondProgress?.content).toMatch(/^✅ \*\*Done\*\*/);
+    // it started only after the first task ended; the stopped one never reached the model
+    expect(h.anthropic.requests.map((_, i) => userTexts(h, i)[0])).toEqual([
+      'slow first',
+      'slow first',
+      'waits its turn',
+    ]);
+    expect(botMessages(h, third.thread.id).some((m) => m.content.includes('Stopped: the task'))).toBe(false);
+    expect(h.bot.tasks.running).toBe(0);
+  });
+});
