@@ -88,7 +88,6 @@ export async function createToolHub(options: ToolHubOptions = {}): Promise<ToolH
 }
 
 class Hub implements ToolHub {
-  readonly prelude: string;
   private readonly entries: Entry[] = [];
   private readonly listeners = new Set<(event: HubEvent) => void>();
   private readonly maxResultChars: number;
@@ -172,12 +171,25 @@ class Hub implements ToolHub {
         server,
       );
     }
-    this.prelude = toolsPrelude(this.entries.map((entry) => entry.identifier));
   }
 
   async start(): Promise<void> {
     await Promise.all(this.entries.map((entry) => entry.connection?.start()));
     for (const entry of this.entries) this.reindex(entry);
+  }
+
+  get prelude(): string {
+    const reasons: Record<string, string> = {};
+    for (const entry of this.entries) {
+      if (entry.tools.size > 0) continue;
+      if (entry.disabled !== undefined) reasons[entry.identifier] = `is ${entry.disabled}`;
+      else if (entry.connection?.status === 'failed')
+        reasons[entry.identifier] = `failed: ${entry.connection.error ?? 'unknown reason'}`;
+    }
+    return toolsPrelude(
+      this.entries.map((entry) => entry.identifier),
+      reasons,
+    );
   }
 
   servers(): ServerInfo[] {
@@ -195,6 +207,7 @@ class Hub implements ToolHub {
         identifier: entry.identifier,
         status,
         ...(error ? { error } : {}),
+        ...(entry.connection?.detail ? { detail: entry.connection.detail } : {}),
         builtIn: entry.builtIn,
         tools,
         declarationChars: chars.get(entry.identifier) ?? 0,

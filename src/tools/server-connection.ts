@@ -55,6 +55,7 @@ export class ServerConnection {
   private currentTools: Tool[] = [];
   private currentStatus: ServerStatus = 'connecting';
   private lastError: string | undefined;
+  private lastDetail: string | undefined;
   private closing = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
@@ -68,8 +69,14 @@ export class ServerConnection {
     return this.currentStatus;
   }
 
+  /** Why the server failed, is reconnecting or closed: safe to show to the model. */
   get error(): string | undefined {
     return this.lastError;
+  }
+
+  /** Diagnostics for operators (the end of the server's stderr); never shown to the model. */
+  get detail(): string | undefined {
+    return this.lastDetail;
   }
 
   /** The offered tools as last listed (kept while reconnecting). */
@@ -84,7 +91,11 @@ export class ServerConnection {
       await this.connect();
       this.setStatus('connected', undefined);
     } catch (error) {
-      this.setStatus('failed', describeError(error));
+      this.setStatus(
+        'failed',
+        describeError(error),
+        error instanceof ConnectFailure ? error.detail : undefined,
+      );
     }
   }
 
@@ -144,6 +155,7 @@ export class ServerConnection {
 
   private async connect(): Promise<void> {
     const reasons: string[] = [];
+    const details: string[] = [];
     for (const open of this.options.transports) {
       const client = new Client(CLIENT_INFO, { capabilities: {} });
       let opened: OpenedTransport | undefined;
@@ -165,14 +177,13 @@ export class ServerConnection {
         return;
       } catch (error) {
         const detail = opened?.detail();
-        reasons.push(
-          `${opened?.kind ?? 'transport'}: ${describeConnectError(error)}${detail ? `; ${detail}` : ''}`,
-        );
+        reasons.push(`${opened?.kind ?? 'transport'}: ${describeConnectError(error)}`);
+        if (detail) details.push(detail);
         await client.close().catch(() => {});
         await opened?.dispose?.().catch(() => {});
       }
     }
-    throw new Error(reasons.join('; '));
+    throw new ConnectFailure(reasons.join('; '), details.join('; ') || undefined);
   }
 
   private async listAll(client: Client): Promise<Tool[]> {
@@ -210,17 +221,17 @@ export class ServerConnection {
     this.client = undefined;
     void this.opened?.dispose?.().catch(() => {});
     this.opened = undefined;
-    const why = `the connection closed (the server exited or crashed)${detail ? `; ${detail}` : ''}`;
+    const why = 'the connection closed (the server exited or crashed)';
     const policy = this.options.reconnect;
     if (!policy || policy.attempts <= 0) {
-      this.setStatus('failed', why);
+      this.setStatus('failed', why, detail);
       return;
     }
-    this.retry(1, policy, why);
+    this.retry(1, policy, why, detail);
   }
 
-  private retry(attempt: number, policy: ReconnectPolicy, why: string): void {
-    this.setStatus('reconnecting', `${why}; reconnect attempt ${attempt} of ${policy.attempts}`);
+  private retry(attempt: number, policy: ReconnectPolicy, why: string, detail: string | undefined): void {
+    this.setStatus('reconnecting', `${why}; reconnect attempt ${attempt} of ${policy.attempts}`, detail);
     const delay = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
     this.retryTimer = setTimeout(async () => {
       if (this.closing) return;
@@ -233,12 +244,14 @@ export class ServerConnection {
           this.options.onToolsChanged?.();
       } catch (error) {
         if (this.closing) return;
-        if (attempt >= policy.attempts)
+        const latest = error instanceof ConnectFailure ? error.detail : undefined;
+        if (attempt >= policy.attempts) {
           this.setStatus(
             'failed',
             `${why}; gave up after ${attempt} reconnect attempts: ${describeError(error)}`,
+            latest,
           );
-        else this.retry(attempt + 1, policy, why);
+        } else this.retry(attempt + 1, policy, why, latest ?? detail);
       }
     }, delay);
   }
@@ -252,10 +265,11 @@ export class ServerConnection {
     await opened?.dispose?.().catch(() => {});
   }
 
-  private setStatus(status: ServerStatus, error: string | undefined): void {
+  private setStatus(status: ServerStatus, error: string | undefined, detail?: string): void {
     const changed = status !== this.currentStatus || error !== this.lastError;
     this.currentStatus = status;
     this.lastError = error;
+    this.lastDetail = detail;
     if (changed) this.options.onStatus?.(status, error);
   }
 
@@ -272,6 +286,16 @@ export class ServerConnection {
     }
     if (error instanceof Error && error.name === 'AbortError') return new ToolError(`${where} was cancelled`);
     return new ToolError(`${where} failed: ${describeError(error)}`);
+  }
+}
+
+/** A failed connection attempt: `message` is safe for the model, `detail` (stderr) is for operators. */
+class ConnectFailure extends Error {
+  readonly detail: string | undefined;
+
+  constructor(message: string, detail: string | undefined) {
+    super(message);
+    this.detail = detail;
   }
 }
 

@@ -7,8 +7,11 @@
  * never has to look one up.
  */
 
-/** The prelude for a hub whose server namespaces are `serverIdentifiers`. */
-export function toolsPrelude(serverIdentifiers: string[]): string {
+/**
+ * The prelude for a hub whose server namespaces are `serverIdentifiers`; `reasons` says why a server
+ * has no tools (e.g. `is off: ...`, `failed: ...`), for the message when code reaches for one.
+ */
+export function toolsPrelude(serverIdentifiers: string[], reasons: Record<string, string> = {}): string {
   return `(() => {
   'use strict';
   class ToolError extends Error {
@@ -22,6 +25,7 @@ export function toolsPrelude(serverIdentifiers: string[]): string {
   const tools = globalThis.tools;
   const own = (object, key) => Object.prototype.hasOwnProperty.call(object, key);
   for (const id of ${JSON.stringify(serverIdentifiers)}) if (!own(tools, id)) tools[id] = {};
+  const reasons = ${JSON.stringify(reasons)};
 
   const normal = (s) => String(s).toLowerCase().replace(/[^a-z0-9]/g, '');
   const distance = (a, b) => {
@@ -67,7 +71,10 @@ export function toolsPrelude(serverIdentifiers: string[]): string {
   for (const server of Object.keys(tools)) {
     if (typeof tools[server] !== 'object' || tools[server] === null) continue;
     guard(tools[server], (key, names) => {
-      if (names.length === 0) return 'unknown tool tools.' + server + '.' + key + ': tool server ' + server + ' has no tools right now (not connected)';
+      if (names.length === 0) {
+        const why = own(reasons, server) ? reasons[server] : 'has no tools right now (not connected)';
+        return 'unknown tool tools.' + server + '.' + key + ': tool server ' + server + ' ' + why;
+      }
       const near = closeTo(key, names);
       return 'unknown tool tools.' + server + '.' + key +
         (near.length ? '; did you mean ' + near.join(', ') + '?' : '; its tools are: ' + names.slice(0, 30).join(', '));

@@ -16,8 +16,10 @@ export interface ServerInfo {
   /** Identifier of the server's namespace in code. */
   identifier: string;
   status: ServerStatus;
-  /** Why the server failed, is reconnecting or is disabled. */
+  /** Why the server failed, is reconnecting or is disabled (also shown to the model). */
   error?: string;
+  /** Diagnostics for operators, e.g. the end of the server's stderr; never shown to the model. */
+  detail?: string;
   builtIn: boolean;
   tools: ToolInfo[];
   /** Characters this server's part of `declarations()` costs the prompt. */

@@ -126,11 +126,18 @@ describe('faults', () => {
     const hub = await hubOf(stdio('broken', [faultServer, 'exit-at-start']), stdio('fine', [faultServer]));
     const [broken, fine] = ['broken', 'fine'].map((name) => hub.servers().find((s) => s.name === name));
     expect(broken?.status).toBe('failed');
-    expect(broken?.error).toMatch(/exited during start-up.*cannot open database/);
+    expect(broken?.error).toBe('stdio: exited during start-up');
+    expect(broken?.detail).toBe('stderr: fault-server: cannot open database /nope.db');
     expect(fine?.status).toBe('connected');
-    await expect(hub.call('broken', 'pid', {}, { workspaceDir })).rejects.toThrow(
-      /tool server "broken" has no tools|broken/,
-    );
+    // What the agent's code sees names the failure but not the server's stderr.
+    const error = await hub.call('broken', 'pid', {}, { workspaceDir }).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      name: 'ToolError',
+      message:
+        'unknown tool tools.broken.pid: tool server "broken" has no tools (failed: stdio: exited during start-up)',
+    });
+    expect(hub.prelude).toContain('"broken":"failed: stdio: exited during start-up"');
+    expect(hub.prelude).not.toContain('nope.db');
     expect(hub.declarations()).not.toContain('broken');
   });
 
@@ -176,13 +183,44 @@ describe('faults', () => {
       /exited or dropped the connection during the call/,
     );
     expect(Date.now() - started).toBeLessThan(5_000);
-    await expect.poll(() => hub.servers()[1]?.status, { timeout: 5_000 }).toBe('connected');
+    await expect
+      .poll(() => hub.servers().find((x) => x.name === 'fragile')?.status, { timeout: 5_000 })
+      .toBe('connected');
     expect(events.map((e) => (e.type === 'status' ? e.status : e.type))).toEqual(
       expect.arrayContaining(['reconnecting', 'connected']),
     );
     const secondPid = Number(await hub.call('fragile', 'pid', {}, { workspaceDir }));
     expect(secondPid).not.toBe(firstPid);
     expect(isAlive(firstPid)).toBe(false);
+  });
+
+  it('fails calls fast while reconnecting, and gives up after the last attempt', async () => {
+    const marker = path.join(workspaceDir, `once-${Date.now()}`);
+    const hub = await createToolHub({
+      servers: [stdio('flaky', [faultServer, `once:${marker}`])],
+      workspace: false,
+      reconnect: { attempts: 2, baseDelayMs: 300, maxDelayMs: 300 },
+    });
+    hubs.push(hub);
+    await expect(hub.call('flaky', 'die', {}, { workspaceDir })).rejects.toThrow(
+      /dropped the connection during the call/,
+    );
+    const started = Date.now();
+    await expect(hub.call('flaky', 'pid', {}, { workspaceDir })).rejects.toThrow(
+      'tool server "flaky" is reconnecting (the connection closed (the server exited or crashed); reconnect attempt 1 of 2)',
+    );
+    expect(Date.now() - started).toBeLessThan(200);
+    await expect
+      .poll(() => hub.servers().find((x) => x.name === 'flaky')?.status, { timeout: 5_000 })
+      .toBe('failed');
+    const info = hub.servers().find((x) => x.name === 'flaky');
+    expect(info?.error).toMatch(/gave up after 2 reconnect attempts: stdio: exited during start-up$/);
+    expect(info?.detail).toBe('stderr: fault-server: second start refused');
+    expect(hub.declarations()).not.toContain('flaky'); // no longer offered to the model
+    // A sandbox still holding the old bindings gets a clear error.
+    await expect(hub.call('flaky', 'pid', {}, { workspaceDir })).rejects.toThrow(
+      /tool server "flaky" is failed/,
+    );
   });
 
   it('times out a call that never answers', async () => {

@@ -147,7 +147,7 @@ describe('tools from sandboxed code', () => {
     );
     const web = await run("await tools.web.fetch({ url: 'https://example.com' });");
     expect(web.error?.message).toBe(
-      'unknown tool tools.web.fetch: tool server web has no tools right now (not connected)',
+      'unknown tool tools.web.fetch: tool server web is off: no host is allowed (set WEB_ALLOWED_HOSTS to turn it on)',
     );
   });
 

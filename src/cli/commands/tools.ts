@@ -24,7 +24,7 @@ const command: CliCommand = {
           servers: servers.map((s) => ({
             name: s.name,
             status: s.status,
-            ...(s.error ? { error: s.error } : {}),
+            ...(s.error ? { error: s.detail ? `${s.error}; ${s.detail}` : s.error } : {}),
             tools: s.tools.map((t) => ({ name: t.name, description: t.description })),
           })),
           declarations,
@@ -59,6 +59,7 @@ function printServer(server: ServerInfo): void {
     `  ${color.bold(server.name)}  ${paint(server.status)}  ${color.dim(`${kind}, ${server.tools.length} tools${size}`)}`,
   );
   if (server.error) print(`    ${paint(server.error)}`);
+  if (server.detail) print(`    ${color.dim(server.detail)}`);
   for (const tool of server.tools) {
     const description = tool.description.split('\n')[0] ?? '';
     const name = tool.identifier === tool.name ? tool.name : `${tool.identifier} (${tool.name})`;
