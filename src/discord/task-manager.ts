@@ -14,7 +14,6 @@ import {
   type ChatInputCommandInteraction,
   type Client,
   type Message,
-  type SendableChannels,
   type ThreadChannel,
 } from 'discord.js';
 import type { TaskSession } from '../agent/task-session.ts';
@@ -30,6 +29,10 @@ import { splitMessage } from './split-message.ts';
 import { createTaskQueue } from './task-queue.ts';
 import { throttle } from './throttle.ts';
 import type { BotApp } from './types.ts';
+
+/** Said of a message that never got its turn because the bot was stopping. */
+const SHUTDOWN_TEXT =
+  'Toolsmith is restarting, so this message was not worked on: send it again when the bot is back.';
 
 /** A long answer past this many messages is sent as a file instead. */
 const MAX_ANSWER_MESSAGES = 3;
@@ -73,6 +76,7 @@ export function createTaskManager(options: TaskManagerOptions): TaskManager {
   const queue = createTaskQueue(discord.maxConcurrentTasks);
   const rateLimit = createRateLimiter(discord.rateLimitPerMinute, now);
   let closing = false;
+  const restoring = new Map<string, Promise<Live | undefined>>();
 
   const stopRow = (threadId: string) =>
     new ActionRowBuilder<ButtonBuilder>().addComponents(
@@ -94,6 +98,18 @@ export function createTaskManager(options: TaskManagerOptions): TaskManager {
     return row;
   };
 
+  /** The thread's live task, restored from the store once even when messages arrive together. */
+  function liveOrRestore(thread: ThreadChannel): Promise<Live | undefined> {
+    const entry = live.get(thread.id);
+    if (entry) return Promise.resolve(entry);
+    let pending = restoring.get(thread.id);
+    if (!pending) {
+      pending = restore(thread).finally(() => restoring.delete(thread.id));
+      restoring.set(thread.id, pending);
+    }
+    return pending;
+  }
+
   async function restore(thread: ThreadChannel): Promise<Live | undefined> {
     const row = app.sessions.get(thread.id);
     if (!row || row.status === 'closed') return undefined;
@@ -103,6 +119,10 @@ export function createTaskManager(options: TaskManagerOptions): TaskManager {
       frontEnd: 'Discord',
       restore: row.snapshot,
     });
+    if (closing) {
+      session.dispose();
+      return undefined;
+    }
     const entry: Live = {
       session,
       threadId: thread.id,
@@ -116,7 +136,7 @@ export function createTaskManager(options: TaskManagerOptions): TaskManager {
     return entry;
   }
 
-  async function addFiles(entry: Live, files: IncomingFile[], thread: SendableChannels): Promise<void> {
+  async function addFiles(entry: Live, files: IncomingFile[], thread: ThreadChannel): Promise<void> {
     const workspaceDir = entry.session.snapshot().workspaceDir;
     for (const file of files) {
       const outcome = await saveAttachment(file, workspaceDir, discord.maxAttachmentBytes);
@@ -125,14 +145,28 @@ export function createTaskManager(options: TaskManagerOptions): TaskManager {
   }
 
   /** Run one message of a thread's task, after the ones before it. */
-  function enqueue(entry: Live, thread: ThreadChannel, text: string, author: string): Promise<void> {
-    const run = entry.chain.then(() => runMessage(entry, thread, text, author));
+  function enqueue(
+    entry: Live,
+    thread: ThreadChannel,
+    text: string,
+    author: string,
+    files: IncomingFile[] = [],
+  ): Promise<void> {
+    // Files join the workspace in the message's turn: never under a running step, never out of order.
+    const run = entry.chain.then(async () => {
+      if (files.length > 0 && !closing) await addFiles(entry, files, thread);
+      await runMessage(entry, thread, text, author);
+    });
     entry.chain = run.catch(() => undefined);
     return run;
   }
 
   async function runMessage(entry: Live, thread: ThreadChannel, text: string, author: string): Promise<void> {
-    if (closing) return;
+    if (closing) {
+      // A follow-up that waited behind a step when the bot began to stop: say so rather than drop it.
+      await thread.send({ content: `⚠️ ${SHUTDOWN_TEXT}` }).catch(() => undefined);
+      return;
+    }
     let state: ProgressState = initialProgress(now(), config.agent.maxSteps);
     // Say at once when the task will wait for a slot, rather than "working" until the first edit.
     if (queue.running >= discord.maxConcurrentTasks)
@@ -162,7 +196,9 @@ export function createTaskManager(options: TaskManagerOptions): TaskManager {
         edits.schedule();
       }, controller.signal);
     } catch {
-      state = { ...state, status: 'stopped', doing: 'Stopped before it started.' };
+      state = closing
+        ? { ...state, status: 'interrupted', doing: SHUTDOWN_TEXT }
+        : { ...state, status: 'stopped', doing: 'Stopped before it started.' };
       await finish(progress);
       entry.controller = undefined;
       return;
@@ -196,14 +232,18 @@ export function createTaskManager(options: TaskManagerOptions): TaskManager {
         },
       });
     } catch (error) {
+      app.sessions.setStatus(entry.threadId, 'idle');
       state = { ...state, status: 'failed', doing: `Internal error: ${describeError(error)}` };
       await finish(progress);
       return;
     } finally {
       release();
       entry.controller = undefined;
-      app.sessions.setStatus(entry.threadId, closing ? 'interrupted' : 'idle');
     }
+    // Cut short by a shutdown, the session stays `running` in the store: the next start marks it
+    // interrupted and tells the thread (as after a crash). A step that ended anyway is answered.
+    const interrupted = closing && report.stopReason === 'aborted';
+    if (!interrupted) app.sessions.setStatus(entry.threadId, 'idle');
     entry.lastReport = report;
     app.sessions.saveSnapshot(entry.threadId, entry.session.snapshot());
     app.audit.record({
@@ -219,8 +259,14 @@ export function createTaskManager(options: TaskManagerOptions): TaskManager {
       costUsd: report.costUsd,
     });
     if (report.ok) state = { ...state, status: 'done', doing: 'answered' };
+    if (interrupted)
+      state = {
+        ...state,
+        status: 'interrupted',
+        doing: 'Toolsmith is restarting: this step was interrupted.',
+      };
     await finish(progress);
-    await postAnswer(thread, entry, report);
+    if (!interrupted) await postAnswer(thread, entry, report);
   }
 
   async function postAnswer(thread: ThreadChannel, entry: Live, report: TaskReport): Promise<void> {
@@ -353,7 +399,7 @@ export function createTaskManager(options: TaskManagerOptions): TaskManager {
       if (message.author.bot || closing) return;
       const thread = message.channel;
       if (!thread.isThread()) return;
-      const entry = live.get(thread.id) ?? (await restore(thread));
+      const entry = await liveOrRestore(thread);
       if (!entry) return;
       const refusal = permissions.refusal(actorOfMessage(message));
       if (refusal) {
@@ -365,15 +411,15 @@ export function createTaskManager(options: TaskManagerOptions): TaskManager {
         url: a.url,
         size: a.size,
       }));
-      if (files.length > 0) await addFiles(entry, files, thread);
       const text =
         message.content.trim() ||
         (files.length > 0 ? `I added ${files.map((f) => f.name).join(', ')} to the workspace.` : '');
       if (!text) return;
-      if (entry.controller) await message.react('⏳').catch(() => undefined);
-      void enqueue(entry, thread, text, message.author.id).catch(async (error) => {
+      const waits = entry.controller !== undefined;
+      void enqueue(entry, thread, text, message.author.id, files).catch(async (error) => {
         await thread.send({ content: `❌ The task failed: ${describeError(error)}` }).catch(() => undefined);
       });
+      if (waits) await message.react('⏳').catch(() => undefined);
     },
 
     stop(threadId, userId, isAdmin) {
@@ -410,7 +456,14 @@ export function createTaskManager(options: TaskManagerOptions): TaskManager {
     async shutdown() {
       closing = true;
       for (const entry of live.values()) entry.controller?.abort();
-      await Promise.allSettled([...live.values()].map((entry) => entry.chain));
+      // Wait until no chain grows any more: a message may be queued while the others wind down.
+      for (;;) {
+        const entries = [...live.values()];
+        const chains = entries.map((entry) => entry.chain);
+        await Promise.allSettled(chains);
+        const now = [...live.values()];
+        if (now.length === entries.length && now.every((entry, i) => entry.chain === chains[i])) break;
+      }
       for (const entry of live.values()) entry.session.dispose();
       live.clear();
     },
