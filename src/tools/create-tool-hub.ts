@@ -3,65 +3,20 @@
  * (workspace, web, in-process extras), all through the same MCP client path. Connects all servers at
  * once at start-up, each within its time limit; a server that fails is reported and the rest work.
  */
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { HostBindings } from '../sandbox/types.ts';
-import { createWebServer, type WebServerOptions } from './builtin/web-server.ts';
-import {
-  createWorkspaceServer,
-  WORKSPACE_META_KEY,
-  type WorkspaceServerOptions,
-} from './builtin/workspace-server.ts';
+import { WORKSPACE_META_KEY } from './builtin/workspace-server.ts';
+import { callTool } from './call-tool.ts';
 import { type Declarations, generateDeclarations } from './generate-declarations.ts';
 import { closeNames, toIdentifier } from './identifiers.ts';
-import type { McpServerConfig } from './mcp-config.ts';
-import { isRecord } from './schema-to-ts.ts';
-import { type ReconnectPolicy, ServerConnection } from './server-connection.ts';
+import { planServers, type ToolHubOptions } from './plan-servers.ts';
+import { ServerConnection } from './server-connection.ts';
 import { ToolError } from './tool-error.ts';
 import { toolsPrelude } from './tools-prelude.ts';
-import {
-  type ConnectableServer,
-  inProcessTransport,
-  type TransportFactory,
-  transportsFor,
-} from './transports.ts';
-import type {
-  CallOptions,
-  HubEvent,
-  ServerInfo,
-  ToolBindingOptions,
-  ToolCallEvent,
-  ToolHub,
-  ToolInfo,
-} from './types.ts';
-import { errorMessageOf, unwrapResult } from './unwrap-result.ts';
+import type { CallOptions, HubEvent, ServerInfo, ToolBindingOptions, ToolHub, ToolInfo } from './types.ts';
 
-/** An extra MCP server run in-process (tests, benchmarks, the skill library later). */
-export interface InProcessServer {
-  name: string;
-  /** A fresh server (`McpServer` or low-level `Server`) for each connection. */
-  create: () => ConnectableServer;
-  description?: string;
-}
-
-export interface ToolHubOptions {
-  /** Configured servers (from `loadMcpConfig`). */
-  servers?: McpServerConfig[];
-  /** The built-in workspace server; `false` leaves it out. */
-  workspace?: WorkspaceServerOptions | false;
-  /** The built-in web server; off (status `disabled`) when absent or when no host is allowed. */
-  web?: WebServerOptions;
-  inProcess?: InProcessServer[];
-  connectTimeoutMs?: number;
-  callTimeoutMs?: number;
-  /** Largest unwrapped result, in JSON characters, handed to the agent's code (default 4 000 000). */
-  maxResultChars?: number;
-  /** Reconnection after a configured server drops (default 5 attempts, 500 ms doubling to 30 s). */
-  reconnect?: ReconnectPolicy;
-  /** The environment stdio servers inherit their basics from (default `process.env`). */
-  env?: Record<string, string | undefined>;
-}
+export type { InProcessServer, ToolHubOptions } from './plan-servers.ts';
 
 interface Entry {
   name: string;
@@ -74,11 +29,6 @@ interface Entry {
   /** Tools by identifier, from the connection's last listing. */
   tools: Map<string, Tool>;
 }
-
-const DESCRIPTIONS = {
-  workspace: "This task's folder of files: user attachments land here; files written here can be sent back.",
-  web: 'HTTP(S) requests to the allowed hosts.',
-};
 
 /** Create the hub and connect every server (each within `connectTimeoutMs`). Never throws for a server. */
 export async function createToolHub(options: ToolHubOptions = {}): Promise<ToolHub> {
@@ -97,35 +47,26 @@ class Hub implements ToolHub {
   constructor(options: ToolHubOptions) {
     this.maxResultChars = options.maxResultChars ?? 4_000_000;
     const taken = new Set<string>();
-    const connect = {
-      connectTimeoutMs: options.connectTimeoutMs ?? 15_000,
-      callTimeoutMs: options.callTimeoutMs ?? 60_000,
-    };
-    const add = (
-      name: string,
-      builtIn: boolean,
-      transports: TransportFactory[] | string,
-      extra: Partial<Entry> = {},
-      config?: McpServerConfig,
-    ) => {
+    for (const plan of planServers(options)) {
+      const { name, config } = plan;
       const entry: Entry = {
         name,
         identifier: toIdentifier(name, taken),
-        builtIn,
+        builtIn: plan.builtIn,
         tools: new Map(),
-        ...extra,
+        ...(plan.description ? { description: plan.description } : {}),
       };
-      if (typeof transports === 'string') entry.disabled = transports;
+      if ('off' in plan.transports) entry.disabled = plan.transports.off;
       else {
         const allowed = config?.allowedTools;
         const denied = config?.disabledTools ?? [];
         entry.connection = new ServerConnection({
           name,
-          transports,
-          connectTimeoutMs: config?.connectTimeoutMs ?? connect.connectTimeoutMs,
-          callTimeoutMs: config?.timeoutMs ?? connect.callTimeoutMs,
+          transports: plan.transports,
+          connectTimeoutMs: config?.connectTimeoutMs ?? options.connectTimeoutMs ?? 15_000,
+          callTimeoutMs: config?.timeoutMs ?? options.callTimeoutMs ?? 60_000,
           allowTool: (tool) => (allowed === undefined || allowed.includes(tool)) && !denied.includes(tool),
-          ...(builtIn
+          ...(plan.builtIn
             ? {}
             : { reconnect: options.reconnect ?? { attempts: 5, baseDelayMs: 500, maxDelayMs: 30_000 } }),
           onStatus: (status, error) =>
@@ -134,42 +75,6 @@ class Hub implements ToolHub {
         });
       }
       this.entries.push(entry);
-    };
-
-    if (options.workspace !== false) {
-      const workspace = options.workspace ?? { maxFileBytes: 10 * 1024 * 1024 };
-      add('workspace', true, [inProcessTransport(() => createWorkspaceServer(workspace))], {
-        description: DESCRIPTIONS.workspace,
-      });
-    }
-    const web = options.web;
-    const webOff = !web || web.allowedHosts.length === 0;
-    add(
-      'web',
-      true,
-      webOff
-        ? 'off: no host is allowed (set WEB_ALLOWED_HOSTS to turn it on)'
-        : [inProcessTransport(() => createWebServer(web))],
-      {
-        description: DESCRIPTIONS.web,
-      },
-    );
-    for (const extra of options.inProcess ?? []) {
-      add(
-        extra.name,
-        true,
-        [inProcessTransport(extra.create)],
-        extra.description ? { description: extra.description } : {},
-      );
-    }
-    for (const server of options.servers ?? []) {
-      add(
-        server.name,
-        false,
-        server.enabled ? transportsFor(server, options.env) : 'disabled in the MCP servers file',
-        {},
-        server,
-      );
     }
   }
 
@@ -275,71 +180,31 @@ class Hub implements ToolHub {
     this.listeners.clear();
   }
 
-  private async callEntry(
+  private callEntry(
     entry: Entry,
     tool: Tool,
     label: string,
     input: unknown,
     options: CallOptions,
   ): Promise<unknown> {
-    if (input !== undefined && !isRecord(input))
-      throw new ToolError(`${label} takes one object argument, e.g. ${label}({ ... })`);
     const connection = entry.connection;
     if (!connection)
-      throw new ToolError(`tool server "${entry.name}" is ${entry.disabled ?? 'not available'}`);
-    const args = input ?? {};
-    const onCall = options.onCall;
-    // Only a listener needs the id and the sizes: the call path stays lean without one.
-    const base = onCall
-      ? { callId: randomUUID(), server: entry.name, tool: tool.name, argsChars: JSON.stringify(args).length }
-      : undefined;
-    const emit = (event: Omit<ToolCallEvent, 'callId' | 'server' | 'tool' | 'argsChars'>) => {
-      if (!onCall || !base) return;
-      try {
-        onCall({ ...base, ...event });
-      } catch {
-        // a failing listener must not fail the call
-      }
-    };
-    const started = performance.now();
-    const elapsed = () => Math.round((performance.now() - started) * 100) / 100;
-    emit({ phase: 'start' });
-    try {
-      const meta =
-        entry.builtIn && entry.name === 'workspace'
-          ? { [WORKSPACE_META_KEY]: path.resolve(options.workspaceDir) }
-          : undefined;
-      const result = await connection.call(tool.name, args, {
-        ...(options.signal ? { signal: options.signal } : {}),
-        ...(meta ? { meta } : {}),
-        onProgress: (p) =>
-          emit({
-            phase: 'progress',
-            progress: {
-              progress: p.progress,
-              ...(p.total !== undefined ? { total: p.total } : {}),
-              ...(p.message ? { message: p.message } : {}),
-            },
-          }),
-      });
-      if (result.isError) throw new ToolError(errorMessageOf(result));
-      const value = unwrapResult(result);
-      const resultChars = JSON.stringify(value)?.length ?? 0;
-      if (resultChars > this.maxResultChars) {
-        throw new ToolError(
-          `${label} returned ${resultChars} characters, over the ${this.maxResultChars}-character limit; ask for less (a page, a filter, a smaller range)`,
-        );
-      }
-      emit({ phase: 'end', ok: true, durationMs: elapsed(), resultChars });
-      return value;
-    } catch (error) {
-      const failure =
-        error instanceof ToolError
-          ? error
-          : new ToolError(`${label} failed: ${error instanceof Error ? error.message : String(error)}`);
-      emit({ phase: 'end', ok: false, durationMs: elapsed(), error: failure.message });
-      throw failure;
-    }
+      return Promise.reject(
+        new ToolError(`tool server "${entry.name}" is ${entry.disabled ?? 'not available'}`),
+      );
+    const isWorkspace = entry.builtIn && entry.name === 'workspace';
+    return callTool(
+      {
+        connection,
+        server: entry.name,
+        tool: tool.name,
+        label,
+        input,
+        ...(isWorkspace ? { meta: { [WORKSPACE_META_KEY]: path.resolve(options.workspaceDir) } } : {}),
+        maxResultChars: this.maxResultChars,
+      },
+      options,
+    );
   }
 
   private reindex(entry: Entry): void {

@@ -7,13 +7,18 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import {
   type CallToolResult,
-  ErrorCode,
-  McpError,
   type Progress,
   type Tool,
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { describeError } from '../errors.ts';
+import {
+  ConnectFailure,
+  callErrorOf,
+  describeConnectError,
+  isContentResult,
+  withTimeout,
+} from './connection-errors.ts';
 import { ToolError } from './tool-error.ts';
 import type { OpenedTransport, TransportFactory } from './transports.ts';
 import type { ServerStatus } from './types.ts';
@@ -138,7 +143,7 @@ export class ServerConnection {
     } catch (error) {
       // The SDK reports an abort as a RequestTimeout error: tell the two apart by our own signal.
       if (own?.signal.aborted) throw new ToolError(`${this.name}.${tool} was cancelled`);
-      throw this.callError(tool, error, timeout);
+      throw callErrorOf(this.name, tool, error, timeout);
     } finally {
       parent?.removeEventListener('abort', relay);
     }
@@ -271,58 +276,5 @@ export class ServerConnection {
     this.lastError = error;
     this.lastDetail = detail;
     if (changed) this.options.onStatus?.(status, error);
-  }
-
-  private callError(tool: string, error: unknown, timeout: number): Error {
-    if (error instanceof ToolError) return error;
-    const where = `${this.name}.${tool}`;
-    if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
-      return new ToolError(`${where} timed out after ${timeout} ms without progress`);
-    }
-    if (error instanceof McpError && error.code === ErrorCode.ConnectionClosed) {
-      return new ToolError(
-        `${where} failed: tool server "${this.name}" exited or dropped the connection during the call`,
-      );
-    }
-    if (error instanceof Error && error.name === 'AbortError') return new ToolError(`${where} was cancelled`);
-    return new ToolError(`${where} failed: ${describeError(error)}`);
-  }
-}
-
-/** A failed connection attempt: `message` is safe for the model, `detail` (stderr) is for operators. */
-class ConnectFailure extends Error {
-  readonly detail: string | undefined;
-
-  constructor(message: string, detail: string | undefined) {
-    super(message);
-    this.detail = detail;
-  }
-}
-
-/** The SDK validated the whole result; this tells TypeScript which of its two result forms it is. */
-function isContentResult(result: Record<string, unknown>): result is CallToolResult {
-  return Array.isArray(result.content);
-}
-
-function describeConnectError(error: unknown): string {
-  if (error instanceof McpError && error.code === ErrorCode.ConnectionClosed) return 'exited during start-up';
-  if (error instanceof Error && 'code' in error && error.code === 'ENOENT') {
-    return `command not found${'path' in error && typeof error.path === 'string' ? `: ${error.path}` : ''} (check "command" and PATH)`;
-  }
-  // One line, bounded: SDK validation errors arrive as multi-line JSON.
-  const text = describeError(error).replace(/\s+/g, ' ').trim();
-  return text.length > 400 ? `${text.slice(0, 400)}...` : text;
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-    promise.catch(() => {});
   }
 }

@@ -1,0 +1,99 @@
+/**
+ * Which servers a hub has, in order: the built-ins (workspace, web), in-process extras, then the
+ * configured ones; each with the transports to try, or the reason it is off.
+ */
+import { createWebServer, type WebServerOptions } from './builtin/web-server.ts';
+import { createWorkspaceServer, type WorkspaceServerOptions } from './builtin/workspace-server.ts';
+import type { McpServerConfig } from './mcp-config.ts';
+import type { ReconnectPolicy } from './server-connection.ts';
+import {
+  type ConnectableServer,
+  inProcessTransport,
+  type TransportFactory,
+  transportsFor,
+} from './transports.ts';
+
+/** An extra MCP server run in-process (tests, benchmarks, the skill library later). */
+export interface InProcessServer {
+  name: string;
+  /** A fresh server (`McpServer` or low-level `Server`) for each connection. */
+  create: () => ConnectableServer;
+  description?: string;
+}
+
+export interface ToolHubOptions {
+  /** Configured servers (from `loadMcpConfig`). */
+  servers?: McpServerConfig[];
+  /** The built-in workspace server; `false` leaves it out. */
+  workspace?: WorkspaceServerOptions | false;
+  /** The built-in web server; off (status `disabled`) when absent or when no host is allowed. */
+  web?: WebServerOptions;
+  inProcess?: InProcessServer[];
+  connectTimeoutMs?: number;
+  callTimeoutMs?: number;
+  /** Largest unwrapped result, in JSON characters, handed to the agent's code (default 4 000 000). */
+  maxResultChars?: number;
+  /** Reconnection after a configured server drops (default 5 attempts, 500 ms doubling to 30 s). */
+  reconnect?: ReconnectPolicy;
+  /** The environment stdio servers inherit their basics from (default `process.env`). */
+  env?: Record<string, string | undefined>;
+}
+
+/** One server of the hub, before it connects. */
+export interface ServerPlan {
+  name: string;
+  builtIn: boolean;
+  description?: string;
+  /** The transports to try, in order; or why the server is off. */
+  transports: TransportFactory[] | { off: string };
+  /** The configured entry, for its tool filters and time limits. */
+  config?: McpServerConfig;
+}
+
+const DESCRIPTIONS = {
+  workspace: "This task's folder of files: user attachments land here; files written here can be sent back.",
+  web: 'HTTP(S) requests to the allowed hosts.',
+};
+
+/** The hub's servers, in the order they are shown and declared. */
+export function planServers(options: ToolHubOptions): ServerPlan[] {
+  const plans: ServerPlan[] = [];
+  if (options.workspace !== false) {
+    const workspace = options.workspace ?? { maxFileBytes: 10 * 1024 * 1024 };
+    plans.push({
+      name: 'workspace',
+      builtIn: true,
+      description: DESCRIPTIONS.workspace,
+      transports: [inProcessTransport(() => createWorkspaceServer(workspace))],
+    });
+  }
+  const web = options.web;
+  plans.push({
+    name: 'web',
+    builtIn: true,
+    description: DESCRIPTIONS.web,
+    transports:
+      !web || web.allowedHosts.length === 0
+        ? { off: 'off: no host is allowed (set WEB_ALLOWED_HOSTS to turn it on)' }
+        : [inProcessTransport(() => createWebServer(web))],
+  });
+  for (const extra of options.inProcess ?? []) {
+    plans.push({
+      name: extra.name,
+      builtIn: true,
+      ...(extra.description ? { description: extra.description } : {}),
+      transports: [inProcessTransport(extra.create)],
+    });
+  }
+  for (const server of options.servers ?? []) {
+    plans.push({
+      name: server.name,
+      builtIn: false,
+      transports: server.enabled
+        ? transportsFor(server, options.env)
+        : { off: 'disabled in the MCP servers file' },
+      config: server,
+    });
+  }
+  return plans;
+}
