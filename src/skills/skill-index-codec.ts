@@ -1,13 +1,15 @@
 /**
- * The skill index file: vectra's JSON layout (`version`, `metadata_config`, `items`, so stock vectra
- * still loads it) plus a header naming the embedder that made the vectors. Reading checks the shape
- * of every item, so a truncated or hand-edited file is reported as corrupt instead of half-loaded.
+ * The skill index file: vectra's JSON layout (`version`, `metadata_config`, `items`) plus a header
+ * naming the embedder that made the vectors, with each vector stored compactly (vector-encoding.ts).
+ * vectra reads and writes it through this codec, as it does its own JSON and protobuf codecs. Reading
+ * checks every item, so a truncated or hand-edited file is reported as corrupt, never half-loaded.
  */
 import type { IndexCodec, IndexData, MetadataTypes } from 'vectra';
 import { JsonCodec } from 'vectra';
 import { z } from 'zod';
 import { describeError } from '../errors.ts';
 import type { EmbedderInfo } from './types.ts';
+import { decodeVector, encodeVector } from './vector-encoding.ts';
 
 export const INDEX_FORMAT = 'toolsmith-skill-index/1';
 
@@ -50,7 +52,8 @@ export class SkillIndexCodec implements IndexCodec {
       format: INDEX_FORMAT,
       embedder: { ...this.embedder, dimensions: this.embedder.dimensions ?? null },
     };
-    return Buffer.from(JSON.stringify({ ...header, ...data }), 'utf8');
+    const items = data.items.map((item) => ({ ...item, vector: encodeVector(item.vector) }));
+    return Buffer.from(JSON.stringify({ ...header, ...data, items }), 'utf8');
   }
 
   deserializeIndex(buffer: Buffer): IndexData {
@@ -69,9 +72,10 @@ export class SkillIndexCodec implements IndexCodec {
     const dimensions = embedder.dimensions ?? undefined;
     const checked: IndexData['items'] = [];
     for (const [i, item] of items.entries()) {
-      if (!isItem(item, dimensions))
+      const decoded = readItem(item, dimensions);
+      if (!decoded)
         throw new CorruptIndexError(`item ${i} is malformed or has the wrong number of dimensions`);
-      checked.push(item);
+      checked.push(decoded);
     }
     this.embedder = { provider: embedder.provider, model: embedder.model, dimensions };
     return { version: parsed.data.version, metadata_config: parsed.data.metadata_config, items: checked };
@@ -91,15 +95,18 @@ export class SkillIndexCodec implements IndexCodec {
   }
 }
 
-function isItem(item: unknown, dimensions: number | undefined): item is IndexData['items'][number] {
-  if (typeof item !== 'object' || item === null) return false;
-  if (!('id' in item && 'vector' in item && 'norm' in item && 'metadata' in item)) return false;
+/** The item with its vector decoded, or undefined when anything about it is wrong. */
+function readItem(item: unknown, dimensions: number | undefined): IndexData['items'][number] | undefined {
+  if (typeof item !== 'object' || item === null) return undefined;
+  if (!('id' in item && 'vector' in item && 'norm' in item && 'metadata' in item)) return undefined;
   const { id, vector, norm, metadata } = item;
-  if (typeof id !== 'string' || typeof norm !== 'number' || !Number.isFinite(norm)) return false;
+  if (typeof id !== 'string' || typeof norm !== 'number' || !Number.isFinite(norm)) return undefined;
   if (typeof metadata !== 'object' || metadata === null || !('scope' in metadata && 'textHash' in metadata))
-    return false;
-  if (typeof metadata.scope !== 'string' || typeof metadata.textHash !== 'string') return false;
-  if (!Array.isArray(vector) || (dimensions !== undefined && vector.length !== dimensions)) return false;
-  for (const value of vector) if (typeof value !== 'number') return false;
-  return true;
+    return undefined;
+  const { scope, textHash } = metadata;
+  if (typeof scope !== 'string' || typeof textHash !== 'string') return undefined;
+  const values = typeof vector === 'string' ? decodeVector(vector) : undefined;
+  if (!values || (dimensions !== undefined && values.length !== dimensions)) return undefined;
+  if (values.some((value) => !Number.isFinite(value))) return undefined;
+  return { id, vector: values, norm, metadata: { scope, textHash } };
 }

@@ -8,7 +8,8 @@
  * is on disk, later requests gather and the next save carries them all, so 50 concurrent saves cost a
  * few file writes, not 50 — and each save replaces the file atomically (AtomicFileStorage). A caller's
  * promise resolves only once a file holding its change is durably in place: that is the
- * acknowledgement the library gives. Reads never wait: vectra keeps the last committed items in memory.
+ * acknowledgement the library gives. Reads never wait: vectra keeps the last committed items in memory,
+ * and queries score a packed copy of them (see vector-matrix.ts for why not vectra's `queryItems`).
  */
 import { mkdir, rename } from 'node:fs/promises';
 import path from 'node:path';
@@ -17,6 +18,7 @@ import { describeError, StorageError } from '../errors.ts';
 import { AtomicFileStorage, removeStaleTempFiles, writeFileAtomic } from './atomic-file-storage.ts';
 import { CorruptIndexError, SkillIndexCodec, type SkillIndexMetadata } from './skill-index-codec.ts';
 import type { EmbedderInfo } from './types.ts';
+import { type MatrixHit, VectorMatrix } from './vector-matrix.ts';
 
 export const INDEX_FILE = 'index.json';
 
@@ -48,8 +50,6 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-const round = (value: number) => Math.round(value * 1e6) / 1e6;
-
 /** The embedder recorded in an index differs from the configured one. */
 export function mismatchError(recorded: EmbedderInfo, configured: EmbedderInfo, file: string): StorageError {
   const show = (info: EmbedderInfo) =>
@@ -80,6 +80,8 @@ export class SkillIndex {
   private draining: Promise<void> | undefined;
   private closed = false;
   private writes = 0;
+  /** Packed vectors for scoring, rebuilt lazily after each committed write. */
+  private matrix: VectorMatrix | undefined;
 
   /** Use `openSkillIndex`; `index` is a vectra LocalIndex over `folder` using `codec` and atomic storage. */
   constructor(parts: {
@@ -117,16 +119,15 @@ export class SkillIndex {
     return (await this.index.getIndexStats()).items;
   }
 
-  /** The `k` nearest items in the given scopes, best first. Scores may be NaN (a zero vector): callers drop those. */
-  async query(
-    vector: number[],
-    scopes: readonly string[],
-    k: number,
-  ): Promise<Array<{ id: string; similarity: number }>> {
+  /**
+   * The `k` nearest items in the given scopes, best first, by cosine similarity. A zero vector (no
+   * features) has no similarity to anything and matches nothing.
+   */
+  async query(vector: number[], scopes: readonly string[], k: number): Promise<MatrixHit[]> {
     if (k <= 0 || scopes.length === 0) return [];
     this.checkVector(vector);
-    const results = await this.index.queryItems(vector, '', k, { scope: { $in: [...scopes] } });
-    return results.map((result) => ({ id: result.item.id, similarity: result.score }));
+    this.matrix ??= new VectorMatrix(await this.index.listItems());
+    return this.matrix.topK(vector, new Set(scopes), k);
   }
 
   /** Add or replace vectors. Resolves once a file holding them has replaced the old one. */
@@ -196,8 +197,10 @@ export class SkillIndex {
       try {
         await this.write(batch.map((entry) => entry.op));
         this.writes += 1;
+        this.matrix = undefined;
         for (const entry of batch) entry.resolve();
       } catch (cause) {
+        this.matrix = undefined;
         const error =
           cause instanceof StorageError
             ? cause
@@ -248,7 +251,7 @@ export class SkillIndex {
 function toItem(entry: SkillIndexEntry): Omit<IndexItem<SkillIndexMetadata>, 'norm'> {
   return {
     id: entry.id,
-    vector: entry.vector.map(round),
+    vector: entry.vector,
     metadata: { scope: entry.metadata.scope, textHash: entry.metadata.textHash },
   };
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LocalIndex } from 'vectra';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SkillIndexCodec } from '../../src/skills/skill-index-codec.ts';
 import { openSkillLibrary } from '../../src/skills/skill-library.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { createDenseEmbedder } from './fixtures/dense-embedder.ts';
@@ -86,15 +87,21 @@ describe('a process killed during saves', () => {
     const indexDir = path.join(dataDir, 'skills-index');
 
     // Several rounds: each child is killed while a save is on disk, and the file it leaves is
-    // checked with stock vectra before the next child (which would repair it) starts.
+    // loaded by a bare vectra LocalIndex (with the index codec, which checks every item) before
+    // the next child (which would repair it) starts.
     const acked = new Map<string, string>();
     let midSave = 0;
     for (let round = 0; round < 5; round++) {
       const run = await runAndKill(dataDir, 12);
       for (const [id, name] of run.acked) acked.set(id, name);
       if (run.midSave) midSave++;
-      const stock = new LocalIndex(indexDir);
-      const ids = new Set((await stock.listItems()).map((item) => item.id));
+      const bare = new LocalIndex(
+        indexDir,
+        'index.json',
+        undefined,
+        new SkillIndexCodec(createDenseEmbedder().info),
+      );
+      const ids = new Set((await bare.listItems()).map((item) => item.id));
       expect([...acked.keys()].filter((id) => !ids.has(id))).toEqual([]);
     }
     expect(acked.size).toBeGreaterThanOrEqual(60);

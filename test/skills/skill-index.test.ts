@@ -5,7 +5,9 @@ import { LocalIndex } from 'vectra';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StorageError } from '../../src/errors.ts';
 import { INDEX_FILE, openSkillIndex, type SkillIndexEntry } from '../../src/skills/skill-index.ts';
+import { SkillIndexCodec } from '../../src/skills/skill-index-codec.ts';
 import type { EmbedderInfo } from '../../src/skills/types.ts';
+import { decodeVector, encodeVector } from '../../src/skills/vector-encoding.ts';
 
 const LOCAL: EmbedderInfo = { provider: 'local', model: 'toolsmith-hash-v1', dimensions: 4 };
 const dirs: string[] = [];
@@ -25,7 +27,7 @@ const entry = (id: string, vector: number[], scope = 'g1'): SkillIndexEntry => (
 });
 
 describe('skill index', () => {
-  it('starts missing, saves, filters by scope and reloads from disk (also with stock vectra)', async () => {
+  it('starts missing, saves, filters by scope and reloads from disk (also with a bare vectra LocalIndex)', async () => {
     const folder = tempFolder();
     const index = await openSkillIndex({ folder, embedder: LOCAL });
     expect(index.status).toBe('missing');
@@ -42,8 +44,12 @@ describe('skill index', () => {
     const reopened = await openSkillIndex({ folder, embedder: LOCAL });
     expect(reopened.status).toBe('loaded');
     expect([...(await reopened.entries()).keys()].sort()).toEqual(['1', '2', '3']);
-    const stock = new LocalIndex(folder);
-    expect((await stock.listItems()).map((item) => item.id).sort()).toEqual(['1', '2', '3']);
+    const bare = new LocalIndex(folder, INDEX_FILE, undefined, new SkillIndexCodec(LOCAL));
+    const items = await bare.listItems();
+    expect(items.map((item) => item.id).sort()).toEqual(['1', '2', '3']);
+    expect(items.find((item) => item.id === '2')?.vector).toEqual([
+      0.8999999761581421, 0.10000000149011612, 0, 0,
+    ]);
   });
 
   it('replaces and deletes items', async () => {
@@ -88,7 +94,7 @@ describe('skill index', () => {
     const index = await openSkillIndex({ folder, embedder: LOCAL });
     await index.upsert([entry('1', [1, 0, 0, 0])]);
     const file = path.join(folder, INDEX_FILE);
-    writeFileSync(file, readFileSync(file, 'utf8').replace('[1,0,0,0]', '[1,0]'));
+    writeFileSync(file, readFileSync(file, 'utf8').replace(encodeVector([1, 0, 0, 0]), encodeVector([1, 0])));
     const reopened = await openSkillIndex({ folder, embedder: LOCAL });
     expect(reopened.status).toBe('corrupt');
     expect(reopened.problem).toMatch(/item 0 is malformed or has the wrong number of dimensions/);
@@ -156,5 +162,23 @@ describe('skill index', () => {
     const reopened = await openSkillIndex({ folder, embedder: remote });
     expect(reopened.embedder.dimensions).toBe(3);
     await expect(reopened.upsert([entry('2', [1, 2])])).rejects.toThrow(/3 dimensions/);
+  });
+});
+
+describe('vector encoding', () => {
+  it('round-trips sparse and dense vectors at float32 precision', () => {
+    const sparse = Array.from({ length: 512 }, (_, i) => (i % 50 === 3 ? i / 1000 : 0));
+    const dense = Array.from({ length: 64 }, (_, i) => Math.sin(i) - 0.25);
+    expect(encodeVector(sparse)).toMatch(/^s32:512:/);
+    expect(encodeVector(dense)).toMatch(/^f32:/);
+    expect(decodeVector(encodeVector(sparse))).toEqual(sparse.map(Math.fround));
+    expect(decodeVector(encodeVector(dense))).toEqual(dense.map(Math.fround));
+    expect(decodeVector(encodeVector([0, 0, 0]))).toEqual([0, 0, 0]);
+  });
+
+  it('rejects text that is not an encoding', () => {
+    for (const bad of ['', '[1,2]', 'f32:abc', 's32:4:AAA=:', 's32:2:CgA=:AACAPw==', 'x32:AAAA']) {
+      expect(decodeVector(bad)).toBeUndefined();
+    }
   });
 });
