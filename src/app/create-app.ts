@@ -11,6 +11,9 @@ import type { Config } from '../config.ts';
 import { requireValue } from '../config.ts';
 import { createAnthropicModel } from '../model/create-anthropic-model.ts';
 import type { Model } from '../model/types.ts';
+import { createSandbox } from '../sandbox/create-sandbox.ts';
+import { openSkillLibraryFromConfig } from '../skills/open-from-config.ts';
+import type { SkillLibrary } from '../skills/types.ts';
 import { type AuditRepo, createAuditRepo } from '../store/audit-repo.ts';
 import { openStore, type Store } from '../store/open-store.ts';
 import { createSessionsRepo, type SessionsRepo } from '../store/sessions-repo.ts';
@@ -23,6 +26,8 @@ export interface App {
   model: Model;
   hub: ToolHub;
   skills: SkillSource;
+  /** The skill library's management API (undefined when the library is off). */
+  skillLibrary: SkillLibrary | undefined;
   store: Store;
   sessions: SessionsRepo;
   audit: AuditRepo;
@@ -38,10 +43,14 @@ export interface App {
 }
 
 export interface CreateAppOptions {
-  /** Build the skill library (the default offers no skills). */
+  /** `false`: no skill library (offers nothing, learns nothing). Default: the library from the config. */
+  skills?: false;
+  /** Build the skill source instead (tests hand in their own). */
   createSkills?: (parts: { config: Config; model: Model; store: Store }) => Promise<SkillSource>;
   /** The model (default: the Anthropic client from the config). */
   model?: Model;
+  /** Lines worth telling an operator (index rebuilt, seeds loaded, ...). */
+  log?: (message: string) => void;
 }
 
 export async function createApp(config: Config, options: CreateAppOptions = {}): Promise<App> {
@@ -65,21 +74,40 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     connectTimeoutMs: config.tools.connectTimeoutMs,
     callTimeoutMs: config.tools.callTimeoutMs,
   });
-  let skills: SkillSource;
+  let skillLibrary: SkillLibrary | undefined;
   try {
-    skills = options.createSkills
-      ? await options.createSkills({ config, model, store })
-      : createEmptySkillSource();
+    skillLibrary =
+      options.skills === false || options.createSkills
+        ? undefined
+        : await openSkillLibraryFromConfig({
+            config,
+            store,
+            model,
+            createSandbox,
+            ...(options.log ? { log: (_level, message) => options.log?.(message) } : {}),
+          });
   } catch (error) {
     await hub.close();
     store.close();
     throw error;
+  }
+  let skills: SkillSource = skillLibrary ?? createEmptySkillSource();
+  if (options.createSkills) {
+    try {
+      skills = await options.createSkills({ config, model, store });
+    } catch (error) {
+      await skillLibrary?.close();
+      await hub.close();
+      store.close();
+      throw error;
+    }
   }
   return {
     config,
     model,
     hub,
     skills,
+    skillLibrary,
     store,
     sessions,
     audit,
@@ -100,6 +128,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       });
     },
     async close() {
+      await skillLibrary?.close();
       await hub.close();
       store.close();
     },

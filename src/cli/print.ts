@@ -18,3 +18,8 @@ export function print(text = ''): void {
 export function printError(text: string): void {
   process.stderr.write(`${useColor ? '\x1b[31merror\x1b[39m' : 'error'}: ${text}\n`);
 }
+
+/** A side note for the operator (start-up events and the like), on stderr. */
+export function printNote(text: string): void {
+  process.stderr.write(`${color.dim(text)}\n`);
+}

@@ -3,11 +3,11 @@
  * running steps cancelled, stores flushed, MCP servers closed.
  */
 import { createApp } from '../../app/create-app.ts';
+import { createSkillAdmin } from '../../app/skill-admin.ts';
 import { loadConfig, requireValue } from '../../config.ts';
 import { createBot } from '../../discord/create-bot.ts';
 import type { CliCommand } from '../main.ts';
-import { color, print, printError } from '../print.ts';
-import { createBotSkillAdmin, createCliSkills } from '../skills-factory.ts';
+import { color, print, printError, printNote } from '../print.ts';
 
 const command: CliCommand = {
   summary: 'Start the Discord bot.',
@@ -17,7 +17,7 @@ const command: CliCommand = {
     const token = requireValue(config.discord.token, 'DISCORD_TOKEN', 'the Discord bot');
     requireValue(config.discord.clientId, 'DISCORD_CLIENT_ID', 'the Discord bot');
     requireValue(config.anthropic.apiKey, 'ANTHROPIC_API_KEY', 'the Discord bot');
-    const app = await createApp(config, { createSkills: createCliSkills });
+    const app = await createApp(config, { log: printNote });
     for (const server of app.hub.servers()) {
       if (server.status === 'failed')
         printError(`MCP server ${server.name} is not available: ${server.error ?? 'failed'}`);
@@ -25,7 +25,7 @@ const command: CliCommand = {
     const bot = await createBot({
       config,
       app,
-      skillAdmin: await createBotSkillAdmin(app),
+      ...(app.skillLibrary ? { skillAdmin: createSkillAdmin(app.skillLibrary) } : {}),
       onError: (message) => printError(message),
     });
     let stopping: Promise<void> | undefined;

@@ -11,9 +11,8 @@ import { parseArgs } from 'node:util';
 import { createApp } from '../../app/create-app.ts';
 import { loadConfig, requireValue } from '../../config.ts';
 import type { CliCommand } from '../main.ts';
-import { color, print } from '../print.ts';
+import { color, print, printNote } from '../print.ts';
 import { createTerminalRenderer, formatCost } from '../render-events.ts';
-import { createCliSkills } from '../skills-factory.ts';
 
 const HELP = `Type a task, then follow up in the same session. Commands:
   /files   list the workspace files      /cost   tokens and cost so far
@@ -30,7 +29,7 @@ const command: CliCommand = {
     const workspaceDir = values.workspace
       ? path.resolve(values.workspace)
       : await mkdtemp(path.join(tmpdir(), 'toolsmith-chat-'));
-    const app = await createApp(config, { createSkills: createCliSkills });
+    const app = await createApp(config, { log: printNote });
     const session = await app.openSession({
       id: `chat-${randomUUID()}`,
       scope: { scope: 'local', author: process.env.USER ?? 'local' },

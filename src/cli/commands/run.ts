@@ -11,9 +11,8 @@ import { createApp } from '../../app/create-app.ts';
 import { loadConfig, requireValue } from '../../config.ts';
 import { UsageError } from '../../errors.ts';
 import type { CliCommand } from '../main.ts';
-import { print } from '../print.ts';
+import { print, printNote } from '../print.ts';
 import { createTerminalRenderer } from '../render-events.ts';
-import { createCliSkills } from '../skills-factory.ts';
 
 const command: CliCommand = {
   summary: 'Run one task with the agent and print the answer.',
@@ -49,7 +48,7 @@ const command: CliCommand = {
         );
       }
     }
-    const app = await createApp(config, { createSkills: createCliSkills });
+    const app = await createApp(config, { log: printNote });
     try {
       const session = await app.openSession({
         id: `run-${randomUUID()}`,

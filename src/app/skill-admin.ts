@@ -1,0 +1,43 @@
+/** The skill library as the Discord bot's /skills and votes see it: a guild's skills plus global ones. */
+import type { SkillAdmin, SkillDetail, SkillSummary } from '../discord/types.ts';
+import { GLOBAL_SCOPE } from '../skills/skill-name.ts';
+import type { Skill, SkillLibrary } from '../skills/types.ts';
+
+export function createSkillAdmin(library: SkillLibrary): SkillAdmin {
+  const scopes = (scope: string) => (scope === GLOBAL_SCOPE ? [GLOBAL_SCOPE] : [scope, GLOBAL_SCOPE]);
+  const summary = (skill: Skill): SkillSummary => ({
+    name: skill.name,
+    description: skill.description,
+    scope: skill.scope,
+    author: skill.author,
+    used: skill.used,
+    succeeded: skill.succeeded,
+    failed: skill.failed,
+    votes: skill.votes,
+  });
+  const detail = (skill: Skill): SkillDetail => ({
+    ...summary(skill),
+    signature: skill.signature,
+    code: skill.code,
+    task: skill.task,
+    source: skill.source,
+    version: skill.version,
+  });
+  return {
+    list: async (scope) => library.list(scopes(scope)).map(summary),
+    search: async (text, scope) =>
+      (await library.search(text, scopes(scope), 10)).map((hit) => summary(hit.skill)),
+    get: async (name, scope) => {
+      const skill = library.get(name, scopes(scope));
+      return skill ? detail(skill) : undefined;
+    },
+    remove: (name, scope) => {
+      const skill = library.get(name, scopes(scope));
+      return skill ? library.delete(skill.name, skill.scope) : Promise.resolve(false);
+    },
+    vote: async (name, scope, delta) => {
+      const skill = library.get(name, scopes(scope));
+      if (skill) library.vote(skill.name, skill.scope, delta);
+    },
+  };
+}
