@@ -20,9 +20,62 @@ import { createSkillsRepo } from '../src/store/skills-repo.ts';
 import { type BenchRow, measure, round } from './measure.ts';
 import { RECALL_SET } from './skills-recall-set.ts';
 
-const VERBS = ['parse', 'format', 'sum', 'filter', 'sort', 'merge', 'convert', 'validate', 'fetch', 'group', 'count', 'clean', 'export', 'split', 'rank'];
-const NOUNS = ['invoice', 'ticket', 'order', 'sensor', 'payroll', 'survey', 'booking', 'shipment', 'grade', 'commit', 'review', 'forecast', 'lead', 'asset', 'claim', 'route', 'recipe', 'match', 'playlist', 'episode'];
-const EXTRAS = ['records', 'rows', 'totals', 'per week', 'by owner', 'with dates', 'from json', 'as markdown', 'for the channel', 'with retries', 'and flag outliers', 'into buckets', 'by status', 'for export', 'in batches'];
+const VERBS = [
+  'parse',
+  'format',
+  'sum',
+  'filter',
+  'sort',
+  'merge',
+  'convert',
+  'validate',
+  'fetch',
+  'group',
+  'count',
+  'clean',
+  'export',
+  'split',
+  'rank',
+];
+const NOUNS = [
+  'invoice',
+  'ticket',
+  'order',
+  'sensor',
+  'payroll',
+  'survey',
+  'booking',
+  'shipment',
+  'grade',
+  'commit',
+  'review',
+  'forecast',
+  'lead',
+  'asset',
+  'claim',
+  'route',
+  'recipe',
+  'match',
+  'playlist',
+  'episode',
+];
+const EXTRAS = [
+  'records',
+  'rows',
+  'totals',
+  'per week',
+  'by owner',
+  'with dates',
+  'from json',
+  'as markdown',
+  'for the channel',
+  'with retries',
+  'and flag outliers',
+  'into buckets',
+  'by status',
+  'for export',
+  'in batches',
+];
 
 /** A deterministic pseudo-random generator (mulberry32), so every run builds the same library. */
 function random(seed: number) {
@@ -117,8 +170,14 @@ export default async function skillsBench(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const embedder = createLocalEmbedder();
   const text = `${RECALL_SET[0]?.name}: ${RECALL_SET[0]?.description}\nTask: ${RECALL_SET[0]?.task}`;
-  const embedRow = await measure('local embed, one skill text', () => embedder.embed([text], 'document'), { runs: 2000, warmup: 200 });
-  rows.push({ ...embedRow, note: `${Math.round(1e6 / embedRow.medianUs)} texts/s, ${text.length} chars, ${LOCAL_MODEL}` });
+  const embedRow = await measure('local embed, one skill text', () => embedder.embed([text], 'document'), {
+    runs: 2000,
+    warmup: 200,
+  });
+  rows.push({
+    ...embedRow,
+    note: `${Math.round(1e6 / embedRow.medianUs)} texts/s, ${text.length} chars, ${LOCAL_MODEL}`,
+  });
 
   // Quality: the recall set among the seeds, then among 1000 synthetic distractors as well.
   await withDir(async (dir) => {
@@ -126,12 +185,20 @@ export default async function skillsBench(): Promise<BenchRow[]> {
     const library = await openAt(dir, store, true);
     await saveRecallSet(library);
     const small = await recall(library);
-    rows.push({ ...small.row, name: `recall@3 among ${library.list().length} skills`, note: `recall@3 = ${round(small.hits / small.total, 3)} (${small.hits}/${small.total}), top-3 with the 0.25 floor` });
+    rows.push({
+      ...small.row,
+      name: `recall@3 among ${library.list().length} skills`,
+      note: `recall@3 = ${round(small.hits / small.total, 3)} (${small.hits}/${small.total}), top-3 with the 0.25 floor`,
+    });
     await library.close();
     fillStore(store, 1000, 7);
     const bigger = await openAt(dir, store);
     const large = await recall(bigger);
-    rows.push({ ...large.row, name: `recall@3 among ${bigger.list().length} skills`, note: `recall@3 = ${round(large.hits / large.total, 3)} (${large.hits}/${large.total}) with 1000 synthetic distractors` });
+    rows.push({
+      ...large.row,
+      name: `recall@3 among ${bigger.list().length} skills`,
+      note: `recall@3 = ${round(large.hits / large.total, 3)} (${large.hits}/${large.total}) with 1000 synthetic distractors`,
+    });
     await bigger.close();
     store.close();
   });
@@ -143,19 +210,51 @@ export default async function skillsBench(): Promise<BenchRow[]> {
       const started = process.hrtime.bigint();
       const library = await openAt(dir, store);
       const rebuildUs = Number(process.hrtime.bigint() - started) / 1000;
-      rows.push({ name: `start-up rebuild of ${size} skills`, medianUs: round(rebuildUs), runs: 1, note: 'missing index: embed all + one atomic write' });
+      rows.push({
+        name: `start-up rebuild of ${size} skills`,
+        medianUs: round(rebuildUs),
+        runs: 1,
+        note: 'missing index: embed all + one atomic write',
+      });
       const next = random(size + 1);
       const queries = Array.from({ length: 50 }, (_, i) => syntheticDraft(i, next).task);
       let q = 0;
-      rows.push(await measure(`retrieve at ${size} skills`, () => library.retrieve({ text: queries[q++ % queries.length] ?? '', scope: 'guild-1', author: 'b' }), { runs: 200, warmup: 20, note: 'embed + vectra query + store reads + counters' }));
+      rows.push(
+        await measure(
+          `retrieve at ${size} skills`,
+          () =>
+            library.retrieve({ text: queries[q++ % queries.length] ?? '', scope: 'guild-1', author: 'b' }),
+          { runs: 200, warmup: 20, note: 'embed + index query + store reads + counters' },
+        ),
+      );
       const index = await openSkillIndex({ folder: path.join(dir, 'skills-index'), embedder: embedder.info });
       const vectors = await embedder.embed(queries, 'query');
-      rows.push(await measure(`index query only at ${size} skills`, () => index.query(vectors[q++ % vectors.length] ?? [], ['guild-1', 'global'], 12), { runs: 200, warmup: 20, note: 'vectra cosine over every item, scope filter' }));
+      rows.push(
+        await measure(
+          `index query only at ${size} skills`,
+          () => index.query(vectors[q++ % vectors.length] ?? [], ['guild-1', 'global'], 12),
+          { runs: 200, warmup: 20, note: 'cosine over every item (packed float32), scope filter' },
+        ),
+      );
       if (size === 10_000) {
         let n = 0;
-        rows.push(await measure('save at 10000 skills', () => library.save(syntheticDraft(900_000 + n++, next)), { runs: 20, warmup: 2, note: 'store insert + embed + atomic rewrite of the index file' }));
-        const concurrent = await measure('10 concurrent saves at 10000 skills', () => Promise.all(Array.from({ length: 10 }, () => library.save(syntheticDraft(900_000 + n++, next)))), { runs: 5, warmup: 1 });
-        rows.push({ ...concurrent, note: `per batch of 10; group commit shares file writes (${round(concurrent.medianUs / 10 / 1000, 1)} ms per save)` });
+        rows.push(
+          await measure('save at 10000 skills', () => library.save(syntheticDraft(900_000 + n++, next)), {
+            runs: 20,
+            warmup: 2,
+            note: 'store insert + embed + atomic rewrite of the index file',
+          }),
+        );
+        const concurrent = await measure(
+          '10 concurrent saves at 10000 skills',
+          () =>
+            Promise.all(Array.from({ length: 10 }, () => library.save(syntheticDraft(900_000 + n++, next)))),
+          { runs: 5, warmup: 1 },
+        );
+        rows.push({
+          ...concurrent,
+          note: `per batch of 10; group commit shares file writes (${round(concurrent.medianUs / 10 / 1000, 1)} ms per save)`,
+        });
       }
       await library.close();
       store.close();

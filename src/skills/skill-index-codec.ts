@@ -42,6 +42,8 @@ export class SkillIndexCodec implements IndexCodec {
   /** The embedder recorded in (or to be written to) the file. */
   embedder: EmbedderInfo;
   private readonly json = new JsonCodec();
+  /** Encoded vectors by array identity: vectra keeps unchanged items' arrays across saves. */
+  private readonly encoded = new WeakMap<number[], string>();
 
   constructor(embedder: EmbedderInfo) {
     this.embedder = { ...embedder };
@@ -52,8 +54,17 @@ export class SkillIndexCodec implements IndexCodec {
       format: INDEX_FORMAT,
       embedder: { ...this.embedder, dimensions: this.embedder.dimensions ?? null },
     };
-    const items = data.items.map((item) => ({ ...item, vector: encodeVector(item.vector) }));
+    const items = data.items.map((item) => ({ ...item, vector: this.encode(item.vector) }));
     return Buffer.from(JSON.stringify({ ...header, ...data, items }), 'utf8');
+  }
+
+  private encode(vector: number[]): string {
+    let text = this.encoded.get(vector);
+    if (text === undefined) {
+      text = encodeVector(vector);
+      this.encoded.set(vector, text);
+    }
+    return text;
   }
 
   deserializeIndex(buffer: Buffer): IndexData {
