@@ -15,7 +15,11 @@ export interface MeasureOptions {
 }
 
 /** Time `fn` `runs` times after `warmup` untimed runs; returns the median and p99. */
-export async function measure(name: string, fn: () => unknown, options: MeasureOptions = {}): Promise<BenchRow> {
+export async function measure(
+  name: string,
+  fn: () => unknown,
+  options: MeasureOptions = {},
+): Promise<BenchRow> {
   const runs = options.runs ?? 100;
   for (let i = 0; i < (options.warmup ?? 5); i++) await fn();
   const samples: number[] = [];

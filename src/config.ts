@@ -185,9 +185,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     const issue = parsed.error.issues[0];
     const key = String(issue?.path[0] ?? 'environment');
     const got = env[key];
-    throw new ConfigError(key, `${issue?.message ?? 'invalid value'}${got === undefined ? '' : ` (got "${got}")`}`, {
-      fix: `Set ${key} in .env or the environment (see .env.example)`,
-    });
+    throw new ConfigError(
+      key,
+      `${issue?.message ?? 'invalid value'}${got === undefined ? '' : ` (got "${got}")`}`,
+      {
+        fix: `Set ${key} in .env or the environment (see .env.example)`,
+      },
+    );
   }
   const e = parsed.data;
   return {
@@ -229,7 +233,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       provider: e.EMBEDDINGS_PROVIDER,
       model: e.EMBEDDINGS_MODEL,
       baseUrl: e.EMBEDDINGS_BASE_URL,
-      apiKey: e.EMBEDDINGS_PROVIDER === 'voyage' ? (e.VOYAGE_API_KEY ?? e.EMBEDDINGS_API_KEY) : e.EMBEDDINGS_API_KEY,
+      apiKey:
+        e.EMBEDDINGS_PROVIDER === 'voyage'
+          ? (e.VOYAGE_API_KEY ?? e.EMBEDDINGS_API_KEY)
+          : e.EMBEDDINGS_API_KEY,
       dimensions: e.EMBEDDINGS_DIMENSIONS || undefined,
       topK: e.SKILLS_TOP_K,
       minScore: e.SKILLS_MIN_SCORE,

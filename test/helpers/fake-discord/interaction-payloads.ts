@@ -280,7 +280,10 @@ export function buttonData(ctx: FakeContext, messageId: string, customId: string
 function findButtons(components: unknown[]): Array<{ custom_id: string; disabled: boolean }> {
   const out: Array<{ custom_id: string; disabled: boolean }> = [];
   const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
+    if (Array.isArray(node)) {
+      for (const child of node) visit(child);
+      return;
+    }
     if (typeof node !== 'object' || node === null) return;
     const fields = new Map<string, unknown>(Object.entries(node));
     const customId = fields.get('custom_id');
