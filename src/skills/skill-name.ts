@@ -1,5 +1,6 @@
 /** Skill names, code identifiers, scopes and content hashes. */
 import { createHash } from 'node:crypto';
+import { closeNames } from '../text/close-names.ts';
 
 /**
  * lowercase-hyphen (the Agent Skills rule), and every part after a hyphen starts with a letter, so the
@@ -45,36 +46,9 @@ export function codeHash(code: string): string {
   return createHash('sha256').update(code.replace(/\s+/g, ' ').trim()).digest('hex');
 }
 
-/** Edit distance, for "did you mean" suggestions. */
-export function editDistance(a: string, b: string): number {
-  const previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = previous[0] ?? 0;
-    previous[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = previous[j] ?? 0;
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      previous[j] = Math.min(above + 1, (previous[j - 1] ?? 0) + 1, diagonal + cost);
-      diagonal = above;
-    }
-  }
-  return previous[b.length] ?? 0;
-}
-
-/** Up to `limit` candidates close to `wanted` (case-insensitive edit distance, or containment). */
+/** Up to `limit` candidates close to `wanted` (case-insensitive). */
 export function closeMatches(wanted: string, candidates: readonly string[], limit = 3): string[] {
-  const target = wanted.toLowerCase();
-  return candidates
-    .map((candidate) => {
-      const lower = candidate.toLowerCase();
-      const distance = editDistance(target, lower);
-      const contains = lower.includes(target) || target.includes(lower);
-      return { candidate, rank: contains ? Math.min(distance, 1) : distance };
-    })
-    .filter((entry) => entry.rank <= Math.max(2, Math.floor(target.length / 3)))
-    .sort((a, b) => a.rank - b.rank || a.candidate.localeCompare(b.candidate))
-    .slice(0, limit)
-    .map((entry) => entry.candidate);
+  return closeNames(wanted, candidates, limit);
 }
 
 /** `parseCsvRows` -> `parse-csv-rows`, or undefined when it is not an identifier of any skill name. */

@@ -4,6 +4,8 @@
  * Close-name suggestions use the same normalisation, so `get-sum` suggests `getSum`.
  */
 
+import { closeNames as closeNamesBy } from '../text/close-names.ts';
+
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 /** True when `name` can be written after a dot in JavaScript (`tools.<name>`). */
@@ -34,34 +36,7 @@ export function normalizeName(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
-/** Edit distance (Levenshtein) between two strings. */
-export function editDistance(a: string, b: string): number {
-  const previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = previous[0] ?? 0;
-    previous[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = previous[j] ?? 0;
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      previous[j] = Math.min(above + 1, (previous[j - 1] ?? 0) + 1, diagonal + cost);
-      diagonal = above;
-    }
-  }
-  return previous[b.length] ?? 0;
-}
-
-/** Up to `limit` names from `candidates` close to `wanted`, closest first. */
+/** Up to `limit` names from `candidates` close to `wanted`, closest first (ignoring case and separators). */
 export function closeNames(wanted: string, candidates: string[], limit = 3): string[] {
-  const target = normalizeName(wanted);
-  return candidates
-    .map((name) => {
-      const normal = normalizeName(name);
-      const distance =
-        normal.includes(target) || target.includes(normal) ? 0.5 : editDistance(target, normal);
-      return { name, distance: normal === target ? 0 : distance };
-    })
-    .filter((entry) => entry.distance <= Math.max(2, Math.floor(target.length / 3)))
-    .sort((a, b) => a.distance - b.distance || a.name.localeCompare(b.name))
-    .slice(0, limit)
-    .map((entry) => entry.name);
+  return closeNamesBy(wanted, candidates, limit, normalizeName);
 }
