@@ -124,6 +124,8 @@ class IsolateSandbox implements Sandbox {
         onLog: (runId, level, text) => this.#current?.id === runId && this.#current.onLog(level, text),
         onTimer: (runId, op, id, ms) => this.#current?.id === runId && this.#current.onTimer(op, id, ms),
         onDone: (runId, json) => this.#current?.id === runId && this.#current.onDone(json),
+        // Only a run on this very session is ended; a dropped session may report late.
+        onCatastrophe: () => this.#session === session && this.#current?.onCatastrophe(),
       },
     });
     session.setBindings.applySync(undefined, [JSON.stringify(Object.keys(this.#bindings))]);

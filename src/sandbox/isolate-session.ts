@@ -13,6 +13,11 @@ export interface SessionHooks {
   onLog(runId: number, level: LogLevel, text: string): void;
   onTimer(runId: number, op: 'set' | 'clear', timerId: number, ms: number): void;
   onDone(runId: number, resultJson: string): void;
+  /**
+   * V8 ran out of memory in a way isolated-vm cannot turn into an error (e.g. growing a huge Map):
+   * the isolate's thread is parked for good and the isolate must never be touched again.
+   */
+  onCatastrophe(message: string): void;
 }
 
 const RUNTIME_FILENAME = 'toolsmith:runtime';
@@ -58,12 +63,21 @@ export class IsolateSession {
   readonly setBindings: ivm.Reference<RuntimeApi['setBindings']>;
   readonly endRun: ivm.Reference<RuntimeApi['endRun']>;
   #disposed = false;
+  #broken = false;
   #lastCpuMs = 0;
 
   constructor(options: IsolateSessionOptions) {
-    this.isolate = new ivm.Isolate({ memoryLimit: options.memoryMb });
-    this.context = this.isolate.createContextSync();
     const { hooks } = options;
+    // Without this handler such an out-of-memory error aborts the whole process. With it, the
+    // isolate is lost (its memory too, until the process ends) but the host goes on.
+    this.isolate = new ivm.Isolate({
+      memoryLimit: options.memoryMb,
+      onCatastrophicError: (message: string) => {
+        this.#broken = true;
+        hooks.onCatastrophe(message);
+      },
+    });
+    this.context = this.isolate.createContextSync();
     const global = this.context.global;
     const host = {
       call: new ivm.Callback(
@@ -108,7 +122,7 @@ export class IsolateSession {
   }
 
   get disposed(): boolean {
-    return this.#disposed || this.isolate.isDisposed;
+    return this.#disposed || this.#broken || this.isolate.isDisposed;
   }
 
   /** Evaluate trusted setup code (a prelude) in the context. */
@@ -123,7 +137,7 @@ export class IsolateSession {
 
   /** CPU time used so far; after disposal, the last value read (isolated-vm forgets it). */
   cpuTimeMs(): number {
-    if (this.isolate.isDisposed) return this.#lastCpuMs;
+    if (this.isolate.isDisposed || this.#broken) return this.#lastCpuMs;
     try {
       this.#lastCpuMs = Number(this.isolate.cpuTime) / 1e6;
     } catch {

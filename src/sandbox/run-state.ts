@@ -11,6 +11,9 @@ import { OutputBuffer } from './output-buffer.ts';
 import type { PreparedCode } from './prepare-code.ts';
 import type { HostBindings, LimitName, LogEntry, LogLevel, RunError, SandboxLimits } from './types.ts';
 
+/** isolated-vm's message when it disposed the isolate for its memory limit. */
+const MEMORY_LIMIT_MESSAGE = /disposed during execution due to memory limit/i;
+
 /** Largest host result copied into the isolate, in characters of JSON. */
 const MAX_RESULT_CHARS = 8_000_000;
 
@@ -30,6 +33,8 @@ export interface Run {
   readonly id: number;
   start(script: ivm.Script): Promise<RunOutcome>;
   abort(reason: 'signal' | 'dispose'): void;
+  /** The isolate ran out of memory beyond recovery (see SessionHooks.onCatastrophe). */
+  onCatastrophe(): void;
   onCall(callId: number, name: string, argsJson: string): void;
   onLog(level: LogLevel, text: string): void;
   onTimer(op: 'set' | 'clear', timerId: number, ms: number): void;
@@ -109,6 +114,14 @@ export function createRun(setup: RunSetup): Run {
     );
   }
 
+  function memoryLimit(): void {
+    limit(
+      'memory',
+      `Memory limit of ${limits.memoryMb} MB exceeded; the sandbox was reset, so variables from earlier runs are gone`,
+      true,
+    );
+  }
+
   function stop(name: 'wall' | 'aborted'): void {
     if (finished) return;
     const busy = active > 0;
@@ -150,13 +163,11 @@ export function createRun(setup: RunSetup): Run {
   function onEnterError(error: unknown): void {
     if (finished) return;
     const message = error instanceof Error ? error.message : String(error);
-    if (session.isolate.isDisposed) {
-      if (/memory limit/i.test(message) || !session.disposed) {
-        limit(
-          'memory',
-          `Memory limit of ${limits.memoryMb} MB exceeded; the sandbox was reset, so variables from earlier runs are gone`,
-          true,
-        );
+    // isolated-vm may report the memory limit before the isolate shows as disposed.
+    const memory = MEMORY_LIMIT_MESSAGE.test(message);
+    if (memory || session.isolate.isDisposed) {
+      if (memory || !session.disposed) {
+        memoryLimit();
       } else {
         limit('aborted', 'The sandbox was disposed during the run', true);
       }
@@ -211,6 +222,9 @@ export function createRun(setup: RunSetup): Run {
       }
       return outcome;
     },
+    onCatastrophe() {
+      memoryLimit();
+    },
     abort(reason) {
       if (reason === 'dispose') {
         limit('aborted', 'The sandbox was disposed during the run', true);
@@ -264,6 +278,11 @@ export function createRun(setup: RunSetup): Run {
       if (message.value !== undefined) result.value = message.value;
       if (message.data !== undefined) result.data = JSON.parse(message.data);
       if (!message.ok) result.rawError = message.error ?? { name: 'Error', message: 'unknown error' };
+      // isolated-vm throws this inside the isolate when a call to the host finds the heap full.
+      if (result.rawError && MEMORY_LIMIT_MESSAGE.test(result.rawError.message)) {
+        memoryLimit();
+        return;
+      }
       finish(result);
     },
   };

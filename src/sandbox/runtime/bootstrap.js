@@ -13,6 +13,16 @@
   const hostDone = host.done;
   const JSONstringify = JSON.stringify;
   const JSONparse = JSON.parse;
+  // The run's own plumbing uses the built-ins as they were at startup, so code that replaces them
+  // (Promise.prototype.then, Object.keys, ...) breaks only itself, never the reporting of results.
+  const NativePromise = Promise;
+  const promiseThen = Promise.prototype.then;
+  const ReflectApply = Reflect.apply;
+  const ObjectKeys = Object.keys;
+  const promiseResolve = Promise.resolve;
+  const then = (promise, onFulfilled, onRejected) =>
+    ReflectApply(promiseThen, promise, [onFulfilled, onRejected]);
+  const resolved = () => ReflectApply(promiseResolve, NativePromise, []);
 
   let runId = 0;
   let sent = 0;
@@ -50,7 +60,7 @@
     hostLog(runId, level, line);
   }
   function flushHeld() {
-    for (const { level, line } of held) hostLog(runId, level, line);
+    for (let i = 0; i < held.length; i++) hostLog(runId, held[i].level, held[i].line);
     held = [];
     heldChars = 0;
   }
@@ -271,7 +281,7 @@
   const pending = new Map();
   function callHost(name, args) {
     const site = new Error();
-    return new Promise((resolve, reject) => {
+    return new NativePromise((resolve, reject) => {
       let json;
       try {
         json = JSONstringify(args === undefined ? [] : args, (_key, v) =>
@@ -360,7 +370,7 @@
       } catch {
         return { name: 'Error', message: 'a thrown error could not be read' };
       }
-      const extra = Object.keys(error).length > 0 ? inspect(error) : undefined;
+      const extra = ObjectKeys(error).length > 0 ? inspect(error) : undefined;
       return { name, message, stack, extra };
     }
     return { name: 'Uncaught', message: inspect(error) };
@@ -392,6 +402,37 @@
     result.clipped = clipped;
     hostDone(id, JSONstringify(result));
   }
+  // Whatever happens while building the result, the host hears about the end of the run.
+  function report(id, build) {
+    try {
+      finish(id, build());
+    } catch (error) {
+      let message = 'the result could not be reported';
+      try {
+        message += ` (${String(error?.message)})`;
+      } catch {
+        // a message that cannot even be read
+      }
+      if (id === runId)
+        hostDone(id, JSONstringify({ ok: false, error: { name: 'Error', message }, dropped, clipped }));
+    }
+  }
+  function valueResult(value) {
+    const result = { ok: true };
+    if (value === undefined) return result;
+    try {
+      result.value = inspect(value);
+    } catch (error) {
+      result.value = `[value could not be rendered: ${error?.message}]`;
+    }
+    try {
+      const json = JSONstringify(value, plainData);
+      if (json !== undefined && json.length <= limits.maxDataChars) result.data = json;
+    } catch {
+      // not JSON data: the rendered value is all there is
+    }
+    return result;
+  }
   function execute(fn, id) {
     runId = id;
     sent = 0;
@@ -403,28 +444,13 @@
     try {
       promise = fn();
     } catch (error) {
-      finish(id, { ok: false, error: errorInfo(error) });
+      report(id, () => ({ ok: false, error: errorInfo(error) }));
       return;
     }
-    promise.then(
-      (value) => {
-        const result = { ok: true };
-        if (value !== undefined) {
-          try {
-            result.value = inspect(value);
-          } catch (error) {
-            result.value = `[value could not be rendered: ${error?.message}]`;
-          }
-          try {
-            const json = JSONstringify(value, plainData);
-            if (json !== undefined && json.length <= limits.maxDataChars) result.data = json;
-          } catch {
-            // not JSON data: the rendered value is all there is
-          }
-        }
-        finish(id, result);
-      },
-      (error) => finish(id, { ok: false, error: errorInfo(error) }),
+    then(
+      promise,
+      (value) => report(id, () => valueResult(value)),
+      (error) => report(id, () => ({ ok: false, error: errorInfo(error) })),
     );
   }
   function endRun(id) {
@@ -439,14 +465,17 @@
     return left;
   }
 
-  const sleep = (ms) => new Promise((resolve) => addTimer(resolve, ms, [], false));
+  const sleep = (ms) => new NativePromise((resolve) => addTimer(resolve, ms, [], false));
   const globals = {
     console,
     setTimeout: (fn, ms, ...args) => addTimer(fn, ms, args, false),
     setInterval: (fn, ms, ...args) => addTimer(fn, Math.max(1, Number(ms) || 0), args, true),
     clearTimeout: clearTimer,
     clearInterval: clearTimer,
-    queueMicrotask: (fn) => Promise.resolve().then(fn),
+    queueMicrotask: (fn) => {
+      if (typeof fn !== 'function') throw new TypeError('The "callback" argument must be of type function');
+      then(resolved(), () => fn());
+    },
     sleep,
   };
   for (const [name, value] of Object.entries(globals)) {
