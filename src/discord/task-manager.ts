@@ -319,6 +319,14 @@ export function createTaskManager(options: TaskManagerOptions): TaskManager {
         await interaction.reply({ content: refusal, flags: 'Ephemeral' });
         return;
       }
+      const prompt = interaction.options.getString('prompt', true).trim();
+      if (!prompt) {
+        await interaction.reply({
+          content: 'The prompt is empty: say what the task is, e.g. `/task prompt: sum the amount column`.',
+          flags: 'Ephemeral',
+        });
+        return;
+      }
       const limited = rateLimit.take(actor.userId);
       if (!limited.ok) {
         await interaction.reply({
@@ -328,7 +336,6 @@ export function createTaskManager(options: TaskManagerOptions): TaskManager {
         return;
       }
       await interaction.deferReply();
-      const prompt = interaction.options.getString('prompt', true).trim();
       const file = interaction.options.getAttachment('file');
       const isPrivate = interaction.options.getBoolean('private') ?? false;
       const base = interaction.channel;

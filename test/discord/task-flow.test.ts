@@ -7,7 +7,9 @@ import { type BotHarness, createBotHarness } from './bot-harness.ts';
 import {
   botMessages,
   buttonIds,
+  dispatchTask,
   progressMessages,
+  replyTo,
   startTask,
   waitForAnswers,
   webhookRequests,
@@ -121,5 +123,36 @@ describe('/task', () => {
     const nested = await startTask(h, { prompt: 'from inside a thread', channel: thread.id });
     expect(nested.thread.parentId).toBe(h.discord.channelId('general'));
     expect((await waitForAnswers(h, nested.thread.id))[0]?.content).toBe('second');
+  });
+
+  it('an empty prompt is refused ephemerally: no thread, no session, no model call, no rate-limit slot', async () => {
+    await h.close();
+    h = await createBotHarness({ env: { RATE_LIMIT_PER_MINUTE: '1' } });
+    const reply = await replyTo(h, await dispatchTask(h, { prompt: '   ' }));
+    expect(reply.content).toBe(
+      'The prompt is empty: say what the task is, e.g. `/task prompt: sum the amount column`.',
+    );
+    expect(reply.ephemeral).toBe(true);
+    expect(h.discord.threads()).toEqual([]);
+    expect(h.app.sessions.list()).toEqual([]);
+    expect(h.anthropic.requests).toEqual([]);
+    h.anthropic.reply(h.anthropic.text('Now with a prompt.'));
+    const { thread } = await startTask(h, { prompt: 'a real prompt' });
+    expect((await waitForAnswers(h, thread.id))[0]?.content).toBe('Now with a prompt.');
+  });
+
+  it('posts the answer of a task that outlives the interaction token (bot token only)', async () => {
+    await h.close();
+    h = await createBotHarness({ discord: { interactionTokenTtlMs: 400 } });
+    h.anthropic.reply(
+      h.anthropic.code('await sleep(800); 1'),
+      h.anthropic.text('Finished after the token died.'),
+    );
+    const { interaction, thread } = await startTask(h, { prompt: 'outlive the token' });
+    const [answer] = await waitForAnswers(h, thread.id);
+    expect(answer?.content).toBe('Finished after the token died.');
+    expect(Date.now() - h.discord.interaction(interaction).createdAt).toBeGreaterThan(400);
+    expect(h.discord.requests.filter((r) => r.status >= 400)).toEqual([]);
+    expect(h.errors).toEqual([]);
   });
 });
