@@ -183,11 +183,14 @@ export function createTaskManager(options: TaskManagerOptions): TaskManager {
       discord.progressEditMs,
       Date.now(),
     );
-    /** The last edit: the final state without the Stop button, once, after any edit in flight. */
+    /**
+     * The last edit: the final state without the Stop button, once, after any edit in flight. A
+     * progress message someone deleted must not cost the answer, so a failed edit is let go.
+     */
     const finish = async (message: Message) => {
       edits.cancel();
       await edits.flush();
-      await message.edit({ content: render(), components: [] });
+      await message.edit({ content: render(), components: [] }).catch(() => undefined);
     };
     let release: (() => void) | undefined;
     try {

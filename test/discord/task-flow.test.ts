@@ -155,4 +155,23 @@ describe('/task', () => {
     expect(h.discord.requests.filter((r) => r.status >= 400)).toEqual([]);
     expect(h.errors).toEqual([]);
   });
+
+  it('still answers when a moderator deleted the progress message mid-task', async () => {
+    h.anthropic.reply(h.anthropic.code('await sleep(500); 5'), h.anthropic.text('Five.'));
+    const { thread } = await startTask(h, { prompt: 'lose the progress message' });
+    const progress = await h.discord.waitFor(() => progressMessages(h, thread.id)[0], 5000, 'progress');
+    await h.discord.waitFor(
+      () => h.app.audit.list(thread.id).some((entry) => entry.kind === 'code'),
+      5000,
+      'the code to run',
+    );
+    const deleted = await fetch(`${h.discord.apiUrl}/v10/channels/${thread.id}/messages/${progress.id}`, {
+      method: 'DELETE',
+      headers: { Authorization: `Bot ${h.discord.token}` },
+    });
+    expect(deleted.status).toBe(204);
+    const [answer] = await waitForAnswers(h, thread.id);
+    expect(answer?.content).toBe('Five.');
+    expect(botMessages(h, thread.id).some((m) => m.content.startsWith('❌'))).toBe(false);
+  });
 });
