@@ -409,7 +409,17 @@ export function createTaskManager(options: TaskManagerOptions): TaskManager {
       if (message.author.bot || closing) return;
       const thread = message.channel;
       if (!thread.isThread()) return;
-      const entry = await liveOrRestore(thread);
+      let entry: Live | undefined;
+      try {
+        entry = await liveOrRestore(thread);
+      } catch (error) {
+        await message
+          .reply({
+            content: `⚠️ This task's saved conversation cannot be read, so it cannot go on here: start a new one with /task.`,
+          })
+          .catch(() => undefined);
+        throw error;
+      }
       if (!entry) return;
       const refusal = permissions.refusal(actorOfMessage(message));
       if (refusal) {

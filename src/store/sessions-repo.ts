@@ -76,7 +76,10 @@ export interface SessionsRepo {
   get(id: string): SessionRow | undefined;
   saveSnapshot(id: string, snapshot: SessionSnapshot): void;
   setStatus(id: string, status: SessionStatus): void;
-  /** Sessions left `running` by a process that stopped: marks them interrupted and returns them. */
+  /**
+   * Sessions left `running` by a process that stopped: marks them interrupted and returns them (a row
+   * whose transcript cannot be read is marked but not returned).
+   */
   markInterrupted(): SessionRow[];
   list(filter?: { status?: SessionStatus; limit?: number }): SessionRow[];
 }
@@ -147,9 +150,18 @@ export function createSessionsRepo(store: Store, now: () => Date = () => new Dat
     },
     markInterrupted() {
       return store.transaction(() => {
-        const rows = db.prepare("SELECT * FROM sessions WHERE status = 'running'").all().map(toRow);
-        for (const row of rows) updateStatus.run('interrupted', now().toISOString(), row.id);
-        return rows;
+        const raw = db.prepare("SELECT * FROM sessions WHERE status = 'running'").all();
+        db.prepare("UPDATE sessions SET status = 'interrupted', updated_at = ? WHERE status = 'running'").run(
+          now().toISOString(),
+        );
+        // One unreadable row must not stop the others (or the bot's start-up): it is marked, not returned.
+        return raw.flatMap((row) => {
+          try {
+            return [toRow(row)];
+          } catch {
+            return [];
+          }
+        });
       });
     },
     list(filter = {}) {

@@ -124,6 +124,48 @@ describe('restarts', () => {
     ]);
   });
 
+  it('a corrupt session row neither keeps the bot from starting nor other threads from being told', async () => {
+    h.anthropic.reply(h.anthropic.code('await sleep(20_000)'));
+    const { thread } = await startTask(h, { prompt: 'running at the restart', user: 'alice' });
+    await h.discord.waitFor(
+      () => h.app.audit.list(thread.id).some((entry) => entry.kind === 'code'),
+      5000,
+      'the code to run',
+    );
+    const at = new Date().toISOString();
+    h.app.store.db
+      .prepare(
+        `INSERT INTO sessions (id, scope, owner, channel_id, title, status, workspace_dir, snapshot, created_at, updated_at)
+         VALUES ('999', 'g', 'u', '999', 'broken', 'running', '/nowhere', '{not json', ?, ?)`,
+      )
+      .run(at, at);
+    await h.restart();
+    await waitForMessage(h, thread.id, (m) => m.content.includes('restarted while'), 'the notice');
+    expect(h.app.sessions.get(thread.id)?.status).toBe('interrupted');
+    const broken = h.app.store.db.prepare("SELECT status FROM sessions WHERE id = '999'").get();
+    expect(broken).toEqual({ status: 'interrupted' });
+  });
+
+  it('a follow-up in a thread whose saved conversation is unreadable gets a clear answer', async () => {
+    h.anthropic.reply(h.anthropic.text('Saved.'));
+    const { thread } = await startTask(h, { prompt: 'soon unreadable', user: 'alice' });
+    await waitForAnswers(h, thread.id);
+    await waitForIdle(h, thread.id);
+    await h.restart();
+    h.app.store.db.prepare("UPDATE sessions SET snapshot = '{not json' WHERE id = ?").run(thread.id);
+    const message = await h.discord.message({ channelId: thread.id, author: 'alice', content: 'continue' });
+    const reply = await h.discord.waitFor(
+      () => botMessages(h, thread.id).find((m) => m.referenceId === message.id),
+      5000,
+      'the reply',
+    );
+    expect(reply.content).toBe(
+      "⚠️ This task's saved conversation cannot be read, so it cannot go on here: start a new one with /task.",
+    );
+    expect(h.errors).toEqual([`message failed: the transcript of session ${thread.id} is not valid JSON`]);
+    expect(h.anthropic.requests).toHaveLength(1);
+  });
+
   it('a message waiting behind a step when the bot stops is not dropped silently', async () => {
     h.anthropic.reply(h.anthropic.code('await sleep(20_000)'));
     const { thread } = await startTask(h, { prompt: 'busy when stopping', user: 'alice' });
