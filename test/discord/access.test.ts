@@ -55,6 +55,42 @@ describe('who may use the bot', () => {
     expect(h.anthropic.requests).toHaveLength(1);
   });
 
+  it('ALLOWED_ROLES lets members with the role in, by command and by message, and keeps others out', async () => {
+    const h = await harness({
+      discord: {
+        users: [{ username: 'alice' }, { username: 'bob' }, { username: 'carol' }],
+        guilds: [
+          {
+            roles: [{ name: 'admin', permissions: (1n << 3n).toString() }, { name: 'dev' }],
+            members: [
+              { user: 'alice', roles: ['admin'] },
+              { user: 'bob', roles: ['dev'] },
+              { user: 'carol' },
+            ],
+          },
+        ],
+      },
+      env: (discord) => ({ ALLOWED_ROLES: discord.roleId('dev') }),
+    });
+    const refused = await replyTo(h, await dispatchTask(h, { prompt: 'carol tries', user: 'carol' }));
+    expect(refused.content).toBe(
+      'You are not on the list of people who may use Toolsmith here; ask an admin.',
+    );
+
+    h.anthropic.reply(h.anthropic.text('For bob.'), h.anthropic.text('Bob again.'));
+    const { thread } = await startTask(h, { prompt: 'bob has the role', user: 'bob' });
+    await waitForAnswers(h, thread.id);
+    const carols = await h.discord.message({ channelId: thread.id, author: 'carol', content: 'me too' });
+    await h.discord.waitFor(
+      () => botMessages(h, thread.id).find((m) => m.referenceId === carols.id),
+      5000,
+      'the refusal of carol',
+    );
+    await h.discord.message({ channelId: thread.id, author: 'bob', content: 'and again' });
+    expect((await waitForAnswers(h, thread.id, 2))[1]?.content).toBe('Bob again.');
+    expect(userTexts(h, 1)).toEqual(['bob has the role', 'and again']);
+  });
+
   it('a channel not on ALLOWED_CHANNELS is refused', async () => {
     const h = await harness({ env: (discord) => ({ ALLOWED_CHANNELS: discord.channelId('random') }) });
     const reply = await replyTo(h, await dispatchTask(h, { prompt: 'in general', channel: 'general' }));
