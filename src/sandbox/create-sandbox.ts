@@ -118,6 +118,7 @@ class IsolateSandbox implements Sandbox {
     const session = new IsolateSession({
       memoryMb: this.limits.memoryMb,
       maxOutputChars: this.limits.maxOutputChars,
+      bindingNames: Object.keys(this.#bindings),
       hooks: {
         onCall: (runId, callId, name, json) =>
           this.#current?.id === runId && this.#current.onCall(callId, name, json),
@@ -128,7 +129,6 @@ class IsolateSandbox implements Sandbox {
         onCatastrophe: () => this.#session === session && this.#current?.onCatastrophe(),
       },
     });
-    session.setBindings.applySync(undefined, [JSON.stringify(Object.keys(this.#bindings))]);
     if (this.#prelude) {
       try {
         session.evalSetup(this.#prelude, 'toolsmith:prelude');
@@ -160,15 +160,16 @@ class IsolateSandbox implements Sandbox {
       const error =
         prepared.probe === undefined
           ? prepared.error
-          : betterSyntaxError(session, prepared.probe, prepared.error);
+          : await betterSyntaxError(session, prepared.probe, prepared.error);
       return withReset({ ok: false, logs: [], error, durationMs: elapsed() });
     }
     let script: import('isolated-vm').Script;
     try {
-      script = session.isolate.compileScriptSync(prepared.prepared.source, {
-        filename: CODE_FILENAME,
-        lineOffset: -PRELUDE_LINES,
-      });
+      const options = { filename: CODE_FILENAME, lineOffset: -PRELUDE_LINES };
+      const source = prepared.prepared.source;
+      script = session.idle
+        ? session.isolate.compileScriptSync(source, options)
+        : await session.track(session.isolate.compileScript(source, options));
     } catch (error) {
       return withReset({
         ok: false,
@@ -223,17 +224,18 @@ class IsolateSandbox implements Sandbox {
 }
 
 /** V8's own message for a syntax error reads better than the parser's; fall back to the parser's. */
-function betterSyntaxError(
+async function betterSyntaxError(
   session: IsolateSession,
   code: string,
   fallback: { name: string; message: string; line?: number; column?: number },
-): RunResult['error'] {
+): Promise<RunResult['error']> {
   if (fallback.line === undefined) return fallback;
   try {
-    const probe = session.isolate.compileScriptSync(`(async function () {\n${code}\n})`, {
-      filename: CODE_FILENAME,
-      lineOffset: -1,
-    });
+    const source = `(async function () {\n${code}\n})`;
+    const options = { filename: CODE_FILENAME, lineOffset: -1 };
+    const probe = session.idle
+      ? session.isolate.compileScriptSync(source, options)
+      : await session.track(session.isolate.compileScript(source, options));
     probe.release();
   } catch (error) {
     const v8 = compileErrorOf(error);

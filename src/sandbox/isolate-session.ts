@@ -21,22 +21,47 @@ export interface SessionHooks {
 }
 
 const RUNTIME_FILENAME = 'toolsmith:runtime';
-const HOST_CALLBACKS = ['call', 'log', 'timer', 'done'] as const;
 
-let runtimeSource: string | undefined;
-let runtimeCache: ivm.ExternalCopy<ArrayBuffer> | undefined;
+/** Exercises the runtime once so that the snapshot holds its functions compiled. */
+const WARMUP = `
+  const api = __toolsmith_boot(() => {}, () => {}, () => {}, () => {}, { maxOutputChars: 20000, maxDataChars: 1000000 }, '["a.b"]');
+  console.log('%s %d %i %j %o %O', { a: [1, 'x', new Map([[1, new Set([2n])]])], d: new Date(0), r: /x/g, f() {} }, 5, 6, [1], { o: 1 }, [2]);
+  console.table([{ a: 1, b: 'two' }]);
+  try { null.x; } catch (error) { console.log(error, { error }); }
+  api.execute(async () => ({ list: Array.from({ length: 12 }, (_, i) => i), text: 'a\\nb' }), 1);
+`;
 
-function loadRuntimeSource(): string {
-  if (runtimeSource === undefined) {
+interface Runtime {
+  /** Defines `globalThis.__toolsmith_boot(call, log, timer, done, limits, namesJson)`, which wires a context. */
+  source: string;
+  /** A V8 snapshot with the runtime already evaluated, when isolated-vm can make one. */
+  snapshot: ivm.ExternalCopy<ArrayBuffer> | undefined;
+}
+
+let runtime: Runtime | undefined;
+
+/**
+ * The runtime, built once per process: new isolates start from a snapshot that already holds it
+ * (evaluated and compiled), so a fresh session only wires its callbacks into a new context.
+ */
+function loadRuntime(): Runtime {
+  if (runtime === undefined) {
     const read = (name: string) =>
       readFileSync(new URL(`./runtime/${name}`, import.meta.url), 'utf8')
         .replace(/^(\s*\/\/.*\n)+/, '')
         .trim()
         .replace(/;$/, '');
-    const host = HOST_CALLBACKS.map((name) => `${name}: globalThis.__toolsmith_${name}`).join(', ');
-    runtimeSource = `(${read('bootstrap.js')})(${read('inspect.js')}, { ${host} }, globalThis.__toolsmith_limits)`;
+    const source = `globalThis.__toolsmith_boot = (${read('bootstrap.js')})(${read('inspect.js')});`;
+    let snapshot: ivm.ExternalCopy<ArrayBuffer> | undefined;
+    try {
+      snapshot = ivm.Isolate.createSnapshot([{ code: source, filename: RUNTIME_FILENAME }], WARMUP);
+    } catch {
+      // No snapshot support: each context evaluates the runtime instead (slower, same behaviour).
+      snapshot = undefined;
+    }
+    runtime = { source, snapshot };
   }
-  return runtimeSource;
+  return runtime;
 }
 
 /** The functions `runtime/bootstrap.js` returns, as seen from the host. */
@@ -51,6 +76,8 @@ interface RuntimeApi {
 export interface IsolateSessionOptions {
   memoryMb: number;
   maxOutputChars: number;
+  /** Dotted names of the host bindings to define at once. */
+  bindingNames: string[];
   hooks: SessionHooks;
 }
 
@@ -64,61 +91,74 @@ export class IsolateSession {
   readonly endRun: ivm.Reference<RuntimeApi['endRun']>;
   #disposed = false;
   #broken = false;
+  #inFlight = 0;
   #lastCpuMs = 0;
 
   constructor(options: IsolateSessionOptions) {
     const { hooks } = options;
+    const { source, snapshot } = loadRuntime();
     // Without this handler such an out-of-memory error aborts the whole process. With it, the
     // isolate is lost (its memory too, until the process ends) but the host goes on.
     this.isolate = new ivm.Isolate({
       memoryLimit: options.memoryMb,
+      ...(snapshot ? { snapshot } : {}),
       onCatastrophicError: (message: string) => {
         this.#broken = true;
         hooks.onCatastrophe(message);
       },
     });
     this.context = this.isolate.createContextSync();
-    const global = this.context.global;
-    const host = {
-      call: new ivm.Callback(
+    if (!snapshot) this.context.evalSync(source, { filename: RUNTIME_FILENAME, timeout: 2000 });
+    const host = [
+      new ivm.Callback(
         (runId: number, id: number, name: string, json: string) => hooks.onCall(runId, id, name, json),
-        {
-          ignored: true,
-        },
+        { ignored: true },
       ),
-      log: new ivm.Callback(
-        (runId: number, level: LogLevel, text: string) => hooks.onLog(runId, level, text),
-        {
-          ignored: true,
-        },
-      ),
-      timer: new ivm.Callback(
+      new ivm.Callback((runId: number, level: LogLevel, text: string) => hooks.onLog(runId, level, text), {
+        ignored: true,
+      }),
+      new ivm.Callback(
         (runId: number, op: 'set' | 'clear', id: number, ms: number) => hooks.onTimer(runId, op, id, ms),
         { ignored: true },
       ),
-      done: new ivm.Callback((runId: number, json: string) => hooks.onDone(runId, json), { ignored: true }),
-    };
-    for (const name of HOST_CALLBACKS) global.setSync(`__toolsmith_${name}`, host[name]);
-    global.setSync(
-      '__toolsmith_limits',
-      new ivm.ExternalCopy({ maxOutputChars: options.maxOutputChars, maxDataChars: 1_000_000 }).copyInto({
-        release: true,
-      }),
+      new ivm.Callback((runId: number, json: string) => hooks.onDone(runId, json), { ignored: true }),
+    ];
+    const boot: ivm.Reference<(...args: unknown[]) => RuntimeApi> = this.context.global.getSync(
+      '__toolsmith_boot',
+      {
+        reference: true,
+      },
     );
-    const source = loadRuntimeSource();
-    const script: ivm.Script & ivm.CachedDataResult = this.isolate.compileScriptSync(source, {
-      filename: RUNTIME_FILENAME,
-      ...(runtimeCache ? { cachedData: runtimeCache } : { produceCachedData: true }),
-    });
-    if (!runtimeCache && script.cachedData) runtimeCache = script.cachedData;
-    const api: ivm.Reference<RuntimeApi> = script.runSync(this.context, { reference: true, timeout: 2000 });
-    script.release();
+    const limits = new ivm.ExternalCopy({ maxOutputChars: options.maxOutputChars, maxDataChars: 1_000_000 });
+    const api: ivm.Reference<RuntimeApi> = boot.applySync(
+      undefined,
+      [...host, limits.copyInto({ release: true }), JSON.stringify(options.bindingNames)],
+      { result: { reference: true }, timeout: 2000 },
+    );
+    boot.release();
     this.execute = api.getSync('execute', { reference: true });
     this.settle = api.getSync('settle', { reference: true });
     this.fire = api.getSync('fire', { reference: true });
     this.setBindings = api.getSync('setBindings', { reference: true });
     this.endRun = api.getSync('endRun', { reference: true });
     api.release();
+  }
+
+  /**
+   * Track an asynchronous call into the isolate. While none is in flight the isolate is idle, and
+   * a synchronous call (compiling, defining) returns at once instead of blocking the host thread.
+   */
+  track<T>(call: Promise<T>): Promise<T> {
+    this.#inFlight++;
+    const done = () => {
+      this.#inFlight--;
+    };
+    call.then(done, done);
+    return call;
+  }
+
+  get idle(): boolean {
+    return this.#inFlight === 0;
   }
 
   get disposed(): boolean {

@@ -77,8 +77,14 @@ export function createRun(setup: RunSetup): Run {
   });
 
   const cpuUsed = () => session.cpuTimeMs() - cpuStart;
+  let cpuSeen = 0;
 
-  function finish(result: Omit<RunOutcome, 'logs' | 'disposeIsolate'>, disposeIsolate = false): void {
+  /** `endedInIsolate`: the isolate reported the end itself and already forgot the run's timers and calls. */
+  function finish(
+    result: Omit<RunOutcome, 'logs' | 'disposeIsolate'>,
+    disposeIsolate = false,
+    endedInIsolate = false,
+  ): void {
     if (finished) return;
     finished = true;
     clearTimeout(wallTimer);
@@ -91,8 +97,8 @@ export function createRun(setup: RunSetup): Run {
     }
     timers.clear();
     controller.abort(new Error('the run ended'));
-    if (!disposeIsolate && !session.disposed) {
-      session.endRun.apply(undefined, [id], { timeout: 1000 }).catch(() => undefined);
+    if (!disposeIsolate && !endedInIsolate && !session.disposed) {
+      session.track(session.endRun.apply(undefined, [id], { timeout: 1000 })).catch(() => undefined);
     }
     resolveOutcome({ ...result, logs, disposeIsolate });
   }
@@ -142,21 +148,24 @@ export function createRun(setup: RunSetup): Run {
 
   function enter(ref: ivm.Reference<(...args: never[]) => unknown>, args: unknown[]): void {
     if (finished) return;
-    const remaining = Math.floor(limits.timeoutMs - cpuUsed());
+    // The CPU used as of the last return from the isolate: reading it is a locked native call, so
+    // once per entry is enough (every execution in the isolate is one of these entries).
+    const remaining = Math.floor(limits.timeoutMs - cpuSeen);
     if (remaining < 1) {
       cpuLimit();
       return;
     }
     active++;
-    ref
-      .apply(undefined, args as never[], { timeout: remaining })
-      .then(
-        () => undefined,
-        (error: unknown) => onEnterError(error),
-      )
-      .finally(() => {
-        active--;
-        if (!finished && cpuUsed() > limits.timeoutMs) cpuLimit();
+    const left = () => {
+      active--;
+      cpuSeen = cpuUsed();
+      if (!finished && cpuSeen > limits.timeoutMs) cpuLimit();
+    };
+    session
+      .track(ref.apply(undefined, args as never[], { timeout: remaining }))
+      .then(left, (error: unknown) => {
+        onEnterError(error);
+        left();
       });
   }
 
@@ -213,9 +222,15 @@ export function createRun(setup: RunSetup): Run {
       wallTimer = setTimeout(() => stop('wall'), limits.wallMs);
       active++;
       try {
-        const fn = await script.run(session.context, { reference: true, timeout: limits.timeoutMs });
+        // Running the script only defines the run's function (no code of the agent runs yet), so
+        // it is done synchronously when the isolate is idle; asynchronously when a previous run
+        // left something running, so as never to block the host thread.
+        const options = { reference: true, timeout: limits.timeoutMs } as const;
+        const fn = session.idle
+          ? script.runSync(session.context, options)
+          : await session.track(script.run(session.context, options));
         active--;
-        enter(session.execute, [fn.derefInto(), id]);
+        enter(session.execute, [fn.derefInto({ release: true }), id]);
       } catch (error) {
         active--;
         onEnterError(error);
@@ -283,7 +298,7 @@ export function createRun(setup: RunSetup): Run {
         memoryLimit();
         return;
       }
-      finish(result);
+      finish(result, false, true);
     },
   };
 }

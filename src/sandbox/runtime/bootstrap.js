@@ -1,16 +1,21 @@
-// Runs INSIDE the isolate, once per fresh context. Wires console, timers and host bindings to the
-// host through four fire-and-forget callbacks, then hides them: after this script nothing of
-// isolated-vm is reachable from the agent's code. The host drives the isolate through the object
-// this function returns (held only as a host-side Reference).
+// Runs INSIDE the isolate. Evaluated once (into the V8 snapshot new isolates start from, or into a
+// fresh context when there is no snapshot), it defines console, timers and the binding bridge and
+// returns `boot`. The host calls `boot` once per context with four fire-and-forget callbacks as
+// arguments (never globals), so nothing of isolated-vm is reachable from the agent's code. The host
+// drives the isolate through the object `boot` returns (held only as a host-side Reference).
 // biome-ignore lint/complexity/useArrowFunction: evaluated as an expression by the host
-(function (api, host, limits) {
+(function (api) {
   // biome-ignore lint/suspicious/noRedundantUseStrict: evaluated as a classic script in the isolate
   'use strict';
   const { inspect, format, getStringWidth } = api;
-  const hostCall = host.call;
-  const hostLog = host.log;
-  const hostTimer = host.timer;
-  const hostDone = host.done;
+  // Set by boot().
+  let hostCall;
+  let hostLog;
+  let hostTimer;
+  let hostDone;
+  let limits = { maxOutputChars: 20_000, maxDataChars: 1_000_000 };
+  let lineCap = 0;
+  let totalCap = 0;
   const JSONstringify = JSON.stringify;
   const JSONparse = JSON.parse;
   // The run's own plumbing uses the built-ins as they were at startup, so code that replaces them
@@ -34,8 +39,6 @@
   // when the run ends: the host sees the head and the true tail.
   let held = [];
   let heldChars = 0;
-  const lineCap = Math.max(40, Math.floor(limits.maxOutputChars / 2));
-  const totalCap = limits.maxOutputChars * 4;
 
   function emit(level, text) {
     let line = text;
@@ -279,17 +282,21 @@
   // host bindings ------------------------------------------------------------------------------
   let callSeq = 0;
   const pending = new Map();
+  const bigintAsString = (_key, v) => (typeof v === 'bigint' ? v.toString() : v);
   function callHost(name, args) {
     const site = new Error();
     return new NativePromise((resolve, reject) => {
       let json;
       try {
-        json = JSONstringify(args === undefined ? [] : args, (_key, v) =>
-          typeof v === 'bigint' ? v.toString() : v,
-        );
-      } catch (error) {
-        reject(new TypeError(`${name}: arguments must be JSON data (${error.message})`));
-        return;
+        json = JSONstringify(args === undefined ? [] : args);
+      } catch {
+        // BigInts become strings; anything else that fails is not JSON data.
+        try {
+          json = JSONstringify(args, bigintAsString);
+        } catch (error) {
+          reject(new TypeError(`${name}: arguments must be JSON data (${error.message})`));
+          return;
+        }
       }
       const id = ++callSeq;
       pending.set(id, { resolve, reject, site, name });
@@ -401,6 +408,8 @@
     result.dropped = dropped;
     result.clipped = clipped;
     hostDone(id, JSONstringify(result));
+    // The run ends here, without waiting for the host to say so: one crossing less per run.
+    endRun(id);
   }
   // Whatever happens while building the result, the host hears about the end of the run.
   function report(id, build) {
@@ -413,8 +422,10 @@
       } catch {
         // a message that cannot even be read
       }
-      if (id === runId)
+      if (id === runId) {
         hostDone(id, JSONstringify({ ok: false, error: { name: 'Error', message }, dropped, clipped }));
+        runId = 0;
+      }
     }
   }
   function valueResult(value) {
@@ -481,6 +492,18 @@
   for (const [name, value] of Object.entries(globals)) {
     Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
   }
-  for (const name of ['call', 'log', 'timer', 'done', 'limits']) delete globalThis[`__toolsmith_${name}`];
-  return { execute, settle, fire, setBindings, endRun };
+
+  /** Wires this context to its host; callable once (it removes itself from the global object). */
+  return function boot(call, log, timer, done, sessionLimits, namesJson) {
+    delete globalThis.__toolsmith_boot;
+    hostCall = call;
+    hostLog = log;
+    hostTimer = timer;
+    hostDone = done;
+    limits = sessionLimits;
+    lineCap = Math.max(40, Math.floor(limits.maxOutputChars / 2));
+    totalCap = limits.maxOutputChars * 4;
+    if (namesJson) setBindings(namesJson);
+    return { execute, settle, fire, setBindings, endRun };
+  };
 });
