@@ -190,18 +190,7 @@ export class IsolateSession {
     if (this.#disposed) return;
     this.cpuTimeMs();
     this.#disposed = true;
-    for (const ref of [this.execute, this.settle, this.fire, this.setBindings, this.endRun]) {
-      try {
-        ref.release();
-      } catch {
-        // already released with the isolate
-      }
-    }
-    try {
-      this.context.release();
-    } catch {
-      // already gone
-    }
+    // Disposing the isolate releases the context and every reference into it at once.
     if (!this.isolate.isDisposed) this.isolate.dispose();
   }
 }
