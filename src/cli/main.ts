@@ -62,7 +62,11 @@ export async function main(argv: string[]): Promise<number> {
       printError(error.message);
       return 1;
     }
-    throw error;
+    // Anything else is a bug or an unexpected fault: one line, and the stack only when asked for.
+    printError(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+    if (process.env.LOG_LEVEL === 'debug' && error instanceof Error && error.stack)
+      process.stderr.write(`${error.stack}\n`);
+    return 1;
   }
 }
 

@@ -4,12 +4,7 @@
  * request, and survives restarts through the sessions store. Everything is posted with the bot
  * token as channel messages, so a task may outlive the 15-minute interaction token.
  */
-import path from 'node:path';
 import {
-  ActionRowBuilder,
-  AttachmentBuilder,
-  ButtonBuilder,
-  ButtonStyle,
   ChannelType,
   type ChatInputCommandInteraction,
   type Client,
@@ -21,11 +16,11 @@ import type { TaskReport } from '../agent/types.ts';
 import type { Config } from '../config.ts';
 import { describeError } from '../errors.ts';
 import { actorOfInteraction, actorOfMessage } from './actor.ts';
-import { formatSize, type IncomingFile, saveAttachment } from './attachments.ts';
+import { type IncomingFile, saveAttachment } from './attachments.ts';
 import type { Permissions } from './permissions.ts';
+import { postAnswer, stopRow } from './post-answer.ts';
 import { applyEvent, initialProgress, type ProgressState, renderProgress } from './progress-view.ts';
 import { createRateLimiter } from './rate-limiter.ts';
-import { splitMessage } from './split-message.ts';
 import { createTaskQueue } from './task-queue.ts';
 import { throttle } from './throttle.ts';
 import type { BotApp } from './types.ts';
@@ -33,9 +28,6 @@ import type { BotApp } from './types.ts';
 /** Said of a message that never got its turn because the bot was stopping. */
 const SHUTDOWN_TEXT =
   'Toolsmith is restarting, so this message was not worked on: send it again when the bot is back.';
-
-/** A long answer past this many messages is sent as a file instead. */
-const MAX_ANSWER_MESSAGES = 3;
 
 interface Live {
   session: TaskSession;
@@ -77,26 +69,6 @@ export function createTaskManager(options: TaskManagerOptions): TaskManager {
   const rateLimit = createRateLimiter(discord.rateLimitPerMinute, now);
   let closing = false;
   const restoring = new Map<string, Promise<Live | undefined>>();
-
-  const stopRow = (threadId: string) =>
-    new ActionRowBuilder<ButtonBuilder>().addComponents(
-      new ButtonBuilder().setCustomId(`stop:${threadId}`).setLabel('Stop').setStyle(ButtonStyle.Danger),
-    );
-  const resultRow = (threadId: string, report: TaskReport) => {
-    const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
-      new ButtonBuilder().setCustomId(`vote:${threadId}:up`).setLabel('👍').setStyle(ButtonStyle.Secondary),
-      new ButtonBuilder().setCustomId(`vote:${threadId}:down`).setLabel('👎').setStyle(ButtonStyle.Secondary),
-    );
-    if (report.skillLearned) {
-      row.addComponents(
-        new ButtonBuilder()
-          .setCustomId(`skill:${threadId}`)
-          .setLabel(`Skill: ${report.skillLearned}`.slice(0, 80))
-          .setStyle(ButtonStyle.Primary),
-      );
-    }
-    return row;
-  };
 
   /** The thread's live task, restored from the store once even when messages arrive together. */
   function liveOrRestore(thread: ThreadChannel): Promise<Live | undefined> {
@@ -269,41 +241,10 @@ export function createTaskManager(options: TaskManagerOptions): TaskManager {
         doing: 'Toolsmith is restarting: this step was interrupted.',
       };
     await finish(progress);
-    if (!interrupted) await postAnswer(thread, entry, report);
-  }
-
-  async function postAnswer(thread: ThreadChannel, entry: Live, report: TaskReport): Promise<void> {
-    const parts = splitMessage(report.answer);
-    const buttons = [resultRow(thread.id, report)];
-    if (parts.length > MAX_ANSWER_MESSAGES) {
-      const file = new AttachmentBuilder(Buffer.from(report.answer, 'utf8'), { name: 'answer.md' });
-      const intro = splitMessage(report.answer, 1500)[0] ?? '';
-      await thread.send({
-        content: `${intro}\n\n*(the full answer is attached as answer.md)*`,
-        files: [file],
-        components: buttons,
-      });
-    } else {
-      for (const [index, part] of parts.entries()) {
-        await thread.send({ content: part, ...(index === parts.length - 1 ? { components: buttons } : {}) });
-      }
-    }
-    const workspaceDir = entry.session.snapshot().workspaceDir;
-    const sendable: AttachmentBuilder[] = [];
-    const tooLarge: string[] = [];
-    for (const relative of report.files.slice(0, 10)) {
-      const full = path.join(workspaceDir, relative);
-      const { size } = await import('node:fs/promises')
-        .then((fs) => fs.stat(full))
-        .catch(() => ({ size: -1 }));
-      if (size < 0) continue;
-      if (size > discord.maxAttachmentBytes) tooLarge.push(`${relative} (${formatSize(size)})`);
-      else sendable.push(new AttachmentBuilder(full, { name: path.basename(relative) }));
-    }
-    if (sendable.length > 0) await thread.send({ content: `📎 Files from this task:`, files: sendable });
-    if (tooLarge.length > 0) {
-      await thread.send({
-        content: `⚠️ Too large to attach (limit ${formatSize(discord.maxAttachmentBytes)}): ${tooLarge.join(', ')}`,
+    if (!interrupted) {
+      await postAnswer(thread, report, {
+        workspaceDir: entry.session.snapshot().workspaceDir,
+        maxAttachmentBytes: discord.maxAttachmentBytes,
       });
     }
   }
@@ -319,6 +260,12 @@ export function createTaskManager(options: TaskManagerOptions): TaskManager {
         ? 'Toolsmith is shutting down; try again in a minute.'
         : permissions.refusal(actor);
       if (refusal) {
+        app.audit.record({
+          sessionId: '-',
+          actor: actor.userId,
+          kind: 'refused',
+          data: { command: 'task', reason: refusal, guildId: actor.guildId, channelId: actor.channelId },
+        });
         await interaction.reply({ content: refusal, flags: 'Ephemeral' });
         return;
       }
@@ -423,6 +370,12 @@ export function createTaskManager(options: TaskManagerOptions): TaskManager {
       if (!entry) return;
       const refusal = permissions.refusal(actorOfMessage(message));
       if (refusal) {
+        app.audit.record({
+          sessionId: thread.id,
+          actor: message.author.id,
+          kind: 'refused',
+          data: { reason: refusal },
+        });
         await message.reply({ content: refusal }).catch(() => undefined);
         return;
       }

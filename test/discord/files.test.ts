@@ -96,7 +96,9 @@ await tools.workspace.write({ path: 'out/huge.log', content: 'x'.repeat(5000) })
       (m) => m.content.includes('Too large'),
       'the size note',
     );
-    expect(tooLarge.content).toBe('⚠️ Too large to attach (limit 1000 B): out/huge.log (4.9 KB)');
+    expect(tooLarge.content).toBe(
+      "⚠️ Too large to attach (limit 1000 B per message): out/huge.log (4.9 KB). They are in the task's workspace.",
+    );
     // nothing else was attached
     expect(botMessages(h, thread.id).flatMap((m) => m.attachments.map((a) => a.filename))).toEqual([
       'report.txt',
