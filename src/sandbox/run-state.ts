@@ -218,6 +218,7 @@ export function createRun(setup: RunSetup): Run {
   return {
     id,
     async start(script) {
+      if (finished) return outcome; // aborted before it began
       cpuStart = session.cpuTimeMs();
       wallTimer = setTimeout(() => stop('wall'), limits.wallMs);
       active++;
