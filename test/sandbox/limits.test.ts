@@ -172,7 +172,9 @@ describe('abort, reset, dispose, stats', () => {
       /^The run was stopped \(the code was still running\); the sandbox was reset/,
     );
     expect(await sb.run('typeof lost')).toMatchObject({ stateReset: true, data: 'undefined' });
-    const early = await sb.run('globalThis.ran = true; console.log("never")', { signal: AbortSignal.abort() });
+    const early = await sb.run('globalThis.ran = true; console.log("never")', {
+      signal: AbortSignal.abort(),
+    });
     expect(early).toMatchObject({ ok: false, logs: [], error: { limit: 'aborted' } });
     expect((await sb.run('typeof ran')).data).toBe('undefined');
   });
