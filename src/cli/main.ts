@@ -54,7 +54,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof UsageError) {
+    if (error instanceof ConfigError || error instanceof UsageError || isParseArgsError(error)) {
       printError(error.message);
       return 2;
     }
@@ -68,6 +68,16 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${error.stack}\n`);
     return 1;
   }
+}
+
+/** util.parseArgs rejects unknown or malformed options with these codes: a usage error (exit 2). */
+function isParseArgsError(error: unknown): error is Error {
+  return (
+    error instanceof Error &&
+    'code' in error &&
+    typeof error.code === 'string' &&
+    error.code.startsWith('ERR_PARSE_ARGS_')
+  );
 }
 
 process.exitCode = await main(process.argv.slice(2));
