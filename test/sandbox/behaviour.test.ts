@@ -341,13 +341,14 @@ describe('host calls', () => {
         'out',
       ].join('\n'),
     );
-    // V8 puts the position of a method call on the method's name.
+    // The failure is thrown inside the async binding, so V8's async stack names the awaiting line
+    // of the agent's code, at its `await`.
     expect(caught.data).toEqual([
       [
         'TypeError',
         'repo must be owner/name',
         true,
-        ['TypeError: repo must be owner/name', '    at task.js:3:22'],
+        ['TypeError: repo must be owner/name', '    at async task.js:3:3'],
       ],
       ['ToolError', 'rate limited', true],
       ['Error', 'a bare string'],
@@ -358,9 +359,9 @@ describe('host calls', () => {
       name: 'TypeError',
       message: 'repo must be owner/name',
       line: 2,
-      column: 20,
+      column: 1,
     });
-    expect(uncaught.error?.stack).toBe('TypeError: repo must be owner/name\n    at task.js:2:20');
+    expect(uncaught.error?.stack).toBe('TypeError: repo must be owner/name\n    at async task.js:2:1');
   });
 
   it('say which binding is missing, and bind() replaces the set at once', async () => {

@@ -51,7 +51,7 @@ describe('runtime error positions', () => {
       'await main();',
     ].join('\n');
     const result = await sb.run(code);
-    expect(result.error).toMatchObject({ name: 'Error', message: 'host says no', line: 2, column: 9 });
+    expect(result.error).toMatchObject({ name: 'Error', message: 'host says no', line: 2, column: 3 });
     const frames = result.error?.stack?.split('\n').slice(1) ?? [];
     expect(frames.length).toBeGreaterThan(0);
     for (const frame of frames) expect(frame).toMatch(/^ {4}at .*task\.js:\d+:\d+\)?$/);
@@ -64,7 +64,7 @@ describe('runtime error positions', () => {
       'try { await fail(); } catch (e) { console.log(e.stack); }\nconsole.trace("here");\n1',
     );
     const texts = result.logs.map((entry) => entry.text);
-    expect(texts[0]).toBe('TypeError: no\n    at task.js:1:13');
+    expect(texts[0]).toBe('TypeError: no\n    at async task.js:1:7');
     expect(texts[1]).toBe('Trace: here\n    at task.js:2:9');
   });
 

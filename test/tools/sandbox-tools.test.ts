@@ -159,7 +159,7 @@ describe('tools from sandboxed code', () => {
     `);
     expect(result.error).toBeUndefined();
     expect(result.data).toEqual(['object', ['workspace', 'helper', 'everything', 'web'], '{}', true, true]);
-    expect(result.logs[0]?.text).toContain('echo: [Function: echo]');
+    expect(result.logs[0]?.text).toContain('echo: [AsyncFunction: echo]');
   });
 
   it('reaches the workspace of its session', async () => {

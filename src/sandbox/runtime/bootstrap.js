@@ -283,8 +283,13 @@
   let callSeq = 0;
   const pending = new Map();
   const bigintAsString = (_key, v) => (typeof v === 'bigint' ? v.toString() : v);
+  /** What a failed host call resolves to inside the runtime; the binding turns it into a throw. */
+  class HostFailure {
+    constructor(info) {
+      this.info = info;
+    }
+  }
   function callHost(name, args) {
-    const site = new Error();
     return new NativePromise((resolve, reject) => {
       let json;
       try {
@@ -299,7 +304,7 @@
         }
       }
       const id = ++callSeq;
-      pending.set(id, { resolve, reject, site, name });
+      pending.set(id, resolve);
       hostCall(runId, id, name, json === undefined ? '[]' : json);
     });
   }
@@ -320,7 +325,15 @@
         target = target[part];
       }
       const last = parts[parts.length - 1];
-      const fn = { [last]: (...args) => callHost(path, args) }[last];
+      // An async function, so a failure thrown after the await carries V8's async stack: the
+      // agent's calling line, at no cost to calls that succeed.
+      const fn = {
+        [last]: async (...args) => {
+          const result = await callHost(path, args);
+          if (result instanceof HostFailure) throw hostError(result.info);
+          return result;
+        },
+      }[last];
       Object.defineProperty(target, last, {
         value: fn,
         writable: true,
@@ -335,15 +348,7 @@
   // A host error named like a built-in error class arrives as an instance of that class.
   const errorClasses = { Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError };
   const hasOwnErrorClass = (name) => typeof name === 'string' && Object.hasOwn(errorClasses, name);
-  function settle(id, ok, payload) {
-    const entry = pending.get(id);
-    if (!entry) return;
-    pending.delete(id);
-    if (ok) {
-      entry.resolve(payload === undefined ? undefined : JSONparse(payload));
-      return;
-    }
-    const info = JSONparse(payload);
+  function hostError(info) {
     const BuiltIn = hasOwnErrorClass(info.name) ? errorClasses[info.name] : Error;
     const error = new BuiltIn(info.message);
     if (info.name && info.name !== error.name) {
@@ -354,9 +359,14 @@
         enumerable: false,
       });
     }
-    const siteStack = (entry.site.stack || '').split('\n').slice(1).join('\n');
-    error.stack = `${error.name}: ${error.message}${siteStack ? `\n${siteStack}` : ''}`;
-    entry.reject(error);
+    return error;
+  }
+  function settle(id, ok, payload) {
+    const resolve = pending.get(id);
+    if (!resolve) return;
+    pending.delete(id);
+    if (ok) resolve(payload === undefined ? undefined : JSONparse(payload));
+    else resolve(new HostFailure(JSONparse(payload)));
   }
   function fire(id) {
     const timer = timerFns.get(id);
