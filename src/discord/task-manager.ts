@@ -4,25 +4,20 @@
  * request, and survives restarts through the sessions store. Everything is posted with the bot
  * token as channel messages, so a task may outlive the 15-minute interaction token.
  */
-import {
-  ChannelType,
-  type ChatInputCommandInteraction,
-  type Client,
-  type Message,
-  type ThreadChannel,
-} from 'discord.js';
+import type { ChatInputCommandInteraction, Client, Message, ThreadChannel } from 'discord.js';
 import type { TaskSession } from '../agent/task-session.ts';
 import type { TaskReport } from '../agent/types.ts';
 import type { Config } from '../config.ts';
 import { describeError } from '../errors.ts';
 import { actorOfInteraction, actorOfMessage } from './actor.ts';
 import { type IncomingFile, saveAttachment } from './attachments.ts';
+import { auditEvent } from './audit-events.ts';
+import { openTaskThread, threadName } from './open-task-thread.ts';
 import type { Permissions } from './permissions.ts';
-import { postAnswer, stopRow } from './post-answer.ts';
-import { applyEvent, initialProgress, type ProgressState, renderProgress } from './progress-view.ts';
+import { postAnswer } from './post-answer.ts';
+import { postProgressMessage } from './progress-message.ts';
 import { createRateLimiter } from './rate-limiter.ts';
 import { createTaskQueue } from './task-queue.ts';
-import { throttle } from './throttle.ts';
 import type { BotApp } from './types.ts';
 
 /** Said of a message that never got its turn because the bot was stopping. */
@@ -139,47 +134,30 @@ export function createTaskManager(options: TaskManagerOptions): TaskManager {
       await thread.send({ content: `⚠️ ${SHUTDOWN_TEXT}` }).catch(() => undefined);
       return;
     }
-    let state: ProgressState = initialProgress(now(), config.agent.maxSteps);
-    // Say at once when the task will wait for a slot, rather than "working" until the first edit.
-    if (queue.running >= discord.maxConcurrentTasks)
-      state = { ...state, status: 'queued', queuePosition: queue.waiting + 1 };
     const controller = new AbortController();
     entry.controller = controller;
-    let progress: Message | undefined;
-    const render = () => renderProgress(state, now());
-    progress = await thread.send({ content: render(), components: [stopRow(thread.id)] });
-    const edits = throttle(
-      async () => {
-        await progress?.edit({ content: render() });
-      },
-      discord.progressEditMs,
-      Date.now(),
-    );
-    /**
-     * The last edit: the final state without the Stop button, once, after any edit in flight. A
-     * progress message someone deleted must not cost the answer, so a failed edit is let go.
-     */
-    const finish = async (message: Message) => {
-      edits.cancel();
-      await edits.flush();
-      await message.edit({ content: render(), components: [] }).catch(() => undefined);
-    };
+    // Say at once when the task will wait for a slot, rather than "working" until the first edit.
+    const progress = await postProgressMessage(thread, {
+      maxSteps: config.agent.maxSteps,
+      editIntervalMs: discord.progressEditMs,
+      ...(queue.running >= discord.maxConcurrentTasks ? { queuedAt: queue.waiting + 1 } : {}),
+      now,
+    });
     let release: (() => void) | undefined;
     try {
       release = await queue.acquire((position) => {
-        state = { ...state, status: 'queued', queuePosition: position };
-        edits.schedule();
+        progress.update((state) => ({ ...state, status: 'queued', queuePosition: position }));
       }, controller.signal);
     } catch {
-      state = closing
-        ? { ...state, status: 'interrupted', doing: SHUTDOWN_TEXT }
-        : { ...state, status: 'stopped', doing: 'Stopped before it started.' };
-      await finish(progress);
+      await progress.finish((state) =>
+        closing
+          ? { ...state, status: 'interrupted', doing: SHUTDOWN_TEXT }
+          : { ...state, status: 'stopped', doing: 'Stopped before it started.' },
+      );
       entry.controller = undefined;
       return;
     }
-    state = { ...state, status: 'running', startedAt: now() };
-    edits.schedule();
+    progress.update((state) => ({ ...state, status: 'running', startedAt: now() }));
     app.sessions.setStatus(entry.threadId, 'running');
     app.audit.record({ sessionId: entry.threadId, actor: author, kind: 'message', data: { text } });
     let report: TaskReport;
@@ -187,29 +165,17 @@ export function createTaskManager(options: TaskManagerOptions): TaskManager {
       report = await entry.session.send(text, {
         signal: controller.signal,
         onEvent: (event) => {
-          state = applyEvent(state, event);
-          edits.schedule();
-          if (event.type === 'code')
-            app.audit.record({
-              sessionId: entry.threadId,
-              actor: author,
-              kind: 'code',
-              data: { step: event.step, code: event.code },
-            });
-          if (event.type === 'tool-call' && event.call.phase === 'end') {
-            app.audit.record({
-              sessionId: entry.threadId,
-              actor: author,
-              kind: 'tool',
-              data: { ...event.call },
-            });
-          }
+          progress.apply(event);
+          auditEvent(app.audit, entry.threadId, author, event);
         },
       });
     } catch (error) {
       app.sessions.setStatus(entry.threadId, 'idle');
-      state = { ...state, status: 'failed', doing: `Internal error: ${describeError(error)}` };
-      await finish(progress);
+      await progress.finish((state) => ({
+        ...state,
+        status: 'failed',
+        doing: `Internal error: ${describeError(error)}`,
+      }));
       return;
     } finally {
       release();
@@ -233,14 +199,15 @@ export function createTaskManager(options: TaskManagerOptions): TaskManager {
       },
       costUsd: report.costUsd,
     });
-    if (report.ok) state = { ...state, status: 'done', doing: 'answered' };
-    if (interrupted)
-      state = {
-        ...state,
-        status: 'interrupted',
-        doing: 'Toolsmith is restarting: this step was interrupted.',
-      };
-    await finish(progress);
+    await progress.finish((state) => {
+      if (interrupted)
+        return {
+          ...state,
+          status: 'interrupted',
+          doing: 'Toolsmith is restarting: this step was interrupted.',
+        };
+      return report.ok ? { ...state, status: 'done', doing: 'answered' } : state;
+    });
     if (!interrupted) {
       await postAnswer(thread, report, {
         workspaceDir: entry.session.snapshot().workspaceDir,
@@ -288,30 +255,11 @@ export function createTaskManager(options: TaskManagerOptions): TaskManager {
       await interaction.deferReply();
       const file = interaction.options.getAttachment('file');
       const isPrivate = interaction.options.getBoolean('private') ?? false;
-      const base = interaction.channel;
-      const parent = base?.isThread() ? base.parent : base;
-      if (
-        !parent ||
-        (parent.type !== ChannelType.GuildText && parent.type !== ChannelType.GuildAnnouncement)
-      ) {
-        await interaction.editReply({
-          content: 'Use /task in a text channel: the task gets a thread there.',
-        });
+      const thread = await openTaskThread(interaction, prompt, isPrivate);
+      if (typeof thread === 'string') {
+        await interaction.editReply({ content: thread });
         return;
       }
-      const threadOptions = {
-        name: threadName(prompt),
-        autoArchiveDuration: 1440,
-        reason: `Toolsmith task by ${interaction.user.tag}`,
-      } as const;
-      const thread =
-        parent.type === ChannelType.GuildText
-          ? await parent.threads.create({
-              ...threadOptions,
-              type: isPrivate ? ChannelType.PrivateThread : ChannelType.PublicThread,
-            })
-          : await parent.threads.create(threadOptions);
-      if (isPrivate) await thread.members.add(interaction.user.id).catch(() => undefined);
       const scope = interaction.guildId ?? 'local';
       const session = await app.openSession({
         id: thread.id,
@@ -441,10 +389,4 @@ export function createTaskManager(options: TaskManagerOptions): TaskManager {
       live.clear();
     },
   };
-}
-
-/** A thread name from the task text (Discord allows 100 characters). */
-export function threadName(prompt: string): string {
-  const flat = prompt.replace(/\s+/g, ' ').trim();
-  return (flat.length > 90 ? `${flat.slice(0, 89)}…` : flat) || 'task';
 }

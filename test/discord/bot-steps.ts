@@ -5,7 +5,7 @@
  */
 import { expect } from 'vitest';
 import { z } from 'zod';
-import { threadName } from '../../src/discord/task-manager.ts';
+import { threadName } from '../../src/discord/open-task-thread.ts';
 import type {
   AttachmentOption,
   InteractionRecord,
