@@ -97,7 +97,7 @@ export const EnvSchema = z.object({
   EMBEDDINGS_MODEL: text(),
   EMBEDDINGS_BASE_URL: url(),
   EMBEDDINGS_API_KEY: text(),
-  EMBEDDINGS_DIMENSIONS: int(1, 0),
+  EMBEDDINGS_DIMENSIONS: int(0, 0),
   VOYAGE_API_KEY: text(),
   SKILLS_TOP_K: int(0, 3),
   SKILLS_MIN_SCORE: num(0, 0.25),

@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_MODEL, EnvSchema, loadConfig, requireValue, secretsOf } from '../src/config.ts';
+import { ConfigError } from '../src/errors.ts';
+
+const root = path.resolve(import.meta.dirname, '..');
+
+describe('configuration', () => {
+  it('documents every key it reads in .env.example, and reads every key documented there', () => {
+    const example = readFileSync(path.join(root, '.env.example'), 'utf8');
+    const documented = [...example.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]);
+    expect([...documented].sort()).toEqual(Object.keys(EnvSchema.shape).sort());
+    for (const key of Object.keys(EnvSchema.shape)) {
+      const line = example.split('\n').findIndex((l) => l.startsWith(`${key}=`));
+      expect(example.split('\n')[line - 1], `a comment above ${key}`).toMatch(/^#/);
+    }
+  });
+
+  it('parses .env.example as it is, with the documented defaults', () => {
+    const example = readFileSync(path.join(root, '.env.example'), 'utf8');
+    const env = Object.fromEntries(
+      [...example.matchAll(/^([A-Z][A-Z0-9_]*)=(.*)$/gm)].map((m) => [m[1], m[2]]),
+    );
+    const config = loadConfig(env, '/srv/toolsmith');
+    expect(config.dataDir).toBe('/srv/toolsmith/data');
+    expect(config.anthropic.model).toBe(DEFAULT_MODEL);
+    expect(config.sandbox).toEqual({
+      memoryMb: 128,
+      timeoutMs: 10_000,
+      wallMs: 60_000,
+      maxOutputChars: 20_000,
+      maxPendingCalls: 256,
+    });
+    expect(config.agent.maxSteps).toBe(12);
+    expect(config.tools.web.allowedHosts).toEqual([]);
+    expect(config.discord.allowedUsers).toEqual([]);
+  });
+
+  it('defaults everything when the environment is empty', () => {
+    const config = loadConfig({}, '/x');
+    expect(config.anthropic.apiKey).toBeUndefined();
+    expect(config.skills.provider).toBe('local');
+    expect(config.tools.mcpConfigPath).toBe('/x/mcp.json');
+  });
+
+  it.each([
+    ['SANDBOX_MEMORY_MB', 'lots', 'SANDBOX_MEMORY_MB: expected a whole number >= 8 (got "lots")'],
+    ['SANDBOX_MEMORY_MB', '4', 'SANDBOX_MEMORY_MB: Too small'],
+    ['AGENT_MAX_COST_USD', '-1', 'AGENT_MAX_COST_USD: expected a number >= 0 (got "-1")'],
+    ['WEB_ALLOW_PRIVATE', 'maybe', 'WEB_ALLOW_PRIVATE: expected true or false (got "maybe")'],
+    [
+      'ANTHROPIC_BASE_URL',
+      'not a url',
+      'ANTHROPIC_BASE_URL: expected a URL such as https://example.com (got "not a url")',
+    ],
+    ['EMBEDDINGS_PROVIDER', 'cohere', 'EMBEDDINGS_PROVIDER:'],
+  ])('names a malformed %s in one line and says where to set it', (key, value, message) => {
+    let error: unknown;
+    try {
+      loadConfig({ [key]: value });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const text = (error as ConfigError).message;
+    expect(text).toContain(message);
+    expect(text).toContain(`Set ${key} in .env or the environment`);
+    expect(text.split('\n')).toHaveLength(1);
+  });
+
+  it('requires a value only where it is needed, naming the key', () => {
+    expect(() => requireValue(undefined, 'DISCORD_TOKEN', 'the Discord bot')).toThrow(
+      'DISCORD_TOKEN: not set; the Discord bot needs it. Set DISCORD_TOKEN in .env or the environment',
+    );
+    expect(requireValue('x', 'DISCORD_TOKEN', 'the bot')).toBe('x');
+  });
+
+  it('lists the secrets so they can be kept out of logs', () => {
+    const config = loadConfig({ ANTHROPIC_API_KEY: 'sk-ant-123456789', DISCORD_TOKEN: 'discord-token-123' });
+    expect(secretsOf(config).sort()).toEqual(['discord-token-123', 'sk-ant-123456789']);
+  });
+});
