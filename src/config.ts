@@ -275,3 +275,10 @@ export function secretsOf(config: Config): string[] {
     (value): value is string => typeof value === 'string' && value.length >= 8,
   );
 }
+
+/** Replace every secret in `text` with a marker (for log lines and error messages). */
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) out = out.split(secret).join('[redacted]');
+  return out;
+}

@@ -81,3 +81,15 @@ describe('configuration', () => {
     expect(secretsOf(config).sort()).toEqual(['discord-token-123', 'sk-ant-123456789']);
   });
 });
+
+describe('redact', () => {
+  it('removes every occurrence of every secret', async () => {
+    const { redact } = await import('../src/config.ts');
+    expect(
+      redact('key sk-ant-123456789 and again sk-ant-123456789, token abcdefgh', [
+        'sk-ant-123456789',
+        'abcdefgh',
+      ]),
+    ).toBe('key [redacted] and again [redacted], token [redacted]');
+  });
+});

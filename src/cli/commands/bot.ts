@@ -4,7 +4,7 @@
  */
 import { createApp } from '../../app/create-app.ts';
 import { createSkillAdmin } from '../../app/skill-admin.ts';
-import { loadConfig, requireValue } from '../../config.ts';
+import { loadConfig, redact, requireValue, secretsOf } from '../../config.ts';
 import { createBot } from '../../discord/create-bot.ts';
 import type { CliCommand } from '../main.ts';
 import { color, print, printError, printNote } from '../print.ts';
@@ -26,7 +26,7 @@ const command: CliCommand = {
       config,
       app,
       ...(app.skillLibrary ? { skillAdmin: createSkillAdmin(app.skillLibrary) } : {}),
-      onError: (message) => printError(message),
+      onError: (message) => printError(redact(message, secretsOf(config))),
     });
     let stopping: Promise<void> | undefined;
     const stop = () => {
