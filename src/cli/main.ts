@@ -80,4 +80,14 @@ function isParseArgsError(error: unknown): error is Error {
   );
 }
 
+/** `.env` in the working directory, when there is one; the environment wins over the file. */
+function loadDotEnv(): void {
+  try {
+    process.loadEnvFile('.env');
+  } catch (error) {
+    if (!(error instanceof Error && 'code' in error && error.code === 'ENOENT')) throw error;
+  }
+}
+
+loadDotEnv();
 process.exitCode = await main(process.argv.slice(2));

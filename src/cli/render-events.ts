@@ -2,13 +2,20 @@
 import type { AgentEvent } from '../agent/events.ts';
 import { color } from './print.ts';
 
-export type TerminalRenderer = (event: AgentEvent) => void;
+export interface TerminalRenderer {
+  (event: AgentEvent): void;
+  /** A side note (e.g. from the skill library) on its own line. */
+  note(text: string): void;
+  /** The model text streamed in the last step, trimmed (the answer, when the step answered). */
+  lastStreamed(): string;
+}
 
 /** Write events to `out` (stderr by default, so stdout carries only the answer). */
 export function createTerminalRenderer(
   write: (text: string) => void = (text) => process.stderr.write(text),
 ): TerminalRenderer {
   let streamingText = false;
+  let streamed = '';
   const line = (text: string) => {
     if (streamingText) {
       write('\n');
@@ -16,16 +23,18 @@ export function createTerminalRenderer(
     }
     write(`${text}\n`);
   };
-  return (event) => {
+  const render = (event: AgentEvent): void => {
     switch (event.type) {
       case 'task-started':
         if (event.skillsOffered.length > 0)
           line(color.dim(`skills offered: ${event.skillsOffered.join(', ')}`));
         return;
       case 'step':
+        streamed = '';
         line(color.cyan(`── step ${event.step}/${event.maxSteps} ──`));
         return;
       case 'text-delta':
+        streamed += event.text;
         write(color.dim(event.text));
         streamingText = true;
         return;
@@ -75,6 +84,10 @@ export function createTerminalRenderer(
         return;
     }
   };
+  return Object.assign(render, {
+    note: (text: string) => line(color.dim(text)),
+    lastStreamed: () => streamed.trim(),
+  });
 }
 
 export function formatCost(

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { createApp } from '../../app/create-app.ts';
 import { loadConfig, requireValue } from '../../config.ts';
 import type { CliCommand } from '../main.ts';
-import { color, print, printNote } from '../print.ts';
+import { color, print } from '../print.ts';
 import { createTerminalRenderer, formatCost } from '../render-events.ts';
 
 const HELP = `Type a task, then follow up in the same session. Commands:
@@ -29,7 +29,8 @@ const command: CliCommand = {
     const workspaceDir = values.workspace
       ? path.resolve(values.workspace)
       : await mkdtemp(path.join(tmpdir(), 'toolsmith-chat-'));
-    const app = await createApp(config, { log: printNote });
+    const render = createTerminalRenderer((text) => process.stdout.write(text));
+    const app = await createApp(config, { log: render.note });
     const session = await app.openSession({
       id: `chat-${randomUUID()}`,
       scope: { scope: 'local', author: process.env.USER ?? 'local' },
@@ -55,7 +56,6 @@ const command: CliCommand = {
         rl.close();
       }
     });
-    const render = createTerminalRenderer((text) => process.stdout.write(text));
     rl.prompt();
     try {
       for await (const raw of rl) {
@@ -80,8 +80,11 @@ const command: CliCommand = {
           running = new AbortController();
           const report = await session.send(input, { signal: running.signal, onEvent: render });
           running = undefined;
-          print('');
-          print(report.ok ? report.answer : color.red(report.answer));
+          // The answer was streamed as it came: print it again only when it was not (or failed).
+          if (!report.ok || render.lastStreamed() !== report.answer.trim()) {
+            print('');
+            print(report.ok ? report.answer : color.red(report.answer));
+          } else print('');
           print(
             color.dim(
               `(${report.steps} steps, ${(report.durationMs / 1000).toFixed(1)} s, $${report.costUsd.toFixed(4)})`,

@@ -60,6 +60,7 @@ const command: CliCommand = {
       const onSigint = () => controller.abort();
       process.once('SIGINT', onSigint);
       const render = values.json || values.quiet ? () => {} : createTerminalRenderer();
+      // The answer goes to stdout; while streaming it went to stderr with the rest of the progress.
       const report = await session.send(task, { signal: controller.signal, onEvent: render });
       process.off('SIGINT', onSigint);
       session.dispose();
