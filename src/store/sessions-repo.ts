@@ -51,16 +51,24 @@ const RowSchema = z.object({
   updated_at: z.string(),
 });
 
-const SnapshotSchema = z.looseObject({
+const ContentBlockSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('text'), text: z.string() }),
+  z.object({ type: z.literal('tool_use'), id: z.string(), name: z.string(), input: z.unknown() }),
+  z.object({
+    type: z.literal('tool_result'),
+    toolUseId: z.string(),
+    content: z.string(),
+    isError: z.boolean().optional(),
+  }),
+  z.object({ type: z.literal('thinking'), thinking: z.string(), signature: z.string() }),
+  z.object({ type: z.literal('redacted_thinking'), data: z.string() }),
+]);
+
+const SnapshotSchema = z.object({
   id: z.string(),
   scope: z.object({ scope: z.string(), author: z.string() }),
   workspaceDir: z.string(),
-  messages: z.array(
-    z.looseObject({
-      role: z.enum(['user', 'assistant']),
-      content: z.array(z.looseObject({ type: z.string() })),
-    }),
-  ),
+  messages: z.array(z.object({ role: z.enum(['user', 'assistant']), content: z.array(ContentBlockSchema) })),
   usage: z.object({
     inputTokens: z.number(),
     outputTokens: z.number(),
@@ -68,8 +76,18 @@ const SnapshotSchema = z.looseObject({
     cacheReadTokens: z.number(),
   }),
   costUsd: z.number(),
-  skills: z.array(z.looseObject({ name: z.string() })),
-});
+  skills: z.array(
+    z.object({
+      name: z.string(),
+      identifier: z.string(),
+      description: z.string(),
+      signature: z.string(),
+      code: z.string(),
+      provenance: z.string(),
+      score: z.number(),
+    }),
+  ),
+}) satisfies z.ZodType<SessionSnapshot>;
 
 export interface SessionsRepo {
   create(row: Omit<SessionRow, 'createdAt' | 'updatedAt'>): void;
@@ -116,7 +134,7 @@ export function createSessionsRepo(store: Store, now: () => Date = () => new Dat
       title: r.title,
       status: r.status,
       workspaceDir: r.workspace_dir,
-      snapshot: checked.data as unknown as SessionSnapshot,
+      snapshot: checked.data,
       createdAt: r.created_at,
       updatedAt: r.updated_at,
     };
