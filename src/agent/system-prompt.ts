@@ -39,6 +39,7 @@ export function buildStablePrompt(input: StablePromptInput): string {
 
 # The sandbox
 - A V8 isolate, not Node.js: there is no \`require\`, \`import\`, \`process\`, \`fetch\`, \`Buffer\`, file system or network. The world is reached only through \`tools\` below (and \`skills\`, when offered).
+- Available beyond the language: \`console\`, \`setTimeout\`, \`await sleep(ms)\`, \`atob\`/\`btoa\`, \`TextEncoder\`/\`TextDecoder\` (UTF-8), \`structuredClone\`. Not available: \`URL\`, \`Buffer\` (decode base64 with \`atob\`).
 - State persists between runs in this task: top-level \`const\`/\`let\`/\`function\`/\`class\` stay defined, so reuse earlier results instead of recomputing.
 - \`await\` works at the top level. \`console.log\`/\`console.table\` output and the returned value are what you see: log or return what you need. Large output is cut in the middle.
 - \`setTimeout\` and \`await sleep(ms)\` work. Limits per run: ${input.limits.memoryMb} MB memory, ${input.limits.timeoutMs} ms CPU, ${input.limits.wallMs} ms wall clock including tool calls. Use \`Promise.all\` for independent tool calls.

@@ -51,7 +51,7 @@ function loadRuntime(): Runtime {
         .replace(/^(\s*\/\/.*\n)+/, '')
         .trim()
         .replace(/;$/, '');
-    const source = `globalThis.__toolsmith_boot = (${read('bootstrap.js')})(${read('inspect.js')});`;
+    const source = `(${read('web-globals.js')})(globalThis);\nglobalThis.__toolsmith_boot = (${read('bootstrap.js')})(${read('inspect.js')});`;
     let snapshot: ivm.ExternalCopy<ArrayBuffer> | undefined;
     try {
       snapshot = ivm.Isolate.createSnapshot([{ code: source, filename: RUNTIME_FILENAME }], WARMUP);
