@@ -4,11 +4,12 @@
  * failure into a ToolError with a message the model can act on.
  */
 import { randomUUID } from 'node:crypto';
+import type { Progress } from '@modelcontextprotocol/sdk/types.js';
 import { isRecord } from './schema-to-ts.ts';
 import type { ServerConnection } from './server-connection.ts';
 import { ToolError } from './tool-error.ts';
 import type { CallOptions, ToolCallEvent } from './types.ts';
-import { errorMessageOf, unwrapResult } from './unwrap-result.ts';
+import { errorMessageOf, maxJsonChars, unwrapResult } from './unwrap-result.ts';
 
 export interface ToolCall {
   connection: ServerConnection;
@@ -18,67 +19,86 @@ export interface ToolCall {
   tool: string;
   /** How code spells the call, for messages: `tools.github.searchIssues`. */
   label: string;
-  input: unknown;
   /** Request `_meta` (the workspace folder for the built-in workspace server). */
   meta?: Record<string, unknown>;
   maxResultChars: number;
 }
 
-/** Make the call; resolves to the unwrapped result or rejects with a ToolError. */
+type Emit = (event: Omit<ToolCallEvent, 'callId' | 'server' | 'tool' | 'argsChars'>) => void;
+
+/** Make the call with `input`; resolves to the unwrapped result or rejects with a ToolError. */
 export async function callTool(
   call: ToolCall,
+  input: unknown,
   options: Pick<CallOptions, 'onCall' | 'signal'>,
 ): Promise<unknown> {
-  const { label, input } = call;
+  const label = call.label;
   if (input !== undefined && !isRecord(input))
     throw new ToolError(`${label} takes one object argument, e.g. ${label}({ ... })`);
   const args = input ?? {};
-  const onCall = options.onCall;
-  // Only a listener needs the id and the sizes: the call path stays lean without one.
-  const base = onCall
-    ? { callId: randomUUID(), server: call.server, tool: call.tool, argsChars: JSON.stringify(args).length }
-    : undefined;
-  const emit = (event: Omit<ToolCallEvent, 'callId' | 'server' | 'tool' | 'argsChars'>) => {
-    if (!onCall || !base) return;
-    try {
-      onCall({ ...base, ...event });
-    } catch {
-      // a failing listener must not fail the call
-    }
-  };
-  const started = performance.now();
-  const elapsed = () => Math.round((performance.now() - started) * 100) / 100;
-  emit({ phase: 'start' });
+  // Only a listener needs the id, the sizes, the clock and the events: the call path stays lean
+  // without one (the connection still asks for progress, which keeps extending the time limit).
+  const emit = options.onCall ? emitter(call, args, options.onCall) : undefined;
+  const started = emit ? performance.now() : 0;
+  emit?.({ phase: 'start' });
   try {
     const result = await call.connection.call(call.tool, args, {
       ...(options.signal ? { signal: options.signal } : {}),
       ...(call.meta ? { meta: call.meta } : {}),
-      onProgress: (p) =>
-        emit({
-          phase: 'progress',
-          progress: {
-            progress: p.progress,
-            ...(p.total !== undefined ? { total: p.total } : {}),
-            ...(p.message ? { message: p.message } : {}),
-          },
-        }),
+      ...(emit ? { onProgress: (p: Progress) => emit({ phase: 'progress', progress: progressOf(p) }) } : {}),
     });
     if (result.isError) throw new ToolError(errorMessageOf(result));
     const value = unwrapResult(result);
-    const resultChars = JSON.stringify(value)?.length ?? 0;
-    if (resultChars > call.maxResultChars) {
-      throw new ToolError(
-        `${label} returned ${resultChars} characters, over the ${call.maxResultChars}-character limit; ask for less (a page, a filter, a smaller range)`,
-      );
+    // The sandbox serializes the value again to hand it over: serialize it here only when it might
+    // be over the limit or a listener wants its size.
+    if (emit || maxJsonChars(result) > call.maxResultChars) {
+      const resultChars = JSON.stringify(value)?.length ?? 0;
+      if (resultChars > call.maxResultChars) {
+        throw new ToolError(
+          `${label} returned ${resultChars} characters, over the ${call.maxResultChars}-character limit; ask for less (a page, a filter, a smaller range)`,
+        );
+      }
+      emit?.({ phase: 'end', ok: true, durationMs: elapsed(started), resultChars });
     }
-    emit({ phase: 'end', ok: true, durationMs: elapsed(), resultChars });
     return value;
   } catch (error) {
     const failure =
       error instanceof ToolError
         ? error
         : new ToolError(`${label} failed: ${error instanceof Error ? error.message : String(error)}`);
-    emit({ phase: 'end', ok: false, durationMs: elapsed(), error: failure.message });
+    emit?.({ phase: 'end', ok: false, durationMs: elapsed(started), error: failure.message });
     throw failure;
   }
+}
+
+function emitter(
+  call: ToolCall,
+  args: Record<string, unknown>,
+  onCall: (event: ToolCallEvent) => void,
+): Emit {
+  const base = {
+    callId: randomUUID(),
+    server: call.server,
+    tool: call.tool,
+    argsChars: JSON.stringify(args).length,
+  };
+  return (event) => {
+    try {
+      onCall({ ...base, ...event });
+    } catch {
+      // a failing listener must not fail the call
+    }
+  };
+}
+
+function progressOf(p: Progress): NonNullable<ToolCallEvent['progress']> {
+  return {
+    progress: p.progress,
+    ...(p.total !== undefined ? { total: p.total } : {}),
+    ...(p.message ? { message: p.message } : {}),
+  };
+}
+
+function elapsed(started: number): number {
+  return Math.round((performance.now() - started) * 100) / 100;
 }

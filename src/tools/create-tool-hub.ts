@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { HostBindings } from '../sandbox/types.ts';
 import { WORKSPACE_META_KEY } from './builtin/workspace-server.ts';
-import { callTool } from './call-tool.ts';
+import { callTool, type ToolCall } from './call-tool.ts';
 import { type Declarations, generateDeclarations } from './generate-declarations.ts';
 import { closeNames, toIdentifier } from './identifiers.ts';
 import { planServers, type ToolHubOptions } from './plan-servers.ts';
@@ -129,10 +129,17 @@ class Hub implements ToolHub {
     for (const entry of this.entries) {
       for (const [identifier, tool] of entry.tools) {
         const label = `tools.${entry.identifier}.${identifier}`;
+        const call = this.toolCall(entry, tool, label, options.workspaceDir);
+        const onCall = options.onCall;
         bindings[label] = (args, context) => {
           if (args.length > 1)
             throw new ToolError(`${label} takes one object argument, e.g. ${label}({ ... })`);
-          return this.callEntry(entry, tool, label, args[0], { ...options, signal: context.signal });
+          if (call instanceof ToolError) return Promise.reject(call);
+          return callTool(
+            call,
+            args[0],
+            onCall ? { onCall, signal: context.signal } : { signal: context.signal },
+          );
         };
       }
     }
@@ -187,24 +194,24 @@ class Hub implements ToolHub {
     input: unknown,
     options: CallOptions,
   ): Promise<unknown> {
+    const call = this.toolCall(entry, tool, label, options.workspaceDir);
+    return call instanceof ToolError ? Promise.reject(call) : callTool(call, input, options);
+  }
+
+  /** What calls of one tool share; a ToolError when its server has no connection. */
+  private toolCall(entry: Entry, tool: Tool, label: string, workspaceDir: string): ToolCall | ToolError {
     const connection = entry.connection;
     if (!connection)
-      return Promise.reject(
-        new ToolError(`tool server "${entry.name}" is ${entry.disabled ?? 'not available'}`),
-      );
+      return new ToolError(`tool server "${entry.name}" is ${entry.disabled ?? 'not available'}`);
     const isWorkspace = entry.builtIn && entry.name === 'workspace';
-    return callTool(
-      {
-        connection,
-        server: entry.name,
-        tool: tool.name,
-        label,
-        input,
-        ...(isWorkspace ? { meta: { [WORKSPACE_META_KEY]: path.resolve(options.workspaceDir) } } : {}),
-        maxResultChars: this.maxResultChars,
-      },
-      options,
-    );
+    return {
+      connection,
+      server: entry.name,
+      tool: tool.name,
+      label,
+      ...(isWorkspace ? { meta: { [WORKSPACE_META_KEY]: path.resolve(workspaceDir) } } : {}),
+      maxResultChars: this.maxResultChars,
+    };
   }
 
   private reindex(entry: Entry): void {

@@ -50,6 +50,7 @@ export interface ConnectionCallOptions {
 
 const CLIENT_INFO = { name: 'toolsmith', version: '0.1.0' };
 const MAX_PAGES = 100;
+const ignoreProgress = () => {};
 
 /** A kept-alive client of one MCP server. Call `start()` once, `close()` at the end. */
 export class ServerConnection {
@@ -126,12 +127,14 @@ export class ServerConnection {
     else parent?.addEventListener('abort', relay, { once: true });
     try {
       const result = await client.callTool(
-        { name: tool, arguments: args, ...(options.meta ? { _meta: options.meta } : {}) },
+        options.meta ? { name: tool, arguments: args, _meta: options.meta } : { name: tool, arguments: args },
         undefined,
         {
           timeout,
           resetTimeoutOnProgress: true,
-          onprogress: (progress) => options.onProgress?.(progress),
+          // Always asked for: the SDK only sends a progress token with a handler, and progress the
+          // server sends is what extends the time limit of a long call.
+          onprogress: options.onProgress ?? ignoreProgress,
           ...(own ? { signal: own.signal } : {}),
         },
       );

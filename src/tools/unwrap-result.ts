@@ -25,6 +25,19 @@ export function unwrapResult(result: CallToolResult): unknown {
   return parts.map(unwrapPart);
 }
 
+/**
+ * A cheap upper bound on `JSON.stringify(unwrapResult(result)).length`; `Infinity` when only
+ * serializing would tell. A single text part's value serializes to at most 6 characters per
+ * character of the text (a lone surrogate becomes `\udxxx`, `1e20` becomes 21 digits) plus quotes.
+ */
+export function maxJsonChars(result: CallToolResult): number {
+  if (result.structuredContent !== undefined) return Number.POSITIVE_INFINITY;
+  const parts = result.content ?? [];
+  if (parts.length === 0) return 4; // null
+  const [only] = parts;
+  return parts.length === 1 && only?.type === 'text' ? only.text.length * 6 + 2 : Number.POSITIVE_INFINITY;
+}
+
 /** The message of an `isError` result: its text parts, joined (bounded). */
 export function errorMessageOf(result: CallToolResult, maxChars = 4000): string {
   const text = (result.content ?? [])
