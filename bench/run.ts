@@ -1,12 +1,25 @@
 /**
- * `npm run bench`: runs every `bench/*.bench.ts` (or those named on the command line), prints a
- * table, and writes the rows as JSON to stdout's end and to bench/results/latest.json.
+ * `npm run bench`: runs every `bench/*.bench.ts` (or those named on the command line), each in a
+ * process of its own so one suite's heap and caches do not colour the next; prints a table per
+ * suite, then all rows as JSON (also written to bench/results/latest.json).
  */
+import { spawn } from 'node:child_process';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BenchRow } from './measure.ts';
 
 const dir = import.meta.dirname;
+const CHILD_FLAG = '--suite';
+
+if (process.argv[2] === CHILD_FLAG) {
+  // In the child: run one suite and send its rows back on stdout's last line.
+  const file = process.argv[3] ?? '';
+  const module: { default: () => Promise<BenchRow[]> } = await import(path.join(dir, file));
+  const rows = await module.default();
+  process.stdout.write(`\n${JSON.stringify(rows)}\n`);
+  process.exit(0);
+}
+
 const only = process.argv.slice(2);
 const files = (await readdir(dir))
   .filter((file) => file.endsWith('.bench.ts'))
@@ -14,11 +27,15 @@ const files = (await readdir(dir))
   .sort();
 
 const results: Record<string, BenchRow[]> = {};
+let failed = false;
 for (const file of files) {
   const suite = file.replace(/\.bench\.ts$/, '');
   process.stdout.write(`\n## ${suite}\n`);
-  const module: { default: () => Promise<BenchRow[]> } = await import(path.join(dir, file));
-  const rows = await module.default();
+  const rows = await runSuite(file);
+  if (!rows) {
+    failed = true;
+    continue;
+  }
   results[suite] = rows;
   printTable(rows);
 }
@@ -27,6 +44,29 @@ const json = JSON.stringify({ node: process.version, date: new Date().toISOStrin
 await mkdir(path.join(dir, 'results'), { recursive: true });
 await writeFile(path.join(dir, 'results', 'latest.json'), `${json}\n`);
 process.stdout.write(`\n${json}\n`);
+process.exitCode = failed ? 1 : 0;
+
+function runSuite(file: string): Promise<BenchRow[] | undefined> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...process.execArgv, import.meta.filename, CHILD_FLAG, file], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+    });
+    child.on('close', (code) => {
+      const last = out.trimEnd().split('\n').pop() ?? '';
+      try {
+        const rows: BenchRow[] = JSON.parse(last);
+        resolve(code === 0 ? rows : undefined);
+      } catch {
+        process.stderr.write(`${file} failed (exit ${code})\n${out}`);
+        resolve(undefined);
+      }
+    });
+  });
+}
 
 function printTable(rows: BenchRow[]): void {
   const header = ['benchmark', 'median', 'p99', 'runs', 'note'];
