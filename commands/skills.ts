@@ -1,5 +1,6 @@
 import { SlashCommandBuilder } from 'discord.js';
 import { actorOfInteraction } from '../src/discord/actor.ts';
+import { codeBlock } from '../src/discord/code-block.ts';
 import type { Command, SkillSummary } from '../src/discord/types.ts';
 
 const line = (skill: SkillSummary) =>
@@ -64,7 +65,7 @@ export default {
     }
     if (sub === 'show') {
       const head = `**${skill.name}** v${skill.version} (${skill.source}, ${skill.scope}) — ${skill.description}\n\`${skill.signature}\``;
-      const code = `\`\`\`js\n${skill.code.slice(0, 1990 - head.length - 20)}\n\`\`\``;
+      const code = codeBlock(skill.code, 1990 - head.length - 20);
       await interaction.reply({ content: `${head}\n${code}`, flags: 'Ephemeral' });
       return;
     }

@@ -6,6 +6,7 @@ import { Client, Events, GatewayIntentBits, type Interaction, Partials } from 'd
 import type { Config } from '../config.ts';
 import { describeError } from '../errors.ts';
 import { actorOfInteraction } from './actor.ts';
+import { codeBlock } from './code-block.ts';
 import { loadCommands } from './load-commands.ts';
 import { createPermissions } from './permissions.ts';
 import { createTaskManager, type TaskManager } from './task-manager.ts';
@@ -121,7 +122,7 @@ async function route(
       const skill = name && last ? await context.skillAdmin?.get(name, last.scope) : undefined;
       await interaction.reply({
         content: skill
-          ? `**${skill.name}** — ${skill.description}\n\`${skill.signature}\`\n\`\`\`js\n${skill.code.slice(0, 1500)}\n\`\`\``
+          ? `**${skill.name}** — ${skill.description}\n\`${skill.signature}\`\n${codeBlock(skill.code, 1500)}`
           : 'That skill is not available any more.',
         flags: 'Ephemeral',
       });
