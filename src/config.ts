@@ -123,6 +123,13 @@ export type Env = z.infer<typeof EnvSchema>;
 
 /** Toolsmith's configuration, grouped by the part that reads it. */
 export interface Config {
+  /**
+   * The environment the config was read from: `${VAR}` expansion in mcp.json and the basics (PATH,
+   * HOME, ...) stdio MCP servers inherit come from here, so nothing else reads `process.env`.
+   */
+  env: Readonly<Record<string, string | undefined>>;
+  /** Who runs the terminal front ends (USER or USERNAME), the author of their tasks and skills. */
+  localUser: string;
   dataDir: string;
   logLevel: Env['LOG_LEVEL'];
   anthropic: {
@@ -195,6 +202,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   }
   const e = parsed.data;
   return {
+    env: { ...env },
+    localUser: env.USER ?? env.USERNAME ?? 'local',
     dataDir: path.resolve(cwd, e.DATA_DIR ?? 'data'),
     logLevel: e.LOG_LEVEL,
     anthropic: {
@@ -281,4 +290,12 @@ export function redact(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const secret of secrets) out = out.split(secret).join('[redacted]');
   return out;
+}
+
+/** How the terminal front ends print: colours (a TTY without NO_COLOR) and stacks (LOG_LEVEL=debug). */
+export function terminalOptions(
+  isTTY: boolean | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): { color: boolean; debug: boolean } {
+  return { color: Boolean(isTTY) && !env.NO_COLOR, debug: env.LOG_LEVEL === 'debug' };
 }

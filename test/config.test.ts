@@ -93,3 +93,24 @@ describe('redact', () => {
     ).toBe('key [redacted] and again [redacted], token [redacted]');
   });
 });
+
+describe('the environment is read in one place', () => {
+  it('keeps the environment it was read from, and the local user', () => {
+    const config = loadConfig({ USER: 'ana', GITHUB_TOKEN: 'x' });
+    expect(config.localUser).toBe('ana');
+    expect(config.env.GITHUB_TOKEN).toBe('x');
+    expect(loadConfig({}).localUser).toBe('local');
+  });
+
+  it('has no process.env outside src/config.ts', async () => {
+    const { readdir, readFile } = await import('node:fs/promises');
+    const src = path.join(root, 'src');
+    const files = (await readdir(src, { recursive: true })).filter((file) => file.endsWith('.ts'));
+    const readers: string[] = [];
+    for (const file of files) {
+      if (file === 'config.ts') continue;
+      if ((await readFile(path.join(src, file), 'utf8')).includes('process.env')) readers.push(file);
+    }
+    expect(readers).toEqual([]);
+  });
+});

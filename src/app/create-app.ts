@@ -17,8 +17,7 @@ import type { SkillLibrary } from '../skills/types.ts';
 import { type AuditRepo, createAuditRepo } from '../store/audit-repo.ts';
 import { openStore, type Store } from '../store/open-store.ts';
 import { createSessionsRepo, type SessionsRepo } from '../store/sessions-repo.ts';
-import { createToolHub } from '../tools/create-tool-hub.ts';
-import { loadMcpConfig } from '../tools/mcp-config.ts';
+import { openToolHub } from '../tools/open-tool-hub.ts';
 import type { ToolHub } from '../tools/types.ts';
 
 export interface App {
@@ -62,18 +61,18 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       model: config.anthropic.model,
       maxRetries: config.anthropic.maxRetries,
     });
-  const servers = await loadMcpConfig(config.tools.mcpConfigPath);
-  await mkdir(config.dataDir, { recursive: true });
-  const store = openStore({ dataDir: config.dataDir });
+  // A bad mcp.json throws here, before anything is opened.
+  const hub = await openToolHub(config);
+  let store: Store;
+  try {
+    await mkdir(config.dataDir, { recursive: true });
+    store = openStore({ dataDir: config.dataDir });
+  } catch (error) {
+    await hub.close();
+    throw error;
+  }
   const sessions = createSessionsRepo(store);
   const audit = createAuditRepo(store);
-  const hub = await createToolHub({
-    servers,
-    workspace: { maxFileBytes: config.tools.workspaceMaxFileBytes },
-    web: config.tools.web,
-    connectTimeoutMs: config.tools.connectTimeoutMs,
-    callTimeoutMs: config.tools.callTimeoutMs,
-  });
   let skillLibrary: SkillLibrary | undefined;
   try {
     skillLibrary =

@@ -2,6 +2,7 @@
  * The `toolsmith` command: one entry point for the bot and the terminal tools.
  * Each subcommand lives in its own module under `src/cli/commands/`, loaded on demand.
  */
+import { terminalOptions } from '../config.ts';
 import { ConfigError, ToolsmithError, UsageError } from '../errors.ts';
 import { printError } from './print.ts';
 
@@ -64,7 +65,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     // Anything else is a bug or an unexpected fault: one line, and the stack only when asked for.
     printError(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
-    if (process.env.LOG_LEVEL === 'debug' && error instanceof Error && error.stack)
+    if (terminalOptions(process.stderr.isTTY).debug && error instanceof Error && error.stack)
       process.stderr.write(`${error.stack}\n`);
     return 1;
   }

@@ -1,6 +1,7 @@
 /** The CLI's printer: the one place in `src/` that writes to the terminal. */
+import { terminalOptions } from '../config.ts';
 
-const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
+const useColor = terminalOptions(process.stdout.isTTY).color;
 
 export const color = {
   dim: (text: string) => (useColor ? `\x1b[2m${text}\x1b[22m` : text),

@@ -95,7 +95,7 @@ export type McpServerConfig = StdioServerConfig | HttpServerConfig;
  */
 export async function loadMcpConfig(
   file: string,
-  env: Record<string, string | undefined> = process.env,
+  env: Readonly<Record<string, string | undefined>>,
 ): Promise<McpServerConfig[]> {
   let text: string;
   try {

@@ -12,10 +12,8 @@ import { loadMcpConfig } from './mcp-config.ts';
 import type { ToolCallEvent, ToolHub } from './types.ts';
 
 /** Load the MCP servers file and connect every server; a bad file throws a ConfigError first. */
-export async function openToolHub(
-  config: Config,
-  env: Record<string, string | undefined> = process.env,
-): Promise<ToolHub> {
+export async function openToolHub(config: Config): Promise<ToolHub> {
+  const env = config.env;
   const servers = await loadMcpConfig(config.tools.mcpConfigPath, env);
   return createToolHub({
     servers,
@@ -46,10 +44,9 @@ export async function openSandboxTools(
   options: {
     workspaceDir?: string;
     onCall?: (event: ToolCallEvent) => void;
-    env?: Record<string, string | undefined>;
   } = {},
 ): Promise<SandboxTools> {
-  const hub = await openToolHub(config, options.env);
+  const hub = await openToolHub(config);
   const temporary = options.workspaceDir === undefined;
   const workspaceDir = options.workspaceDir
     ? path.resolve(options.workspaceDir)

@@ -33,7 +33,7 @@ const command: CliCommand = {
     const app = await createApp(config, { log: render.note });
     const session = await app.openSession({
       id: `chat-${randomUUID()}`,
-      scope: { scope: 'local', author: process.env.USER ?? 'local' },
+      scope: { scope: 'local', author: config.localUser },
       frontEnd: 'a terminal',
       workspaceDir,
     });

@@ -52,7 +52,7 @@ const command: CliCommand = {
     try {
       const session = await app.openSession({
         id: `run-${randomUUID()}`,
-        scope: { scope: 'local', author: process.env.USER ?? 'local' },
+        scope: { scope: 'local', author: config.localUser },
         frontEnd: 'a terminal',
         workspaceDir,
       });
