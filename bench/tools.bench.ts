@@ -5,18 +5,13 @@
  * the in-process MCP tool (target: <= 3x the baseline) are measured in alternating blocks, so load on
  * the machine falls on both alike; the stdio call to server-everything runs on its own hub afterwards.
  */
-import path from 'node:path';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { createSandbox } from '../src/sandbox/create-sandbox.ts';
 import type { HostBindings, HostFunction, Sandbox } from '../src/sandbox/types.ts';
 import { createToolHub } from '../src/tools/create-tool-hub.ts';
+import { EVERYTHING_SERVER, stdioServer } from '../test/helpers/stdio-server.ts';
 import { type BenchRow, measure, round, summarize } from './measure.ts';
-
-const everything = path.resolve(
-  import.meta.dirname,
-  '../node_modules/@modelcontextprotocol/server-everything/dist/index.js',
-);
 
 function createEcho(): McpServer {
   const server = new McpServer({ name: 'bench', version: '1.0.0' });
@@ -105,21 +100,7 @@ export default async function (): Promise<BenchRow[]> {
 
   const stdioHub = await createToolHub({
     workspace: false,
-    servers: [
-      {
-        name: 'everything',
-        transport: 'stdio',
-        command: process.execPath,
-        args: [everything, 'stdio'],
-        env: {},
-        cwd: undefined,
-        enabled: true,
-        allowedTools: undefined,
-        disabledTools: [],
-        timeoutMs: undefined,
-        connectTimeoutMs: undefined,
-      },
-    ],
+    servers: [stdioServer('everything', [EVERYTHING_SERVER, 'stdio'])],
   });
   const stdio = stampedSandbox(
     {

@@ -60,6 +60,8 @@ export interface SendOptions {
 
 export interface TaskSession {
   readonly id: string;
+  /** The session's folder of files. */
+  readonly workspaceDir: string;
   readonly messages: readonly Message[];
   readonly totals: { usage: Usage; costUsd: number };
   /** True while a message is being worked on. */
@@ -204,6 +206,7 @@ export function createTaskSession(options: TaskSessionOptions): TaskSession {
 
   return {
     id: options.id,
+    workspaceDir: options.workspaceDir,
     messages,
     get totals() {
       return { usage, costUsd };

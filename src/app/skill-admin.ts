@@ -5,31 +5,13 @@ import type { Skill, SkillLibrary } from '../skills/types.ts';
 
 export function createSkillAdmin(library: SkillLibrary): SkillAdmin {
   const scopes = (scope: string) => (scope === GLOBAL_SCOPE ? [GLOBAL_SCOPE] : [scope, GLOBAL_SCOPE]);
-  const summary = (skill: Skill): SkillSummary => ({
-    name: skill.name,
-    description: skill.description,
-    scope: skill.scope,
-    author: skill.author,
-    used: skill.used,
-    succeeded: skill.succeeded,
-    failed: skill.failed,
-    votes: skill.votes,
-  });
-  const detail = (skill: Skill): SkillDetail => ({
-    ...summary(skill),
-    signature: skill.signature,
-    code: skill.code,
-    task: skill.task,
-    source: skill.source,
-    version: skill.version,
-  });
   return {
-    list: async (scope) => library.list(scopes(scope)).map(summary),
+    list: async (scope) => library.list(scopes(scope)).map(skillSummary),
     search: async (text, scope) =>
-      (await library.search(text, scopes(scope), 10)).map((hit) => summary(hit.skill)),
+      (await library.search(text, scopes(scope), 10)).map((hit) => skillSummary(hit.skill)),
     get: async (name, scope) => {
       const skill = library.get(name, scopes(scope));
-      return skill ? detail(skill) : undefined;
+      return skill ? skillDetail(skill) : undefined;
     },
     remove: (name, scope) => {
       const skill = library.get(name, scopes(scope));
@@ -39,5 +21,31 @@ export function createSkillAdmin(library: SkillLibrary): SkillAdmin {
       const skill = library.get(name, scopes(scope));
       if (skill) library.vote(skill.name, skill.scope, delta);
     },
+  };
+}
+
+/** A skill as listed to people. */
+export function skillSummary(skill: Skill): SkillSummary {
+  return {
+    name: skill.name,
+    description: skill.description,
+    scope: skill.scope,
+    author: skill.author,
+    used: skill.used,
+    succeeded: skill.succeeded,
+    failed: skill.failed,
+    votes: skill.votes,
+  };
+}
+
+/** A skill as shown whole (/skills show). */
+export function skillDetail(skill: Skill): SkillDetail {
+  return {
+    ...skillSummary(skill),
+    signature: skill.signature,
+    code: skill.code,
+    task: skill.task,
+    source: skill.source,
+    version: skill.version,
   };
 }

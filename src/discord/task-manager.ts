@@ -104,7 +104,7 @@ export function createTaskManager(options: TaskManagerOptions): TaskManager {
   }
 
   async function addFiles(entry: Live, files: IncomingFile[], thread: ThreadChannel): Promise<void> {
-    const workspaceDir = entry.session.snapshot().workspaceDir;
+    const workspaceDir = entry.session.workspaceDir;
     for (const file of files) {
       const outcome = await saveAttachment(file, workspaceDir, discord.maxAttachmentBytes);
       if (!outcome.ok) await thread.send({ content: `⚠️ ${outcome.reason}. The task goes on without it.` });
@@ -210,7 +210,7 @@ export function createTaskManager(options: TaskManagerOptions): TaskManager {
     });
     if (!interrupted) {
       await postAnswer(thread, report, {
-        workspaceDir: entry.session.snapshot().workspaceDir,
+        workspaceDir: entry.session.workspaceDir,
         maxAttachmentBytes: discord.maxAttachmentBytes,
       });
     }
@@ -283,7 +283,7 @@ export function createTaskManager(options: TaskManagerOptions): TaskManager {
         channelId: thread.id,
         title: threadName(prompt),
         status: 'idle',
-        workspaceDir: session.snapshot().workspaceDir,
+        workspaceDir: session.workspaceDir,
         snapshot: session.snapshot(),
       });
       app.audit.record({

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type App, createApp } from '../../src/app/create-app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createAnthropicModel } from '../../src/model/create-anthropic-model.ts';
+import { distilled } from '../helpers/distilled-skill.ts';
 import { createFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic.ts';
 import { toolResultsOf } from './harness.ts';
 
@@ -14,21 +15,6 @@ const rows = text.trim().split('\\n').slice(1).map((line) => line.split(','));
 const totals = {};
 for (const [region, amount] of rows) totals[region] = (totals[region] ?? 0) + Number(amount);
 totals`;
-const DISTILLED = {
-  name: 'total-by-column',
-  description: 'Total a numeric CSV column per value of a key column: sums per region, category or person.',
-  signature: 'totalByColumn(csv: string, keyIndex: number, valueIndex: number): Record<string, number>',
-  code: [
-    'function totalByColumn(csv, keyIndex, valueIndex) {',
-    "  const rows = csv.trim().split('\\n').slice(1).map((line) => line.split(','));",
-    '  const totals = {};',
-    '  for (const row of rows) totals[row[keyIndex]] = (totals[row[keyIndex]] ?? 0) + Number(row[valueIndex]);',
-    '  return totals;',
-    '}',
-  ].join('\n'),
-  example: "await totalByColumn('region,amount\\nEU,1000\\nUS,250\\nEU,500', 0, 1)",
-  expected: { EU: 1500, US: 250 },
-};
 
 let fake: FakeAnthropic;
 let dir: string;
@@ -56,7 +42,7 @@ describe('the agent learns a skill and offers it to a similar task', () => {
     const scope = { scope: 'guild-1', author: 'ana' };
     const first = await app.openSession({ id: 't1', scope, frontEnd: 'Discord' });
     await writeFile(path.join(dir, 'workspaces', 't1', 'sales.csv'), CSV);
-    fake.reply(fake.code(SOLVING_CODE), fake.text('EU 1500, US 250'), fake.text(JSON.stringify(DISTILLED)));
+    fake.reply(fake.code(SOLVING_CODE), fake.text('EU 1500, US 250'), fake.text(JSON.stringify(distilled)));
     const report = await first.send('What is the total amount per region in sales.csv?');
     expect(report.ok).toBe(true);
     expect(report.skillLearned).toBe('total-by-column');

@@ -2,17 +2,16 @@
  * The bot under test: real discord.js against the fake Discord, the real model client against the
  * fake Messages API, a real tool hub, store and sandbox, all in a temporary DATA_DIR.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Routes } from 'discord.js';
-import { createTaskSession } from '../../src/agent/task-session.ts';
 import type { SkillSource } from '../../src/agent/types.ts';
 import { type App, createApp } from '../../src/app/create-app.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import { type Bot, createBot } from '../../src/discord/create-bot.ts';
 import { loadCommands } from '../../src/discord/load-commands.ts';
-import type { BotApp, SkillAdmin } from '../../src/discord/types.ts';
+import type { SkillAdmin } from '../../src/discord/types.ts';
 import { createAnthropicModel } from '../../src/model/create-anthropic-model.ts';
 import { createFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic.ts';
 import {
@@ -73,10 +72,14 @@ export async function createBotHarness(options: BotHarnessOptions = {}): Promise
       maxRetries: 2,
       backoff: { baseDelayMs: 5, maxDelayMs: 20 },
     });
-    const app = await createApp(config, { model, skills: false });
+    const skillSource = options.skillSource;
+    const app = await createApp(config, {
+      model,
+      ...(skillSource ? { createSkills: async () => skillSource } : { skills: false as const }),
+    });
     const bot = await createBot({
       config,
-      app: options.skillSource ? withSkills(app, options.skillSource) : app,
+      app,
       ...(options.skillAdmin ? { skillAdmin: options.skillAdmin } : {}),
       onError: (m) => errors.push(m),
     });
@@ -115,31 +118,4 @@ export async function createBotHarness(options: BotHarnessOptions = {}): Promise
     },
   };
   return harness;
-}
-
-/** The app's parts with another skill source: sessions opened as the app opens them, with `skills`. */
-function withSkills(app: App, skills: SkillSource): BotApp {
-  const { config } = app;
-  return {
-    hub: app.hub,
-    sessions: app.sessions,
-    audit: app.audit,
-    skills,
-    async openSession({ id, scope, frontEnd, restore, workspaceDir }) {
-      const dir = workspaceDir ?? restore?.workspaceDir ?? path.join(config.dataDir, 'workspaces', id);
-      await mkdir(dir, { recursive: true });
-      return createTaskSession({
-        id,
-        model: app.model,
-        scope,
-        workspaceDir: dir,
-        limits: config.agent,
-        sandboxLimits: config.sandbox,
-        tools: app.hub,
-        skills,
-        frontEnd,
-        ...(restore ? { restore } : {}),
-      });
-    },
-  };
 }

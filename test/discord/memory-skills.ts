@@ -4,7 +4,8 @@
  * SkillAdmin (/skills and votes) over one Map, with every vote recorded for the tests to check.
  */
 import type { SkillSource } from '../../src/agent/types.ts';
-import type { SkillAdmin, SkillDetail } from '../../src/discord/types.ts';
+import { skillDetail } from '../../src/app/skill-admin.ts';
+import type { SkillAdmin } from '../../src/discord/types.ts';
 import { createSkillSandboxApi } from '../../src/skills/sandbox-api.ts';
 import type { Skill } from '../../src/skills/types.ts';
 
@@ -66,21 +67,7 @@ export function createMemorySkills(seeds: SeedSkill[], options: { learnAs?: stri
     [...skills.values()].filter((s) => s.scope === scope || s.scope === 'global');
   const find = (name: string, scope: string) =>
     skills.get(`${scope}/${name}`) ?? skills.get(`global/${name}`);
-  const detail = (skill: Skill): SkillDetail => ({
-    name: skill.name,
-    description: skill.description,
-    scope: skill.scope,
-    author: skill.author,
-    used: skill.used,
-    succeeded: skill.succeeded,
-    failed: skill.failed,
-    votes: skill.votes,
-    signature: skill.signature,
-    code: skill.code,
-    task: skill.task,
-    source: skill.source,
-    version: skill.version,
-  });
+  const detail = skillDetail;
 
   const source: SkillSource = {
     async retrieve(query) {

@@ -4,6 +4,7 @@ import { ServiceError } from '../../src/errors.ts';
 import { createAnthropicModel } from '../../src/model/create-anthropic-model.ts';
 import { createSandbox } from '../../src/sandbox/create-sandbox.ts';
 import { createDistiller, isTrivialCode } from '../../src/skills/distill.ts';
+import { distilled } from '../helpers/distilled-skill.ts';
 import { createFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic.ts';
 import { createHarness, type Harness, scriptedModel } from './library-helpers.ts';
 
@@ -34,22 +35,6 @@ const report = (overrides: Partial<TaskReport> = {}): TaskReport => ({
   ...overrides,
 });
 
-const distilled = {
-  name: 'total-by-column',
-  description:
-    'Total a numeric CSV column per value of a key column. Use it for sums per region, category or person.',
-  signature: 'totalByColumn(csv: string, keyIndex: number, valueIndex: number): Record<string, number>',
-  code: [
-    'function totalByColumn(csv, keyIndex, valueIndex) {',
-    "  const rows = csv.trim().split('\\n').slice(1).map((line) => line.split(','));",
-    '  const totals = {};',
-    '  for (const row of rows) totals[row[keyIndex]] = (totals[row[keyIndex]] ?? 0) + Number(row[valueIndex]);',
-    '  return totals;',
-    '}',
-  ].join('\n'),
-  example: "await totalByColumn('region,amount\\nEU,1000\\nUS,250\\nEU,500', 0, 1)",
-  expected: { EU: 1500, US: 250 },
-};
 const reply = (changes: Record<string, unknown> = {}) => JSON.stringify({ ...distilled, ...changes });
 
 let h: Harness;

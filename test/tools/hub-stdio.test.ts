@@ -9,27 +9,12 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createToolHub } from '../../src/tools/create-tool-hub.ts';
 import type { McpServerConfig } from '../../src/tools/mcp-config.ts';
 import type { HubEvent, ToolCallEvent, ToolHub } from '../../src/tools/types.ts';
+import { EVERYTHING_SERVER, stdioServer } from '../helpers/stdio-server.ts';
 
-const root = path.resolve(import.meta.dirname, '../..');
-const everything = path.join(root, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
+const everything = EVERYTHING_SERVER;
 const faultServer = path.join(import.meta.dirname, 'fixtures/fault-server.ts');
 
-function stdio(name: string, args: string[], extra: Partial<McpServerConfig> = {}): McpServerConfig {
-  return {
-    name,
-    transport: 'stdio',
-    command: process.execPath,
-    args,
-    env: {},
-    cwd: undefined,
-    enabled: true,
-    allowedTools: undefined,
-    disabledTools: [],
-    timeoutMs: undefined,
-    connectTimeoutMs: undefined,
-    ...extra,
-  } as McpServerConfig;
-}
+const stdio = stdioServer;
 
 let workspaceDir: string;
 const hubs: ToolHub[] = [];

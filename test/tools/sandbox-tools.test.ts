@@ -11,11 +11,7 @@ import { createSandbox } from '../../src/sandbox/create-sandbox.ts';
 import type { Sandbox } from '../../src/sandbox/types.ts';
 import { createToolHub } from '../../src/tools/create-tool-hub.ts';
 import type { ToolCallEvent, ToolHub } from '../../src/tools/types.ts';
-
-const everything = path.resolve(
-  import.meta.dirname,
-  '../../node_modules/@modelcontextprotocol/server-everything/dist/index.js',
-);
+import { EVERYTHING_SERVER, stdioServer } from '../helpers/stdio-server.ts';
 
 const live: { server?: McpServer; cancelled: number } = { cancelled: 0 };
 function createHelper(): McpServer {
@@ -43,21 +39,7 @@ const events: ToolCallEvent[] = [];
 beforeAll(async () => {
   workspaceDir = await mkdtemp(path.join(tmpdir(), 'toolsmith-sandbox-tools-'));
   hub = await createToolHub({
-    servers: [
-      {
-        name: 'everything',
-        transport: 'stdio',
-        command: process.execPath,
-        args: [everything, 'stdio'],
-        env: {},
-        cwd: undefined,
-        enabled: true,
-        allowedTools: undefined,
-        disabledTools: [],
-        timeoutMs: undefined,
-        connectTimeoutMs: undefined,
-      },
-    ],
+    servers: [stdioServer('everything', [EVERYTHING_SERVER, 'stdio'])],
     inProcess: [{ name: 'helper', create: createHelper }],
   });
   sandbox = createSandbox({
