@@ -5,7 +5,6 @@
  * does not survive, and the agent is told so.
  */
 import { mkdir } from 'node:fs/promises';
-import { describeError } from '../errors.ts';
 import { addUsage, emptyUsage } from '../model/pricing.ts';
 import type { Message, Model, Usage } from '../model/types.ts';
 import { createSandbox as defaultCreateSandbox } from '../sandbox/create-sandbox.ts';
@@ -196,9 +195,8 @@ export function createTaskSession(options: TaskSessionOptions): TaskSession {
           report.skillLearned = learned;
           emit({ type: 'skill-learned', name: learned });
         }
-      } catch (error) {
-        // Learning is a bonus: a failure to learn never fails the task.
-        void describeError(error);
+      } catch {
+        // Learning is a bonus: a failure to learn never fails the task (the library logs its own).
       }
     }
     return report;

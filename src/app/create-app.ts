@@ -124,6 +124,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
         skills,
         frontEnd,
         ...(restore ? { restore } : {}),
+        // The transcript is saved after every message (a session without a row, e.g. the terminal's, saves nothing).
+        onSave: (snapshot) => sessions.saveSnapshot(id, snapshot),
       });
     },
     async close() {

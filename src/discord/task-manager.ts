@@ -186,7 +186,6 @@ export function createTaskManager(options: TaskManagerOptions): TaskManager {
     const interrupted = closing && report.stopReason === 'aborted';
     if (!interrupted) app.sessions.setStatus(entry.threadId, 'idle');
     entry.lastReport = report;
-    app.sessions.saveSnapshot(entry.threadId, entry.session.snapshot());
     app.audit.record({
       sessionId: entry.threadId,
       actor: author,
