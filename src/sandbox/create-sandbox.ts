@@ -7,7 +7,7 @@ import { UsageError } from '../errors.ts';
 import { compileErrorOf, normalizeError } from './error-normalizer.ts';
 import { IsolateSession } from './isolate-session.ts';
 import { clip } from './output-buffer.ts';
-import { CODE_FILENAME, PRELUDE_LINES, prepareCode } from './prepare-code.ts';
+import { CODE_FILENAME, prepareCode } from './prepare-code.ts';
 import { createRun, type Run } from './run-state.ts';
 import type {
   HostBindings,
@@ -73,7 +73,7 @@ class IsolateSandbox implements Sandbox {
     this.#bindings = { ...bindings };
     const session = this.#session;
     if (session && !session.disposed)
-      session.setBindings.applySync(undefined, [JSON.stringify(Object.keys(this.#bindings))]);
+      session.api.applySync(undefined, ['bind', JSON.stringify(Object.keys(this.#bindings))]);
   }
 
   async reset(): Promise<void> {
@@ -149,13 +149,13 @@ class IsolateSandbox implements Sandbox {
   async #runNow(code: string, options: RunOptions): Promise<RunResult> {
     const started = performance.now();
     this.#runs++;
+    const prepared = prepareCode(code);
     const { session, fresh } = this.#ensureSession();
     const stateReset = fresh && this.#lostState;
     this.#lostState = false;
     const elapsed = () => Math.round((performance.now() - started) * 100) / 100;
     const withReset = (result: RunResult): RunResult => (stateReset ? { ...result, stateReset } : result);
 
-    const prepared = prepareCode(code);
     if (!prepared.ok) {
       const error =
         prepared.probe === undefined
@@ -163,22 +163,6 @@ class IsolateSandbox implements Sandbox {
           : await betterSyntaxError(session, prepared.probe, prepared.error);
       return withReset({ ok: false, logs: [], error, durationMs: elapsed() });
     }
-    let script: import('isolated-vm').Script;
-    try {
-      const options = { filename: CODE_FILENAME, lineOffset: -PRELUDE_LINES };
-      const source = prepared.prepared.source;
-      script = session.idle
-        ? session.isolate.compileScriptSync(source, options)
-        : await session.track(session.isolate.compileScript(source, options));
-    } catch (error) {
-      return withReset({
-        ok: false,
-        logs: [],
-        error: compileErrorOf(error, prepared.prepared),
-        durationMs: elapsed(),
-      });
-    }
-
     const limits = { ...this.limits, ...definedOnly(options.limits ?? {}) };
     const run = createRun({
       id: ++this.#runSeq,
@@ -193,7 +177,7 @@ class IsolateSandbox implements Sandbox {
     if (options.signal?.aborted) run.abort('signal');
     options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const outcome = await run.start(script);
+      const outcome = await run.start();
       if (outcome.disposeIsolate || session.disposed) {
         this.#dropSession();
         this.#lostState = true;
@@ -206,7 +190,7 @@ class IsolateSandbox implements Sandbox {
       };
       if (value) result.value = value.text;
       if (outcome.data !== undefined) result.data = outcome.data;
-      if (outcome.limitError) result.error = outcome.limitError;
+      if (outcome.finalError) result.error = outcome.finalError;
       else if (outcome.rawError) result.error = normalizeError(outcome.rawError, prepared.prepared);
       result.ok = result.error === undefined;
       if (outcome.logs.truncated || (value && value.cut > 0)) result.truncated = true;
@@ -214,11 +198,6 @@ class IsolateSandbox implements Sandbox {
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
       this.#current = undefined;
-      try {
-        script.release();
-      } catch {
-        // released with a disposed isolate
-      }
     }
   }
 }

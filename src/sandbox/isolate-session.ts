@@ -24,11 +24,11 @@ const RUNTIME_FILENAME = 'toolsmith:runtime';
 
 /** Exercises the runtime once so that the snapshot holds its functions compiled. */
 const WARMUP = `
-  const api = __toolsmith_boot(() => {}, () => {}, () => {}, () => {}, { maxOutputChars: 20000, maxDataChars: 1000000 }, '["a.b"]');
+  const api = __toolsmith_boot(() => {}, 20000, 1000000, '["a.b"]');
   console.log('%s %d %i %j %o %O', { a: [1, 'x', new Map([[1, new Set([2n])]])], d: new Date(0), r: /x/g, f() {} }, 5, 6, [1], { o: 1 }, [2]);
   console.table([{ a: 1, b: 'two' }]);
   try { null.x; } catch (error) { console.log(error, { error }); }
-  api.execute(async () => ({ list: Array.from({ length: 12 }, (_, i) => i), text: 'a\\nb' }), 1);
+  api('execute', async () => ({ list: Array.from({ length: 12 }, (_, i) => i), text: 'a\\nb' }), 1);
 `;
 
 interface Runtime {
@@ -64,14 +64,9 @@ function loadRuntime(): Runtime {
   return runtime;
 }
 
-/** The functions `runtime/bootstrap.js` returns, as seen from the host. */
-interface RuntimeApi {
-  execute(fn: unknown, runId: number): void;
-  settle(id: number, ok: boolean, payload: string | undefined): void;
-  fire(id: number): void;
-  setBindings(namesJson: string): void;
-  endRun(runId: number): number;
-}
+/** What the host asks of the runtime (the function `boot` returns takes the name, then the arguments). */
+export type RuntimeOp = 'execute' | 'settle' | 'fire' | 'end' | 'bind';
+type RuntimeEntry = (op: RuntimeOp, ...args: unknown[]) => unknown;
 
 export interface IsolateSessionOptions {
   memoryMb: number;
@@ -84,11 +79,8 @@ export interface IsolateSessionOptions {
 export class IsolateSession {
   readonly isolate: ivm.Isolate;
   readonly context: ivm.Context;
-  readonly execute: ivm.Reference<RuntimeApi['execute']>;
-  readonly settle: ivm.Reference<RuntimeApi['settle']>;
-  readonly fire: ivm.Reference<RuntimeApi['fire']>;
-  readonly setBindings: ivm.Reference<RuntimeApi['setBindings']>;
-  readonly endRun: ivm.Reference<RuntimeApi['endRun']>;
+  /** The runtime's entry: `(op, ...args)`, see RuntimeOp. */
+  readonly api: ivm.Reference<RuntimeEntry>;
   #disposed = false;
   #broken = false;
   #inFlight = 0;
@@ -109,39 +101,26 @@ export class IsolateSession {
     });
     this.context = this.isolate.createContextSync();
     if (!snapshot) this.context.evalSync(source, { filename: RUNTIME_FILENAME, timeout: 2000 });
-    const host = [
-      new ivm.Callback(
-        (runId: number, id: number, name: string, json: string) => hooks.onCall(runId, id, name, json),
-        { ignored: true },
-      ),
-      new ivm.Callback((runId: number, level: LogLevel, text: string) => hooks.onLog(runId, level, text), {
-        ignored: true,
-      }),
-      new ivm.Callback(
-        (runId: number, op: 'set' | 'clear', id: number, ms: number) => hooks.onTimer(runId, op, id, ms),
-        { ignored: true },
-      ),
-      new ivm.Callback((runId: number, json: string) => hooks.onDone(runId, json), { ignored: true }),
-    ];
-    const boot: ivm.Reference<(...args: unknown[]) => RuntimeApi> = this.context.global.getSync(
-      '__toolsmith_boot',
-      {
-        reference: true,
+    const host = new ivm.Callback(
+      (kind: string, runId: number, a: never, b: never, c: never) => {
+        if (kind === 'call') hooks.onCall(runId, a, b, c);
+        else if (kind === 'log') hooks.onLog(runId, a, b);
+        else if (kind === 'timer') hooks.onTimer(runId, a, b, c);
+        else if (kind === 'done') hooks.onDone(runId, a);
       },
+      { ignored: true },
     );
-    const limits = new ivm.ExternalCopy({ maxOutputChars: options.maxOutputChars, maxDataChars: 1_000_000 });
-    const api: ivm.Reference<RuntimeApi> = boot.applySync(
+    const boot: ivm.Reference<(...args: unknown[]) => RuntimeEntry> = this.context.global.getSync(
+      '__toolsmith_boot',
+      { reference: true },
+    );
+    const api: ivm.Reference<RuntimeEntry> = boot.applySync(
       undefined,
-      [...host, limits.copyInto({ release: true }), JSON.stringify(options.bindingNames)],
+      [host, options.maxOutputChars, 1_000_000, JSON.stringify(options.bindingNames)],
       { result: { reference: true }, timeout: 2000 },
     );
     boot.release();
-    this.execute = api.getSync('execute', { reference: true });
-    this.settle = api.getSync('settle', { reference: true });
-    this.fire = api.getSync('fire', { reference: true });
-    this.setBindings = api.getSync('setBindings', { reference: true });
-    this.endRun = api.getSync('endRun', { reference: true });
-    api.release();
+    this.api = api;
   }
 
   /**

@@ -5,10 +5,10 @@
  * because isolated-vm's own timeout only counts synchronous execution.
  */
 import type ivm from 'isolated-vm';
-import type { RawError } from './error-normalizer.ts';
-import type { IsolateSession } from './isolate-session.ts';
+import { compileErrorOf, type RawError } from './error-normalizer.ts';
+import type { IsolateSession, RuntimeOp } from './isolate-session.ts';
 import { OutputBuffer } from './output-buffer.ts';
-import type { PreparedCode } from './prepare-code.ts';
+import { CODE_FILENAME, PRELUDE_LINES, type PreparedCode } from './prepare-code.ts';
 import type { HostBindings, LimitName, LogEntry, LogLevel, RunError, SandboxLimits } from './types.ts';
 
 /** isolated-vm's message when it disposed the isolate for its memory limit. */
@@ -22,8 +22,8 @@ export interface RunOutcome {
   data?: unknown;
   /** A fault of the code, still in isolate coordinates. */
   rawError?: RawError;
-  /** A limit that ended the run, final as it is. */
-  limitError?: RunError;
+  /** A limit that ended the run, or the code that did not compile: final as it is. */
+  finalError?: RunError;
   logs: OutputBuffer;
   /** The isolate must be thrown away (it was busy when the run had to stop, or it is gone). */
   disposeIsolate: boolean;
@@ -31,7 +31,7 @@ export interface RunOutcome {
 
 export interface Run {
   readonly id: number;
-  start(script: ivm.Script): Promise<RunOutcome>;
+  start(): Promise<RunOutcome>;
   abort(reason: 'signal' | 'dispose'): void;
   /** The isolate ran out of memory beyond recovery (see SessionHooks.onCatastrophe). */
   onCatastrophe(): void;
@@ -66,7 +66,8 @@ export function createRun(setup: RunSetup): Run {
   const logs = new OutputBuffer(limits.maxOutputChars);
   const timers = new Map<number, NodeJS.Timeout>();
   const calls = new Map<number, string>();
-  const controller = new AbortController();
+  // Made with the first host call: most runs make none, and the signal is only for host calls.
+  let controller: AbortController | undefined;
   let active = 0;
   let finished = false;
   let cpuStart = 0;
@@ -89,16 +90,16 @@ export function createRun(setup: RunSetup): Run {
     finished = true;
     clearTimeout(wallTimer);
     for (const timer of timers.values()) clearTimeout(timer);
-    if (timers.size > 0 && !result.limitError) {
+    if (timers.size > 0 && !result.finalError) {
       logs.add(
         'warn',
         `(${timers.size} timer${timers.size > 1 ? 's' : ''} still pending when the run ended ${timers.size > 1 ? 'were' : 'was'} cancelled)`,
       );
     }
     timers.clear();
-    controller.abort(new Error('the run ended'));
+    controller?.abort(new Error('the run ended'));
     if (!disposeIsolate && !endedInIsolate && !session.disposed) {
-      session.track(session.endRun.apply(undefined, [id], { timeout: 1000 })).catch(() => undefined);
+      session.track(session.api.apply(undefined, ['end', id], { timeout: 1000 })).catch(() => undefined);
     }
     resolveOutcome({ ...result, logs, disposeIsolate });
   }
@@ -110,7 +111,7 @@ export function createRun(setup: RunSetup): Run {
         : name === 'memory' || name === 'pending-calls'
           ? 'RangeError'
           : 'TimeoutError';
-    finish({ limitError: { name: errorName, message, limit: name } }, disposeIsolate);
+    finish({ finalError: { name: errorName, message, limit: name } }, disposeIsolate);
   }
 
   function cpuLimit(): void {
@@ -146,7 +147,7 @@ export function createRun(setup: RunSetup): Run {
     if (busy) session.dispose();
   }
 
-  function enter(ref: ivm.Reference<(...args: never[]) => unknown>, args: unknown[]): void {
+  function enter(op: RuntimeOp, args: unknown[]): void {
     if (finished) return;
     // The CPU used as of the last return from the isolate: reading it is a locked native call, so
     // once per entry is enough (every execution in the isolate is one of these entries).
@@ -162,7 +163,7 @@ export function createRun(setup: RunSetup): Run {
       if (!finished && cpuSeen > limits.timeoutMs) cpuLimit();
     };
     session
-      .track(ref.apply(undefined, args as never[], { timeout: remaining }))
+      .track(session.api.apply(undefined, [op, ...(args as never[])], { timeout: remaining }))
       .then(left, (error: unknown) => {
         onEnterError(error);
         left();
@@ -197,6 +198,7 @@ export function createRun(setup: RunSetup): Run {
       if (!fn) throw new ReferenceError(`${name} is not available in this sandbox`);
       const parsed: unknown = JSON.parse(argsJson);
       const args = Array.isArray(parsed) ? parsed : [parsed];
+      controller ??= new AbortController();
       const value = await fn(args, { name, signal: controller.signal });
       payload = value === undefined ? undefined : JSON.stringify(value);
       if (payload !== undefined && payload.length > MAX_RESULT_CHARS) {
@@ -212,30 +214,42 @@ export function createRun(setup: RunSetup): Run {
       });
     }
     calls.delete(callId);
-    enter(session.settle, [callId, ok, payload]);
+    enter('settle', [callId, ok, payload]);
   }
 
   return {
     id,
-    async start(script) {
+    async start() {
       if (finished) return outcome; // aborted before it began
       cpuStart = session.cpuTimeMs();
       wallTimer = setTimeout(() => stop('wall'), limits.wallMs);
       active++;
+      let fn: ivm.Reference<unknown>;
       try {
-        // Running the script only defines the run's function (no code of the agent runs yet), so
-        // it is done synchronously when the isolate is idle; asynchronously when a previous run
-        // left something running, so as never to block the host thread.
-        const options = { reference: true, timeout: limits.timeoutMs } as const;
-        const fn = session.idle
-          ? script.runSync(session.context, options)
-          : await session.track(script.run(session.context, options));
-        active--;
-        enter(session.execute, [fn.derefInto({ release: true }), id]);
+        // Compiling and running the script only defines the run's function (no code of the agent
+        // runs yet), so it is done synchronously when the isolate is idle; asynchronously when a
+        // previous run left something running, so as never to block the host thread.
+        const options = {
+          filename: CODE_FILENAME,
+          lineOffset: -PRELUDE_LINES,
+          reference: true,
+          timeout: limits.timeoutMs,
+        } as const;
+        const source = setup.prepared.source;
+        fn = session.idle
+          ? session.context.evalSync(source, options)
+          : await session.track(session.context.eval(source, options));
       } catch (error) {
         active--;
-        onEnterError(error);
+        if (error instanceof Error && error.name === 'SyntaxError' && !session.disposed) {
+          finish({ finalError: compileErrorOf(error, setup.prepared) });
+        } else {
+          onEnterError(error);
+        }
+        return outcome;
       }
+      active--;
+      enter('execute', [fn.derefInto({ release: true }), id]);
       return outcome;
     },
     onCatastrophe() {
@@ -274,7 +288,7 @@ export function createRun(setup: RunSetup): Run {
           timerId,
           setTimeout(() => {
             timers.delete(timerId);
-            enter(session.fire, [timerId]);
+            enter('fire', [timerId]);
           }, ms),
         );
       }

@@ -379,6 +379,28 @@ describe('host calls', () => {
     ]);
   });
 
+  it('build a namespace when the code first touches it, the same as if it had been there all along', async () => {
+    const bindings = { 'tools.a.one': () => 1, 'tools.a.two': () => 2, 'tools.b.three': () => 3 };
+    const sb = sandbox({ bindings });
+    const listed = await sb.run(
+      '[Object.keys(tools), Object.keys(tools.a), tools.a.two.name, Object.keys(globalThis).includes("tools")]',
+    );
+    expect(listed.data).toEqual([['a', 'b'], ['one', 'two'], 'two', true]);
+    expect((await sb.run('await tools.b.three()')).data).toBe(3);
+
+    // Rebinding before the namespace was ever touched, then after.
+    const fresh = sandbox({ bindings });
+    fresh.bind({ 'tools.c.four': () => 4 });
+    expect((await fresh.run('[Object.keys(tools), await tools.c.four()]')).data).toEqual([['c'], 4]);
+    fresh.bind({ 'tools.d.five': () => 5 });
+    expect((await fresh.run('[Object.keys(tools), await tools.d.five()]')).data).toEqual([['c', 'd'], 5]);
+
+    // The code may take the name for itself before touching it; its value stays.
+    const own = sandbox({ bindings });
+    expect((await own.run('tools = { mine: true }; tools')).data).toEqual({ mine: true });
+    expect((await own.run('var skills = 1; typeof tools.mine')).data).toBe('boolean');
+  });
+
   it('turn results that cannot cross into errors in the isolate', async () => {
     const sb = sandbox({
       bindings: { big: () => 10n, huge: () => 'x'.repeat(8_000_001), nothing: () => undefined },

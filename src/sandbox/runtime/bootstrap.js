@@ -1,8 +1,8 @@
 // Runs INSIDE the isolate. Evaluated once (into the V8 snapshot new isolates start from, or into a
 // fresh context when there is no snapshot), it defines console, timers and the binding bridge and
-// returns `boot`. The host calls `boot` once per context with four fire-and-forget callbacks as
-// arguments (never globals), so nothing of isolated-vm is reachable from the agent's code. The host
-// drives the isolate through the object `boot` returns (held only as a host-side Reference).
+// returns `boot`. The host calls `boot` once per context with one fire-and-forget callback as an
+// argument (never a global), so nothing of isolated-vm is reachable from the agent's code. The host
+// drives the isolate through the function `boot` returns (held only as a host-side Reference).
 // biome-ignore lint/complexity/useArrowFunction: evaluated as an expression by the host
 (function (api) {
   // biome-ignore lint/suspicious/noRedundantUseStrict: evaluated as a classic script in the isolate
@@ -24,6 +24,7 @@
   const promiseThen = Promise.prototype.then;
   const ReflectApply = Reflect.apply;
   const ObjectKeys = Object.keys;
+  const ObjectIs = Object.is;
   const promiseResolve = Promise.resolve;
   const then = (promise, onFulfilled, onRejected) =>
     ReflectApply(promiseThen, promise, [onFulfilled, onRejected]);
@@ -60,10 +61,10 @@
       return;
     }
     sent += line.length;
-    hostLog(runId, level, line);
+    hostLog(level, line);
   }
   function flushHeld() {
-    for (let i = 0; i < held.length; i++) hostLog(runId, held[i].level, held[i].line);
+    for (let i = 0; i < held.length; i++) hostLog(held[i].level, held[i].line);
     held = [];
     heldChars = 0;
   }
@@ -272,11 +273,11 @@
     const id = ++timerSeq;
     const delay = Math.max(0, Number(ms) || 0);
     timerFns.set(id, { fn, args, repeat, delay });
-    hostTimer(runId, 'set', id, delay);
+    hostTimer('set', id, delay);
     return id;
   }
   function clearTimer(id) {
-    if (timerFns.delete(id)) hostTimer(runId, 'clear', id, 0);
+    if (timerFns.delete(id)) hostTimer('clear', id, 0);
   }
 
   // host bindings ------------------------------------------------------------------------------
@@ -305,11 +306,69 @@
       }
       const id = ++callSeq;
       pending.set(id, resolve);
-      hostCall(runId, id, name, json === undefined ? '[]' : json);
+      hostCall(id, name, json === undefined ? '[]' : json);
     });
   }
+  // Paths defined so far (to remove on the next setBindings), and roots not built yet: a root the
+  // context does not have yet (`tools`, `skills`) is an accessor until the code first touches it,
+  // so a session pays for the functions it uses, not for every tool of every server at startup.
   const bound = new Set();
+  const lazyRoots = new Map();
+  function defineBinding(target, path, last) {
+    // An async function, so a failure thrown after the await carries V8's async stack: the
+    // agent's calling line, at no cost to calls that succeed.
+    const fn = {
+      [last]: async (...args) => {
+        const result = await callHost(path, args);
+        if (result instanceof HostFailure) throw hostError(result.info);
+        return result;
+      },
+    }[last];
+    Object.defineProperty(target, last, { value: fn, writable: true, configurable: true, enumerable: true });
+    bound.add(path);
+  }
+  function addBinding(root, path) {
+    const parts = path.split('.');
+    let target = root;
+    for (let i = 1; i < parts.length - 1; i++) {
+      const part = parts[i];
+      if (target[part] === undefined || target[part] === null) target[part] = {};
+      target = target[part];
+    }
+    defineBinding(target, path, parts[parts.length - 1]);
+  }
+  function buildRoot(name, paths) {
+    lazyRoots.delete(name);
+    const root = {};
+    for (const path of paths) addBinding(root, path);
+    Object.defineProperty(globalThis, name, {
+      value: root,
+      writable: true,
+      configurable: true,
+      enumerable: true,
+    });
+    return root;
+  }
+  function deferRoot(name, paths) {
+    lazyRoots.set(name, paths);
+    Object.defineProperty(globalThis, name, {
+      get: () => buildRoot(name, paths),
+      set: (value) => {
+        lazyRoots.delete(name);
+        Object.defineProperty(globalThis, name, {
+          value,
+          writable: true,
+          configurable: true,
+          enumerable: true,
+        });
+      },
+      configurable: true,
+      enumerable: true,
+    });
+  }
   function setBindings(namesJson) {
+    for (const name of lazyRoots.keys()) delete globalThis[name];
+    lazyRoots.clear();
     for (const path of bound) {
       const parts = path.split('.');
       let target = globalThis;
@@ -317,30 +376,22 @@
       if (target && typeof target === 'object') delete target[parts[parts.length - 1]];
     }
     bound.clear();
+    const byRoot = new Map();
     for (const path of JSONparse(namesJson)) {
-      const parts = path.split('.');
-      let target = globalThis;
-      for (const part of parts.slice(0, -1)) {
-        if (target[part] === undefined || target[part] === null) target[part] = {};
-        target = target[part];
+      const dot = path.indexOf('.');
+      if (dot < 0) {
+        defineBinding(globalThis, path, path);
+        continue;
       }
-      const last = parts[parts.length - 1];
-      // An async function, so a failure thrown after the await carries V8's async stack: the
-      // agent's calling line, at no cost to calls that succeed.
-      const fn = {
-        [last]: async (...args) => {
-          const result = await callHost(path, args);
-          if (result instanceof HostFailure) throw hostError(result.info);
-          return result;
-        },
-      }[last];
-      Object.defineProperty(target, last, {
-        value: fn,
-        writable: true,
-        configurable: true,
-        enumerable: true,
-      });
-      bound.add(path);
+      const name = path.slice(0, dot);
+      const paths = byRoot.get(name);
+      if (paths) paths.push(path);
+      else byRoot.set(name, [path]);
+    }
+    for (const [name, paths] of byRoot) {
+      const existing = globalThis[name];
+      if (existing === undefined || existing === null) deferRoot(name, paths);
+      else for (const path of paths) addBinding(existing, path);
     }
   }
 
@@ -371,7 +422,7 @@
   function fire(id) {
     const timer = timerFns.get(id);
     if (!timer) return;
-    if (timer.repeat) hostTimer(runId, 'set', id, timer.delay);
+    if (timer.repeat) hostTimer('set', id, timer.delay);
     else timerFns.delete(id);
     timer.fn(...timer.args);
   }
@@ -441,6 +492,12 @@
   function valueResult(value) {
     const result = { ok: true };
     if (value === undefined) return result;
+    // Numbers, booleans and null read the same in Node's inspect as in JSON.
+    if (value === null || typeof value === 'boolean' || (typeof value === 'number' && !ObjectIs(value, -0))) {
+      result.value = String(value);
+      result.data = JSONstringify(value);
+      return result;
+    }
     try {
       result.value = inspect(value);
     } catch (error) {
@@ -503,17 +560,35 @@
     Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
   }
 
-  /** Wires this context to its host; callable once (it removes itself from the global object). */
-  return function boot(call, log, timer, done, sessionLimits, namesJson) {
+  /**
+   * Wires this context to its host; callable once (it removes itself from the global object).
+   * `host(kind, runId, ...)` is the one way out; the function returned is the one way in.
+   */
+  return function boot(host, maxOutputChars, maxDataChars, namesJson) {
     delete globalThis.__toolsmith_boot;
-    hostCall = call;
-    hostLog = log;
-    hostTimer = timer;
-    hostDone = done;
-    limits = sessionLimits;
+    hostCall = (id, name, json) => host('call', runId, id, name, json);
+    hostLog = (level, text) => host('log', runId, level, text);
+    hostTimer = (op, id, ms) => host('timer', runId, op, id, ms);
+    hostDone = (id, json) => host('done', id, json);
+    limits = { maxOutputChars, maxDataChars };
     lineCap = Math.max(40, Math.floor(limits.maxOutputChars / 2));
     totalCap = limits.maxOutputChars * 4;
     if (namesJson) setBindings(namesJson);
-    return { execute, settle, fire, setBindings, endRun };
+    return (op, a, b, c) => {
+      switch (op) {
+        case 'settle':
+          return settle(a, b, c);
+        case 'execute':
+          return execute(a, b);
+        case 'fire':
+          return fire(a);
+        case 'end':
+          return endRun(a);
+        case 'bind':
+          return setBindings(a);
+        default:
+          throw new TypeError(`unknown runtime operation ${op}`);
+      }
+    };
   };
 });
