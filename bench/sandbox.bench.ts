@@ -144,7 +144,7 @@ export default async function (): Promise<BenchRow[]> {
     sandbox.dispose();
   };
 
-  const [rawSamples, coldSamples] = await interleaved(200, 20, rawSync, coldRun);
+  const [rawSamples, coldSamples] = await interleaved(200, 200, rawSync, coldRun);
   const raw = row(
     'raw isolated-vm: Isolate + createContextSync + compileScriptSync 1+2 + runSync + dispose',
     rawSamples,
