@@ -1,7 +1,7 @@
 /**
  * One isolate and one context with the runtime (console, timers, binding bridge) installed.
- * The isolate talks to the host only through four fire-and-forget callbacks; the host drives it
- * through References that never enter the isolate.
+ * The isolate talks to the host only through one fire-and-forget callback (`host(kind, runId, ...)`);
+ * the host drives it through one Reference (`api(op, ...)`) that never enters the isolate.
  */
 import { readFileSync } from 'node:fs';
 import ivm from 'isolated-vm';
@@ -104,6 +104,7 @@ export class IsolateSession {
     });
     this.context = this.isolate.createContextSync();
     if (!snapshot) this.context.evalSync(source, { filename: RUNTIME_FILENAME, timeout: 2000 });
+    // The arguments after the run id are those of the hook `kind` names (see runtime/bootstrap.js).
     const host = new ivm.Callback(
       (kind: string, runId: number, a: never, b: never, c: never) => {
         if (kind === 'call') hooks.onCall(runId, a, b, c);
