@@ -66,6 +66,8 @@ const url = () =>
 export const EnvSchema = z.object({
   DATA_DIR: text(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).optional().default('info'),
+  /** Read by `terminalOptions` (https://no-color.org): any non-empty value turns colours off. */
+  NO_COLOR: text(),
 
   ANTHROPIC_API_KEY: text(),
   ANTHROPIC_MODEL: text(),
@@ -182,8 +184,7 @@ export interface Config {
   };
 }
 
-export const DEFAULT_MODEL = 'claude-sonnet-5-5';
-export const DEFAULT_DISTILL_MODEL = 'claude-haiku-5-5';
+export const defaultModels = { code: 'claude-sonnet-5-5', distill: 'claude-haiku-5-5' } as const;
 
 /** Parse the environment once. Throws a ConfigError naming the first bad key. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
@@ -208,10 +209,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     logLevel: e.LOG_LEVEL,
     anthropic: {
       apiKey: e.ANTHROPIC_API_KEY,
-      model: e.ANTHROPIC_MODEL ?? DEFAULT_MODEL,
+      model: e.ANTHROPIC_MODEL ?? defaultModels.code,
       baseUrl: e.ANTHROPIC_BASE_URL,
       maxRetries: e.ANTHROPIC_MAX_RETRIES,
-      distillModel: e.SKILLS_DISTILL_MODEL ?? DEFAULT_DISTILL_MODEL,
+      distillModel: e.SKILLS_DISTILL_MODEL ?? defaultModels.distill,
     },
     sandbox: {
       memoryMb: e.SANDBOX_MEMORY_MB,

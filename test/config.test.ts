@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MODEL, EnvSchema, loadConfig, requireValue, secretsOf } from '../src/config.ts';
+import { defaultModels, EnvSchema, loadConfig, requireValue, secretsOf } from '../src/config.ts';
 import { ConfigError } from '../src/errors.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -24,7 +24,7 @@ describe('configuration', () => {
     );
     const config = loadConfig(env, '/srv/toolsmith');
     expect(config.dataDir).toBe('/srv/toolsmith/data');
-    expect(config.anthropic.model).toBe(DEFAULT_MODEL);
+    expect(config.anthropic.model).toBe(defaultModels.code);
     expect(config.sandbox).toEqual({
       memoryMb: 128,
       timeoutMs: 10_000,

@@ -3,7 +3,7 @@
  * policy (the SDK's own retries are off), prompt-caching breakpoints, usage and cost.
  */
 import Anthropic from '@anthropic-ai/sdk';
-import { DEFAULT_MODEL, requireValue } from '../config.ts';
+import { defaultModels, requireValue } from '../config.ts';
 import { ConfigError, ServiceError, UsageError } from '../errors.ts';
 import { createIdleTimeoutFetch } from './idle-timeout-fetch.ts';
 import { costOf, priceOf } from './pricing.ts';
@@ -28,7 +28,7 @@ export interface AnthropicModelOptions {
   apiKey: string | undefined;
   /** A gateway, proxy or Anthropic-compatible server (ANTHROPIC_BASE_URL); default the Anthropic API. */
   baseUrl?: string | undefined;
-  /** Default model id (ANTHROPIC_MODEL); default `DEFAULT_MODEL` from src/config.ts. */
+  /** Default model id (ANTHROPIC_MODEL); default `defaultModels.code` from src/config.ts. */
   model?: string | undefined;
   /** Retries of transient failures before giving up (ANTHROPIC_MAX_RETRIES, default 4). */
   maxRetries?: number;
@@ -63,7 +63,7 @@ class ListenerError {
 /** Create a Model that talks to the Anthropic Messages API (or a compatible server at `baseUrl`). */
 export function createAnthropicModel(options: AnthropicModelOptions): Model {
   const apiKey = requireValue(options.apiKey, 'ANTHROPIC_API_KEY', 'the model client');
-  const modelId = options.model ?? DEFAULT_MODEL;
+  const modelId = options.model ?? defaultModels.code;
   const baseUrl = checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL);
   const maxRetries = options.maxRetries ?? 4;
   const maxTokens = options.maxTokens ?? 16_384;

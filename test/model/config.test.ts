@@ -1,6 +1,6 @@
 /** The model client built from configuration: ANTHROPIC_* keys reach the wire. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_MODEL, loadConfig } from '../../src/config.ts';
+import { defaultModels, loadConfig } from '../../src/config.ts';
 import { ConfigError, UsageError } from '../../src/errors.ts';
 import { createAnthropicModel } from '../../src/model/create-anthropic-model.ts';
 import { createFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic.ts';
@@ -45,8 +45,8 @@ describe('createAnthropicModel: configuration', () => {
     );
   });
 
-  it('defaults to DEFAULT_MODEL', () => {
-    expect(createAnthropicModel({ apiKey: KEY }).modelId).toBe(DEFAULT_MODEL);
+  it('defaults to the default code model', () => {
+    expect(createAnthropicModel({ apiKey: KEY }).modelId).toBe(defaultModels.code);
   });
 
   it('names ANTHROPIC_API_KEY when it is missing', () => {
