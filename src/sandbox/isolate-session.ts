@@ -5,7 +5,6 @@
  */
 import { readFileSync } from 'node:fs';
 import ivm from 'isolated-vm';
-import { compactSource } from './compact-source.ts';
 import type { LogLevel } from './types.ts';
 
 /** What the session reports to its owner; every call names the run it belongs to. */
@@ -52,9 +51,7 @@ function loadRuntime(): Runtime {
         .replace(/^(\s*\/\/.*\n)+/, '')
         .trim()
         .replace(/;$/, '');
-    const source = compactSource(
-      `(${read('web-globals.js')})(globalThis);\nglobalThis.__toolsmith_boot = (${read('bootstrap.js')})(${read('inspect.js')});`,
-    );
+    const source = `(${read('web-globals.js')})(globalThis);\nglobalThis.__toolsmith_boot = (${read('bootstrap.js')})(${read('inspect.js')});`;
     let snapshot: ivm.ExternalCopy<ArrayBuffer> | undefined;
     try {
       snapshot = ivm.Isolate.createSnapshot([{ code: source, filename: RUNTIME_FILENAME }], WARMUP);
