@@ -103,8 +103,9 @@ class IsolateSandbox implements Sandbox {
   #dropSession(): void {
     const session = this.#session;
     if (!session) return;
-    this.#cpuMsOfPast += session.cpuTimeMs();
+    // Disposing reads the CPU time one last time; the session remembers it.
     session.dispose();
+    this.#cpuMsOfPast += session.cpuTimeMs();
     this.#session = undefined;
     this.#resets++;
   }
