@@ -24,7 +24,6 @@
   const promiseThen = Promise.prototype.then;
   const ReflectApply = Reflect.apply;
   const ObjectKeys = Object.keys;
-  const ObjectIs = Object.is;
   const promiseResolve = Promise.resolve;
   const then = (promise, onFulfilled, onRejected) =>
     ReflectApply(promiseThen, promise, [onFulfilled, onRejected]);
@@ -492,12 +491,6 @@
   function valueResult(value) {
     const result = { ok: true };
     if (value === undefined) return result;
-    // Numbers, booleans and null read the same in Node's inspect as in JSON.
-    if (value === null || typeof value === 'boolean' || (typeof value === 'number' && !ObjectIs(value, -0))) {
-      result.value = String(value);
-      result.data = JSONstringify(value);
-      return result;
-    }
     try {
       result.value = inspect(value);
     } catch (error) {

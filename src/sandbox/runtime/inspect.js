@@ -238,6 +238,10 @@
 
   /** util.inspect(value, options) with Node's defaults (colors are never used). */
   function inspect(value, opts) {
+    // Primitives that read the same whatever the options need no context (a run's value, a number
+    // logged): the common case stays cheap in a fresh context.
+    if (value === null || value === undefined || typeof value === 'boolean') return `${value}`;
+    if (typeof value === 'number' && !opts?.numericSeparator) return formatNumber(value, false);
     const ctx = { budget: {}, indentationLvl: 0, seen: [], currentDepth: 0, ...inspectDefaultOptions };
     if (typeof opts === 'boolean') {
       ctx.showHidden = opts;
