@@ -3,7 +3,7 @@
  * policy (the SDK's own retries are off), prompt-caching breakpoints, usage and cost.
  */
 import Anthropic from '@anthropic-ai/sdk';
-import { defaultModels, requireValue } from '../config.ts';
+import { defaultModels, redact, requireValue } from '../config.ts';
 import { ConfigError, ServiceError, UsageError } from '../errors.ts';
 import { createIdleTimeoutFetch } from './idle-timeout-fetch.ts';
 import { costOf, priceOf } from './pricing.ts';
@@ -85,7 +85,7 @@ export function createAnthropicModel(options: AnthropicModelOptions): Model {
     ...(options.headers ? { defaultHeaders: options.headers } : {}),
   });
 
-  const redact = (text: string) => (apiKey.length >= 8 ? text.split(apiKey).join('[redacted]') : text);
+  const secrets = apiKey.length >= 8 ? [apiKey] : [];
 
   async function attempt(
     request: ModelRequest,
@@ -122,18 +122,18 @@ export function createAnthropicModel(options: AnthropicModelOptions): Model {
           if (signal?.aborted || isAbortError(error)) throw abortError();
           failure = classifyFailure(error);
           if (!failure.retryable || retry >= maxRetries) {
-            throw giveUp(failure, retry, error, { model: params.model, baseUrl, redact });
+            throw giveUp(failure, retry, error, { model: params.model, baseUrl, secrets });
           }
           if (failure.retryAfterMs !== undefined && failure.retryAfterMs > maxRetryAfterMs) {
             const wait = `the API asks to wait ${Math.ceil(failure.retryAfterMs / 1000)} s, longer than the ${Math.ceil(maxRetryAfterMs / 1000)} s this client waits`;
             throw new ServiceError(SERVICE, `${failure.reason}: ${wait}`, {
               fix: 'Try again later',
-              cause: sanitized(error, redact),
+              cause: sanitized(error, secrets),
             });
           }
         }
         const delayMs = failure.retryAfterMs ?? backoffDelay(retry, backoff, random);
-        emit({ type: 'retry', attempt: retry + 1, delayMs, reason: redact(failure.reason) });
+        emit({ type: 'retry', attempt: retry + 1, delayMs, reason: redact(failure.reason, secrets) });
         try {
           await sleep(delayMs, signal);
         } catch (error) {
@@ -149,9 +149,9 @@ function giveUp(
   failure: Failure,
   retries: number,
   error: unknown,
-  context: { model: string; baseUrl: string; redact: (text: string) => string },
+  context: { model: string; baseUrl: string; secrets: readonly string[] },
 ): ServiceError {
-  const { redact } = context;
+  const { secrets } = context;
   const detail = failure.apiMessage ? `: ${failure.apiMessage}` : '';
   let message: string;
   let fix: string | undefined;
@@ -191,15 +191,15 @@ function giveUp(
         message = `${failure.reason}${detail}`;
       }
   }
-  return new ServiceError(SERVICE, redact(message), {
-    ...(fix ? { fix: redact(fix) } : {}),
-    cause: sanitized(error, redact),
+  return new ServiceError(SERVICE, redact(message, secrets), {
+    ...(fix ? { fix: redact(fix, secrets) } : {}),
+    cause: sanitized(error, secrets),
   });
 }
 
 /** A copy of the error with the API key removed from its message, safe to log. */
-function sanitized(error: unknown, redact: (text: string) => string): Error {
-  const copy = new Error(redact(error instanceof Error ? error.message : String(error)));
+function sanitized(error: unknown, secrets: readonly string[]): Error {
+  const copy = new Error(redact(error instanceof Error ? error.message : String(error), secrets));
   if (error instanceof Error) copy.name = error.name;
   return copy;
 }
