@@ -78,6 +78,8 @@ function identifierArg(args: unknown[]): string {
 
 /** Bindings + prelude for one scope. */
 export function createSkillSandboxApi(options: SkillSandboxApiOptions): SkillSandboxApi {
+  /** The skill each identifier loaded as, so a call's report does not read the store again. */
+  const loaded = new Map<string, Skill>();
   const find = (identifier: string): Skill => {
     const skill = options.resolve(identifier);
     if (skill) return skill;
@@ -90,11 +92,14 @@ export function createSkillSandboxApi(options: SkillSandboxApiOptions): SkillSan
     prelude: PRELUDE,
     bindings: {
       '__skills.load': (args) => {
-        const skill = find(identifierArg(args));
+        const identifier = identifierArg(args);
+        const skill = find(identifier);
+        loaded.set(identifier, skill);
         return { identifier: skill.identifier, code: skill.code, version: skill.version };
       },
       '__skills.report': (args) => {
-        const skill = options.resolve(identifierArg(args));
+        const identifier = identifierArg(args);
+        const skill = loaded.get(identifier) ?? options.resolve(identifier);
         if (skill) options.onCall?.(skill, args[1] === true);
         return null;
       },

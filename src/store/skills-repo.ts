@@ -132,6 +132,10 @@ export function createSkillsRepo(store: Store, options: { now?: () => Date } = {
   const inScope = db.prepare('SELECT * FROM skills WHERE scope = ? ORDER BY name');
   const countStmt = db.prepare('SELECT COUNT(*) AS n FROM skills');
   const deleteStmt = db.prepare('DELETE FROM skills WHERE id = ?');
+  /** One statement for every counter change (called on each skill call): absent counters add 0. */
+  const countersStmt = db.prepare(
+    `UPDATE skills SET ${COUNTERS.map((key) => `${key} = ${key} + ?`).join(', ')} WHERE id = ?`,
+  );
 
   const getById = (id: number) => {
     const row = byId.get(id);
@@ -210,19 +214,15 @@ export function createSkillsRepo(store: Store, options: { now?: () => Date } = {
       return deleteStmt.run(id).changes > 0;
     },
     addCounters(id, deltas) {
-      const sets: string[] = [];
       const values: number[] = [];
       for (const key of COUNTERS) {
-        const delta = deltas[key];
-        if (delta !== undefined && delta !== 0) {
-          if (!Number.isInteger(delta))
-            throw new UsageError(`counter ${key} takes whole numbers (got ${delta})`);
-          sets.push(`${key} = ${key} + ?`);
-          values.push(delta);
-        }
+        const delta = deltas[key] ?? 0;
+        if (!Number.isInteger(delta))
+          throw new UsageError(`counter ${key} takes whole numbers (got ${delta})`);
+        values.push(delta);
       }
-      if (sets.length === 0) return;
-      db.prepare(`UPDATE skills SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
+      if (values.every((delta) => delta === 0)) return;
+      countersStmt.run(...values, id);
     },
   };
 }
