@@ -88,16 +88,14 @@ export function createAnthropicModel(options: AnthropicModelOptions): Model {
   const secrets = apiKey.length >= 8 ? [apiKey] : [];
 
   async function attempt(
-    request: ModelRequest,
     params: ReturnType<typeof toAnthropicParams>,
     signal: AbortSignal | undefined,
     emit: (event: ModelEvent) => void,
   ) {
     const stream = await client.messages.create(params, { maxRetries: 0, ...(signal ? { signal } : {}) });
     const result = await readMessageStream(stream, (text) => emit({ type: 'text-delta', text }));
-    const requested = request.model ?? modelId;
-    const pricedAs = result.model && priceOf(result.model).known ? result.model : requested;
-    return { ...result, model: result.model || requested, costUsd: costOf(pricedAs, result.usage) };
+    const pricedAs = result.model && priceOf(result.model).known ? result.model : params.model;
+    return { ...result, model: result.model || params.model, costUsd: costOf(pricedAs, result.usage) };
   }
 
   return {
@@ -116,7 +114,7 @@ export function createAnthropicModel(options: AnthropicModelOptions): Model {
         if (signal?.aborted) throw abortError();
         let failure: Failure;
         try {
-          return await attempt(request, params, signal, emit);
+          return await attempt(params, signal, emit);
         } catch (error) {
           if (error instanceof ListenerError) throw error.cause;
           if (signal?.aborted || isAbortError(error)) throw abortError();
