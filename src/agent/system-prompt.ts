@@ -1,7 +1,7 @@
 /**
  * The system prompt, in two parts: a stable prefix (identity, sandbox rules, tool declarations),
  * sent with cache_control so every step and task reuses it, and a per-task part (retrieved skills,
- * workspace files, session notes) after it.
+ * workspace files) after it.
  */
 import type { ToolSpec } from '../model/types.ts';
 import type { OfferedSkill } from './types.ts';
@@ -61,7 +61,6 @@ ${input.toolDeclarations.trim() || 'declare const tools: {};'}
 export interface DynamicPromptInput {
   skills: OfferedSkill[];
   files: { path: string; bytes: number }[];
-  notes: string[];
 }
 
 export function buildDynamicPrompt(input: DynamicPromptInput): string {
@@ -86,7 +85,6 @@ export function buildDynamicPrompt(input: DynamicPromptInput): string {
       ].join('\n'),
     );
   }
-  if (input.notes.length > 0) parts.push(`# Notes\n${input.notes.map((note) => `- ${note}`).join('\n')}`);
   return parts.join('\n\n');
 }
 

@@ -157,7 +157,6 @@ export function createTaskSession(options: TaskSessionOptions): TaskSession {
     const systemDynamic = buildDynamicPrompt({
       skills: offered,
       files: filesBefore.map((file) => ({ path: file.path, bytes: file.bytes })),
-      notes: [],
     });
     const userText =
       pendingNotes.length > 0 ? `${pendingNotes.map((note) => `[${note}]`).join('\n')}\n\n${text}` : text;
