@@ -6,8 +6,3 @@
 export class ToolError extends Error {
   override name = 'ToolError';
 }
-
-/** True for any error named `ToolError` (also ones rebuilt across the sandbox boundary). */
-export function isToolError(error: unknown): error is Error {
-  return error instanceof Error && error.name === 'ToolError';
-}
