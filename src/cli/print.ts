@@ -1,15 +1,22 @@
 /** The CLI's printer: the one place in `src/` that writes to the terminal. */
 import { terminalOptions } from '../config.ts';
 
-const useColor = terminalOptions(process.stdout.isTTY).color;
+// Decided on first use, not on import: the CLI loads `.env` (which may set NO_COLOR) after its imports.
+let colorOn: boolean | undefined;
+const useColor = (): boolean => {
+  colorOn ??= terminalOptions(process.stdout.isTTY).color;
+  return colorOn;
+};
+const paint = (open: string, close: string) => (text: string) =>
+  useColor() ? `\x1b[${open}m${text}\x1b[${close}m` : text;
 
 export const color = {
-  dim: (text: string) => (useColor ? `\x1b[2m${text}\x1b[22m` : text),
-  red: (text: string) => (useColor ? `\x1b[31m${text}\x1b[39m` : text),
-  green: (text: string) => (useColor ? `\x1b[32m${text}\x1b[39m` : text),
-  yellow: (text: string) => (useColor ? `\x1b[33m${text}\x1b[39m` : text),
-  cyan: (text: string) => (useColor ? `\x1b[36m${text}\x1b[39m` : text),
-  bold: (text: string) => (useColor ? `\x1b[1m${text}\x1b[22m` : text),
+  dim: paint('2', '22'),
+  red: paint('31', '39'),
+  green: paint('32', '39'),
+  yellow: paint('33', '39'),
+  cyan: paint('36', '39'),
+  bold: paint('1', '22'),
 };
 
 export function print(text = ''): void {
@@ -17,7 +24,7 @@ export function print(text = ''): void {
 }
 
 export function printError(text: string): void {
-  process.stderr.write(`${useColor ? '\x1b[31merror\x1b[39m' : 'error'}: ${text}\n`);
+  process.stderr.write(`${color.red('error')}: ${text}\n`);
 }
 
 /** A side note for the operator (start-up events and the like), on stderr. */
