@@ -23,7 +23,6 @@
   const NativePromise = Promise;
   const promiseThen = Promise.prototype.then;
   const ReflectApply = Reflect.apply;
-  const ObjectKeys = Object.keys;
   const promiseResolve = Promise.resolve;
   const then = (promise, onFulfilled, onRejected) =>
     ReflectApply(promiseThen, promise, [onFulfilled, onRejected]);
@@ -437,8 +436,7 @@
       } catch {
         return { name: 'Error', message: 'a thrown error could not be read' };
       }
-      const extra = ObjectKeys(error).length > 0 ? inspect(error) : undefined;
-      return { name, message, stack, extra };
+      return { name, message, stack };
     }
     return { name: 'Uncaught', message: inspect(error) };
   }
