@@ -1,5 +1,5 @@
 import { SlashCommandBuilder } from 'discord.js';
-import { actorOfInteraction } from '../src/discord/actor.ts';
+import { stopFor } from '../src/discord/stop-for.ts';
 import type { Command } from '../src/discord/types.ts';
 
 /** /stop: cancel the running step of the task in this thread. */
@@ -13,14 +13,7 @@ export default {
       await interaction.reply({ content: 'Use /stop inside a task thread.', flags: 'Ephemeral' });
       return;
     }
-    const actor = actorOfInteraction(interaction);
-    const outcome = context.tasks.stop(channel.id, actor.userId, context.permissions.isAdmin(actor));
-    const text = {
-      stopped: 'Stopping the running step…',
-      idle: 'Nothing is running in this thread.',
-      'not-allowed': 'Only the person who started this task (or an admin) can stop it.',
-      unknown: 'This thread has no active task.',
-    }[outcome];
-    await interaction.reply({ content: text, flags: outcome === 'stopped' ? undefined : 'Ephemeral' });
+    const { stopped, text } = stopFor(interaction, context, channel.id);
+    await interaction.reply({ content: text, flags: stopped ? undefined : 'Ephemeral' });
   },
 } satisfies Command;

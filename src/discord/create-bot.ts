@@ -5,10 +5,10 @@
 import { Client, Events, GatewayIntentBits, type Interaction, Partials } from 'discord.js';
 import type { Config } from '../config.ts';
 import { describeError } from '../errors.ts';
-import { actorOfInteraction } from './actor.ts';
 import { codeBlock } from './code-block.ts';
 import { loadCommands } from './load-commands.ts';
 import { createPermissions } from './permissions.ts';
+import { stopFor } from './stop-for.ts';
 import { createTaskManager, type TaskManager } from './task-manager.ts';
 import type { BotApp, BotContext, Command, SkillAdmin } from './types.ts';
 
@@ -100,16 +100,8 @@ async function route(
   }
   if (interaction.isButton()) {
     const [kind, threadId, arg] = interaction.customId.split(':');
-    const actor = actorOfInteraction(interaction);
     if (kind === 'stop' && threadId) {
-      const outcome = context.tasks.stop(threadId, actor.userId, context.permissions.isAdmin(actor));
-      const text = {
-        stopped: 'Stopping the running step…',
-        idle: 'Nothing is running in this thread.',
-        'not-allowed': 'Only the person who started this task (or an admin) can stop it.',
-        unknown: 'This task is no longer active.',
-      }[outcome];
-      await interaction.reply({ content: text, flags: 'Ephemeral' });
+      await interaction.reply({ content: stopFor(interaction, context, threadId).text, flags: 'Ephemeral' });
       return;
     }
     if (kind === 'vote' && threadId) {

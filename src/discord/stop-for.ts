@@ -1,0 +1,21 @@
+/** Stop a thread's running step for whoever asked (the /stop command and the Stop button), with the reply. */
+import type { Interaction } from 'discord.js';
+import { actorOfInteraction } from './actor.ts';
+import type { BotContext } from './types.ts';
+
+const REPLIES = {
+  stopped: 'Stopping the running step…',
+  idle: 'Nothing is running in this thread.',
+  'not-allowed': 'Only the person who started this task (or an admin) can stop it.',
+  unknown: 'This thread has no active task.',
+} as const;
+
+export function stopFor(
+  interaction: Interaction,
+  context: BotContext,
+  threadId: string,
+): { stopped: boolean; text: string } {
+  const actor = actorOfInteraction(interaction);
+  const outcome = context.tasks.stop(threadId, actor.userId, context.permissions.isAdmin(actor));
+  return { stopped: outcome === 'stopped', text: REPLIES[outcome] };
+}
