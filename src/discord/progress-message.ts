@@ -9,7 +9,6 @@ import { applyEvent, initialProgress, type ProgressState, renderProgress } from 
 import { throttle } from './throttle.ts';
 
 export interface ProgressMessage {
-  readonly state: ProgressState;
   /** Replace the state (edited within the interval). */
   update(change: (state: ProgressState) => ProgressState): void;
   /** Fold an agent event into the state. */
@@ -43,9 +42,6 @@ export async function postProgressMessage(
     Date.now(),
   );
   return {
-    get state() {
-      return state;
-    },
     update(change) {
       state = change(state);
       edits.schedule();

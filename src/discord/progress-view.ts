@@ -16,7 +16,6 @@ export interface ProgressState {
   tools: { name: string; state: 'running' | 'ok' | 'failed' }[];
   startedAt: number;
   costUsd: number;
-  note?: string;
 }
 
 export function initialProgress(now: number, maxSteps: number): ProgressState {
@@ -78,7 +77,6 @@ export function renderProgress(state: ProgressState, now: number): string {
   const lines = [head];
   if (state.status === 'running') lines.push(`> ${truncate(state.doing, 150)}`);
   else if (state.status !== 'done') lines.push(`> ${truncate(state.doing, 300)}`);
-  if (state.note) lines.push(state.note);
   if (state.code) lines.push(`\`\`\`js\n${shorten(state.code, 12, 700)}\n\`\`\``);
   if (state.tools.length > 0) {
     lines.push(
