@@ -4,13 +4,8 @@
  */
 import type { RunError, RunResult } from './types.ts';
 
-export interface RenderOptions {
-  /** Prefix of the value line (default `=> `). */
-  valuePrefix?: string;
-}
-
 /** Render logs, value and error of a run. Empty output says so, so an observation is never blank. */
-export function renderRunResult(result: RunResult, code: string, options: RenderOptions = {}): string {
+export function renderRunResult(result: RunResult, code: string): string {
   const parts: string[] = [];
   if (result.stateReset)
     parts.push('(note: the sandbox was reset before this run; variables from earlier runs are gone)');
@@ -19,7 +14,7 @@ export function renderRunResult(result: RunResult, code: string, options: Render
       entry.level === 'warn' || entry.level === 'error' ? `[${entry.level}] ${entry.text}` : entry.text,
     );
   }
-  if (result.value !== undefined) parts.push(`${options.valuePrefix ?? '=> '}${result.value}`);
+  if (result.value !== undefined) parts.push(`=> ${result.value}`);
   if (result.error) parts.push(renderError(result.error, code));
   if (parts.length === 0)
     parts.push(result.ok ? '(no output and no value: log or return what you need to see)' : '');
@@ -27,7 +22,7 @@ export function renderRunResult(result: RunResult, code: string, options: Render
 }
 
 /** `Name: message`, then the offending line of the code with a caret under the column. */
-export function renderError(error: RunError, code: string): string {
+function renderError(error: RunError, code: string): string {
   const lines = [`${error.name}: ${error.message}`];
   if (error.line !== undefined) {
     const source = code.split('\n')[error.line - 1];

@@ -8,17 +8,10 @@ import { loadConfig } from '../../config.ts';
 import { UsageError } from '../../errors.ts';
 import { createSandbox } from '../../sandbox/create-sandbox.ts';
 import { renderRunResult } from '../../sandbox/render-result.ts';
-import type { HostBindings, SandboxLimits } from '../../sandbox/types.ts';
+import type { SandboxLimits } from '../../sandbox/types.ts';
 import { openSandboxTools } from '../../tools/open-tool-hub.ts';
 import type { CliCommand } from '../main.ts';
 import { color, print } from '../print.ts';
-
-/** Host bindings and prelude added to the session (the tool hub plugs in here). */
-export interface SandboxExtras {
-  bindings: HostBindings;
-  prelude?: string;
-  close(): Promise<void>;
-}
 
 const command: CliCommand = {
   summary: 'Run JavaScript/TypeScript files in one sandbox session, as the agent would.',
@@ -46,7 +39,11 @@ const command: CliCommand = {
       ...optionalNumber('wall-ms', values['wall-ms'], 'wallMs'),
     };
     const sources = await Promise.all(positionals.map(readSource));
-    const extras = await sandboxExtras(config, values.workspace);
+    // The configured and built-in tools, with the workspace in --workspace DIR or a temporary folder.
+    const extras = await openSandboxTools(
+      config,
+      values.workspace === undefined ? {} : { workspaceDir: values.workspace },
+    );
     const sandbox = createSandbox({
       limits,
       bindings: extras.bindings,
@@ -103,12 +100,4 @@ function optionalNumber(
   if (!Number.isInteger(value) || value <= 0)
     throw new UsageError(`--${flag} must be a positive whole number (got "${raw}")`);
   return { [key]: value };
-}
-
-/** The configured and built-in tools, with the workspace in --workspace DIR or a temporary folder. */
-async function sandboxExtras(
-  config: ReturnType<typeof loadConfig>,
-  workspace: string | undefined,
-): Promise<SandboxExtras> {
-  return openSandboxTools(config, workspace === undefined ? {} : { workspaceDir: workspace });
 }
