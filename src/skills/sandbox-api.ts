@@ -9,7 +9,7 @@
  * re-binding (which redefines binding paths) never touches the proxy.
  */
 import type { SkillSandboxApi } from '../agent/types.ts';
-import { closeMatches } from './skill-name.ts';
+import { closeNames } from '../text/close-names.ts';
 import type { Skill } from './types.ts';
 
 export interface SkillSandboxApiOptions {
@@ -83,7 +83,7 @@ export function createSkillSandboxApi(options: SkillSandboxApiOptions): SkillSan
   const find = (identifier: string): Skill => {
     const skill = options.resolve(identifier);
     if (skill) return skill;
-    const near = closeMatches(identifier, options.identifiers());
+    const near = closeNames(identifier, options.identifiers());
     throw new ReferenceError(
       `skills.${identifier} is not a skill in this library${near.length > 0 ? `; did you mean ${near.map((n) => `skills.${n}`).join(', ')}?` : ''}`,
     );

@@ -1,6 +1,5 @@
 /** Skill names, code identifiers, scopes and content hashes. */
 import { createHash } from 'node:crypto';
-import { closeNames } from '../text/close-names.ts';
 
 /**
  * lowercase-hyphen (the Agent Skills rule), and every part after a hyphen starts with a letter, so the
@@ -44,11 +43,6 @@ export function toSkillName(label: string): string {
 /** sha256 of code with whitespace runs collapsed, so re-indented copies hash the same. */
 export function codeHash(code: string): string {
   return createHash('sha256').update(code.replace(/\s+/g, ' ').trim()).digest('hex');
-}
-
-/** Up to `limit` candidates close to `wanted` (case-insensitive). */
-export function closeMatches(wanted: string, candidates: readonly string[], limit = 3): string[] {
-  return closeNames(wanted, candidates, limit);
 }
 
 /** `parseCsvRows` -> `parse-csv-rows`, or undefined when it is not an identifier of any skill name. */
