@@ -1,24 +1,23 @@
 /** The skill library as the Discord bot's /skills and votes see it: a guild's skills plus global ones. */
 import type { SkillAdmin, SkillDetail, SkillSummary } from '../discord/types.ts';
-import { GLOBAL_SCOPE } from '../skills/skill-name.ts';
+import { scopesFor } from '../skills/skill-name.ts';
 import type { Skill, SkillLibrary } from '../skills/types.ts';
 
 export function createSkillAdmin(library: SkillLibrary): SkillAdmin {
-  const scopes = (scope: string) => (scope === GLOBAL_SCOPE ? [GLOBAL_SCOPE] : [scope, GLOBAL_SCOPE]);
   return {
-    list: async (scope) => library.list(scopes(scope)).map(skillSummary),
+    list: async (scope) => library.list(scopesFor(scope)).map(skillSummary),
     search: async (text, scope) =>
-      (await library.search(text, scopes(scope), 10)).map((hit) => skillSummary(hit.skill)),
+      (await library.search(text, scopesFor(scope), 10)).map((hit) => skillSummary(hit.skill)),
     get: async (name, scope) => {
-      const skill = library.get(name, scopes(scope));
+      const skill = library.get(name, scopesFor(scope));
       return skill ? skillDetail(skill) : undefined;
     },
     remove: (name, scope) => {
-      const skill = library.get(name, scopes(scope));
+      const skill = library.get(name, scopesFor(scope));
       return skill ? library.delete(skill.name, skill.scope) : Promise.resolve(false);
     },
     vote: async (name, scope, delta) => {
-      const skill = library.get(name, scopes(scope));
+      const skill = library.get(name, scopesFor(scope));
       if (skill) library.vote(skill.name, skill.scope, delta);
     },
   };

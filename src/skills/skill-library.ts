@@ -15,7 +15,7 @@ import { syncIndex } from './index-sync.ts';
 import { createSkillSandboxApi } from './sandbox-api.ts';
 import { loadSeedSkills } from './seed-skills.ts';
 import { openSkillIndex, type SkillIndexEntry } from './skill-index.ts';
-import { codeHash, fromIdentifier, GLOBAL_SCOPE, toIdentifier } from './skill-name.ts';
+import { codeHash, fromIdentifier, scopesFor, toIdentifier } from './skill-name.ts';
 import { rankBonus, skillEmbeddingText, textHash, toOffered } from './skill-text.ts';
 import type {
   Embedder,
@@ -162,7 +162,6 @@ export async function openSkillLibrary(options: SkillLibraryOptions): Promise<Sk
     return { value: { skill, outcome: 'added' }, written: queued(index.upsert(entry ? [entry] : [])) };
   };
 
-  const scopesOf = (scope: string) => (scope === GLOBAL_SCOPE ? [GLOBAL_SCOPE] : [scope, GLOBAL_SCOPE]);
   const resolveIn = (scopes: readonly string[], identifier: string) => {
     const name = fromIdentifier(identifier);
     return name === undefined ? undefined : library.get(name, scopes);
@@ -199,7 +198,7 @@ export async function openSkillLibrary(options: SkillLibraryOptions): Promise<Sk
 
     async retrieve(query): Promise<OfferedSkill[]> {
       if (topK <= 0 || !query.text.trim()) return [];
-      const scored = await nearest(query.text, scopesOf(query.scope), Math.max(topK * 4, 12), 'query');
+      const scored = await nearest(query.text, scopesFor(query.scope), Math.max(topK * 4, 12), 'query');
       const seen = new Set<string>();
       const offered = scored
         .filter((entry) => entry.similarity >= minScore)
@@ -212,7 +211,7 @@ export async function openSkillLibrary(options: SkillLibraryOptions): Promise<Sk
     },
 
     sandboxApi(scope: TaskScope, onUse) {
-      const scopes = scopesOf(scope.scope);
+      const scopes = scopesFor(scope.scope);
       return createSkillSandboxApi({
         resolve: (identifier) => resolveIn(scopes, identifier),
         identifiers: () => repo.list(scopes).map((skill) => skill.identifier),
@@ -227,8 +226,8 @@ export async function openSkillLibrary(options: SkillLibraryOptions): Promise<Sk
       if (options.learn === false || !options.distiller || !report.ok || !report.resultCode.trim())
         return undefined;
       const api = createSkillSandboxApi({
-        resolve: (identifier) => resolveIn(scopesOf(scope.scope), identifier),
-        identifiers: () => repo.list(scopesOf(scope.scope)).map((skill) => skill.identifier),
+        resolve: (identifier) => resolveIn(scopesFor(scope.scope), identifier),
+        identifiers: () => repo.list(scopesFor(scope.scope)).map((skill) => skill.identifier),
       });
       try {
         const result = await options.distiller.distill({ task: report.task, code: report.resultCode }, api);

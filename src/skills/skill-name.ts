@@ -11,6 +11,11 @@ export const MAX_NAME_LENGTH = 64;
 export const SKILL_SCOPE = /^[A-Za-z0-9_-]{1,64}$/;
 export const GLOBAL_SCOPE = 'global';
 
+/** The scopes a scope sees: itself, then the global scope (just global for global itself). */
+export function scopesFor(scope: string): string[] {
+  return scope === GLOBAL_SCOPE ? [GLOBAL_SCOPE] : [scope, GLOBAL_SCOPE];
+}
+
 /** Why a name is not valid, or undefined when it is. */
 export function nameProblem(name: string): string | undefined {
   if (name.length === 0) return 'the name is empty';

@@ -7,7 +7,7 @@ import { type Config, loadConfig } from '../../config.ts';
 import { UsageError } from '../../errors.ts';
 import { openSkillLibraryFromConfig } from '../../skills/open-from-config.ts';
 import { exportSkills, readSkillFolders } from '../../skills/skill-files.ts';
-import { GLOBAL_SCOPE, SKILL_SCOPE } from '../../skills/skill-name.ts';
+import { SKILL_SCOPE, scopesFor } from '../../skills/skill-name.ts';
 import type { SaveResult, Skill, SkillLibrary } from '../../skills/types.ts';
 import { openStore } from '../../store/open-store.ts';
 import type { CliCommand } from '../main.ts';
@@ -132,11 +132,7 @@ export async function runSkills(argv: string[], config: Config, io: SkillsIo): P
         return 0;
       }
       case 'search': {
-        const scopes = scope
-          ? scope === GLOBAL_SCOPE
-            ? [GLOBAL_SCOPE]
-            : [scope, GLOBAL_SCOPE]
-          : [...new Set(library.list().map((s) => s.scope))];
+        const scopes = scope ? scopesFor(scope) : [...new Set(library.list().map((s) => s.scope))];
         const hits = await library.search(arg ?? '', scopes, limit);
         emit(
           hits.map((hit) => ({ ...summary(hit.skill), similarity: hit.similarity, score: hit.score })),
