@@ -104,9 +104,9 @@ export function createTaskSession(options: TaskSessionOptions): TaskSession {
     ...skillApi.bindings,
   });
   let currentStep = 0;
+  // No bindings yet: work() binds them before a message's first run (the isolate starts at a run).
   const sandbox = makeSandbox({
     ...(options.sandboxLimits ? { limits: options.sandboxLimits } : {}),
-    bindings: bindingsNow(),
     prelude: [options.tools?.prelude ?? '', skillApi.prelude].filter(Boolean).join('\n;\n'),
   });
 
