@@ -49,6 +49,12 @@ export interface SkillLibraryOptions {
   now?: () => Date;
 }
 
+/** A text and its embedding. */
+interface Embedded {
+  text: string;
+  vector: number[];
+}
+
 /** Open the library: migrate the store, open the index (rebuilding a missing or corrupt one), load seeds. */
 export async function openSkillLibrary(options: SkillLibraryOptions): Promise<SkillLibrary> {
   const { embedder } = options;
@@ -73,10 +79,14 @@ export async function openSkillLibrary(options: SkillLibraryOptions): Promise<Sk
     return value;
   };
 
-  const entryOf = async (skills: Skill[]): Promise<SkillIndexEntry[]> => {
+  /** Index entries of the skills; `known` is a text already embedded as a document, reused when it recurs. */
+  const entryOf = async (skills: Skill[], known?: Embedded): Promise<SkillIndexEntry[]> => {
     if (skills.length === 0) return [];
     const texts = skills.map(skillEmbeddingText);
-    const vectors = await embedder.embed(texts, 'document');
+    const missing = texts.filter((text) => text !== known?.text);
+    const fresh = missing.length > 0 ? await embedder.embed(missing, 'document') : [];
+    let next = 0;
+    const vectors = texts.map((text) => (known && text === known.text ? known.vector : fresh[next++]));
     return skills.map((skill, i) => ({
       id: String(skill.id),
       vector: vectors[i] ?? [],
@@ -88,9 +98,12 @@ export async function openSkillLibrary(options: SkillLibraryOptions): Promise<Sk
     return written;
   };
 
-  const nearest = async (text: string, scopes: readonly string[], k: number, kind: 'query' | 'document') => {
+  const embedOne = async (text: string, kind: 'query' | 'document'): Promise<Embedded> => {
     const [vector] = await embedder.embed([text], kind);
-    const hits = await index.query(vector ?? [], scopes, k);
+    return { text, vector: vector ?? [] };
+  };
+  const nearestTo = async (vector: number[], scopes: readonly string[], k: number) => {
+    const hits = await index.query(vector, scopes, k);
     const scored: ScoredSkill[] = [];
     for (const hit of hits) {
       if (Number.isNaN(hit.similarity)) continue;
@@ -99,6 +112,8 @@ export async function openSkillLibrary(options: SkillLibraryOptions): Promise<Sk
     }
     return scored;
   };
+  const nearest = async (text: string, scopes: readonly string[], k: number) =>
+    nearestTo((await embedOne(text, 'query')).vector, scopes, k);
 
   const reindex = () =>
     exclusive(async () => {
@@ -127,8 +142,11 @@ export async function openSkillLibrary(options: SkillLibraryOptions): Promise<Sk
     }
 
     let target = !learned ? byName : undefined;
+    /** The learned draft's document vector, reused for its index entry when the text stays the same. */
+    let embedded: Embedded | undefined;
     if (learned) {
-      const [near] = await nearest(skillEmbeddingText(draft), [draft.scope], 1, 'document');
+      embedded = await embedOne(skillEmbeddingText(draft), 'document');
+      const [near] = await nearestTo(embedded.vector, [draft.scope], 1);
       if (near && near.similarity >= dedupeThreshold) target = near.skill;
     }
     if (target && target.name !== draft.name) {
@@ -149,7 +167,7 @@ export async function openSkillLibrary(options: SkillLibraryOptions): Promise<Sk
         { ...changes, ...(draft.example ? { example: draft.example } : {}) },
         { bumpVersion: true },
       );
-      const [entry] = await entryOf([updated]);
+      const [entry] = await entryOf([updated], embedded);
       return {
         value: { skill: adapted(updated), outcome: 'updated' },
         written: queued(index.upsert(entry ? [entry] : [])),
@@ -158,7 +176,7 @@ export async function openSkillLibrary(options: SkillLibraryOptions): Promise<Sk
     let name = draft.name;
     for (let n = 2; repo.getByName(draft.scope, name); n++) name = `${draft.name.slice(0, 60)}-v${n}`;
     const skill = repo.insert({ ...draft, name }, hash);
-    const [entry] = await entryOf([skill]);
+    const [entry] = await entryOf([skill], embedded);
     return { value: { skill, outcome: 'added' }, written: queued(index.upsert(entry ? [entry] : [])) };
   };
 
@@ -198,7 +216,7 @@ export async function openSkillLibrary(options: SkillLibraryOptions): Promise<Sk
 
     async retrieve(query): Promise<OfferedSkill[]> {
       if (topK <= 0 || !query.text.trim()) return [];
-      const scored = await nearest(query.text, scopesFor(query.scope), Math.max(topK * 4, 12), 'query');
+      const scored = await nearest(query.text, scopesFor(query.scope), Math.max(topK * 4, 12));
       const seen = new Set<string>();
       const offered = scored
         .filter((entry) => entry.similarity >= minScore)
@@ -259,7 +277,7 @@ export async function openSkillLibrary(options: SkillLibraryOptions): Promise<Sk
       return undefined;
     },
     search: async (text, scopes, limit = 10) =>
-      (await nearest(text, scopes, limit, 'query')).sort((a, b) => b.score - a.score),
+      (await nearest(text, scopes, limit)).sort((a, b) => b.score - a.score),
 
     delete: (name, scope) =>
       exclusive(async () => {

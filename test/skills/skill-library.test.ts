@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StorageError, UsageError } from '../../src/errors.ts';
+import { createLocalEmbedder } from '../../src/skills/embeddings/local-embedder.ts';
 import { openSkillIndex } from '../../src/skills/skill-index.ts';
 import { codeHash } from '../../src/skills/skill-name.ts';
 import { openStore } from '../../src/store/open-store.ts';
@@ -180,6 +181,24 @@ describe('dedupe', () => {
       hash: codeHash(newer.code),
     });
     expect(library.list()).toHaveLength(1);
+  });
+
+  it('embeds a new learned skill once: the dedupe lookup vector becomes its index entry', async () => {
+    const local = createLocalEmbedder();
+    const embedded: string[] = [];
+    const library = await h.open({
+      embedder: {
+        info: local.info,
+        embed: (texts, kind) => {
+          embedded.push(...texts);
+          return local.embed(texts, kind);
+        },
+      },
+    });
+    await library.save(draft());
+    expect(embedded).toHaveLength(1);
+    const [hit] = await library.search('total the sales amount per region', ['guild-1'], 1);
+    expect(hit?.skill.name).toBe('sum-by-group');
   });
 
   it('a different skill that happens to have a taken name gets a new name', async () => {
