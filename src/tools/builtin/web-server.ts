@@ -7,6 +7,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { describeError } from '../../errors.ts';
 import { type FetchPolicy, guardedFetch } from './guarded-fetch.ts';
+import { ok } from './tool-result.ts';
 
 export type WebServerOptions = FetchPolicy;
 
@@ -49,43 +50,34 @@ export function createWebServer(options: WebServerOptions): McpServer {
         truncated: z.boolean(),
       },
     },
-    async (input, extra) => {
-      try {
-        const response = await guardedFetch(
-          {
-            url: input.url,
-            ...(input.method ? { method: input.method } : {}),
-            ...(input.headers ? { headers: input.headers } : {}),
-            ...(input.body !== undefined ? { body: input.body } : {}),
-            signal: extra.signal,
-          },
-          options,
-        );
-        const contentType = response.headers['content-type'] ?? '';
-        const body = decodeBody(response.body, contentType, input.as ?? 'auto', response.truncated);
-        const structured = {
-          url: response.url,
-          status: response.status,
-          ok: response.status >= 200 && response.status < 300,
-          contentType,
-          headers: response.headers,
-          body,
-          bytes: response.body.length,
-          truncated: response.truncated,
-        };
-        return {
-          content: [
+    (input, extra) =>
+      ok(
+        async () => {
+          const response = await guardedFetch(
             {
-              type: 'text' as const,
-              text: `${structured.status} ${structured.url} (${structured.bytes} bytes)`,
+              url: input.url,
+              ...(input.method ? { method: input.method } : {}),
+              ...(input.headers ? { headers: input.headers } : {}),
+              ...(input.body !== undefined ? { body: input.body } : {}),
+              signal: extra.signal,
             },
-          ],
-          structuredContent: structured,
-        };
-      } catch (error) {
-        return { content: [{ type: 'text' as const, text: describeError(error) }], isError: true };
-      }
-    },
+            options,
+          );
+          const contentType = response.headers['content-type'] ?? '';
+          const body = decodeBody(response.body, contentType, input.as ?? 'auto', response.truncated);
+          return {
+            url: response.url,
+            status: response.status,
+            ok: response.status >= 200 && response.status < 300,
+            contentType,
+            headers: response.headers,
+            body,
+            bytes: response.body.length,
+            truncated: response.truncated,
+          };
+        },
+        (result) => `${result.status} ${result.url} (${result.bytes} bytes)`,
+      ),
   );
   return server;
 }

@@ -10,6 +10,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { describeError } from '../../errors.ts';
 import { ToolError } from '../tool-error.ts';
+import { ok } from './tool-result.ts';
 import { relativeTo, resolveInside, workspaceRoot } from './workspace-paths.ts';
 
 /** The `_meta` key carrying the session's workspace folder. */
@@ -220,20 +221,4 @@ function fsError(relative: string, error: unknown): ToolError {
 /** The text part of a file read: its size, not the (possibly large) content a second time. */
 function summary(value: { path: string; bytes: number }): string {
   return `read "${value.path}" (${value.bytes} bytes); the content is in the structured result`;
-}
-
-/**
- * Run a tool body: its value becomes structured content (and, for clients without structured content,
- * its JSON or a summary as text); a failure becomes an `isError` result.
- */
-async function ok<T extends Record<string, unknown>>(
-  body: () => Promise<T>,
-  text: (value: T) => string = JSON.stringify,
-) {
-  try {
-    const value = await body();
-    return { content: [{ type: 'text' as const, text: text(value) }], structuredContent: value };
-  } catch (error) {
-    return { content: [{ type: 'text' as const, text: describeError(error) }], isError: true };
-  }
 }
