@@ -65,6 +65,7 @@ const url = () =>
 /** The environment keys Toolsmith reads. Keep in step with `.env.example`. */
 export const EnvSchema = z.object({
   DATA_DIR: text(),
+  /** Read by `terminalOptions` (debug shows stacks); checked here so a bad value fails at start-up. */
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).optional().default('info'),
   /** Read by `terminalOptions` (https://no-color.org): any non-empty value turns colours off. */
   NO_COLOR: text(),
@@ -133,7 +134,6 @@ export interface Config {
   /** Who runs the terminal front ends (USER or USERNAME), the author of their tasks and skills. */
   localUser: string;
   dataDir: string;
-  logLevel: Env['LOG_LEVEL'];
   anthropic: {
     apiKey: string | undefined;
     model: string;
@@ -206,7 +206,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     env: { ...env },
     localUser: env.USER ?? env.USERNAME ?? 'local',
     dataDir: path.resolve(cwd, e.DATA_DIR ?? 'data'),
-    logLevel: e.LOG_LEVEL,
     anthropic: {
       apiKey: e.ANTHROPIC_API_KEY,
       model: e.ANTHROPIC_MODEL ?? defaultModels.code,
