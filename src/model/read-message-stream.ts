@@ -4,6 +4,7 @@
  * block types this client does not use are skipped, as the API's versioning policy asks.
  */
 import { z } from 'zod';
+import { emptyUsage } from './pricing.ts';
 import type { ContentBlock, ModelResponse, Usage } from './types.ts';
 
 const Index = z.number().int().min(0);
@@ -92,7 +93,7 @@ export async function readMessageStream(
   onText: (text: string) => void,
 ): Promise<Result> {
   const drafts: Array<Draft | undefined> = [];
-  const usage: Usage = { inputTokens: 0, outputTokens: 0, cacheWriteTokens: 0, cacheReadTokens: 0 };
+  const usage = emptyUsage();
   let model = '';
   let stopReason: string | null | undefined;
   let started = false;
