@@ -4,6 +4,7 @@
  * full jitter), and an abortable sleep.
  */
 import { APIConnectionError, APIError } from '@anthropic-ai/sdk';
+import { retryAfterMs as serverWait } from '../text/retry-after.ts';
 import { IncompleteStreamError, StreamProtocolError } from './read-message-stream.ts';
 
 /** What went wrong in one attempt, in words a user can read. */
@@ -53,7 +54,9 @@ export function classifyFailure(error: unknown): Failure {
       (shouldRetry !== 'false' &&
         status !== undefined &&
         (status === 408 || status === 409 || status === 429 || status >= 500));
-    const retryAfterMs = error.headers ? retryAfterOf(error.headers) : undefined;
+    const asked = error.headers ? serverWait(error.headers) : undefined;
+    // A server's "retry now" (0) gets the usual backoff, as the SDK's own policy does.
+    const retryAfterMs = asked === 0 ? undefined : asked;
     return {
       retryable,
       reason: describeStatus(status, errorType, error.status === undefined),
@@ -97,19 +100,6 @@ function connectionCause(cause: Error): string {
   const code = 'code' in cause && typeof cause.code === 'string' ? cause.code : undefined;
   const inner = cause.cause instanceof Error ? connectionCause(cause.cause) : undefined;
   return code ?? inner ?? cause.message;
-}
-
-/** `retry-after-ms` (milliseconds) or `retry-after` (seconds or an HTTP date), when valid and > 0. */
-export function retryAfterOf(headers: Headers, now = Date.now()): number | undefined {
-  const ms = Number.parseFloat(headers.get('retry-after-ms') ?? '');
-  if (Number.isFinite(ms) && ms > 0) return Math.ceil(ms);
-  const value = headers.get('retry-after');
-  if (!value) return undefined;
-  const seconds = Number(value.trim());
-  if (value.trim() !== '' && Number.isFinite(seconds))
-    return seconds > 0 ? Math.ceil(seconds * 1000) : undefined;
-  const date = Date.parse(value);
-  return Number.isFinite(date) && date > now ? date - now : undefined;
 }
 
 export interface BackoffOptions {

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { describeError, ServiceError } from '../../errors.ts';
+import { retryAfterMs } from '../../text/retry-after.ts';
 import type { Embedder, EmbedderInfo, EmbedKind } from '../types.ts';
 
 /** Options every HTTP embedder takes. */
@@ -43,14 +44,6 @@ const EmbeddingsResponseSchema = z.object({
 });
 
 const RETRYABLE = new Set([408, 409, 425, 429, 500, 502, 503, 504, 529]);
-
-function retryAfterMs(header: string | null): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
 
 async function errorDetail(response: Response): Promise<string> {
   const text = await response.text().catch(() => '');
@@ -128,7 +121,7 @@ export function createHttpEmbedder(provider: HttpProvider, options: HttpEmbedder
           );
         }
         lastProblem = `${response.status}: ${detail}`;
-        waitMs = Math.min(retryAfterMs(response.headers.get('retry-after')) ?? waitMs, 30_000);
+        waitMs = Math.min(retryAfterMs(response.headers) ?? waitMs, 30_000);
       } catch (error) {
         if (error instanceof ServiceError) throw error;
         lastProblem = describeError(error);
