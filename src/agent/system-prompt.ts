@@ -4,6 +4,7 @@
  * workspace files) after it.
  */
 import type { ToolSpec } from '../model/types.ts';
+import { formatBytes } from '../text/format-bytes.ts';
 import type { OfferedSkill } from './types.ts';
 
 /** The one action of the agent: run JavaScript in the sandbox. */
@@ -86,10 +87,4 @@ export function buildDynamicPrompt(input: DynamicPromptInput): string {
     );
   }
   return parts.join('\n\n');
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }

@@ -4,6 +4,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { formatBytes } from '../text/format-bytes.ts';
 
 export interface IncomingFile {
   name: string;
@@ -56,7 +57,7 @@ export async function saveAttachment(
     return {
       ok: false,
       name,
-      reason: `${name} is ${formatSize(file.size)}, over the ${formatSize(maxBytes)} limit`,
+      reason: `${name} is ${formatBytes(file.size)}, over the ${formatBytes(maxBytes)} limit`,
     };
   }
   try {
@@ -68,7 +69,7 @@ export async function saveAttachment(
     for await (const chunk of response.body) {
       bytes += chunk.byteLength;
       if (bytes > maxBytes)
-        return { ok: false, name, reason: `${name} is over the ${formatSize(maxBytes)} limit` };
+        return { ok: false, name, reason: `${name} is over the ${formatBytes(maxBytes)} limit` };
       chunks.push(Buffer.from(chunk));
     }
     await writeFile(path.join(workspaceDir, name), Buffer.concat(chunks));
@@ -80,10 +81,4 @@ export async function saveAttachment(
       reason: `${name} could not be downloaded (${error instanceof Error ? error.message : String(error)})`,
     };
   }
-}
-
-export function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }

@@ -12,7 +12,7 @@ import {
   type ThreadChannel,
 } from 'discord.js';
 import type { TaskReport } from '../agent/types.ts';
-import { formatSize } from './attachments.ts';
+import { formatBytes } from '../text/format-bytes.ts';
 import { splitMessage } from './split-message.ts';
 
 /** A long answer past this many messages is sent as a file instead. */
@@ -82,7 +82,7 @@ async function postFiles(thread: ThreadChannel, files: string[], options: PostAn
     );
     if (size < 0) continue;
     if (size > options.maxAttachmentBytes || total + size > options.maxAttachmentBytes) {
-      tooLarge.push(`${relative} (${formatSize(size)})`);
+      tooLarge.push(`${relative} (${formatBytes(size)})`);
       continue;
     }
     total += size;
@@ -96,7 +96,7 @@ async function postFiles(thread: ThreadChannel, files: string[], options: PostAn
   }
   if (tooLarge.length > 0) {
     await thread.send({
-      content: `⚠️ Too large to attach (limit ${formatSize(options.maxAttachmentBytes)} per message): ${tooLarge.join(', ')}. They are in the task's workspace.`,
+      content: `⚠️ Too large to attach (limit ${formatBytes(options.maxAttachmentBytes)} per message): ${tooLarge.join(', ')}. They are in the task's workspace.`,
     });
   }
 }
