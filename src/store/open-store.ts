@@ -58,7 +58,6 @@ export function openStore(location: StoreLocation, options: StoreOptions = {}): 
       enableForeignKeyConstraints: true,
       timeout: options.busyTimeoutMs ?? 5000,
     });
-    db.exec(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
     if (file !== ':memory:') db.exec('PRAGMA journal_mode = WAL');
     db.exec('PRAGMA synchronous = NORMAL');
     db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
