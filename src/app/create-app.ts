@@ -65,7 +65,6 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   const hub = await openToolHub(config);
   let store: Store;
   try {
-    await mkdir(config.dataDir, { recursive: true });
     store = openStore({ dataDir: config.dataDir });
   } catch (error) {
     await hub.close();
