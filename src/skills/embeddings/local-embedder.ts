@@ -63,18 +63,21 @@ export function localFeatures(text: string, lexicon: Lexicon = defaultLexicon())
     if (weight > 0) features.set(key, (features.get(key) ?? 0) + weight);
   };
   const raw = words(text);
+  const stems = raw.map(stem);
   for (let i = 0; i < raw.length; i++) {
     for (const n of [3, 2]) {
       if (i + n > raw.length) continue;
-      const slice = raw.slice(i, i + n);
-      const concepts = lexicon.phrases.get(slice.join(' ')) ?? lexicon.phrases.get(slice.map(stem).join(' '));
+      const concepts =
+        lexicon.phrases.get(raw.slice(i, i + n).join(' ')) ??
+        lexicon.phrases.get(stems.slice(i, i + n).join(' '));
       for (const concept of concepts ?? []) add(`c:${concept}`, conceptWeight(concept));
     }
   }
   const content: Array<{ stem: string; weight: number }> = [];
-  for (const word of raw) {
+  for (let i = 0; i < raw.length; i++) {
+    const word = raw[i] ?? '';
     if (STOP_WORDS.has(word) || /^\d+$/.test(word) || word.length < 2) continue;
-    const s = stem(word);
+    const s = stems[i] ?? word;
     const weight = COMMON_WORDS.has(word) || COMMON_WORDS.has(s) ? WEIGHT.common : WEIGHT.word;
     content.push({ stem: s, weight });
     add(`w:${s}`, weight);

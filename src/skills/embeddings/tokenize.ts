@@ -14,6 +14,21 @@ export function words(text: string): string[] {
 
 const VOWEL = /[aeiouy]/;
 
+/** Suffix, its replacement, and the shortest word (after the plural rule) it is taken from. */
+const SUFFIXES: ReadonlyArray<readonly [string, string, number]> = [
+  ['ization', 'ize', 9],
+  ['isation', 'ize', 9],
+  ['ational', 'ate', 9],
+  ['ation', 'ate', 7],
+  ['ness', '', 7],
+  ['ment', '', 8],
+  ['ing', '', 6],
+  ['edly', '', 7],
+  ['ed', '', 5],
+  ['ly', '', 6],
+  ['er', '', 6],
+];
+
 /**
  * A light suffix stemmer (a small subset of Porter's rules): enough that parse, parses, parsed,
  * parser and parsing meet, and formatting meets format. Character n-grams catch what it misses.
@@ -25,20 +40,7 @@ export function stem(word: string): string {
   else if (w.endsWith('ies') && w.length > 4) w = `${w.slice(0, -3)}y`;
   else if (w.endsWith('s') && !w.endsWith('ss') && !w.endsWith('us') && !w.endsWith('is')) w = w.slice(0, -1);
 
-  const suffixes: Array<[string, string, number]> = [
-    ['ization', 'ize', 9],
-    ['isation', 'ize', 9],
-    ['ational', 'ate', 9],
-    ['ation', 'ate', 7],
-    ['ness', '', 7],
-    ['ment', '', 8],
-    ['ing', '', 6],
-    ['edly', '', 7],
-    ['ed', '', 5],
-    ['ly', '', 6],
-    ['er', '', 6],
-  ];
-  for (const [suffix, replacement, minLength] of suffixes) {
+  for (const [suffix, replacement, minLength] of SUFFIXES) {
     if (w.length >= minLength && w.endsWith(suffix)) {
       const base = w.slice(0, -suffix.length);
       if (!VOWEL.test(base)) break;
