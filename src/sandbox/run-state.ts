@@ -99,7 +99,7 @@ export function createRun(setup: RunSetup): Run {
     timers.clear();
     controller?.abort(new Error('the run ended'));
     if (!disposeIsolate && !endedInIsolate && !session.disposed) {
-      session.track(session.api.apply(undefined, ['end', id], { timeout: 1000 })).catch(() => undefined);
+      session.enter('end', [id], 1000).catch(() => undefined);
     }
     resolveOutcome({ ...result, logs, disposeIsolate });
   }
@@ -162,12 +162,10 @@ export function createRun(setup: RunSetup): Run {
       cpuSeen = cpuUsed();
       if (!finished && cpuSeen > limits.timeoutMs) cpuLimit();
     };
-    session
-      .track(session.api.apply(undefined, [op, ...(args as never[])], { timeout: remaining }))
-      .then(left, (error: unknown) => {
-        onEnterError(error);
-        left();
-      });
+    session.enter(op, args, remaining).then(left, (error: unknown) => {
+      onEnterError(error);
+      left();
+    });
   }
 
   function onEnterError(error: unknown): void {
