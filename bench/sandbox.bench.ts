@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import ivm from 'isolated-vm';
 import { createSandbox } from '../src/sandbox/create-sandbox.ts';
+import { runtimeSnapshot } from '../src/sandbox/isolate-session.ts';
 import type { HostBindings, RunResult } from '../src/sandbox/types.ts';
 import { type BenchRow, measure, round, summarize } from './measure.ts';
 
@@ -44,8 +45,8 @@ async function interleaved(runs: number, warmup: number, a: () => unknown, b: ()
   return samples;
 }
 
-function rawSync(): void {
-  const isolate = new ivm.Isolate({ memoryLimit: 128 });
+function rawSync(snapshot?: ivm.ExternalCopy<ArrayBuffer>): void {
+  const isolate = new ivm.Isolate({ memoryLimit: 128, ...(snapshot ? { snapshot } : {}) });
   const context = isolate.createContextSync();
   const result: unknown = isolate.compileScriptSync('1+2').runSync(context);
   isolate.dispose();
@@ -144,7 +145,7 @@ export default async function (): Promise<BenchRow[]> {
     sandbox.dispose();
   };
 
-  const [rawSamples, coldSamples] = await interleaved(200, 200, rawSync, coldRun);
+  const [rawSamples, coldSamples] = await interleaved(200, 200, () => rawSync(), coldRun);
   const raw = row(
     'raw isolated-vm: Isolate + createContextSync + compileScriptSync 1+2 + runSync + dispose',
     rawSamples,
@@ -152,6 +153,19 @@ export default async function (): Promise<BenchRow[]> {
   const cold = row('cold run: createSandbox + 20 bindings + run `return 1+2` + dispose', coldSamples);
   const [rawAsyncSamples, coldAgain] = await interleaved(100, 10, rawAsync, coldRun);
   const rawAsyncRow = row('raw isolated-vm, async API: createContext + compileScript + run', rawAsyncSamples);
+  // The same raw steps from the sandbox's runtime snapshot: what the runtime (console, Node-like
+  // formatting, timers, the binding bridge) adds to a cold run before the sandbox does anything.
+  const snapshot = runtimeSnapshot();
+  const [rawAgain, runtimeSamples] = await interleaved(
+    100,
+    10,
+    () => rawSync(),
+    () => rawSync(snapshot),
+  );
+  const runtimeRow = row(
+    'raw isolated-vm (sync API) started from the sandbox runtime snapshot',
+    runtimeSamples,
+  );
 
   const session = createSandbox({ bindings });
   check(await session.run('return 1+2'), 3);
@@ -192,11 +206,13 @@ export default async function (): Promise<BenchRow[]> {
 
   const coldOverRaw = pairedRatio(rawSamples, coldSamples);
   const coldOverRawAsync = pairedRatio(rawAsyncSamples, coldAgain);
+  const runtimeOverRaw = pairedRatio(rawAgain, runtimeSamples);
   const ofMedians = (a: number, b: number) => `ratio of medians ${round(a / b)}x`;
   const subprocessOverCold = subprocess.medianUs / cold.medianUs;
   return [
     raw,
     rawAsyncRow,
+    runtimeRow,
     cold,
     warm,
     roundTrip,
@@ -217,6 +233,14 @@ export default async function (): Promise<BenchRow[]> {
       coldOverRawAsync <= TARGETS.coldOverRaw,
       rawAsyncRow,
       ofMedians(summarize(coldAgain).medianUs, rawAsyncRow.medianUs),
+    ),
+    ratioRow(
+      'ratio runtime snapshot / raw isolated-vm (sync API): the part of the cold ratio the runtime takes',
+      runtimeOverRaw,
+      'informative',
+      true,
+      runtimeRow,
+      ofMedians(runtimeRow.medianUs, summarize(rawAgain).medianUs),
     ),
     ratioRow(
       'ratio round trip / 40 us target',

@@ -64,6 +64,11 @@ function loadRuntime(): Runtime {
   return runtime;
 }
 
+/** The snapshot new isolates start from (undefined where isolated-vm cannot make one); for the benchmarks. */
+export function runtimeSnapshot(): ivm.ExternalCopy<ArrayBuffer> | undefined {
+  return loadRuntime().snapshot;
+}
+
 /** What the host asks of the runtime (the function `boot` returns takes the name, then the arguments). */
 export type RuntimeOp = 'execute' | 'settle' | 'fire' | 'end' | 'bind';
 type RuntimeEntry = (op: RuntimeOp, ...args: unknown[]) => unknown;
