@@ -41,16 +41,20 @@ describe('follow-ups in a task thread', () => {
   });
 
   it('queue messages sent while a step runs, and run them in order', async () => {
-    h.anthropic.reply(
-      h.anthropic.code('await sleep(700); "slow done"'),
-      h.anthropic.text('First answer.'),
-      h.anthropic.text('Second answer.'),
-      h.anthropic.text('Third answer.'),
-    );
+    // The first step holds its model call until both messages are queued, however slow this machine is.
+    const { promise: held, resolve: release } = Promise.withResolvers<void>();
+    const texts = ['First answer.', 'Second answer.', 'Third answer.'];
+    h.anthropic.replyWith(async ({ index }) => {
+      if (index > 0) return h.anthropic.text(texts[index - 1] ?? 'unexpected request');
+      await held;
+      return h.anthropic.code('"slow done"');
+    });
     const { thread } = await startTask(h, { prompt: 'a slow first step' });
     await h.discord.waitFor(() => h.anthropic.requests.length >= 1, 5000, 'the first model request');
     await h.discord.message({ channelId: thread.id, author: 'alice', content: 'second message' });
     await h.discord.message({ channelId: thread.id, author: 'bob', content: 'third message' });
+    await h.discord.waitFor(() => h.discord.unhandled.length === 2, 5000, 'both messages marked as waiting');
+    release();
     const answers = await waitForAnswers(h, thread.id, 3);
     expect(answers.map((m) => m.content)).toEqual(['First answer.', 'Second answer.', 'Third answer.']);
     expect(userTexts(h, 2)).toEqual(['a slow first step', 'second message']);
