@@ -7,6 +7,7 @@ import { type BotHarness, type BotHarnessOptions, createBotHarness } from './bot
 import {
   botMessages,
   dispatchTask,
+  holdFirstReply,
   progressMessages,
   replyTo,
   startTask,
@@ -120,16 +121,8 @@ describe('fairness', () => {
 
   it('MAX_CONCURRENT_TASKS=1: a second task says "Queued, position 1", then runs; a queued task can be stopped', async () => {
     const h = await harness({ env: { MAX_CONCURRENT_TASKS: '1' } });
-    // The first task holds the only slot until the test lets its first model call answer, so the
-    // queue positions below do not depend on how fast this machine is.
-    const { promise: held, resolve: release } = Promise.withResolvers<void>();
-    h.anthropic.replyWith(async ({ index }) => {
-      if (index === 0) {
-        await held;
-        return h.anthropic.code('1');
-      }
-      return h.anthropic.text(index === 1 ? 'slow done' : 'second done');
-    });
+    // The first task holds the only slot until the test lets its first model call answer.
+    const release = holdFirstReply(h, h.anthropic.code('1'), ['slow done', 'second done']);
     const first = await startTask(h, { prompt: 'slow first', user: 'alice' });
     await h.discord.waitFor(() => h.anthropic.requests.length === 1, 5000, 'the first model call');
 

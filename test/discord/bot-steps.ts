@@ -6,6 +6,7 @@
 import { expect } from 'vitest';
 import { z } from 'zod';
 import { threadName } from '../../src/discord/open-task-thread.ts';
+import type { FakeReply } from '../helpers/fake-anthropic.ts';
 import type {
   AttachmentOption,
   InteractionRecord,
@@ -25,6 +26,21 @@ export interface TaskInput {
   channel?: string;
   file?: AttachmentOption;
   private?: boolean;
+}
+
+/**
+ * Script the fake Messages API: the first request gets `first`, but only once the returned release
+ * is called (its task holds its slot until then, however slow the machine); request N after it
+ * gets the text `then[N - 1]`.
+ */
+export function holdFirstReply(h: BotHarness, first: FakeReply, then: string[]): () => void {
+  const { promise: held, resolve: release } = Promise.withResolvers<void>();
+  h.anthropic.replyWith(async ({ index }) => {
+    if (index > 0) return h.anthropic.text(then[index - 1] ?? 'unexpected request');
+    await held;
+    return first;
+  });
+  return release;
 }
 
 /** Run /task, check it was deferred, and wait for its thread. */

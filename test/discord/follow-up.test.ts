@@ -6,7 +6,15 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type BotHarness, createBotHarness } from './bot-harness.ts';
-import { botMessages, startTask, toolResults, userTexts, waitForAnswers, waitForIdle } from './bot-steps.ts';
+import {
+  botMessages,
+  holdFirstReply,
+  startTask,
+  toolResults,
+  userTexts,
+  waitForAnswers,
+  waitForIdle,
+} from './bot-steps.ts';
 
 let h: BotHarness;
 beforeEach(async () => {
@@ -41,14 +49,12 @@ describe('follow-ups in a task thread', () => {
   });
 
   it('queue messages sent while a step runs, and run them in order', async () => {
-    // The first step holds its model call until both messages are queued, however slow this machine is.
-    const { promise: held, resolve: release } = Promise.withResolvers<void>();
-    const texts = ['First answer.', 'Second answer.', 'Third answer.'];
-    h.anthropic.replyWith(async ({ index }) => {
-      if (index > 0) return h.anthropic.text(texts[index - 1] ?? 'unexpected request');
-      await held;
-      return h.anthropic.code('"slow done"');
-    });
+    // The first step holds its model call until both messages are queued.
+    const release = holdFirstReply(h, h.anthropic.code('"slow done"'), [
+      'First answer.',
+      'Second answer.',
+      'Third answer.',
+    ]);
     const { thread } = await startTask(h, { prompt: 'a slow first step' });
     await h.discord.waitFor(() => h.anthropic.requests.length >= 1, 5000, 'the first model request');
     await h.discord.message({ channelId: thread.id, author: 'alice', content: 'second message' });
