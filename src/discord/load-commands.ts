@@ -1,5 +1,5 @@
 /**
- * Loads the slash commands from the top-level `commands/` folder, one module each, and checks
+ * Loads the slash commands from the `commands/` folder beside it, one module each, and checks
  * every default export's shape with zod before it is registered or deployed.
  */
 import { readdir } from 'node:fs/promises';
@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { UsageError } from '../errors.ts';
 import type { Command } from './types.ts';
 
-export const COMMANDS_DIR = path.resolve(import.meta.dirname, '../../commands');
+export const COMMANDS_DIR = path.resolve(import.meta.dirname, 'commands');
 
 const CommandSchema = z.object({
   data: z.looseObject({ name: z.string().regex(/^[-_a-z0-9]{1,32}$/), toJSON: z.function() }),

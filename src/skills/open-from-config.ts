@@ -10,7 +10,7 @@ import { openSkillLibrary } from './skill-library.ts';
 import type { Embedder, SkillLibrary, SkillLog } from './types.ts';
 
 /** The seed skills shipped with the project (`<repo>/skills`). */
-export const SEEDS_DIR = path.resolve(import.meta.dirname, '../../skills');
+export const SEEDS_DIR = path.resolve(import.meta.dirname, '../../seed-skills');
 
 /** Where the vector index lives: `<DATA_DIR>/skills-index`. */
 export function skillIndexDir(config: Pick<Config, 'dataDir'>): string {
@@ -23,7 +23,7 @@ export interface SkillLibraryFromConfigOptions {
   /** Needed to learn (with `createSandbox`); without them the library retrieves but never learns. */
   model?: Model;
   createSandbox?: (options: SandboxOptions) => Sandbox;
-  /** Seed folder (default the project's `skills/`; `false` to load none). */
+  /** Seed folder (default the project's `seed-skills/`; `false` to load none). */
   seedsDir?: string | false;
   /** Rebuild the index from the store (what `toolsmith skills reindex` does). */
   rebuild?: boolean;

@@ -1,5 +1,5 @@
 /**
- * Seed skills: the project's `skills/` folder holds one readable JavaScript file per skill, headed by
+ * Seed skills: the project's `seed-skills/` folder holds one readable JavaScript file per skill, headed by
  * a doc comment with @name, @description, @signature, @example and (optionally) @expected tags; the
  * rest of the file is the skill's code. See skills/README.md for the format.
  */
@@ -24,7 +24,7 @@ type Tag = (typeof TAGS)[number];
 /** Parse one seed file's text; throws an Error saying what is wrong. */
 export function parseSeedFile(text: string, fileName: string): SeedFile {
   const match = /^\s*\/\*\*([\s\S]*?)\*\/\s*\n([\s\S]*)$/.exec(text);
-  if (!match) throw new Error(`${fileName}: must start with a /** ... */ header (see skills/README.md)`);
+  if (!match) throw new Error(`${fileName}: must start with a /** ... */ header (see seed-skills/README.md)`);
   const tags = new Map<Tag, string[]>();
   let current: Tag | undefined;
   for (const rawLine of (match[1] ?? '').split('\n')) {

@@ -41,7 +41,7 @@ export interface SkillLibraryOptions {
   /** Learn from solved tasks (default true; needs `distiller`). */
   learn?: boolean;
   distiller?: Distiller;
-  /** Folder of seed skills to upsert at start-up (the project's `skills/`). */
+  /** Folder of seed skills to upsert at start-up (the project's `seed-skills/`). */
   seedsDir?: string;
   /** Rebuild the index from the store at start-up even if it was built by another embedder. */
   rebuild?: boolean;

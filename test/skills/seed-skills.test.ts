@@ -7,7 +7,7 @@ import { looselyEqual } from '../../src/skills/loosely-equal.ts';
 import { loadSeedFiles, parseSeedFile } from '../../src/skills/seed-skills.ts';
 import { toIdentifier } from '../../src/skills/skill-name.ts';
 
-const SEEDS = path.resolve(import.meta.dirname, '../../skills');
+const SEEDS = path.resolve(import.meta.dirname, '../../seed-skills');
 
 describe('seed skills shipped in skills/', async () => {
   const { seeds, problems } = await loadSeedFiles(SEEDS);

@@ -9,7 +9,7 @@ import { openStore } from '../../src/store/open-store.ts';
 import { createSkillsRepo } from '../../src/store/skills-repo.ts';
 import { createHarness, draft, type Harness } from './library-helpers.ts';
 
-const SEEDS = path.resolve(import.meta.dirname, '../../skills');
+const SEEDS = path.resolve(import.meta.dirname, '../../seed-skills');
 let h: Harness;
 beforeEach(() => {
   h = createHarness();

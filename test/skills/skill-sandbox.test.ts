@@ -4,7 +4,7 @@ import { createSandbox } from '../../src/sandbox/create-sandbox.ts';
 import type { Sandbox } from '../../src/sandbox/types.ts';
 import { createHarness, draft, type Harness } from './library-helpers.ts';
 
-const SEEDS = path.resolve(import.meta.dirname, '../../skills');
+const SEEDS = path.resolve(import.meta.dirname, '../../seed-skills');
 let h: Harness;
 let sandbox: Sandbox | undefined;
 beforeEach(() => {

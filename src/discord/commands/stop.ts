@@ -1,6 +1,6 @@
 import { SlashCommandBuilder } from 'discord.js';
-import { stopFor } from '../src/discord/stop-for.ts';
-import type { Command } from '../src/discord/types.ts';
+import { stopFor } from '../stop-for.ts';
+import type { Command } from '../types.ts';
 
 /** /stop: cancel the running step of the task in this thread. */
 export default {

@@ -1,7 +1,7 @@
 import { SlashCommandBuilder } from 'discord.js';
-import { actorOfInteraction } from '../src/discord/actor.ts';
-import { codeBlock } from '../src/discord/code-block.ts';
-import type { Command, SkillSummary } from '../src/discord/types.ts';
+import { actorOfInteraction } from '../actor.ts';
+import { codeBlock } from '../code-block.ts';
+import type { Command, SkillSummary } from '../types.ts';
 
 const line = (skill: SkillSummary) =>
   `• **${skill.name}**${skill.scope === 'global' ? ' (global)' : ''} — ${skill.description.slice(0, 140)} · used ${skill.used}, ${skill.succeeded} ok, ${skill.votes >= 0 ? '+' : ''}${skill.votes}`;

@@ -1,5 +1,5 @@
 import { SlashCommandBuilder } from 'discord.js';
-import type { Command } from '../src/discord/types.ts';
+import type { Command } from '../types.ts';
 
 const HELP = `**Toolsmith** does tasks by writing and running code.
 • \`/task prompt:<what to do> [file] [private]\` opens a thread and works there. Attach a CSV, JSON or text file to work on it.

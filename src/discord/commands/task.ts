@@ -1,5 +1,5 @@
 import { SlashCommandBuilder } from 'discord.js';
-import type { Command } from '../src/discord/types.ts';
+import type { Command } from '../types.ts';
 
 /** /task: open a thread and let the agent work on the task there. */
 export default {

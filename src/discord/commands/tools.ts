@@ -1,5 +1,5 @@
 import { SlashCommandBuilder } from 'discord.js';
-import type { Command } from '../src/discord/types.ts';
+import type { Command } from '../types.ts';
 
 const ICON = {
   connected: '🟢',
