@@ -4,9 +4,9 @@ import type { Config } from '../config.ts';
 import type { Model } from '../model/types.ts';
 import type { Sandbox, SandboxOptions } from '../sandbox/types.ts';
 import type { Store } from '../store/open-store.ts';
-import { createDistiller } from './distill.ts';
+import { createDistiller } from './distillation/distill.ts';
 import { createEmbedder } from './embeddings/create-embedder.ts';
-import { openSkillLibrary } from './skill-library.ts';
+import { openSkillLibrary } from './records/skill-library.ts';
 import type { Embedder, SkillLibrary, SkillLog } from './types.ts';
 
 /** The seed skills shipped with the project (`<repo>/skills`). */

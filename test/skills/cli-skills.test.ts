@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runSkills } from '../../src/cli/commands/skills.ts';
 import { loadConfig } from '../../src/config.ts';
 import { UsageError } from '../../src/errors.ts';
-import { parseFrontMatter } from '../../src/skills/front-matter.ts';
+import { parseFrontMatter } from '../../src/skills/files/front-matter.ts';
 import { openSkillLibraryFromConfig } from '../../src/skills/open-from-config.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { draft } from './library-helpers.ts';

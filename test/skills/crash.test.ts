@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LocalIndex } from 'vectra';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SkillIndexCodec } from '../../src/skills/skill-index-codec.ts';
-import { openSkillLibrary } from '../../src/skills/skill-library.ts';
+import { SkillIndexCodec } from '../../src/skills/index/skill-index-codec.ts';
+import { openSkillLibrary } from '../../src/skills/records/skill-library.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { createDenseEmbedder } from './fixtures/dense-embedder.ts';
 

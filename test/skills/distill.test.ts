@@ -3,7 +3,7 @@ import type { TaskReport, TaskScope } from '../../src/agent/types.ts';
 import { ServiceError } from '../../src/errors.ts';
 import { createAnthropicModel } from '../../src/model/create-anthropic-model.ts';
 import { createSandbox } from '../../src/sandbox/create-sandbox.ts';
-import { createDistiller, isTrivialCode } from '../../src/skills/distill.ts';
+import { createDistiller, isTrivialCode } from '../../src/skills/distillation/distill.ts';
 import { distilled } from '../helpers/distilled-skill.ts';
 import { createFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic.ts';
 import { createHarness, type Harness, scriptedModel } from './library-helpers.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Model, ModelRequest, ModelResponse } from '../../src/model/types.ts';
 import { createLocalEmbedder } from '../../src/skills/embeddings/local-embedder.ts';
-import { openSkillLibrary, type SkillLibraryOptions } from '../../src/skills/skill-library.ts';
+import { openSkillLibrary, type SkillLibraryOptions } from '../../src/skills/records/skill-library.ts';
 import type { SkillDraft, SkillLibrary } from '../../src/skills/types.ts';
 import { openStore, type Store } from '../../src/store/open-store.ts';
 

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSandbox } from '../../src/sandbox/create-sandbox.ts';
-import { looselyEqual } from '../../src/skills/loosely-equal.ts';
-import { loadSeedFiles, parseSeedFile } from '../../src/skills/seed-skills.ts';
+import { looselyEqual } from '../../src/skills/distillation/loosely-equal.ts';
+import { loadSeedFiles, parseSeedFile } from '../../src/skills/files/seed-skills.ts';
 import { toIdentifier } from '../../src/skills/skill-name.ts';
 
 const SEEDS = path.resolve(import.meta.dirname, '../../seed-skills');

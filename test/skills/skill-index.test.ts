@@ -4,10 +4,10 @@ import path from 'node:path';
 import { LocalIndex } from 'vectra';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StorageError } from '../../src/errors.ts';
-import { INDEX_FILE, openSkillIndex, type SkillIndexEntry } from '../../src/skills/skill-index.ts';
-import { SkillIndexCodec } from '../../src/skills/skill-index-codec.ts';
+import { INDEX_FILE, openSkillIndex, type SkillIndexEntry } from '../../src/skills/index/skill-index.ts';
+import { SkillIndexCodec } from '../../src/skills/index/skill-index-codec.ts';
 import type { EmbedderInfo } from '../../src/skills/types.ts';
-import { decodeVector, encodeVector } from '../../src/skills/vector-encoding.ts';
+import { decodeVector, encodeVector } from '../../src/skills/index/vector-encoding.ts';
 
 const LOCAL: EmbedderInfo = { provider: 'local', model: 'toolsmith-hash-v1', dimensions: 4 };
 const dirs: string[] = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { VectorMatrix } from '../../src/skills/vector-matrix.ts';
+import { VectorMatrix } from '../../src/skills/index/vector-matrix.ts';
 
 const norm = (v: number[]) => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
 const cosine = (a: number[], b: number[]) =>

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { type Config, loadConfig } from '../../config.ts';
 import { UsageError } from '../../errors.ts';
 import { openSkillLibraryFromConfig } from '../../skills/open-from-config.ts';
-import { exportSkills, readSkillFolders } from '../../skills/skill-files.ts';
+import { exportSkills, readSkillFolders } from '../../skills/files/skill-files.ts';
 import { SKILL_SCOPE, scopesFor } from '../../skills/skill-name.ts';
 import type { SaveResult, Skill, SkillLibrary } from '../../skills/types.ts';
 import { openStore } from '../../store/open-store.ts';

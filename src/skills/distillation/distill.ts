@@ -5,14 +5,14 @@
  * returns roughly what the distiller expected) before anything is saved. Trivial code never reaches
  * the model; a failed check saves nothing.
  */
-import type { SkillSandboxApi } from '../agent/types.ts';
-import type { Model } from '../model/types.ts';
-import type { Sandbox, SandboxLimits, SandboxOptions } from '../sandbox/types.ts';
-import { draftProblems } from './check-draft.ts';
+import type { SkillSandboxApi } from '../../agent/types.ts';
+import type { Model } from '../../model/types.ts';
+import type { Sandbox, SandboxLimits, SandboxOptions } from '../../sandbox/types.ts';
+import { draftProblems } from '../records/check-draft.ts';
 import { DISTILL_SYSTEM, DistilledSchema, extractJson } from './distill-prompt.ts';
 import { looselyEqual } from './loosely-equal.ts';
-import { nameProblem, toIdentifier, toSkillName } from './skill-name.ts';
-import type { SkillDraft } from './types.ts';
+import { nameProblem, toIdentifier, toSkillName } from '../skill-name.ts';
+import type { SkillDraft } from '../types.ts';
 
 /** What a distillation yields: the skill's own fields (the library adds task, scope, author, source). */
 export type DistilledSkill = Pick<SkillDraft, 'name' | 'description' | 'signature' | 'code' | 'example'>;

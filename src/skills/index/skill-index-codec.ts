@@ -7,8 +7,8 @@
 import type { IndexCodec, IndexData, MetadataTypes } from 'vectra';
 import { JsonCodec } from 'vectra';
 import { z } from 'zod';
-import { describeError } from '../errors.ts';
-import type { EmbedderInfo } from './types.ts';
+import { describeError } from '../../errors.ts';
+import type { EmbedderInfo } from '../types.ts';
 import { decodeVector, encodeVector } from './vector-encoding.ts';
 
 export const INDEX_FORMAT = 'toolsmith-skill-index/1';

@@ -5,17 +5,17 @@
  * write", so the index queue sees changes in store order; they wait for the index file outside
  * the lock, so concurrent saves share file writes.
  */
-import type { OfferedSkill, TaskReport, TaskScope } from '../agent/types.ts';
-import { describeError, UsageError } from '../errors.ts';
-import type { Store } from '../store/open-store.ts';
-import { createSkillsRepo } from '../store/skills-repo.ts';
+import type { OfferedSkill, TaskReport, TaskScope } from '../../agent/types.ts';
+import { describeError, UsageError } from '../../errors.ts';
+import type { Store } from '../../store/open-store.ts';
+import { createSkillsRepo } from '../../store/skills-repo.ts';
 import { assertDraft, definesFunction } from './check-draft.ts';
-import type { Distiller } from './distill.ts';
-import { syncIndex } from './index-sync.ts';
-import { createSkillSandboxApi } from './sandbox-api.ts';
-import { loadSeedSkills } from './seed-skills.ts';
-import { openSkillIndex, type SkillIndexEntry } from './skill-index.ts';
-import { codeHash, fromIdentifier, scopesFor, toIdentifier } from './skill-name.ts';
+import type { Distiller } from '../distillation/distill.ts';
+import { syncIndex } from '../index/index-sync.ts';
+import { createSkillSandboxApi } from '../sandbox-api.ts';
+import { loadSeedSkills } from '../files/seed-skills.ts';
+import { openSkillIndex, type SkillIndexEntry } from '../index/skill-index.ts';
+import { codeHash, fromIdentifier, scopesFor, toIdentifier } from '../skill-name.ts';
 import { rankBonus, skillEmbeddingText, textHash, toOffered } from './skill-text.ts';
 import type {
   Embedder,
@@ -25,7 +25,7 @@ import type {
   SkillDraft,
   SkillLibrary,
   SkillLog,
-} from './types.ts';
+} from '../types.ts';
 
 export interface SkillLibraryOptions {
   store: Store;

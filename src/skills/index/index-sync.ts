@@ -5,8 +5,8 @@
  * skills. Comparing ids and embedded-text hashes finds both, and only those are re-embedded.
  */
 import type { SkillIndex, SkillIndexEntry } from './skill-index.ts';
-import { skillEmbeddingText, textHash } from './skill-text.ts';
-import type { Skill } from './types.ts';
+import { skillEmbeddingText, textHash } from '../records/skill-text.ts';
+import type { Skill } from '../types.ts';
 
 export interface SyncResult {
   upserted: number;

@@ -1,8 +1,8 @@
 /** Checks a skill draft before it reaches the store: names, scope, sizes, and that the code compiles and defines its function. */
 import { Script } from 'node:vm';
-import { UsageError } from '../errors.ts';
-import { nameProblem, SKILL_SCOPE, toIdentifier } from './skill-name.ts';
-import type { SkillDraft } from './types.ts';
+import { UsageError } from '../../errors.ts';
+import { nameProblem, SKILL_SCOPE, toIdentifier } from '../skill-name.ts';
+import type { SkillDraft } from '../types.ts';
 
 export const MAX_DESCRIPTION_CHARS = 1024;
 export const MAX_SIGNATURE_CHARS = 500;

@@ -1,8 +1,8 @@
 /** What gets embedded for a skill, how a skill is described in a prompt, and how counters nudge ranking. */
 import { createHash } from 'node:crypto';
-import type { OfferedSkill } from '../agent/types.ts';
-import { GLOBAL_SCOPE } from './skill-name.ts';
-import type { Skill } from './types.ts';
+import type { OfferedSkill } from '../../agent/types.ts';
+import { GLOBAL_SCOPE } from '../skill-name.ts';
+import type { Skill } from '../types.ts';
 
 /** The text a skill is found by: its name as words, its description and the task it came from (not raw code). */
 export function skillEmbeddingText(skill: Pick<Skill, 'name' | 'description' | 'task'>): string {

@@ -5,10 +5,10 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describeError } from '../errors.ts';
-import { draftProblems } from './check-draft.ts';
-import { GLOBAL_SCOPE } from './skill-name.ts';
-import type { SkillDraft } from './types.ts';
+import { describeError } from '../../errors.ts';
+import { draftProblems } from '../records/check-draft.ts';
+import { GLOBAL_SCOPE } from '../skill-name.ts';
+import type { SkillDraft } from '../types.ts';
 
 export const SEED_AUTHOR = 'toolsmith';
 
