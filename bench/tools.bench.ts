@@ -4,7 +4,11 @@
  * (isolate -> host -> tool -> host -> isolate -> next call). The plain host function (the baseline) and
  * the in-process MCP tool (target: <= 3x the baseline) are measured in alternating blocks, so load on
  * the machine falls on both alike; the stdio call to server-everything runs on its own hub afterwards.
+ * Last, hub start-up with one stdio server, with and without a second one that never answers
+ * (alternating): the hung one should cost its connect limit, not the time it takes to end it.
  */
+
+import path from 'node:path';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { createSandbox } from '../src/sandbox/create-sandbox.ts';
@@ -142,5 +146,58 @@ export default async function (): Promise<BenchRow[]> {
     stdio.sandbox.dispose();
     await stdioHub.close();
   }
+  rows.push(...(await startupWithHungServer()));
   return rows;
+}
+
+const FAULT_SERVER = path.resolve(import.meta.dirname, '../test/tools/fixtures/fault-server.ts');
+
+/** Hub start-up with one stdio server, then with it and a server that hangs at start, alternating. */
+export async function startupWithHungServer(): Promise<BenchRow[]> {
+  const connectLimitMs = 500;
+  const fine = stdioServer('fine', [FAULT_SERVER]);
+  const mute = stdioServer('mute', [FAULT_SERVER, 'hang-at-start'], { connectTimeoutMs: connectLimitMs });
+  const samples = { alone: [] as number[], hung: [] as number[], close: [] as number[] };
+  const start = async (servers: (typeof fine)[], into: number[], closeInto?: number[]) => {
+    const began = process.hrtime.bigint();
+    const hub = await createToolHub({ workspace: false, servers });
+    into.push(Number(process.hrtime.bigint() - began) / 1000);
+    const statuses = hub.servers().map((s) => `${s.name}: ${s.status}`);
+    const closing = process.hrtime.bigint();
+    await hub.close();
+    closeInto?.push(Number(process.hrtime.bigint() - closing) / 1000);
+    const expected = servers.length > 1 ? ['fine: connected', 'mute: failed'] : ['fine: connected'];
+    if (!expected.every((line) => statuses.includes(line)))
+      throw new Error(`unexpected start-up statuses: ${statuses.join(', ')}`);
+  };
+  await start([fine], []);
+  await start([fine, mute], []);
+  for (let i = 0; i < 8; i++) {
+    await start([fine], samples.alone);
+    await start([fine, mute], samples.hung, samples.close);
+  }
+  const alone = summarize(samples.alone);
+  const hung = summarize(samples.hung);
+  const spread = (values: number[]) =>
+    `${round(Math.min(...values) / 1000, 0)}-${round(Math.max(...values) / 1000, 0)} ms`;
+  return [
+    {
+      name: 'hub start-up, one stdio server',
+      ...alone,
+      runs: samples.alone.length,
+      note: `spread ${spread(samples.alone)}`,
+    },
+    {
+      name: `hub start-up, plus one that never answers (limit ${connectLimitMs} ms)`,
+      ...hung,
+      runs: samples.hung.length,
+      note: `spread ${spread(samples.hung)}; ${round((hung.medianUs - alone.medianUs) / 1000, 0)} ms over the one server alone (servers start in parallel: at most the limit)`,
+    },
+    {
+      name: 'hub close after it (waits for the hung process to be SIGKILLed)',
+      ...summarize(samples.close),
+      runs: samples.close.length,
+      note: `spread ${spread(samples.close)}; ignores SIGTERM, so this is the 1 s grace`,
+    },
+  ];
 }

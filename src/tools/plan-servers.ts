@@ -35,7 +35,7 @@ export interface ToolHubOptions {
   maxResultChars?: number;
   /** Reconnection after a configured server drops (default 5 attempts, 500 ms doubling to 30 s). */
   reconnect?: ReconnectPolicy;
-  /** The environment stdio servers inherit their basics (PATH, HOME, ...) from (default: none). */
+  /** The environment stdio servers inherit their basics (PATH, HOME, ...) from (default: this process's). */
   env?: Record<string, string | undefined>;
 }
 

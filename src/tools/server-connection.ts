@@ -65,6 +65,8 @@ export class ServerConnection {
   private closing = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
+  /** Transports being ended in the background (a failed attempt, a dropped connection). */
+  private readonly ending = new Set<Promise<void>>();
 
   constructor(options: ServerConnectionOptions) {
     this.name = options.name;
@@ -152,13 +154,22 @@ export class ServerConnection {
     }
   }
 
-  /** Close the connection (and the child process); no reconnect after this. */
+  /**
+   * Close the connection (and the child process); no reconnect after this. Resolves once every
+   * process this connection started is gone, including those of failed attempts ended in the background.
+   */
   async close(): Promise<void> {
     this.closing = true;
     clearTimeout(this.retryTimer);
     clearTimeout(this.refreshTimer);
     await this.disconnect();
+    await this.settled();
     this.setStatus('closed', undefined);
+  }
+
+  /** Resolves once the transports ended in the background are gone (for tests and shutdown). */
+  async settled(): Promise<void> {
+    while (this.ending.size > 0) await Promise.all(this.ending);
   }
 
   private async connect(): Promise<void> {
@@ -187,8 +198,9 @@ export class ServerConnection {
         const detail = opened?.detail();
         reasons.push(`${opened?.kind ?? 'transport'}: ${describeConnectError(error)}`);
         if (detail) details.push(detail);
-        await client.close().catch(() => {});
-        await opened?.dispose?.().catch(() => {});
+        // Reported at once; the process (a server that hangs may ignore stdin closing and SIGTERM)
+        // is ended in the background, and close() waits for it.
+        this.endInBackground(client, opened);
       }
     }
     throw new ConnectFailure(reasons.join('; '), details.join('; ') || undefined);
@@ -227,7 +239,7 @@ export class ServerConnection {
     if (client !== this.client || this.closing) return;
     const detail = this.opened?.detail();
     this.client = undefined;
-    void this.opened?.dispose?.().catch(() => {});
+    this.endInBackground(undefined, this.opened);
     this.opened = undefined;
     const why = 'the connection closed (the server exited or crashed)';
     const policy = this.options.reconnect;
@@ -262,6 +274,15 @@ export class ServerConnection {
         } else this.retry(attempt + 1, policy, why, latest ?? detail);
       }
     }, delay);
+  }
+
+  private endInBackground(client: Client | undefined, opened: OpenedTransport | undefined): void {
+    const ended = (async () => {
+      await client?.close().catch(() => {});
+      await opened?.dispose?.().catch(() => {});
+    })();
+    this.ending.add(ended);
+    void ended.finally(() => this.ending.delete(ended));
   }
 
   private async disconnect(): Promise<void> {

@@ -5,11 +5,11 @@
  * own secrets never reach a tool server.
  */
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { McpServerConfig } from './mcp-config.ts';
+import { ChildStdioTransport } from './stdio-transport.ts';
 
 /** A transport ready to hand to `Client.connect`, with what to say when it fails. */
 export interface OpenedTransport {
@@ -18,7 +18,10 @@ export interface OpenedTransport {
   kind: string;
   /** Extra detail after a failure, e.g. the last lines the process wrote to stderr. */
   detail(): string;
-  /** Release anything besides the transport (the in-process server). */
+  /**
+   * Release anything besides the transport, after `transport.close()`: the in-process server, or
+   * (stdio) resolve once the child process is gone, which closing has already set in motion.
+   */
   dispose?(): Promise<void>;
 }
 
@@ -40,7 +43,7 @@ export const INHERITED_ENV: readonly string[] = [
 /** The factories to try, in order, for a configured server. */
 export function transportsFor(
   config: McpServerConfig,
-  parentEnv: Readonly<Record<string, string | undefined>> = {},
+  parentEnv: Readonly<Record<string, string | undefined>> = process.env,
 ): TransportFactory[] {
   if (config.transport === 'stdio') return [async () => openStdio(config, parentEnv)];
   const url = new URL(config.url);
@@ -92,21 +95,24 @@ function openStdio(
   config: Extract<McpServerConfig, { transport: 'stdio' }>,
   parentEnv: Record<string, string | undefined>,
 ): OpenedTransport {
-  const transport = new StdioClientTransport({
+  const transport = new ChildStdioTransport({
     command: config.command,
     args: config.args,
     env: serverEnv(config.env, parentEnv),
     ...(config.cwd ? { cwd: config.cwd } : {}),
-    stderr: 'pipe',
   });
   // Keep the tail of stderr for failure messages; reading it also keeps the child from blocking.
   let tail = '';
-  transport.stderr?.on('data', (chunk: Buffer) => {
+  transport.stderr.on('data', (chunk: Buffer) => {
     tail = (tail + chunk.toString('utf8')).slice(-2000);
   });
   return {
     transport,
     kind: 'stdio',
+    dispose: async () => {
+      await transport.close();
+      await transport.exited;
+    },
     detail: () => {
       const lines = tail.trim().split('\n').slice(-5).join(' | ');
       return lines ? `stderr: ${lines.slice(-600)}` : '';
