@@ -13,6 +13,8 @@ import type { ToolHub } from '../../src/tools/types.ts';
 let server: http.Server;
 let port: number;
 const seen: string[] = [];
+/** The headers of each request to `/headers`, as the server got them. */
+const headersSeen: http.IncomingHttpHeaders[] = [];
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
@@ -48,6 +50,19 @@ beforeAll(async () => {
           .on('end', () => res.end(`${req.method} ${req.headers['content-type']}`));
       case '/slow':
         return void setTimeout(() => res.end('late'), 2000);
+      case '/slow-gzip': {
+        // Headers and the first compressed bytes at once, then nothing for 10 s.
+        res.setHeader('content-type', 'text/plain');
+        res.setHeader('content-encoding', 'gzip');
+        const gzip = zlib.createGzip();
+        gzip.pipe(res);
+        gzip.write('the start of a long body ');
+        gzip.flush();
+        return void setTimeout(() => gzip.end('and its end'), 10_000).unref();
+      }
+      case '/headers':
+        headersSeen.push(req.headers);
+        return res.end('ok');
       case '/redirect':
         res.statusCode = 302;
         res.setHeader('location', url.searchParams.get('to') ?? '/text');
@@ -60,7 +75,13 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(
+  () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+);
 
 async function webHub(
   allowedHosts: string[],
@@ -69,6 +90,8 @@ async function webHub(
 ): Promise<ToolHub> {
   return createToolHub({
     workspace: false,
+    // Above the web limits: a fetch that overruns WEB_TIMEOUT_MS must fail by it, not by this.
+    callTimeoutMs: 4000,
     web: {
       allowedHosts,
       allowPrivate,
@@ -130,6 +153,18 @@ describe('web.fetch on an allowed host', () => {
     );
   });
 
+  it('cuts a slow gzip-encoded body at the time limit (the abort reaches the decompression)', async () => {
+    await expect(fetch({ url: at('/slow-gzip') })).rejects.toThrow(
+      `fetching ${at('/slow-gzip')} took longer than 500 ms (WEB_TIMEOUT_MS)`,
+    );
+  });
+
+  it('never forwards a caller-set host header', async () => {
+    headersSeen.length = 0;
+    await fetch({ url: at('/headers'), headers: { Host: 'internal.example', accept: 'text/plain' } });
+    expect(headersSeen[0]).toMatchObject({ host: `127.0.0.1:${port}`, accept: 'text/plain' });
+  });
+
   it('follows redirects on allowed hosts, dropping credentials across origins', async () => {
     seen.length = 0;
     expect(
@@ -151,6 +186,42 @@ describe('web.fetch on an allowed host', () => {
       );
       expect(result).toMatchObject({ url: `http://localhost:${port}/text`, body: 'plain text é' });
       expect(seen).toEqual([`GET /redirect?to=${to} auth=Bearer t`, 'GET /text auth=']);
+    } finally {
+      await both.close();
+    }
+  });
+
+  it('drops every credential-bearing header, and host, when a redirect changes origin', async () => {
+    const both = await webHub(['127.0.0.1', 'localhost'], true);
+    try {
+      headersSeen.length = 0;
+      const credentials = {
+        authorization: 'Bearer a',
+        'Proxy-Authorization': 'Basic b',
+        cookie: 'session=c',
+        'X-Api-Key': 'key-d',
+        'private-token': 'glpat-e',
+        'x-goog-api-key': 'f',
+      };
+      const headers = { ...credentials, host: 'internal.example', accept: 'application/json' };
+      const to = encodeURIComponent(`http://localhost:${port}/headers`);
+      await both.call(
+        'web',
+        'fetch',
+        { url: at(`/redirect?to=${to}`), headers },
+        { workspaceDir: '/unused' },
+      );
+      await both.call('web', 'fetch', { url: at('/headers'), headers }, { workspaceDir: '/unused' });
+      const [crossOrigin, sameOrigin] = headersSeen;
+      expect(crossOrigin).toMatchObject({ host: `localhost:${port}`, accept: 'application/json' });
+      for (const name of Object.keys(credentials))
+        expect(crossOrigin, name).not.toHaveProperty(name.toLowerCase());
+      // The same headers to the origin they were meant for arrive (host aside).
+      expect(sameOrigin).toMatchObject({
+        host: `127.0.0.1:${port}`,
+        'x-api-key': 'key-d',
+        'private-token': 'glpat-e',
+      });
     } finally {
       await both.close();
     }
@@ -193,6 +264,29 @@ describe('private addresses', () => {
     }
   });
 
+  it('refuses IPv6 spellings of private IPv4 addresses: NAT64, IPv4-compatible, IPv4-mapped', async () => {
+    const literals = [
+      '[64:ff9b::a9fe:a9fe]',
+      '[64:ff9b::7f00:1]',
+      '[::7f00:1]',
+      '[::169.254.169.254]',
+      '[::ffff:a9fe:a9fe]',
+      '[64:ff9b:1::808:808]',
+    ];
+    const hub = await webHub(literals, false);
+    try {
+      for (const literal of literals) {
+        const address = literal.slice(1, -1);
+        await expect(
+          hub.call('web', 'fetch', { url: `http://${literal}:${port}/text` }, { workspaceDir: '/unused' }),
+        ).rejects.toThrow(/, a private\/loopback\/link-local address; refused/);
+        expect(isPrivateAddress(address), address).toBe(true);
+      }
+    } finally {
+      await hub.close();
+    }
+  });
+
   it('classifies addresses', () => {
     for (const ip of [
       '127.0.0.1',
@@ -207,11 +301,21 @@ describe('private addresses', () => {
       'fd00::1',
       '::ffff:127.0.0.1',
       '::ffff:7f00:1',
+      '64:ff9b::a9fe:a9fe', // NAT64 of 169.254.169.254
+      '64:ff9b::10.0.0.1',
+      '64:ff9b:1::8.8.8.8', // local-use NAT64
+      '::169.254.169.254', // IPv4-compatible
+      '::a9fe:a9fe',
+      '::7f00:1',
+      '::ffff:0:7f00:1', // SIIT
+      '2002:7f00:1::', // 6to4 of 127.0.0.1
+      '2001:0:4136:e378:8000:63bf:3fff:fdd2', // Teredo
+      '::',
       'nonsense',
     ]) {
       expect(isPrivateAddress(ip), ip).toBe(true);
     }
-    for (const ip of ['93.184.216.34', '8.8.8.8', '2606:4700::1111', '::ffff:8.8.8.8'])
+    for (const ip of ['93.184.216.34', '8.8.8.8', '2606:4700::1111', '::ffff:8.8.8.8', '64:ff9b::808:808'])
       expect(isPrivateAddress(ip), ip).toBe(false);
   });
 

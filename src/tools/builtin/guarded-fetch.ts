@@ -2,13 +2,15 @@
  * An HTTP(S) client for `web.fetch` that enforces the host policy on every hop: the allowlist is checked
  * for the first URL and each redirect, and the resolved address is checked at connect time (through the
  * socket's `lookup`), so DNS tricks cannot reach private addresses. Bodies are read up to a byte limit
- * (after decompression); one time limit covers the whole chain.
+ * (after decompression); one time limit covers the whole chain, body and decompression included.
+ * Caller headers: `host` is never sent (it would reach virtual hosts the allowlist does not name), and a
+ * redirect to another origin keeps only headers that carry no credentials.
  */
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
-import type { Readable } from 'node:stream';
+import { addAbortSignal, pipeline, type Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { ToolError } from '../tool-error.ts';
 import { isHostAllowed, isPrivateAddress, normalizeHost } from './host-policy.ts';
@@ -46,7 +48,7 @@ export async function guardedFetch(request: FetchRequest, policy: FetchPolicy): 
   let url = checkUrl(request.url, policy);
   let method = (request.method ?? 'GET').toUpperCase();
   let body = request.body;
-  let headers = { ...(request.headers ?? {}) };
+  let headers = withoutHost(request.headers ?? {});
   for (let hop = 0; ; hop++) {
     const response = await send(url, method, headers, body, policy, signal);
     const location = response.headers.location;
@@ -62,11 +64,11 @@ export async function guardedFetch(request: FetchRequest, policy: FetchPolicy): 
         method = 'GET';
         body = undefined;
       }
-      if (next.origin !== url.origin) headers = withoutCredentials(headers);
+      if (next.origin !== url.origin) headers = crossOriginHeaders(headers);
       url = next;
       continue;
     }
-    const { data, truncated } = await readBody(response, policy.maxBytes, signal);
+    const { data, truncated } = await readBody(response, url, policy, signal);
     return {
       url: url.href,
       status: response.statusCode ?? 0,
@@ -134,18 +136,26 @@ function send(
 
 async function readBody(
   response: IncomingMessage,
-  maxBytes: number,
+  url: URL,
+  policy: FetchPolicy,
   signal: AbortSignal,
 ): Promise<{ data: Buffer; truncated: boolean }> {
+  const maxBytes = policy.maxBytes;
   const encoding = String(response.headers['content-encoding'] ?? '').toLowerCase();
-  const stream: Readable =
+  const decompress =
     encoding === 'gzip' || encoding === 'x-gzip'
-      ? response.pipe(zlib.createGunzip())
+      ? zlib.createGunzip()
       : encoding === 'deflate'
-        ? response.pipe(zlib.createInflate())
+        ? zlib.createInflate()
         : encoding === 'br'
-          ? response.pipe(zlib.createBrotliDecompress())
-          : response;
+          ? zlib.createBrotliDecompress()
+          : undefined;
+  // pipeline (not pipe) carries the response's end or error into the decompressor, and the signal
+  // destroys the stream being read: a slow compressed body is cut by the time limit too.
+  const stream: Readable = addAbortSignal(
+    signal,
+    decompress ? pipeline(response, decompress, () => {}) : response,
+  );
   const chunks: Buffer[] = [];
   let size = 0;
   try {
@@ -155,13 +165,14 @@ async function readBody(
       if (chunk.length > room) {
         chunks.push(chunk.subarray(0, room));
         response.destroy();
+        decompress?.destroy();
         return { data: Buffer.concat(chunks), truncated: true };
       }
       chunks.push(chunk);
       size += chunk.length;
     }
   } catch (error) {
-    if (signal.aborted) throw new ToolError(`the response took too long or was cancelled`);
+    if (signal.aborted) throw networkError(url, asError(error), policy, signal);
     throw new ToolError(
       `reading the response failed: ${error instanceof Error ? error.message : String(error)}`,
     );
@@ -174,7 +185,7 @@ function networkError(url: URL, error: Error, policy: FetchPolicy, signal: Abort
   if (signal.aborted) {
     const reason =
       signal.reason instanceof Error && signal.reason.name === 'TimeoutError'
-        ? `took longer than ${policy.timeoutMs} ms`
+        ? `took longer than ${policy.timeoutMs} ms (WEB_TIMEOUT_MS)`
         : 'was cancelled';
     return new ToolError(`fetching ${url.href} ${reason}`);
   }
@@ -191,12 +202,34 @@ function isIpLiteral(host: string): boolean {
   return /^[\d.]+$/.test(host) || host.includes(':');
 }
 
-function withoutCredentials(headers: Record<string, string>): Record<string, string> {
+/** Headers that carry no credentials: the only caller headers kept when a redirect changes origin. */
+const CROSS_ORIGIN_SAFE = new Set([
+  'accept',
+  'accept-language',
+  'cache-control',
+  'content-language',
+  'content-type',
+  'pragma',
+  'user-agent',
+]);
+
+/**
+ * The caller's headers for another origin: `authorization`, `cookie`, `x-api-key`, `private-token` and
+ * every other name that might hold a credential are dropped (a list of what to drop would miss the
+ * next API's own key header, so this keeps a list of what is safe instead).
+ */
+function crossOriginHeaders(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(headers).filter(
-      ([key]) => !['authorization', 'cookie', 'proxy-authorization'].includes(key.toLowerCase()),
-    ),
+    Object.entries(headers).filter(([key]) => CROSS_ORIGIN_SAFE.has(key.toLowerCase())),
   );
+}
+
+function withoutHost(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([key]) => key.toLowerCase() !== 'host'));
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 function flatten(headers: IncomingMessage['headers']): Record<string, string> {
