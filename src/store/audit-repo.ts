@@ -16,6 +16,8 @@ export const AUDIT_MIGRATIONS: readonly string[] = [
     cost_usd REAL NOT NULL DEFAULT 0
   ) STRICT;
   CREATE INDEX audit_session ON audit (session_id, id);`,
+  // For retention: rows older than a date are found by time.
+  'CREATE INDEX audit_at ON audit (at);',
 ];
 
 export type AuditKind = 'task' | 'message' | 'code' | 'tool' | 'outcome' | 'vote' | 'refused';
@@ -41,7 +43,12 @@ const RowSchema = z.object({
 export interface AuditRepo {
   record(entry: Omit<AuditEntry, 'at' | 'costUsd'> & { costUsd?: number }): void;
   list(sessionId: string): AuditEntry[];
+  /** Delete the rows recorded before `before` (retention); returns how many went. */
+  prune(before: Date): number;
 }
+
+/** Rows deleted per statement by `prune`, so one prune never holds the write lock for long. */
+const PRUNE_BATCH = 5000;
 
 export function createAuditRepo(store: Store, now: () => Date = () => new Date()): AuditRepo {
   store.migrate('audit', AUDIT_MIGRATIONS);
@@ -50,6 +57,9 @@ export function createAuditRepo(store: Store, now: () => Date = () => new Date()
   );
   const select = store.db.prepare(
     'SELECT at, session_id, actor, kind, data, cost_usd FROM audit WHERE session_id = ? ORDER BY id',
+  );
+  const deleteBatch = store.db.prepare(
+    `DELETE FROM audit WHERE id IN (SELECT id FROM audit WHERE at < ? LIMIT ${PRUNE_BATCH})`,
   );
   return {
     record(entry) {
@@ -61,6 +71,16 @@ export function createAuditRepo(store: Store, now: () => Date = () => new Date()
         JSON.stringify(entry.data),
         entry.costUsd ?? 0,
       );
+    },
+    prune(before) {
+      // `at` is an ISO 8601 UTC string, so text order is time order.
+      const cutoff = before.toISOString();
+      let deleted = 0;
+      for (;;) {
+        const { changes } = deleteBatch.run(cutoff);
+        deleted += Number(changes);
+        if (Number(changes) < PRUNE_BATCH) return deleted;
+      }
     },
     list(sessionId) {
       return select.all(sessionId).flatMap((raw) => {
