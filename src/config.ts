@@ -86,6 +86,7 @@ export const EnvSchema = z.object({
   MCP_CONNECT_TIMEOUT_MS: int(100, 15_000),
   MCP_CALL_TIMEOUT_MS: int(100, 60_000),
   WORKSPACE_MAX_FILE_BYTES: int(1, 10 * 1024 * 1024),
+  WORKSPACE_MAX_BYTES: int(1, 1024 * 1024 * 1024),
   WEB_ALLOWED_HOSTS: list(),
   WEB_ALLOW_PRIVATE: bool(false),
   WEB_MAX_BYTES: int(1, 2 * 1024 * 1024),
@@ -153,6 +154,8 @@ export interface Config {
     connectTimeoutMs: number;
     callTimeoutMs: number;
     workspaceMaxFileBytes: number;
+    /** Most bytes the files of one workspace may hold, all together. */
+    workspaceMaxBytes: number;
     web: { allowedHosts: string[]; allowPrivate: boolean; maxBytes: number; timeoutMs: number };
   };
   agent: { maxSteps: number; wallMs: number; maxTokens: number; maxCostUsd: number };
@@ -225,6 +228,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       connectTimeoutMs: e.MCP_CONNECT_TIMEOUT_MS,
       callTimeoutMs: e.MCP_CALL_TIMEOUT_MS,
       workspaceMaxFileBytes: e.WORKSPACE_MAX_FILE_BYTES,
+      workspaceMaxBytes: e.WORKSPACE_MAX_BYTES,
       web: {
         allowedHosts: e.WEB_ALLOWED_HOSTS,
         allowPrivate: e.WEB_ALLOW_PRIVATE,

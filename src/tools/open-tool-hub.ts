@@ -17,7 +17,10 @@ export async function openToolHub(config: Config): Promise<ToolHub> {
   const servers = await loadMcpConfig(config.tools.mcpConfigPath, env);
   return createToolHub({
     servers,
-    workspace: { maxFileBytes: config.tools.workspaceMaxFileBytes },
+    workspace: {
+      maxFileBytes: config.tools.workspaceMaxFileBytes,
+      maxWorkspaceBytes: config.tools.workspaceMaxBytes,
+    },
     web: config.tools.web,
     connectTimeoutMs: config.tools.connectTimeoutMs,
     callTimeoutMs: config.tools.callTimeoutMs,

@@ -28,7 +28,7 @@ describe('commands', () => {
     const reply = await replyTo(h, await h.discord.slashCommand({ name: 'tools' }));
     expect(reply.ephemeral).toBe(true);
     expect(reply.content).toBe(
-      '🟢 **workspace** (connected, built-in)\n`list`, `readText`, `readBase64`, `write`, `delete`, `stat`\n\n' +
+      '🟢 **workspace** (connected, built-in)\n`list`, `readText`, `readLines`, `readBase64`, `write`, `delete`, `stat`\n\n' +
         '⚪ **web** (disabled, built-in) — off: no host is allowed (set WEB_ALLOWED_HOSTS to turn it on)\n(no tools)',
     );
     await h.close();

@@ -44,7 +44,11 @@ describe('workspace files', () => {
     expect(await ws('readText', { path: 'notes/today.txt' })).toEqual({
       path: 'notes/today.txt',
       text: 'hello world',
+      offset: 0,
       bytes: 11,
+      nextOffset: null,
+      size: 11,
+      invalidBytes: 0,
     });
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 255]);
     await ws('write', { path: 'img.png', content: png.toString('base64'), encoding: 'base64' });
@@ -52,7 +56,10 @@ describe('workspace files', () => {
     expect(await ws('readBase64', { path: 'img.png' })).toEqual({
       path: 'img.png',
       base64: png.toString('base64'),
+      offset: 0,
       bytes: 8,
+      nextOffset: null,
+      size: 8,
     });
     expect(await ws('list', {})).toEqual({
       entries: [
@@ -69,7 +76,9 @@ describe('workspace files', () => {
       type: 'file',
       size: 8,
       modifiedAt: expect.stringMatching(/^\d{4}-/),
+      binary: true,
     });
+    expect(await ws('stat', { path: 'notes/today.txt' })).toMatchObject({ binary: false, lines: 1 });
     await expect(ws('delete', { path: 'notes' })).rejects.toThrow(
       'folder "notes" is not empty; delete its files first',
     );
@@ -135,20 +144,37 @@ describe('confinement', () => {
     expect(await ws('readText', { path: 'alias.txt' })).toMatchObject({ text: 'kept' });
   });
 
-  it('enforces the file size limit on read, write and append, keeping the file intact', async () => {
-    await writeFile(path.join(workspaceDir, 'big.bin'), Buffer.alloc(MAX + 1));
-    await expect(ws('readText', { path: 'big.bin' })).rejects.toThrow(
-      `"big.bin" is ${MAX + 1} bytes, over the ${MAX}-byte file limit`,
+  it('bounds one call by the file limit, naming it; a file grows past it by appends', async () => {
+    await writeFile(path.join(workspaceDir, 'big.txt'), 'x'.repeat(MAX + 1));
+    await expect(ws('readText', { path: 'big.txt' })).rejects.toThrow(
+      `"big.txt" is 1001 B (1001 bytes), over the 1000 B (1000 bytes) limit of one read (WORKSPACE_MAX_FILE_BYTES); read it in parts`,
     );
-    await expect(ws('readBase64', { path: 'big.bin' })).rejects.toThrow(/over the 1000-byte file limit/);
+    await expect(ws('readBase64', { path: 'big.txt' })).rejects.toThrow(/limit of one read/);
+    await expect(ws('readText', { path: 'big.txt', offset: 0, length: MAX + 1 })).rejects.toThrow(
+      'length 1001 is over the 1000 B (1000 bytes) limit of one read',
+    );
+    expect(await ws('readText', { path: 'big.txt', offset: 1 })).toMatchObject({
+      offset: 1,
+      bytes: MAX,
+      nextOffset: null,
+    });
     await expect(ws('write', { path: 'huge.txt', content: 'x'.repeat(MAX + 1) })).rejects.toThrow(
-      /would be 1001 bytes/,
+      'the content is 1001 B (1001 bytes), over the 1000 B (1000 bytes) limit of one write (WORKSPACE_MAX_FILE_BYTES)',
     );
     await expect(readFile(path.join(workspaceDir, 'huge.txt'))).rejects.toThrow();
     await ws('write', { path: 'grow.txt', content: 'x'.repeat(MAX - 1) });
-    await expect(ws('write', { path: 'grow.txt', content: 'yy', append: true })).rejects.toThrow(
-      /would be 1001 bytes/,
-    );
-    expect((await readFile(path.join(workspaceDir, 'grow.txt'), 'utf8')).length).toBe(MAX - 1);
+    expect(await ws('write', { path: 'grow.txt', content: 'yy', append: true })).toEqual({
+      path: 'grow.txt',
+      bytes: MAX + 1,
+    });
+    expect((await readFile(path.join(workspaceDir, 'grow.txt'), 'utf8')).length).toBe(MAX + 1);
+  });
+});
+
+describe('declarations', () => {
+  it('tell the model the read ranges, the payload limit and the quota (snapshot)', () => {
+    const text = hub.declarations();
+    expect(text).toContain('readLines(');
+    expect(text).toMatchSnapshot();
   });
 });

@@ -4,21 +4,31 @@
  * puts the session's folder in each request's `_meta` (sandboxed code cannot set it), and every path
  * is confined to that folder.
  */
-import { appendFile, mkdir, readdir, readFile, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { appendFile, lstat, mkdir, readdir, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { describeError } from '../../errors.ts';
+import { formatBytes } from '../../text/format-bytes.ts';
 import { ToolError } from '../tool-error.ts';
 import { ok } from './tool-result.ts';
+import { fsError } from './workspace-fs-error.ts';
+import { countLines } from './workspace-lines.ts';
 import { relativeTo, resolveInside, workspaceRoot } from './workspace-paths.ts';
+import { createWorkspaceQuota } from './workspace-quota.ts';
+import { looksBinary, PAGE_BYTES, readRange } from './workspace-read.ts';
+import { type Extra, PathInput, registerReadTools } from './workspace-read-tools.ts';
 
 /** The `_meta` key carrying the session's workspace folder. */
 export const WORKSPACE_META_KEY = 'toolsmith/workspaceDir';
 
+/** Default quota of one workspace (WORKSPACE_MAX_BYTES): 1 GiB. */
+export const DEFAULT_WORKSPACE_MAX_BYTES = 1024 * 1024 * 1024;
+
 export interface WorkspaceServerOptions {
-  /** Largest file read or written, in bytes. */
+  /** Most bytes one call reads or writes (WORKSPACE_MAX_FILE_BYTES); files can grow past it by appends. */
   maxFileBytes: number;
+  /** Most bytes the files of one workspace may hold (WORKSPACE_MAX_BYTES, default 1 GiB). */
+  maxWorkspaceBytes?: number;
   /** Most entries one `list` returns (default 1000). */
   maxEntries?: number;
 }
@@ -29,17 +39,14 @@ const Entry = z.object({
   type: z.enum(['file', 'directory', 'symlink', 'other']),
   size: z.number(),
 });
-const PathInput = {
-  path: z.string().min(1).describe('Path relative to the workspace, e.g. "data/input.csv"'),
-};
-
-type Extra = { _meta?: Record<string, unknown> };
 
 /** A new workspace server (one per connection). */
 export function createWorkspaceServer(options: WorkspaceServerOptions): McpServer {
   const server = new McpServer({ name: 'toolsmith-workspace', version: '0.1.0' });
   const max = options.maxFileBytes;
   const maxEntries = options.maxEntries ?? 1000;
+  const quota = createWorkspaceQuota({ maxBytes: options.maxWorkspaceBytes ?? DEFAULT_WORKSPACE_MAX_BYTES });
+  const page = Math.min(max, PAGE_BYTES);
 
   const rootOf = async (extra: Extra): Promise<string> => {
     const meta = Meta.safeParse(extra._meta ?? {});
@@ -88,69 +95,49 @@ export function createWorkspaceServer(options: WorkspaceServerOptions): McpServe
       }),
   );
 
-  server.registerTool(
-    'readText',
-    {
-      description: 'Read a workspace file as UTF-8 text.',
-      inputSchema: PathInput,
-      outputSchema: { path: z.string(), text: z.string(), bytes: z.number() },
-    },
-    async (input, extra) =>
-      ok(async () => {
-        const bytes = await readLimited(await rootOf(extra), input.path, max);
-        return { path: input.path, text: bytes.toString('utf8'), bytes: bytes.length };
-      }, summary),
-  );
-
-  server.registerTool(
-    'readBase64',
-    {
-      description:
-        'Read a workspace file as base64 (for binary files; decode it in code rather than printing it).',
-      inputSchema: PathInput,
-      outputSchema: { path: z.string(), base64: z.string(), bytes: z.number() },
-    },
-    async (input, extra) =>
-      ok(async () => {
-        const bytes = await readLimited(await rootOf(extra), input.path, max);
-        return { path: input.path, base64: bytes.toString('base64'), bytes: bytes.length };
-      }, summary),
-  );
+  registerReadTools(server, { rootOf, max, page });
 
   server.registerTool(
     'write',
     {
       description:
-        'Write (or append to) a workspace file, creating folders as needed. Files written here can be sent back to the user.',
+        'Write (or append to) a workspace file, creating folders as needed. Files written here can be sent ' +
+        `back to the user. One call writes at most ${formatBytes(max)}; append to grow a file past that. ` +
+        `The workspace holds at most ${formatBytes(quota.limit)} in all.`,
       inputSchema: {
         ...PathInput,
         content: z.string().describe('The text, or base64 when encoding is "base64"'),
         encoding: z.enum(['utf8', 'base64']).optional().describe('Encoding of content (default "utf8")'),
         append: z.boolean().optional().describe('Append instead of replacing (default false)'),
       },
-      outputSchema: { path: z.string(), bytes: z.number() },
+      outputSchema: { path: z.string(), bytes: z.number().describe('Size of the file after the write') },
     },
     async (input, extra) =>
       ok(async () => {
         const root = await rootOf(extra);
         const file = await resolveInside(root, input.path);
         const data = Buffer.from(input.content, input.encoding === 'base64' ? 'base64' : 'utf8');
-        const existing = input.append
-          ? await stat(file).then(
-              (s) => s.size,
-              () => 0,
-            )
-          : 0;
-        if (existing + data.length > max) {
+        if (data.length > max) {
           throw new ToolError(
-            `"${input.path}" would be ${existing + data.length} bytes, over the ${max}-byte file limit`,
+            `the content is ${formatBytes(data.length)} (${data.length} bytes), over the ` +
+              `${formatBytes(max)} (${max} bytes) limit of one write (WORKSPACE_MAX_FILE_BYTES); ` +
+              'write it in parts with append: true',
           );
         }
-        await mkdir(path.dirname(file), { recursive: true });
-        await (input.append ? appendFile(file, data) : writeFile(file, data)).catch((error: unknown) => {
-          throw fsError(input.path, error);
+        return quota.exclusive(root, async (ledger) => {
+          const existing = await stat(file).then(
+            (info) => (info.isFile() ? info.size : 0),
+            () => 0,
+          );
+          const after = input.append ? existing + data.length : data.length;
+          ledger.check(after - existing, `writing ${data.length} bytes to "${input.path}"`);
+          await mkdir(path.dirname(file), { recursive: true });
+          await (input.append ? appendFile(file, data) : writeFile(file, data)).catch((error: unknown) => {
+            throw fsError(input.path, error);
+          });
+          ledger.add(after - existing);
+          return { path: relativeTo(root, file), bytes: after };
         });
-        return { path: relativeTo(root, file), bytes: existing + data.length };
       }),
   );
 
@@ -166,22 +153,34 @@ export function createWorkspaceServer(options: WorkspaceServerOptions): McpServe
         const root = await rootOf(extra);
         const file = await resolveInside(root, input.path);
         if (file === root) throw new ToolError('cannot delete the workspace itself');
-        const info = await stat(file).catch((error: unknown) => {
-          throw fsError(input.path, error);
+        return quota.exclusive(root, async (ledger) => {
+          const info = await lstat(file).catch((error: unknown) => {
+            throw fsError(input.path, error);
+          });
+          await (info.isDirectory() ? rmdir(file) : rm(file)).catch((error: unknown) => {
+            throw fsError(input.path, error);
+          });
+          if (info.isFile()) ledger.add(-info.size);
+          return { path: relativeTo(root, file), deleted: true };
         });
-        await (info.isDirectory() ? rmdir(file) : rm(file)).catch((error: unknown) => {
-          throw fsError(input.path, error);
-        });
-        return { path: relativeTo(root, file), deleted: true };
       }),
   );
 
   server.registerTool(
     'stat',
     {
-      description: 'Size, type and modification time of a workspace file or folder.',
+      description:
+        'Size, type and modification time of a workspace file or folder; for a file also whether it looks ' +
+        `binary and, when it is at most ${formatBytes(max)}, its number of lines.`,
       inputSchema: PathInput,
-      outputSchema: { path: z.string(), type: Entry.shape.type, size: z.number(), modifiedAt: z.string() },
+      outputSchema: {
+        path: z.string(),
+        type: Entry.shape.type,
+        size: z.number(),
+        modifiedAt: z.string(),
+        binary: z.boolean().optional().describe('A file whose first bytes are not UTF-8 text'),
+        lines: z.number().optional().describe('Lines in the file (files up to the read limit)'),
+      },
     },
     async (input, extra) =>
       ok(async () => {
@@ -191,34 +190,27 @@ export function createWorkspaceServer(options: WorkspaceServerOptions): McpServe
           throw fsError(input.path, error);
         });
         const type = info.isFile() ? 'file' : info.isDirectory() ? 'directory' : 'other';
-        return { path: relativeTo(root, file), type, size: info.size, modifiedAt: info.mtime.toISOString() };
+        const base = {
+          path: relativeTo(root, file),
+          type,
+          size: info.size,
+          modifiedAt: info.mtime.toISOString(),
+        };
+        if (type !== 'file') return base;
+        const head = await readRange(
+          file,
+          input.path,
+          { offset: 0, length: 8192 },
+          { max: 8192, page, snap: false },
+        );
+        const binary = looksBinary(head.data);
+        return {
+          ...base,
+          binary,
+          ...(!binary && info.size <= max ? { lines: await countLines(file) } : {}),
+        };
       }),
   );
 
   return server;
-}
-
-async function readLimited(root: string, relative: string, max: number): Promise<Buffer> {
-  const file = await resolveInside(root, relative);
-  const info = await stat(file).catch((error: unknown) => {
-    throw fsError(relative, error);
-  });
-  if (!info.isFile()) throw new ToolError(`"${relative}" is not a file`);
-  if (info.size > max)
-    throw new ToolError(`"${relative}" is ${info.size} bytes, over the ${max}-byte file limit`);
-  return readFile(file);
-}
-
-function fsError(relative: string, error: unknown): ToolError {
-  if (error instanceof ToolError) return error;
-  const code = error instanceof Error && 'code' in error ? String(error.code) : '';
-  if (code === 'ENOENT') return new ToolError(`no such file or folder in the workspace: "${relative}"`);
-  if (code === 'ENOTEMPTY') return new ToolError(`folder "${relative}" is not empty; delete its files first`);
-  if (code === 'EISDIR') return new ToolError(`"${relative}" is a folder`);
-  return new ToolError(`"${relative}": ${describeError(error)}`);
-}
-
-/** The text part of a file read: its size, not the (possibly large) content a second time. */
-function summary(value: { path: string; bytes: number }): string {
-  return `read "${value.path}" (${value.bytes} bytes); the content is in the structured result`;
 }
