@@ -9,16 +9,16 @@ import { spawn } from 'node:child_process';
 import ivm from 'isolated-vm';
 import { createSandbox } from '../src/sandbox/create-sandbox.ts';
 import { runtimeSnapshot } from '../src/sandbox/isolate-session.ts';
-import type { HostBindings, RunResult } from '../src/sandbox/types.ts';
+import type { HostBindings, RunResult, SandboxProvider } from '../src/sandbox/types.ts';
 import { type BenchRow, measure, round, summarize } from './measure.ts';
 
 const TARGETS = { coldOverRaw: 1.5, roundTripUs: 40, subprocessOverCold: 15 };
 const CALLS = 1000;
 
-function twentyBindings(): HostBindings {
+function twentyBindings(): SandboxProvider[] {
   const bindings: HostBindings = {};
-  for (let i = 0; i < 20; i++) bindings[`tools.server${i % 4}.tool${i}`] = (args) => args[0];
-  return bindings;
+  for (let i = 0; i < 20; i++) bindings[`server${i % 4}.tool${i}`] = (args) => args[0];
+  return [{ namespace: 'tools', bindings }];
 }
 
 function check(result: RunResult, expected: unknown): void {
@@ -140,7 +140,7 @@ function ratioRow(
 export default async function (): Promise<BenchRow[]> {
   const bindings = twentyBindings();
   const coldRun = async () => {
-    const sandbox = createSandbox({ bindings });
+    const sandbox = createSandbox({ providers: bindings });
     check(await sandbox.run('return 1+2'), 3);
     sandbox.dispose();
   };
@@ -167,7 +167,7 @@ export default async function (): Promise<BenchRow[]> {
     runtimeSamples,
   );
 
-  const session = createSandbox({ bindings });
+  const session = createSandbox({ providers: bindings });
   check(await session.run('return 1+2'), 3);
   const warm = await measure(
     'warm run on an existing session: `return 1+2`',

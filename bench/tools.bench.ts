@@ -12,7 +12,7 @@ import path from 'node:path';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { createSandbox } from '../src/sandbox/create-sandbox.ts';
-import type { HostBindings, HostFunction, Sandbox } from '../src/sandbox/types.ts';
+import type { HostBindings, Sandbox, SandboxProvider } from '../src/sandbox/types.ts';
 import { createToolHub } from '../src/tools/create-tool-hub.ts';
 import { EVERYTHING_SERVER, stdioServer } from '../test/helpers/stdio-server.ts';
 import { type BenchRow, measure, round, summarize } from './measure.ts';
@@ -25,19 +25,18 @@ function createEcho(): McpServer {
   return server;
 }
 
-/** A sandbox whose bindings stamp each call's arrival, and a way to collect round trips of `call`. */
-function stampedSandbox(bindings: HostBindings, call: string, prelude?: string) {
+/** A sandbox whose provider's bindings stamp each call's arrival, and a way to collect round trips of `call`. */
+function stampedSandbox(provider: SandboxProvider, call: string) {
   const stamps: bigint[] = [];
   const stamped: HostBindings = {};
-  for (const [key, fn] of Object.entries(bindings)) {
+  for (const [key, fn] of Object.entries(provider.bindings)) {
     stamped[key] = (args, context) => {
       stamps.push(process.hrtime.bigint());
       return fn(args, context);
     };
   }
   const sandbox: Sandbox = createSandbox({
-    bindings: stamped,
-    ...(prelude ? { prelude } : {}),
+    providers: [{ ...provider, bindings: stamped }],
     limits: { wallMs: 120_000, timeoutMs: 60_000 },
   });
   const samples: number[] = [];
@@ -58,13 +57,12 @@ function stampedSandbox(bindings: HostBindings, call: string, prelude?: string) 
 export default async function (): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const hub = await createToolHub({ workspace: false, inProcess: [{ name: 'bench', create: createEcho }] });
-  const tools = hub.bindings({ workspaceDir: '/tmp/toolsmith-bench' });
-  const plain = stampedSandbox({ 'bench.echo': (args) => args[0] }, 'bench.echo({ value: i })');
-  const mcp = stampedSandbox(
-    { 'tools.bench.echo': tools['tools.bench.echo'] as HostFunction },
-    'tools.bench.echo({ value: i })',
-    hub.prelude,
+  const tools = hub.provider({ workspaceDir: '/tmp/toolsmith-bench' });
+  const plain = stampedSandbox(
+    { namespace: 'bench', bindings: { echo: (args) => args[0] } },
+    'bench.echo({ value: i })',
   );
+  const mcp = stampedSandbox(tools, 'tools.bench.echo({ value: i })');
   try {
     // Both paths run long enough first for the JIT to settle (the SDK's path is long: a bot that
     // has served a few thousand calls runs it optimized), then are sampled in alternating blocks.
@@ -125,13 +123,8 @@ export default async function (): Promise<BenchRow[]> {
     servers: [stdioServer('everything', [EVERYTHING_SERVER, 'stdio'])],
   });
   const stdio = stampedSandbox(
-    {
-      'tools.everything.echo': stdioHub.bindings({ workspaceDir: '/tmp' })[
-        'tools.everything.echo'
-      ] as HostFunction,
-    },
+    stdioHub.provider({ workspaceDir: '/tmp' }),
     "tools.everything.echo({ message: 'ping' + i })",
-    stdioHub.prelude,
   );
   try {
     await stdio.block(50, false);

@@ -4,7 +4,7 @@ import type { SkillSource } from './types.ts';
 export function createEmptySkillSource(): SkillSource {
   return {
     retrieve: async () => [],
-    sandboxApi: () => ({ bindings: {}, prelude: '' }),
+    sandboxApi: () => ({ namespace: 'skills', bindings: {} }),
     learn: async () => undefined,
   };
 }

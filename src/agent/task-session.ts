@@ -8,7 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import { addUsage, emptyUsage } from '../model/pricing.ts';
 import type { Message, Model, Usage } from '../model/types.ts';
 import { createSandbox as defaultCreateSandbox } from '../sandbox/create-sandbox.ts';
-import type { Sandbox, SandboxLimits, SandboxOptions } from '../sandbox/types.ts';
+import type { Sandbox, SandboxLimits, SandboxOptions, SandboxProvider } from '../sandbox/types.ts';
 import type { ToolHub } from '../tools/types.ts';
 import { createEmptySkillSource } from './empty-skill-source.ts';
 import type { AgentEvent, AgentEventListener } from './events.ts';
@@ -96,18 +96,24 @@ export function createTaskSession(options: TaskSessionOptions): TaskSession {
     used.add(name);
     emit({ type: 'skill-used', name, ok });
   });
-  const bindingsNow = () => ({
-    ...(options.tools?.bindings({
-      workspaceDir: options.workspaceDir,
-      onCall: (call) => emit({ type: 'tool-call', step: currentStep, call }),
-    }) ?? {}),
-    ...skillApi.bindings,
-  });
+  /** The tools provider is taken again with each message (the hub's tool list may have changed). */
+  const providersNow = (): SandboxProvider[] => [
+    ...(options.tools
+      ? [
+          options.tools.provider({
+            workspaceDir: options.workspaceDir,
+            onCall: (call) => emit({ type: 'tool-call', step: currentStep, call }),
+          }),
+        ]
+      : []),
+    skillApi,
+  ];
+  let providers: SandboxProvider[] = [];
   let currentStep = 0;
-  // No bindings yet: work() binds them before a message's first run (the isolate starts at a run).
+  // Providers are passed to every run; the isolate starts at the first run.
   const sandbox = makeSandbox({
     ...(options.sandboxLimits ? { limits: options.sandboxLimits } : {}),
-    prelude: [options.tools?.prelude ?? '', skillApi.prelude].filter(Boolean).join('\n;\n'),
+    providers: () => providers,
   });
 
   const snapshot = (): SessionSnapshot => ({
@@ -147,7 +153,7 @@ export function createTaskSession(options: TaskSessionOptions): TaskSession {
       task: text,
       skillsOffered: offered.map((s) => s.name),
     });
-    sandbox.bind(bindingsNow());
+    providers = providersNow();
 
     const system = buildStablePrompt({
       toolDeclarations: options.tools?.declarations() ?? '',

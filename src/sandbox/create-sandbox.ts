@@ -5,18 +5,21 @@
  */
 import { UsageError } from '../errors.ts';
 import { compileErrorOf, normalizeError } from './error-normalizer.ts';
+import { flattenBindings, type Installed, installProviders } from './install-providers.ts';
 import { IsolateSession } from './isolate-session.ts';
 import { clip } from './output-buffer.ts';
 import { CODE_FILENAME, prepareCode } from './prepare-code.ts';
 import { createRun, type Run } from './run-state.ts';
+import { processScriptCache, type ScriptCache } from './script-cache.ts';
 import type {
-  HostBindings,
   RunOptions,
   RunResult,
   Sandbox,
   SandboxLimits,
   SandboxOptions,
+  SandboxProvider,
   SandboxStats,
+  TrustedScript,
 } from './types.ts';
 
 export const DEFAULT_LIMITS: SandboxLimits = {
@@ -27,16 +30,24 @@ export const DEFAULT_LIMITS: SandboxLimits = {
   maxPendingCalls: 256,
 };
 
-/** Create a sandbox session. The isolate is created lazily on the first run. */
-export function createSandbox(options: SandboxOptions = {}): Sandbox {
-  return new IsolateSandbox(options);
+/**
+ * Create a sandbox session. The isolate is created lazily on the first run. `scriptCache` holds the
+ * compiled preludes and libraries (default: the process's one, shared by every session).
+ */
+export function createSandbox(
+  options: SandboxOptions = {},
+  scriptCache: ScriptCache = processScriptCache,
+): Sandbox {
+  return new IsolateSandbox(options, scriptCache);
 }
 
 class IsolateSandbox implements Sandbox {
   readonly limits: SandboxLimits;
-  #bindings: HostBindings;
-  readonly #prelude: string | undefined;
+  readonly #providers: SandboxOptions['providers'];
+  readonly #cache: ScriptCache;
   #session: IsolateSession | undefined;
+  /** What the current session's context has installed (forgotten with the session). */
+  #installed: Installed = new Map();
   #lostState = false;
   #disposed = false;
   #current: Run | undefined;
@@ -46,14 +57,14 @@ class IsolateSandbox implements Sandbox {
   #resets = 0;
   #cpuMsOfPast = 0;
 
-  constructor(options: SandboxOptions) {
+  constructor(options: SandboxOptions, cache: ScriptCache) {
     this.limits = { ...DEFAULT_LIMITS, ...definedOnly(options.limits ?? {}) };
     for (const [key, value] of Object.entries(this.limits)) {
       if (!Number.isFinite(value) || value <= 0)
         throw new UsageError(`sandbox limit ${key} must be a positive number`);
     }
-    this.#bindings = { ...(options.bindings ?? {}) };
-    this.#prelude = options.prelude;
+    this.#providers = options.providers;
+    this.#cache = cache;
   }
 
   get disposed(): boolean {
@@ -66,14 +77,6 @@ class IsolateSandbox implements Sandbox {
     const result = this.#queue.then(() => this.#runNow(code, options));
     this.#queue = result.catch(() => undefined);
     return result;
-  }
-
-  bind(bindings: HostBindings): void {
-    if (this.#disposed) throw new UsageError('bind() on a disposed sandbox');
-    this.#bindings = { ...bindings };
-    const session = this.#session;
-    if (session && !session.disposed)
-      session.api.applySync(undefined, ['bind', JSON.stringify(Object.keys(this.#bindings))]);
   }
 
   async reset(): Promise<void> {
@@ -107,6 +110,7 @@ class IsolateSandbox implements Sandbox {
     session.dispose();
     this.#cpuMsOfPast += session.cpuTimeMs();
     this.#session = undefined;
+    this.#installed = new Map();
     this.#resets++;
   }
 
@@ -119,7 +123,6 @@ class IsolateSandbox implements Sandbox {
     const session = new IsolateSession({
       memoryMb: this.limits.memoryMb,
       maxOutputChars: this.limits.maxOutputChars,
-      bindingNames: Object.keys(this.#bindings),
       hooks: {
         onCall: (runId, callId, name, json) =>
           this.#current?.id === runId && this.#current.onCall(callId, name, json),
@@ -130,21 +133,24 @@ class IsolateSandbox implements Sandbox {
         onCatastrophe: () => this.#session === session && this.#current?.onCatastrophe(),
       },
     });
-    if (this.#prelude) {
-      try {
-        session.evalSetup(this.#prelude, 'toolsmith:prelude');
-      } catch (error) {
-        session.dispose();
-        throw new UsageError(
-          `the sandbox prelude failed: ${error instanceof Error ? error.message : String(error)}`,
-          {
-            cause: error,
-          },
-        );
-      }
-    }
     this.#session = session;
     return { session, fresh: true };
+  }
+
+  #providersNow(): SandboxProvider[] {
+    const providers = this.#providers;
+    return typeof providers === 'function' ? providers() : (providers ?? []);
+  }
+
+  /** A trusted script (a library) run in the session's context, compiled from the process's cache. */
+  async #evaluate(session: IsolateSession, script: TrustedScript): Promise<void> {
+    if (session.disposed) throw new Error('the sandbox was reset');
+    const compiled = await this.#cache.compile(session.isolate, script.code, script.filename, false);
+    try {
+      await session.track(compiled.run(session.context, { timeout: this.limits.timeoutMs }));
+    } finally {
+      compiled.release();
+    }
   }
 
   async #runNow(code: string, options: RunOptions): Promise<RunResult> {
@@ -164,11 +170,26 @@ class IsolateSandbox implements Sandbox {
           : await betterSyntaxError(session, prepared.probe, prepared.error);
       return withReset({ ok: false, logs: [], error, durationMs: elapsed() });
     }
+    const providers = options.providers ?? this.#providersNow();
+    const bindings = flattenBindings(providers);
+    try {
+      await installProviders(session, this.#installed, providers, this.#cache);
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      // A prelude that fails is a fault of the host's code, not the agent's: say which.
+      throw new UsageError(
+        `a sandbox provider failed to install: ${error instanceof Error ? error.message : String(error)}`,
+        {
+          cause: error,
+        },
+      );
+    }
     const limits = { ...this.limits, ...definedOnly(options.limits ?? {}) };
     const run = createRun({
       id: ++this.#runSeq,
       session,
-      bindings: this.#bindings,
+      bindings,
+      evaluate: (script) => this.#evaluate(session, script),
       limits,
       prepared: prepared.prepared,
       ...(options.onLog ? { onLog: options.onLog } : {}),

@@ -24,7 +24,7 @@ const RUNTIME_FILENAME = 'toolsmith:runtime';
 
 /** Exercises the runtime once so that the snapshot holds its functions compiled. */
 const WARMUP = `
-  const api = __toolsmith_boot(() => {}, 20000, 1000000, '["a.b"]');
+  const api = __toolsmith_boot(() => {}, 20000, 1000000);
   console.log('%s %d %i %j %o %O', { a: [1, 'x', new Map([[1, new Set([2n])]])], d: new Date(0), r: /x/g, f() {} }, 5, 6, [1], { o: 1 }, [2]);
   console.table([{ a: 1, b: 'two' }]);
   try { null.x; } catch (error) { console.log(error, { error }); }
@@ -70,14 +70,12 @@ export function runtimeSnapshot(): ivm.ExternalCopy<ArrayBuffer> | undefined {
 }
 
 /** What the host asks of the runtime (the function `boot` returns takes the name, then the arguments). */
-export type RuntimeOp = 'execute' | 'settle' | 'fire' | 'end' | 'bind';
+export type RuntimeOp = 'execute' | 'settle' | 'fire' | 'end' | 'provide' | 'unprovide';
 type RuntimeEntry = (op: RuntimeOp, ...args: unknown[]) => unknown;
 
 export interface IsolateSessionOptions {
   memoryMb: number;
   maxOutputChars: number;
-  /** Dotted names of the host bindings to define at once. */
-  bindingNames: string[];
   hooks: SessionHooks;
 }
 
@@ -122,7 +120,7 @@ export class IsolateSession {
     );
     const api: ivm.Reference<RuntimeEntry> = boot.applySync(
       undefined,
-      [host, options.maxOutputChars, 1_000_000, JSON.stringify(options.bindingNames)],
+      [host, options.maxOutputChars, 1_000_000],
       { result: { reference: true }, timeout: 2000 },
     );
     boot.release();

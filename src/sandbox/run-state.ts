@@ -9,7 +9,15 @@ import { compileErrorOf, type RawError } from './error-normalizer.ts';
 import type { IsolateSession, RuntimeOp } from './isolate-session.ts';
 import { OutputBuffer } from './output-buffer.ts';
 import { CODE_FILENAME, PRELUDE_LINES, type PreparedCode } from './prepare-code.ts';
-import type { HostBindings, LimitName, LogEntry, LogLevel, RunError, SandboxLimits } from './types.ts';
+import type {
+  HostBindings,
+  HostCallContext,
+  LimitName,
+  LogEntry,
+  LogLevel,
+  RunError,
+  SandboxLimits,
+} from './types.ts';
 
 /** isolated-vm's message when it disposed the isolate for its memory limit. */
 const MEMORY_LIMIT_MESSAGE = /disposed during execution due to memory limit/i;
@@ -44,7 +52,10 @@ export interface Run {
 export interface RunSetup {
   id: number;
   session: IsolateSession;
+  /** Host functions by full dotted name (`tools.web.fetch`), from the run's providers. */
   bindings: HostBindings;
+  /** Evaluates a trusted script in the session's context (for the library loader). */
+  evaluate: HostCallContext['evaluate'];
   limits: SandboxLimits;
   prepared: PreparedCode;
   onLog?: (entry: LogEntry) => void;
@@ -197,7 +208,7 @@ export function createRun(setup: RunSetup): Run {
       const parsed: unknown = JSON.parse(argsJson);
       const args = Array.isArray(parsed) ? parsed : [parsed];
       controller ??= new AbortController();
-      const value = await fn(args, { name, signal: controller.signal });
+      const value = await fn(args, { name, signal: controller.signal, evaluate: setup.evaluate });
       payload = value === undefined ? undefined : JSON.stringify(value);
       if (payload !== undefined && payload.length > MAX_RESULT_CHARS) {
         throw new RangeError(

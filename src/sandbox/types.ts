@@ -22,29 +22,88 @@ export interface SandboxLimits {
 export type HostFunction = (args: unknown[], context: HostCallContext) => unknown;
 
 export interface HostCallContext {
-  /** The name the function was bound under, e.g. `tools.github.searchIssues`. */
+  /** The full name the function was bound under, e.g. `tools.github.searchIssues`. */
   name: string;
   signal: AbortSignal;
+  /**
+   * Evaluate a trusted script in the calling session's context (the library loader's way in: no
+   * data crosses, the script defines what it defines). Compiled code is cached by `cacheKey`.
+   */
+  evaluate(script: TrustedScript): Promise<void>;
+}
+
+/** A script the host evaluates in a session's context (compiled once per process, then from cache). */
+export interface TrustedScript {
+  code: string;
+  /** Shown in stack frames; `toolsmith:` names are hidden from the agent's stacks. */
+  filename: string;
 }
 
 /**
- * Host functions by dotted path: `{ 'tools.web.fetch': fn, 'sleepy': fn }` defines
- * `globalThis.tools.web.fetch` and `globalThis.sleepy` inside the isolate.
+ * Host functions by dotted path inside one provider's namespace: `{ 'web.fetch': fn }` in the
+ * provider `tools` defines `tools.web.fetch`; the key `''` makes the namespace itself a function.
  */
 export type HostBindings = Record<string, HostFunction>;
 
+/**
+ * Code that runs inside the isolate for a provider: a checked runtime file (TypeScript, stripped at
+ * load, self-contained: type imports only) whose exported function `prelude(api, data, kit)` gets
+ * the provider's bindings as a tree of async functions and returns the namespace's value.
+ */
+export interface ProviderPrelude {
+  /** The runtime file, e.g. `new URL('./tools-prelude.ts', import.meta.url)`. */
+  file: URL;
+  /** JSON data handed to the prelude (e.g. names, reasons), copied into the isolate. */
+  data?: unknown;
+  /** Other globals the prelude defines (e.g. `ToolError`); touching one builds the namespace too. */
+  globals?: string[];
+}
+
+/** What a prelude function receives: shared helpers of the runtime (one copy of the rules). */
+export interface PreludeKit {
+  /** Up to `limit` close names, closest first (src/text/close-names.ts). */
+  closeNames(
+    wanted: string,
+    candidates: readonly string[],
+    limit?: number,
+    normalize?: (name: string) => string,
+  ): string[];
+  /** Lowercase letters and digits only (src/text/close-names.ts). */
+  normalizeName(name: string): string;
+}
+
+/** The signature of a runtime file's `prelude` export. */
+export type PreludeFunction = (api: BindingTree, data: unknown, kit: PreludeKit) => unknown;
+
+/** A provider's bindings as the prelude sees them: nested objects of async functions. */
+export interface BindingTree {
+  [name: string]: BindingTree | ((...args: unknown[]) => Promise<unknown>);
+}
+
+/**
+ * Everything visible in the sandbox comes from providers of this one shape (the tool hub, the skill
+ * library, the library loader), passed per run. Each defines the global `namespace`, built when code
+ * first touches it: the prelude's return value, or the bindings tree when there is no prelude.
+ */
+export interface SandboxProvider {
+  /** The global it defines, a JavaScript identifier (`tools`, `skills`). */
+  namespace: string;
+  bindings: HostBindings;
+  prelude?: ProviderPrelude;
+}
+
 export interface SandboxOptions {
   limits?: Partial<SandboxLimits>;
-  /** Functions callable from sandboxed code; may be replaced later with `bind()`. */
-  bindings?: HostBindings;
   /**
-   * Plain JavaScript evaluated in every fresh context after the bindings, e.g. error classes or
-   * lazily-defined skills. Runs again after a reset.
+   * Providers for every run that does not pass its own; a function is asked again at each run (so a
+   * changed tool list or a new listener takes effect at the next run).
    */
-  prelude?: string;
+  providers?: SandboxProvider[] | (() => SandboxProvider[]);
 }
 
 export interface RunOptions {
+  /** The providers of this run (default: the sandbox's own). Unchanged ones cost nothing to keep. */
+  providers?: SandboxProvider[];
   /** Overrides of the session limits for this run only. */
   limits?: Partial<Pick<SandboxLimits, 'timeoutMs' | 'wallMs'>>;
   /** Stops the run: the isolate is disposed and the next run gets a fresh one. */
@@ -104,8 +163,6 @@ export interface SandboxStats {
 
 export interface Sandbox {
   run(code: string, options?: RunOptions): Promise<RunResult>;
-  /** Replace the host bindings (takes effect in the current context at once). */
-  bind(bindings: HostBindings): void;
   /** Throw away all state: a fresh isolate and context. */
   reset(): Promise<void>;
   dispose(): void;

@@ -1,5 +1,6 @@
 /** Skill names, code identifiers, scopes and content hashes. */
 import { createHash } from 'node:crypto';
+import { toIdentifier as identifierOf } from '../text/identifiers.ts';
 
 /**
  * lowercase-hyphen (the Agent Skills rule), and every part after a hyphen starts with a letter, so the
@@ -26,9 +27,9 @@ export function nameProblem(name: string): string | undefined {
   return undefined;
 }
 
-/** `parse-csv-rows` -> `parseCsvRows`. */
+/** `parse-csv-rows` -> `parseCsvRows`: the project's one identifier rule (src/text/identifiers.ts). */
 export function toIdentifier(name: string): string {
-  return name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+  return identifierOf(name);
 }
 
 /** `parseCsvRows` (or `ParseCSV`, `parse_csv`) -> `parse-csv-rows`; the best name a free-form label maps to. */

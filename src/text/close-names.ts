@@ -1,4 +1,8 @@
-/** "Did you mean …?" suggestions, shared by the tool hub and the skill library. */
+/**
+ * "Did you mean …?" suggestions: the one Levenshtein and the one name normalisation of the project,
+ * used by the tool hub and the skill library on the host and, loaded as a runtime file, by the
+ * sandbox's preludes and import loader. Self-contained on purpose: it runs inside the isolate too.
+ */
 
 /** Edit distance (Levenshtein) between two strings. */
 export function editDistance(a: string, b: string): number {
@@ -16,15 +20,23 @@ export function editDistance(a: string, b: string): number {
   return previous[b.length] ?? 0;
 }
 
+/** Lowercase letters and digits only: `get-sum`, `get_sum` and `getSum` all become `getsum`. */
+export function normalizeName(name: string): string {
+  return String(name)
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '');
+}
+
 /**
  * Up to `limit` names from `candidates` close to `wanted`, closest first: equal after `normalize`,
  * then containing one another, then by edit distance (at most a third of the name, and at least 2).
+ * The default normalisation ignores case and separators (`get-sum` finds `getSum`).
  */
 export function closeNames(
   wanted: string,
   candidates: readonly string[],
   limit = 3,
-  normalize: (name: string) => string = (name) => name.toLowerCase(),
+  normalize: (name: string) => string = normalizeName,
 ): string[] {
   const target = normalize(wanted);
   return candidates

@@ -5,18 +5,22 @@
  */
 import path from 'node:path';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
-import type { HostBindings } from '../sandbox/types.ts';
+import type { HostBindings, SandboxProvider } from '../sandbox/types.ts';
+import { closeNames } from '../text/close-names.ts';
+import { toIdentifier } from '../text/identifiers.ts';
 import { WORKSPACE_META_KEY } from './builtin/workspace-server.ts';
 import { callTool, type ToolCall } from './call-tool.ts';
 import { type Declarations, generateDeclarations } from './generate-declarations.ts';
-import { closeNames, toIdentifier } from './identifiers.ts';
 import { planServers, type ToolHubOptions } from './plan-servers.ts';
 import { ServerConnection } from './server-connection.ts';
 import { ToolError } from './tool-error.ts';
-import { toolsPrelude } from './tools-prelude.ts';
+import type { ToolsPreludeData } from './tools-prelude.ts';
 import type { CallOptions, HubEvent, ServerInfo, ToolBindingOptions, ToolHub, ToolInfo } from './types.ts';
 
 export type { InProcessServer, ToolHubOptions } from './plan-servers.ts';
+
+/** The runtime file that builds `tools` inside the sandbox. */
+const TOOLS_PRELUDE = new URL('./tools-prelude.ts', import.meta.url);
 
 interface Entry {
   name: string;
@@ -83,7 +87,7 @@ class Hub implements ToolHub {
     for (const entry of this.entries) this.reindex(entry);
   }
 
-  get prelude(): string {
+  provider(options: ToolBindingOptions): SandboxProvider {
     const reasons: Record<string, string> = {};
     for (const entry of this.entries) {
       if (entry.tools.size > 0) continue;
@@ -91,10 +95,12 @@ class Hub implements ToolHub {
       else if (entry.connection?.status === 'failed')
         reasons[entry.identifier] = `failed: ${entry.connection.error ?? 'unknown reason'}`;
     }
-    return toolsPrelude(
-      this.entries.map((entry) => entry.identifier),
-      reasons,
-    );
+    const data: ToolsPreludeData = { servers: this.entries.map((entry) => entry.identifier), reasons };
+    return {
+      namespace: 'tools',
+      bindings: this.bindings(options),
+      prelude: { file: TOOLS_PRELUDE, data, globals: ['ToolError'] },
+    };
   }
 
   servers(): ServerInfo[] {
@@ -124,14 +130,14 @@ class Hub implements ToolHub {
     return this.decls().text;
   }
 
-  bindings(options: ToolBindingOptions): HostBindings {
+  private bindings(options: ToolBindingOptions): HostBindings {
     const bindings: HostBindings = {};
     for (const entry of this.entries) {
       for (const [identifier, tool] of entry.tools) {
         const label = `tools.${entry.identifier}.${identifier}`;
         const call = this.toolCall(entry, tool, label, options.workspaceDir);
         const onCall = options.onCall;
-        bindings[label] = (args, context) => {
+        bindings[`${entry.identifier}.${identifier}`] = (args, context) => {
           if (args.length > 1)
             throw new ToolError(`${label} takes one object argument, e.g. ${label}({ ... })`);
           if (call instanceof ToolError) return Promise.reject(call);
@@ -203,7 +209,8 @@ class Hub implements ToolHub {
     const connection = entry.connection;
     if (!connection)
       return new ToolError(`tool server "${entry.name}" is ${entry.disabled ?? 'not available'}`);
-    const isWorkspace = entry.builtIn && entry.name === 'workspace';
+    // The built-ins that act on the session's folder get it in `_meta` (sandboxed code cannot set it).
+    const isWorkspace = entry.builtIn && (entry.name === 'workspace' || entry.name === 'chart');
     return {
       connection,
       server: entry.name,

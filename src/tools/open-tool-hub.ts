@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Config } from '../config.ts';
-import type { HostBindings } from '../sandbox/types.ts';
+import type { SandboxProvider } from '../sandbox/types.ts';
 import { createToolHub } from './create-tool-hub.ts';
 import { loadMcpConfig } from './mcp-config.ts';
 import type { ToolCallEvent, ToolHub } from './types.ts';
@@ -22,6 +22,7 @@ export async function openToolHub(config: Config): Promise<ToolHub> {
       maxWorkspaceBytes: config.tools.workspaceMaxBytes,
     },
     web: config.tools.web,
+    chart: { maxFileBytes: config.tools.workspaceMaxFileBytes, ...config.tools.chart },
     connectTimeoutMs: config.tools.connectTimeoutMs,
     callTimeoutMs: config.tools.callTimeoutMs,
     env,
@@ -30,8 +31,8 @@ export async function openToolHub(config: Config): Promise<ToolHub> {
 
 export interface SandboxTools {
   hub: ToolHub;
-  bindings: HostBindings;
-  prelude: string;
+  /** The sandbox provider of `tools` for this workspace. */
+  provider: SandboxProvider;
   /** The workspace the `workspace` tools act on. */
   workspaceDir: string;
   /** Close the hub; a temporary workspace is removed. */
@@ -56,8 +57,7 @@ export async function openSandboxTools(
     : await mkdtemp(path.join(tmpdir(), 'toolsmith-sandbox-'));
   return {
     hub,
-    bindings: hub.bindings({ workspaceDir, ...(options.onCall ? { onCall: options.onCall } : {}) }),
-    prelude: hub.prelude,
+    provider: hub.provider({ workspaceDir, ...(options.onCall ? { onCall: options.onCall } : {}) }),
     workspaceDir,
     async close() {
       await hub.close();

@@ -4,7 +4,7 @@
  * OpenAPI `nullable`, tuples and index signatures; descriptions and defaults become JSDoc; nesting
  * deeper than `maxDepth` becomes `unknown`, so one odd schema cannot flood the prompt.
  */
-import { isIdentifier } from './identifiers.ts';
+import { isIdentifier } from '../text/identifiers.ts';
 
 export interface SchemaToTsOptions {
   /** Object/array nesting rendered before falling back to `unknown` (default 6). */

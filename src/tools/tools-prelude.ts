@@ -1,60 +1,42 @@
 /**
- * JavaScript run inside the sandbox after the bindings (the sandbox's `prelude` option). It defines
- * `ToolError` (whose `instanceof` recognises the errors the sandbox rebuilds by name), and puts a guard
- * in the prototype of `tools` and of each `tools.<server>`, so a misspelt name throws with the close
- * names instead of `undefined is not a function`. Guards sit in prototypes, not around the objects,
- * so the sandbox can still rebind functions; every server's namespace is created up front, so a rebind
- * never has to look one up.
+ * Runs INSIDE the sandbox (a runtime file: self-contained, types stripped at load; see
+ * src/sandbox/runtime-module.ts). It builds the `tools` namespace from the hub's bindings and defines
+ * `ToolError` (whose `instanceof` recognises the errors the sandbox rebuilds by name). A guard in the
+ * prototype of `tools` and of each `tools.<server>` makes a misspelt name throw with the close names
+ * instead of `undefined is not a function`. Every server's namespace exists, even one without tools,
+ * so reaching for it says why it has none.
  */
+import type { BindingTree, PreludeKit } from '../sandbox/types.ts';
 
-/**
- * The prelude for a hub whose server namespaces are `serverIdentifiers`; `reasons` says why a server
- * has no tools (e.g. `is off: ...`, `failed: ...`), for the message when code reaches for one.
- */
-export function toolsPrelude(serverIdentifiers: string[], reasons: Record<string, string> = {}): string {
-  return `(() => {
-  'use strict';
+/** What the hub hands the prelude (copied in as JSON). */
+export interface ToolsPreludeData {
+  /** Every server's namespace identifier. */
+  servers: string[];
+  /** Why a server has no tools (e.g. `is off: ...`, `failed: ...`), by identifier. */
+  reasons: Record<string, string>;
+}
+
+/** The `tools` namespace for the bindings tree `api`. */
+export function prelude(api: BindingTree, data: ToolsPreludeData, kit: PreludeKit): BindingTree {
   class ToolError extends Error {
-    static [Symbol.hasInstance](value) { return value instanceof Error && value.name === 'ToolError'; }
-  }
-  Object.defineProperty(ToolError.prototype, 'name', { value: 'ToolError', writable: true, configurable: true });
-  Object.defineProperty(globalThis, 'ToolError', { value: ToolError, writable: true, configurable: true });
-  if (typeof globalThis.tools !== 'object' || globalThis.tools === null) {
-    Object.defineProperty(globalThis, 'tools', { value: {}, writable: true, configurable: true, enumerable: true });
-  }
-  const tools = globalThis.tools;
-  const own = (object, key) => Object.prototype.hasOwnProperty.call(object, key);
-  for (const id of ${JSON.stringify(serverIdentifiers)}) if (!own(tools, id)) tools[id] = {};
-  const reasons = ${JSON.stringify(reasons)};
-
-  const normal = (s) => String(s).toLowerCase().replace(/[^a-z0-9]/g, '');
-  const distance = (a, b) => {
-    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-      let diagonal = row[0];
-      row[0] = i;
-      for (let j = 1; j <= b.length; j++) {
-        const above = row[j];
-        row[j] = Math.min(above + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-        diagonal = above;
-      }
+    static override [Symbol.hasInstance](value: unknown): boolean {
+      return value instanceof Error && value.name === 'ToolError';
     }
-    return row[b.length];
-  };
-  const closeTo = (wanted, names) => {
-    const target = normal(wanted);
-    return names
-      .map((name) => {
-        const n = normal(name);
-        return { name, d: n === target ? 0 : n.includes(target) || target.includes(n) ? 0.5 : distance(target, n) };
-      })
-      .filter((e) => e.d <= Math.max(2, Math.floor(target.length / 3)))
-      .sort((a, b) => a.d - b.d)
-      .slice(0, 3)
-      .map((e) => e.name);
-  };
-  const passes = (key) => typeof key === 'symbol' || key in Object.prototype || key === 'then' || key === 'toJSON';
-  const guard = (object, explain) => {
+  }
+  Object.defineProperty(ToolError.prototype, 'name', {
+    value: 'ToolError',
+    writable: true,
+    configurable: true,
+  });
+  Object.defineProperty(globalThis, 'ToolError', { value: ToolError, writable: true, configurable: true });
+
+  const tools = api;
+  const own = (object: object, key: string) => Object.hasOwn(object, key);
+  for (const id of data.servers) if (!own(tools, id)) tools[id] = {};
+  const closeTo = (wanted: string, names: string[]) => kit.closeNames(wanted, names, 3, kit.normalizeName);
+  const passes = (key: string | symbol) =>
+    typeof key === 'symbol' || key in Object.prototype || key === 'then' || key === 'toJSON';
+  const guard = (object: object, explain: (key: string, names: string[]) => string) => {
     const trap = new Proxy(Object.prototype, {
       get(target, key, receiver) {
         if (passes(key)) return Reflect.get(target, key, receiver);
@@ -65,21 +47,21 @@ export function toolsPrelude(serverIdentifiers: string[], reasons: Record<string
   };
   guard(tools, (key, names) => {
     const near = closeTo(key, names);
-    return 'unknown tool server tools.' + key + (near.length ? '; did you mean ' + near.join(', ') + '?' : '') +
-      ' Servers: ' + (names.join(', ') || '(none)');
+    return `unknown tool server tools.${key}${near.length ? `; did you mean ${near.join(', ')}?` : ''} Servers: ${names.join(', ') || '(none)'}`;
   });
   for (const server of Object.keys(tools)) {
-    if (typeof tools[server] !== 'object' || tools[server] === null) continue;
-    guard(tools[server], (key, names) => {
+    const namespace = tools[server];
+    if (typeof namespace !== 'object' || namespace === null) continue;
+    guard(namespace, (key, names) => {
       if (names.length === 0) {
-        const why = own(reasons, server) ? reasons[server] : 'has no tools right now (not connected)';
-        return 'unknown tool tools.' + server + '.' + key + ': tool server ' + server + ' ' + why;
+        const why = own(data.reasons, server)
+          ? data.reasons[server]
+          : 'has no tools right now (not connected)';
+        return `unknown tool tools.${server}.${key}: tool server ${server} ${why}`;
       }
       const near = closeTo(key, names);
-      return 'unknown tool tools.' + server + '.' + key +
-        (near.length ? '; did you mean ' + near.join(', ') + '?' : '; its tools are: ' + names.slice(0, 30).join(', '));
+      return `unknown tool tools.${server}.${key}${near.length ? `; did you mean ${near.join(', ')}?` : `; its tools are: ${names.slice(0, 30).join(', ')}`}`;
     });
   }
-})();
-`;
+  return tools;
 }

@@ -1,5 +1,5 @@
 /** The tool hub contract: MCP servers (configured and built-in) seen by the agent and front ends. */
-import type { HostBindings } from '../sandbox/types.ts';
+import type { SandboxProvider } from '../sandbox/types.ts';
 
 export type ServerStatus = 'connecting' | 'connected' | 'failed' | 'reconnecting' | 'closed' | 'disabled';
 
@@ -64,16 +64,12 @@ export interface ToolHub {
   /** TypeScript declarations of `tools` as the model sees them. */
   declarations(): string;
   /**
-   * Host bindings for a sandbox: `tools.<server>.<tool>` for every tool. The workspace tools act on
-   * `workspaceDir`. Events of each call go to `onCall`. A snapshot: after a `tools-changed` event,
-   * take new bindings (and declarations).
+   * The sandbox provider of `tools`: `tools.<server>.<tool>` for every tool, `ToolError`, and guards
+   * that make unknown servers and tools throw with the close names instead of `undefined is not a
+   * function`. The workspace tools act on `workspaceDir`; events of each call go to `onCall`. A
+   * snapshot: after a `tools-changed` event, take a new provider (and declarations).
    */
-  bindings(options: ToolBindingOptions): HostBindings;
-  /**
-   * JavaScript for the sandbox's `prelude` option: defines `ToolError` and makes unknown servers and
-   * tools throw with the close names instead of `undefined is not a function`.
-   */
-  readonly prelude: string;
+  provider(options: ToolBindingOptions): SandboxProvider;
   /**
    * Call a tool from the host by server and tool name (MCP names or identifiers). Resolves to the
    * unwrapped result; rejects with an Error named `ToolError` when the tool fails, times out or is unknown.

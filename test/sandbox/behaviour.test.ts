@@ -4,7 +4,9 @@
  */
 import util from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { overlapProbe, useSandboxes } from './helpers.ts';
+import { hostProviders, overlapProbe, useSandboxes } from './helpers.ts';
+
+const TEST_PRELUDE = new URL('./fixtures/test-prelude.ts', import.meta.url);
 
 const sandbox = useSandboxes();
 
@@ -278,7 +280,7 @@ describe('console', () => {
 describe('host calls', () => {
   it('run concurrently under Promise.all', async () => {
     const probe = overlapProbe(50);
-    const sb = sandbox({ bindings: { 'tools.slow.echo': probe.fn } });
+    const sb = sandbox({ providers: hostProviders({ 'tools.slow.echo': probe.fn }) });
     const result = await sb.run(
       'await Promise.all(Array.from({ length: 10 }, (_, i) => tools.slow.echo(i * 2)))',
     );
@@ -290,12 +292,12 @@ describe('host calls', () => {
   it('copy arguments and results as plain data', async () => {
     const seen: unknown[][] = [];
     const sb = sandbox({
-      bindings: {
+      providers: hostProviders({
         record: (args) => {
           seen.push(args);
           return { got: args.length, at: new Date(0) };
         },
-      },
+      }),
     });
     const result = await sb.run(
       'const r = await record({ n: 1, when: new Date(0), big: 2n, skip: undefined }, [1, , 3], "s");\n[r, Object.getPrototypeOf(r) === Object.prototype]',
@@ -306,7 +308,7 @@ describe('host calls', () => {
 
   it('refuses arguments that are not JSON data, without calling the host', async () => {
     let called = 0;
-    const sb = sandbox({ bindings: { send: () => ++called } });
+    const sb = sandbox({ providers: hostProviders({ send: () => ++called }) });
     const result = await sb.run(
       'const c = {}; c.c = c;\ntry { await send(c); } catch (e) { console.log(e.name, e.message); }\n"still running"',
     );
@@ -320,7 +322,7 @@ describe('host calls', () => {
       override name = 'ToolError';
     }
     const sb = sandbox({
-      bindings: {
+      providers: hostProviders({
         'tools.github.get': () => {
           throw new TypeError('repo must be owner/name');
         },
@@ -328,7 +330,7 @@ describe('host calls', () => {
           throw new ToolError('rate limited');
         },
         odd: () => Promise.reject('a bare string'),
-      },
+      }),
     });
     const caught = await sb.run(
       [
@@ -364,46 +366,89 @@ describe('host calls', () => {
     expect(uncaught.error?.stack).toBe('TypeError: repo must be owner/name\n    at async task.js:2:1');
   });
 
-  it('say which binding is missing, and bind() replaces the set at once', async () => {
-    const sb = sandbox({ bindings: { first: () => 1, 'tools.a.b': () => 'ab' } });
+  it('take providers per run: a changed set replaces the namespaces, an unchanged one costs nothing', async () => {
+    const sb = sandbox({ providers: hostProviders({ first: () => 1, 'tools.a.b': () => 'ab' }) });
     expect((await sb.run('[await first(), await tools.a.b(), typeof second]')).data).toEqual([
       1,
       'ab',
       'undefined',
     ]);
-    sb.bind({ second: () => 2 });
-    expect((await sb.run('[typeof first, typeof tools?.a?.b, await second()]')).data).toEqual([
-      'undefined',
-      'undefined',
-      2,
+    const second = hostProviders({ second: () => 2 });
+    expect(
+      (await sb.run('[typeof first, typeof tools, await second()]', { providers: second })).data,
+    ).toEqual(['undefined', 'undefined', 2]);
+    // The same names with other host functions: the context keeps its namespace, the host its new table.
+    await sb.run('globalThis.kept = second', { providers: second });
+    const again = hostProviders({ second: () => 'two' });
+    expect((await sb.run('[kept === second, await second()]', { providers: again })).data).toEqual([
+      true,
+      'two',
     ]);
+    // Without run providers, the sandbox's own apply again.
+    expect((await sb.run('[typeof second, await first()]')).data).toEqual(['undefined', 1]);
+  });
+
+  it('say which binding is missing when code kept a function of a provider that is gone', async () => {
+    const sb = sandbox({ providers: hostProviders({ 'tools.a.b': () => 'ab' }) });
+    await sb.run('globalThis.f = tools.a.b');
+    const result = await sb.run('await f()', { providers: [] });
+    expect(result.error).toMatchObject({
+      name: 'ReferenceError',
+      message: 'tools.a.b is not available in this sandbox',
+    });
+  });
+
+  it('refuse providers that are not one namespace each, or not identifiers', async () => {
+    const sb = sandbox();
+    const twice = [...hostProviders({ 'a.x': () => 1 }), ...hostProviders({ 'a.y': () => 2 })];
+    await expect(sb.run('1', { providers: twice })).rejects.toThrow(
+      /two sandbox providers define the namespace "a"/,
+    );
+    await expect(sb.run('1', { providers: [{ namespace: 'no-dash', bindings: {} }] })).rejects.toThrow(
+      /namespace "no-dash" is not an identifier/,
+    );
+    await expect(
+      sb.run('1', { providers: [{ namespace: 'ok', bindings: { 'a..b': () => 1 } }] }),
+    ).rejects.toThrow(/binding "a..b" of provider ok is not a dotted path/);
   });
 
   it('build a namespace when the code first touches it, the same as if it had been there all along', async () => {
-    const bindings = { 'tools.a.one': () => 1, 'tools.a.two': () => 2, 'tools.b.three': () => 3 };
-    const sb = sandbox({ bindings });
+    const bindings = hostProviders({
+      'tools.a.one': () => 1,
+      'tools.a.two': () => 2,
+      'tools.b.three': () => 3,
+    });
+    const sb = sandbox({ providers: bindings });
     const listed = await sb.run(
       '[Object.keys(tools), Object.keys(tools.a), tools.a.two.name, Object.keys(globalThis).includes("tools")]',
     );
     expect(listed.data).toEqual([['a', 'b'], ['one', 'two'], 'two', true]);
     expect((await sb.run('await tools.b.three()')).data).toBe(3);
 
-    // Rebinding before the namespace was ever touched, then after.
-    const fresh = sandbox({ bindings });
-    fresh.bind({ 'tools.c.four': () => 4 });
-    expect((await fresh.run('[Object.keys(tools), await tools.c.four()]')).data).toEqual([['c'], 4]);
-    fresh.bind({ 'tools.d.five': () => 5 });
-    expect((await fresh.run('[Object.keys(tools), await tools.d.five()]')).data).toEqual([['c', 'd'], 5]);
+    // Other providers before the namespace was ever touched, then after.
+    const fresh = sandbox({ providers: bindings });
+    const four = hostProviders({ 'tools.c.four': () => 4 });
+    expect((await fresh.run('[Object.keys(tools), await tools.c.four()]', { providers: four })).data).toEqual(
+      [['c'], 4],
+    );
+    const five = hostProviders({ 'tools.c.four': () => 4, 'tools.d.five': () => 5 });
+    expect((await fresh.run('[Object.keys(tools), await tools.d.five()]', { providers: five })).data).toEqual(
+      [['c', 'd'], 5],
+    );
 
     // The code may take the name for itself before touching it; its value stays.
-    const own = sandbox({ bindings });
+    const own = sandbox({ providers: bindings });
     expect((await own.run('tools = { mine: true }; tools')).data).toEqual({ mine: true });
     expect((await own.run('var skills = 1; typeof tools.mine')).data).toBe('boolean');
   });
 
   it('turn results that cannot cross into errors in the isolate', async () => {
     const sb = sandbox({
-      bindings: { big: () => 10n, huge: () => 'x'.repeat(8_000_001), nothing: () => undefined },
+      providers: hostProviders({
+        big: () => 10n,
+        huge: () => 'x'.repeat(8_000_001),
+        nothing: () => undefined,
+      }),
     });
     const result = await sb.run(`
       const out = [await nothing()];
@@ -419,15 +464,29 @@ describe('host calls', () => {
     ]);
   });
 
-  it('run the prelude in every fresh context', async () => {
-    const sb = sandbox({ prelude: 'globalThis.fromPrelude = (x) => x * 3;' });
-    expect((await sb.run('fromPrelude(2)')).data).toBe(6);
+  it("run a provider's prelude (a checked runtime file) in every fresh context, on first touch", async () => {
+    const sb = sandbox({
+      providers: [
+        {
+          namespace: 'extra',
+          bindings: {},
+          prelude: { file: TEST_PRELUDE, data: { helper: 3 }, globals: ['helper'] },
+        },
+      ],
+    });
+    expect((await sb.run('helper() * 2')).data).toBe(6);
     await sb.reset();
-    expect((await sb.run('fromPrelude(3)')).data).toBe(9);
+    expect((await sb.run('[typeof extra, helper()]')).data).toEqual(['object', 3]);
   });
 
-  it('refuse a prelude that fails, with the reason', async () => {
-    const sb = sandbox({ prelude: 'throw new Error("bad prelude")' });
-    await expect(sb.run('1')).rejects.toThrow(/the sandbox prelude failed: .*bad prelude/);
+  it('report a prelude that fails where the code touched its namespace', async () => {
+    const sb = sandbox({
+      providers: [
+        { namespace: 'broken', bindings: {}, prelude: { file: TEST_PRELUDE, data: { fail: 'bad prelude' } } },
+      ],
+    });
+    expect((await sb.run('1 + 1')).data).toBe(2);
+    const touched = await sb.run('broken.x');
+    expect(touched.error).toMatchObject({ name: 'Error', message: 'bad prelude' });
   });
 });

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { renderRunResult } from '../../src/sandbox/render-result.ts';
-import { referencePosition, useSandboxes } from './helpers.ts';
+import { hostProviders, referencePosition, useSandboxes } from './helpers.ts';
 
 const sandbox = useSandboxes();
 
@@ -40,7 +40,9 @@ describe('runtime error positions', () => {
   });
 
   it('keeps only frames of the submitted code in the stack', async () => {
-    const sb = sandbox({ bindings: { fail: () => Promise.reject(new Error('host says no')) } });
+    const sb = sandbox({
+      providers: hostProviders({ fail: () => Promise.reject(new Error('host says no')) }),
+    });
     const code = [
       'async function load(id) {',
       '  await fail(id);',
@@ -59,7 +61,7 @@ describe('runtime error positions', () => {
   });
 
   it('hides runtime frames from stacks read inside the sandbox too', async () => {
-    const sb = sandbox({ bindings: { fail: () => Promise.reject(new TypeError('no')) } });
+    const sb = sandbox({ providers: hostProviders({ fail: () => Promise.reject(new TypeError('no')) }) });
     const result = await sb.run(
       'try { await fail(); } catch (e) { console.log(e.stack); }\nconsole.trace("here");\n1',
     );

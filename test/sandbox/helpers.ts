@@ -2,7 +2,13 @@
 import vm from 'node:vm';
 import { afterEach } from 'vitest';
 import { createSandbox } from '../../src/sandbox/create-sandbox.ts';
-import type { HostCallContext, HostFunction, Sandbox, SandboxOptions } from '../../src/sandbox/types.ts';
+import type {
+  HostCallContext,
+  HostFunction,
+  Sandbox,
+  SandboxOptions,
+  SandboxProvider,
+} from '../../src/sandbox/types.ts';
 
 /** A `createSandbox` whose sandboxes are all disposed after each test. */
 export function useSandboxes(): (options?: SandboxOptions) => Sandbox {
@@ -86,4 +92,22 @@ export async function until(check: () => boolean, timeoutMs = 2000): Promise<voi
     if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
+}
+
+/**
+ * Providers for host functions given by full dotted name, as tests write them: `'tools.web.fetch'`
+ * goes to the provider `tools` as `web.fetch`; a bare name (`'send'`) is a namespace that is itself
+ * the function.
+ */
+export function hostProviders(bindings: Record<string, HostFunction>): SandboxProvider[] {
+  const byNamespace = new Map<string, Record<string, HostFunction>>();
+  for (const [name, fn] of Object.entries(bindings)) {
+    const dot = name.indexOf('.');
+    const namespace = dot < 0 ? name : name.slice(0, dot);
+    const path = dot < 0 ? '' : name.slice(dot + 1);
+    const group = byNamespace.get(namespace) ?? {};
+    group[path] = fn;
+    byNamespace.set(namespace, group);
+  }
+  return [...byNamespace].map(([namespace, group]) => ({ namespace, bindings: group }));
 }

@@ -4,19 +4,21 @@
  */
 import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { hangingProbe, overlapProbe, until, useSandboxes } from './helpers.ts';
+import { hangingProbe, hostProviders, overlapProbe, until, useSandboxes } from './helpers.ts';
+
+const TEST_PRELUDE = new URL('./fixtures/test-prelude.ts', import.meta.url);
 
 const sandbox = useSandboxes();
 
 describe('escapes', () => {
   it('the Function constructor reached through any object is the isolate’s own', async () => {
     const sb = sandbox({
-      bindings: {
+      providers: hostProviders({
         echo: ([value]) => value,
         fail: () => {
           throw new Error('from the host');
         },
-      },
+      }),
     });
     expect((await sb.run("constructor.constructor('return process')()")).error).toMatchObject({
       name: 'ReferenceError',
@@ -42,7 +44,7 @@ describe('escapes', () => {
 
   it('arguments reach the host as plain copies: getters and toJSON ran inside, no functions', async () => {
     const seen: unknown[][] = [];
-    const sb = sandbox({ bindings: { take: (args) => seen.push(args) } });
+    const sb = sandbox({ providers: hostProviders({ take: (args) => seen.push(args) }) });
     await sb.run(`
       const sneaky = { get secret() { return 'computed inside'; }, fn() {}, toString() { return 'x'; } };
       await take(sneaky, { toJSON() { return { replaced: true }; } }, [() => 1]);
@@ -81,8 +83,14 @@ describe('escapes', () => {
       return { count: seen.size, natives, suspicious };
     })()`;
     const sb = sandbox({
-      bindings: { 'tools.web.fetch': () => 1, top: () => 2 },
-      prelude: 'globalThis.helper = () => 3;',
+      providers: [
+        ...hostProviders({ 'tools.web.fetch': () => 1, top: () => 2 }),
+        {
+          namespace: 'extra',
+          bindings: {},
+          prelude: { file: TEST_PRELUDE, data: { helper: 3 }, globals: ['helper'] },
+        },
+      ],
     });
     await sb.run('const userValue = { list: [new Map(), new Set(), new Date()] };');
     const inSandbox = await sb.run(walk);
@@ -142,7 +150,7 @@ describe('hangs', () => {
     const hang = hangingProbe();
     const sb = sandbox({
       limits: { wallMs: 150, timeoutMs: 200 },
-      bindings: { slow: slow.fn, hang: hang.fn, record: () => ++late },
+      providers: hostProviders({ slow: slow.fn, hang: hang.fn, record: () => ++late }),
     });
     const detached = await sb.run('(async () => { await slow(1); await record(); })();\n"done"');
     expect(detached.data).toBe('done');
@@ -221,7 +229,7 @@ describe('exhaustion', () => {
 
   it('thousands of pending host calls stop at the pending-calls limit', async () => {
     const probe = overlapProbe(20);
-    const sb = sandbox({ bindings: { work: probe.fn } });
+    const sb = sandbox({ providers: hostProviders({ work: probe.fn }) });
     const result = await sb.run('await Promise.all(Array.from({ length: 5_000 }, (_, i) => work(i)))');
     expect(result.error).toMatchObject({ limit: 'pending-calls' });
     expect(result.error?.message).toMatch(/limit 256/);
@@ -270,7 +278,7 @@ describe('endurance', () => {
     const hang = hangingProbe();
     const sb = sandbox({
       limits: { memoryMb: 16, timeoutMs: 5_000, wallMs: 10_000, maxOutputChars: 2_000 },
-      bindings: { hang: hang.fn },
+      providers: hostProviders({ hang: hang.fn }),
     });
     const attacks = [
       { code: 'while (true) {}', limits: { timeoutMs: 30 }, outcome: 'cpu' },

@@ -4,7 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.ts';
-import { hangingProbe, overlapProbe, useSandboxes } from './helpers.ts';
+import { hangingProbe, hostProviders, overlapProbe, useSandboxes } from './helpers.ts';
+
+const TEST_PRELUDE = new URL('./fixtures/test-prelude.ts', import.meta.url);
 
 const sandbox = useSandboxes();
 
@@ -12,8 +14,14 @@ describe('limits', () => {
   it('memory: a heap bomb ends the run and the next run starts on a fresh isolate', async () => {
     const sb = sandbox({
       limits: { memoryMb: 16 },
-      bindings: { ping: () => 'pong' },
-      prelude: 'globalThis.ready = true;',
+      providers: [
+        ...hostProviders({ ping: () => 'pong' }),
+        {
+          namespace: 'flags',
+          bindings: {},
+          prelude: { file: TEST_PRELUDE, data: { globals: { ready: true } }, globals: ['ready'] },
+        },
+      ],
     });
     await sb.run('const before = "set"');
     const result = await sb.run('const hoard = []; while (true) hoard.push(new Array(100_000).fill(7));');
@@ -60,7 +68,7 @@ describe('limits', () => {
 
   it('wall: an awaited host call that hangs ends the run, aborts the call, and keeps the state', async () => {
     const hang = hangingProbe();
-    const sb = sandbox({ limits: { wallMs: 300 }, bindings: { 'tools.web.fetch': hang.fn } });
+    const sb = sandbox({ limits: { wallMs: 300 }, providers: hostProviders({ 'tools.web.fetch': hang.fn }) });
     await sb.run('const kept = 1');
     const result = await sb.run('await tools.web.fetch({ url: "https://example.com" })');
     expect(result.ok).toBe(false);
@@ -130,7 +138,7 @@ describe('limits', () => {
 
   it('pending calls: too many at once ends the run before the host is flooded', async () => {
     const probe = overlapProbe(20);
-    const sb = sandbox({ limits: { maxPendingCalls: 5 }, bindings: { work: probe.fn } });
+    const sb = sandbox({ limits: { maxPendingCalls: 5 }, providers: hostProviders({ work: probe.fn }) });
     const result = await sb.run('await Promise.all(Array.from({ length: 50 }, (_, i) => work(i)))');
     expect(result.ok).toBe(false);
     expect(result.error).toMatchObject({ name: 'RangeError', limit: 'pending-calls' });
@@ -151,7 +159,7 @@ describe('limits', () => {
 describe('abort, reset, dispose, stats', () => {
   it('an AbortSignal stops a waiting run and keeps the state', async () => {
     const hang = hangingProbe();
-    const sb = sandbox({ bindings: { hang: hang.fn } });
+    const sb = sandbox({ providers: hostProviders({ hang: hang.fn }) });
     await sb.run('const kept = "k"');
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
@@ -191,7 +199,7 @@ describe('abort, reset, dispose, stats', () => {
 
   it('dispose() ends a run in progress, and then every method refuses', async () => {
     const hang = hangingProbe();
-    const sb = sandbox({ bindings: { hang: hang.fn } });
+    const sb = sandbox({ providers: hostProviders({ hang: hang.fn }) });
     const running = sb.run('await hang()');
     setTimeout(() => sb.dispose(), 30);
     const result = await running;
@@ -202,7 +210,6 @@ describe('abort, reset, dispose, stats', () => {
     expect(sb.disposed).toBe(true);
     expect(() => sb.run('1')).toThrow(UsageError);
     expect(() => sb.run('1')).toThrow('run() on a disposed sandbox');
-    expect(() => sb.bind({})).toThrow(UsageError);
     await expect(sb.reset()).rejects.toThrow(UsageError);
     expect(() => sb.dispose()).not.toThrow();
   });

@@ -138,8 +138,9 @@ describe('faults', () => {
       message:
         'unknown tool tools.broken.pid: tool server "broken" has no tools (failed: stdio: exited during start-up)',
     });
-    expect(hub.prelude).toContain('"broken":"failed: stdio: exited during start-up"');
-    expect(hub.prelude).not.toContain('nope.db');
+    const data = JSON.stringify(hub.provider({ workspaceDir }).prelude?.data);
+    expect(data).toContain('"broken":"failed: stdio: exited during start-up"');
+    expect(data).not.toContain('nope.db');
     expect(hub.declarations()).not.toContain('broken');
   });
 

@@ -140,12 +140,14 @@ describe('names and arguments', () => {
     await expect(hub.call('kitchen', 'typed', 5, { workspaceDir })).rejects.toThrow(
       'tools.kitchen.typed takes one object argument, e.g. tools.kitchen.typed({ ... })',
     );
-    const binding = hub.bindings({ workspaceDir })['tools.kitchen.typed'];
-    const signal = new AbortController().signal;
-    expect(() => binding?.([{ count: 1 }, 'extra'], { name: 'tools.kitchen.typed', signal })).toThrow(
-      /takes one object argument/,
-    );
-    expect(await binding?.([{ count: 4 }], { name: 'tools.kitchen.typed', signal })).toBe(8);
+    const binding = hub.provider({ workspaceDir }).bindings['kitchen.typed'];
+    const context = {
+      name: 'tools.kitchen.typed',
+      signal: new AbortController().signal,
+      evaluate: async () => {},
+    };
+    expect(() => binding?.([{ count: 1 }, 'extra'], context)).toThrow(/takes one object argument/);
+    expect(await binding?.([{ count: 4 }], context)).toBe(8);
   });
 });
 
@@ -163,7 +165,7 @@ describe('tool lists', () => {
     expect(hub.declarations()).toContain(
       '/** Registered later. */\n    added(input?: {}): Promise<unknown>;',
     );
-    expect(Object.keys(hub.bindings({ workspaceDir }))).toContain('tools.kitchen.added');
+    expect(Object.keys(hub.provider({ workspaceDir }).bindings)).toContain('kitchen.added');
     expect(await hub.call('kitchen', 'added', {}, { workspaceDir })).toBe('new');
   });
 

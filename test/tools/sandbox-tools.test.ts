@@ -42,9 +42,9 @@ beforeAll(async () => {
     servers: [stdioServer('everything', [EVERYTHING_SERVER, 'stdio'])],
     inProcess: [{ name: 'helper', create: createHelper }],
   });
+  // The provider is taken again at each run, as a task session does with each message.
   sandbox = createSandbox({
-    bindings: hub.bindings({ workspaceDir, onCall: (event) => events.push(event) }),
-    prelude: hub.prelude,
+    providers: () => [hub.provider({ workspaceDir, onCall: (event) => events.push(event) })],
     limits: { wallMs: 10_000 },
   });
 });
@@ -165,12 +165,11 @@ describe('tools from sandboxed code', () => {
     expect(after.data).toBe('Echo: still fine');
   });
 
-  it('binds new tools after tools/list_changed, and again after a reset', async () => {
+  it('provides new tools after tools/list_changed, and again after a reset', async () => {
     live.server?.registerTool('added', { description: 'Added later.' }, async () => ({
       content: [{ type: 'text', text: '"fresh"' }],
     }));
-    await expect.poll(() => Object.keys(hub.bindings({ workspaceDir }))).toContain('tools.helper.added');
-    sandbox.bind(hub.bindings({ workspaceDir }));
+    await expect.poll(() => Object.keys(hub.provider({ workspaceDir }).bindings)).toContain('helper.added');
     expect((await run('return await tools.helper.added();')).data).toBe('fresh');
     await sandbox.reset();
     expect((await run('return await tools.helper.added();')).data).toBe('fresh');

@@ -44,11 +44,7 @@ const command: CliCommand = {
       config,
       values.workspace === undefined ? {} : { workspaceDir: values.workspace },
     );
-    const sandbox = createSandbox({
-      limits,
-      bindings: extras.bindings,
-      ...(extras.prelude ? { prelude: extras.prelude } : {}),
-    });
+    const sandbox = createSandbox({ limits, providers: [extras.provider] });
     let allOk = true;
     try {
       for (const [index, source] of sources.entries()) {

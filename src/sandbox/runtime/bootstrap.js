@@ -307,90 +307,85 @@
       hostCall(id, name, json === undefined ? '[]' : json);
     });
   }
-  // Paths defined so far (to remove on the next setBindings), and roots not built yet: a root the
-  // context does not have yet (`tools`, `skills`) is an accessor until the code first touches it,
-  // so a session pays for the functions it uses, not for every tool of every server at startup.
-  const bound = new Set();
-  const lazyRoots = new Map();
-  function defineBinding(target, path, last) {
+  // providers -----------------------------------------------------------------------------------
+  // Each provider defines one global, its namespace: the tree of its bindings (`a.b` -> ns.a.b; the
+  // key '' makes the namespace itself a function), or what its prelude returns for that tree. The
+  // namespace (and the other globals the prelude defines) are accessors until the code first
+  // touches one, so a session pays for what it uses, not for every tool of every server at start.
+  const providers = new Map();
+  function makeBinding(path, last) {
     // An async function, so a failure thrown after the await carries V8's async stack: the
     // agent's calling line, at no cost to calls that succeed.
-    const fn = {
+    return {
       [last]: async (...args) => {
         const result = await callHost(path, args);
         if (result instanceof HostFailure) throw hostError(result.info);
         return result;
       },
     }[last];
-    Object.defineProperty(target, last, { value: fn, writable: true, configurable: true, enumerable: true });
-    bound.add(path);
   }
-  function addBinding(root, path) {
-    const parts = path.split('.');
-    let target = root;
-    for (let i = 1; i < parts.length - 1; i++) {
-      const part = parts[i];
-      if (target[part] === undefined || target[part] === null) target[part] = {};
-      target = target[part];
+  function bindingTree(namespace, paths) {
+    let root = {};
+    if (paths.includes('')) root = makeBinding(namespace, namespace);
+    for (const path of paths) {
+      if (path === '') continue;
+      const parts = path.split('.');
+      let target = root;
+      for (let i = 0; i < parts.length - 1; i++) {
+        const part = parts[i];
+        if (target[part] === undefined || target[part] === null) target[part] = {};
+        target = target[part];
+      }
+      const last = parts[parts.length - 1];
+      Object.defineProperty(target, last, {
+        value: makeBinding(`${namespace}.${path}`, last),
+        writable: true,
+        configurable: true,
+        enumerable: true,
+      });
     }
-    defineBinding(target, path, parts[parts.length - 1]);
-  }
-  function buildRoot(name, paths) {
-    lazyRoots.delete(name);
-    const root = {};
-    for (const path of paths) addBinding(root, path);
-    Object.defineProperty(globalThis, name, {
-      value: root,
-      writable: true,
-      configurable: true,
-      enumerable: true,
-    });
     return root;
   }
-  function deferRoot(name, paths) {
-    lazyRoots.set(name, paths);
-    Object.defineProperty(globalThis, name, {
-      get: () => buildRoot(name, paths),
-      set: (value) => {
-        lazyRoots.delete(name);
-        Object.defineProperty(globalThis, name, {
-          value,
-          writable: true,
-          configurable: true,
-          enumerable: true,
-        });
-      },
-      configurable: true,
-      enumerable: true,
-    });
-  }
-  function setBindings(namesJson) {
-    for (const name of lazyRoots.keys()) delete globalThis[name];
-    lazyRoots.clear();
-    for (const path of bound) {
-      const parts = path.split('.');
-      let target = globalThis;
-      for (const part of parts.slice(0, -1)) target = target?.[part];
-      if (target && typeof target === 'object') delete target[parts[parts.length - 1]];
-    }
-    bound.clear();
-    const byRoot = new Map();
-    for (const path of JSONparse(namesJson)) {
-      const dot = path.indexOf('.');
-      if (dot < 0) {
-        defineBinding(globalThis, path, path);
-        continue;
+  const defineGlobal = (name, value) =>
+    Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: true });
+  function provide(specJson, prelude, kit) {
+    const spec = JSONparse(specJson);
+    const namespace = spec.namespace;
+    unprovide(namespace);
+    const globals = [namespace, ...(spec.globals || [])];
+    const entry = { globals, built: false, taken: new Set() };
+    const build = () => {
+      if (entry.built) return;
+      entry.built = true;
+      for (const name of globals) if (!entry.taken.has(name)) delete globalThis[name];
+      const api = bindingTree(namespace, spec.paths);
+      const value = prelude ? prelude(api, spec.data, kit) : api;
+      if (!entry.taken.has(namespace) && !Object.hasOwn(globalThis, namespace)) {
+        defineGlobal(namespace, value === undefined ? api : value);
       }
-      const name = path.slice(0, dot);
-      const paths = byRoot.get(name);
-      if (paths) paths.push(path);
-      else byRoot.set(name, [path]);
+    };
+    for (const name of globals) {
+      Object.defineProperty(globalThis, name, {
+        get: () => {
+          build();
+          return globalThis[name];
+        },
+        // The code may take the name for itself before touching it; its value stays.
+        set: (value) => {
+          entry.taken.add(name);
+          defineGlobal(name, value);
+        },
+        configurable: true,
+        enumerable: name === namespace,
+      });
     }
-    for (const [name, paths] of byRoot) {
-      const existing = globalThis[name];
-      if (existing === undefined || existing === null) deferRoot(name, paths);
-      else for (const path of paths) addBinding(existing, path);
-    }
+    providers.set(namespace, entry);
+  }
+  function unprovide(namespace) {
+    const entry = providers.get(namespace);
+    if (!entry) return;
+    providers.delete(namespace);
+    for (const name of entry.globals) if (!entry.taken.has(name)) delete globalThis[name];
   }
 
   // the handle the host keeps --------------------------------------------------------------------
@@ -555,7 +550,7 @@
    * Wires this context to its host; callable once (it removes itself from the global object).
    * `host(kind, runId, ...)` is the one way out; the function returned is the one way in.
    */
-  return function boot(host, maxOutputChars, maxDataChars, namesJson) {
+  return function boot(host, maxOutputChars, maxDataChars) {
     delete globalThis.__toolsmith_boot;
     hostCall = (id, name, json) => host('call', runId, id, name, json);
     hostLog = (level, text) => host('log', runId, level, text);
@@ -564,7 +559,6 @@
     limits = { maxOutputChars, maxDataChars };
     lineCap = Math.max(40, Math.floor(limits.maxOutputChars / 2));
     totalCap = limits.maxOutputChars * 4;
-    if (namesJson) setBindings(namesJson);
     return (op, a, b, c) => {
       switch (op) {
         case 'settle':
@@ -575,8 +569,10 @@
           return fire(a);
         case 'end':
           return endRun(a);
-        case 'bind':
-          return setBindings(a);
+        case 'provide':
+          return provide(a, b, c);
+        case 'unprovide':
+          return unprovide(a);
         default:
           throw new TypeError(`unknown runtime operation ${op}`);
       }
