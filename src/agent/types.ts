@@ -1,6 +1,6 @@
 /** Contracts between the agent loop and the parts around it (skill library, front ends). */
 import type { Usage } from '../model/types.ts';
-import type { HostBindings } from '../sandbox/types.ts';
+import type { SandboxProvider } from '../sandbox/types.ts';
 
 /** One code run the agent made, kept for the report and for skill distillation. */
 export interface CodeRun {
@@ -68,12 +68,8 @@ export interface TaskScope {
   author: string;
 }
 
-/** The sandbox API that makes skills callable from code. */
-export interface SkillSandboxApi {
-  bindings: HostBindings;
-  /** Evaluated in each fresh context: defines `globalThis.skills`. */
-  prelude: string;
-}
+/** The sandbox provider that makes skills callable from code (namespace `skills`). */
+export type SkillSandboxApi = SandboxProvider;
 
 /** The agent's view of the skill library. An empty source offers nothing and learns nothing. */
 export interface SkillSource {
