@@ -91,6 +91,9 @@ export const EnvSchema = z.object({
   WEB_ALLOW_PRIVATE: bool(false),
   WEB_MAX_BYTES: int(1, 2 * 1024 * 1024),
   WEB_TIMEOUT_MS: int(100, 15_000),
+  CHART_MAX_PIXELS: int(1, 4096 * 4096),
+  CHART_MAX_POINTS: int(1, 100_000),
+  CHART_TIMEOUT_MS: int(100, 20_000),
 
   AGENT_MAX_STEPS: int(1, 12),
   AGENT_WALL_MS: int(1000, 10 * 60_000),
@@ -157,6 +160,8 @@ export interface Config {
     /** Most bytes the files of one workspace may hold, all together. */
     workspaceMaxBytes: number;
     web: { allowedHosts: string[]; allowPrivate: boolean; maxBytes: number; timeoutMs: number };
+    /** The chart server's limits: pixels (after scale) and data points per chart, render time. */
+    chart: { maxPixels: number; maxPoints: number; timeoutMs: number };
   };
   agent: { maxSteps: number; wallMs: number; maxTokens: number; maxCostUsd: number };
   skills: {
@@ -234,6 +239,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         allowPrivate: e.WEB_ALLOW_PRIVATE,
         maxBytes: e.WEB_MAX_BYTES,
         timeoutMs: e.WEB_TIMEOUT_MS,
+      },
+      chart: {
+        maxPixels: e.CHART_MAX_PIXELS,
+        maxPoints: e.CHART_MAX_POINTS,
+        timeoutMs: e.CHART_TIMEOUT_MS,
       },
     },
     agent: {

@@ -209,7 +209,8 @@ class Hub implements ToolHub {
     const connection = entry.connection;
     if (!connection)
       return new ToolError(`tool server "${entry.name}" is ${entry.disabled ?? 'not available'}`);
-    const isWorkspace = entry.builtIn && entry.name === 'workspace';
+    // The built-ins that act on the session's folder get it in `_meta` (sandboxed code cannot set it).
+    const isWorkspace = entry.builtIn && (entry.name === 'workspace' || entry.name === 'chart');
     return {
       connection,
       server: entry.name,

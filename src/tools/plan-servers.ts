@@ -1,7 +1,8 @@
 /**
- * Which servers a hub has, in order: the built-ins (workspace, web), in-process extras, then the
+ * Which servers a hub has, in order: the built-ins (workspace, web, chart), in-process extras, then the
  * configured ones; each with the transports to try, or the reason it is off.
  */
+import { type ChartServerOptions, createChartServer } from './builtin/chart/chart-server.ts';
 import { createWebServer, type WebServerOptions } from './builtin/web-server.ts';
 import { createWorkspaceServer, type WorkspaceServerOptions } from './builtin/workspace-server.ts';
 import type { McpServerConfig } from './mcp-config.ts';
@@ -28,6 +29,8 @@ export interface ToolHubOptions {
   workspace?: WorkspaceServerOptions | false;
   /** The built-in web server; off (status `disabled`) when absent or when no host is allowed. */
   web?: WebServerOptions;
+  /** The built-in chart server; left out when absent. */
+  chart?: ChartServerOptions;
   inProcess?: InProcessServer[];
   connectTimeoutMs?: number;
   callTimeoutMs?: number;
@@ -35,7 +38,7 @@ export interface ToolHubOptions {
   maxResultChars?: number;
   /** Reconnection after a configured server drops (default 5 attempts, 500 ms doubling to 30 s). */
   reconnect?: ReconnectPolicy;
-  /** The environment stdio servers inherit their basics (PATH, HOME, ...) from (default: this process's). */
+  /** The environment stdio servers inherit their basics (PATH, HOME, ...) from (default: none). */
   env?: Record<string, string | undefined>;
 }
 
@@ -53,6 +56,7 @@ export interface ServerPlan {
 const DESCRIPTIONS = {
   workspace: "This task's folder of files: user attachments land here; files written here can be sent back.",
   web: 'HTTP(S) requests to the allowed hosts.',
+  chart: 'Charts from Vega-Lite specs, drawn into PNG files in the workspace.',
 };
 
 /** The hub's servers, in the order they are shown and declared. */
@@ -77,6 +81,15 @@ export function planServers(options: ToolHubOptions): ServerPlan[] {
         ? { off: 'off: no host is allowed (set WEB_ALLOWED_HOSTS to turn it on)' }
         : [inProcessTransport(() => createWebServer(web))],
   });
+  const chart = options.chart;
+  if (chart) {
+    plans.push({
+      name: 'chart',
+      builtIn: true,
+      description: DESCRIPTIONS.chart,
+      transports: [inProcessTransport(() => createChartServer(chart))],
+    });
+  }
   for (const extra of options.inProcess ?? []) {
     plans.push({
       name: extra.name,

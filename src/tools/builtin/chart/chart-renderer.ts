@@ -1,0 +1,181 @@
+/**
+ * The host side of chart rendering: one worker thread, started at the first chart and kept for the
+ * next, renders one chart at a time. A render that runs past its time limit (or whose call is
+ * cancelled) terminates the worker, which is what bounds a runaway spec; a worker that ran out of its
+ * heap or died is replaced at the next chart.
+ */
+import { Worker } from 'node:worker_threads';
+import { z } from 'zod';
+import { ToolError } from '../../tool-error.ts';
+import type { RenderOutput, RenderRequest } from './render-chart.ts';
+
+export interface ChartRendererOptions {
+  /** Longest one render may take once the worker is ready, in ms. */
+  timeoutMs: number;
+  /** The worker's heap limit, in MB (default 512). */
+  memoryMb?: number;
+  /** Longest the worker may take to start (load Vega, compile the schema), in ms (default 60 000). */
+  startTimeoutMs?: number;
+}
+
+const Reply = z.union([
+  z.object({ ready: z.literal(true) }),
+  z.object({
+    id: z.number(),
+    ok: z.literal(true),
+    output: z.object({
+      png: z.instanceof(Uint8Array),
+      svg: z.string().optional(),
+      width: z.number(),
+      height: z.number(),
+      warnings: z.array(z.string()),
+    }),
+  }),
+  z.object({ id: z.number(), ok: z.literal(false), error: z.string() }),
+]);
+
+interface Job {
+  request: RenderRequest;
+  signal: AbortSignal | undefined;
+  resolve: (output: RenderOutput) => void;
+  reject: (error: Error) => void;
+}
+
+/** Renders charts in a worker thread; `close()` ends the worker. */
+export class ChartRenderer {
+  private readonly options: ChartRendererOptions;
+  private readonly queue: Job[] = [];
+  private worker: Worker | undefined;
+  private ready = false;
+  private running: { id: number; job: Job; timer: NodeJS.Timeout; onAbort: () => void } | undefined;
+  private nextId = 1;
+  private startTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(options: ChartRendererOptions) {
+    this.options = options;
+  }
+
+  /** Render one chart; rejects with a ToolError saying what went wrong. */
+  render(request: RenderRequest, signal?: AbortSignal): Promise<RenderOutput> {
+    if (this.closed) return Promise.reject(new ToolError('the chart server is closed'));
+    if (signal?.aborted) return Promise.reject(new ToolError('the chart was cancelled'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ request, signal, resolve, reject });
+      this.pump();
+    });
+  }
+
+  /** End the worker; queued and running charts fail. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const error = new ToolError('the chart server is closed');
+    for (const job of this.queue.splice(0)) job.reject(error);
+    await this.stop(error);
+  }
+
+  private pump(): void {
+    if (this.running || this.closed) return;
+    const job = this.queue.shift();
+    if (!job) return;
+    if (job.signal?.aborted) {
+      job.reject(new ToolError('the chart was cancelled'));
+      this.pump();
+      return;
+    }
+    if (!this.worker) {
+      this.queue.unshift(job);
+      this.start();
+      return;
+    }
+    if (!this.ready) {
+      this.queue.unshift(job);
+      return;
+    }
+    const id = this.nextId++;
+    const timer = setTimeout(() => {
+      void this.stop(
+        new ToolError(
+          `the chart took longer than ${this.options.timeoutMs} ms (CHART_TIMEOUT_MS) and was stopped; use fewer data points or a simpler spec`,
+        ),
+      );
+    }, this.options.timeoutMs);
+    const onAbort = () => void this.stop(new ToolError('the chart was cancelled'));
+    job.signal?.addEventListener('abort', onAbort, { once: true });
+    this.running = { id, job, timer, onAbort };
+    this.worker.postMessage({ id, request: job.request });
+  }
+
+  private start(): void {
+    const worker = new Worker(new URL('./chart-worker.ts', import.meta.url), {
+      resourceLimits: { maxOldGenerationSizeMb: this.options.memoryMb ?? 512 },
+      stdout: true,
+      stderr: true,
+    });
+    worker.unref();
+    // Anything Vega prints is dropped: what matters reaches the caller through the logger.
+    worker.stdout.resume();
+    worker.stderr.resume();
+    this.worker = worker;
+    this.ready = false;
+    this.startTimer = setTimeout(() => {
+      void this.stop(new ToolError('the chart renderer did not start in time; try again'));
+    }, this.options.startTimeoutMs ?? 60_000);
+    worker.on('message', (message: unknown) => this.onMessage(worker, message));
+    worker.on('error', (error: Error & { code?: string }) => {
+      if (this.worker !== worker) return;
+      const why =
+        error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? `the chart needed more than ${this.options.memoryMb ?? 512} MB of memory; use fewer data points`
+          : `the chart renderer failed: ${error.message}`;
+      void this.stop(new ToolError(why));
+    });
+    worker.on('exit', () => {
+      if (this.worker === worker) void this.stop(new ToolError('the chart renderer stopped unexpectedly'));
+    });
+  }
+
+  private onMessage(worker: Worker, message: unknown): void {
+    if (this.worker !== worker) return;
+    const reply = Reply.safeParse(message);
+    if (!reply.success) {
+      void this.stop(new ToolError('the chart renderer sent a malformed reply'));
+      return;
+    }
+    const data = reply.data;
+    if ('ready' in data) {
+      this.ready = true;
+      clearTimeout(this.startTimer);
+      this.pump();
+      return;
+    }
+    const running = this.running;
+    if (!running || running.id !== data.id) return;
+    this.finish();
+    if (data.ok) running.job.resolve(data.output);
+    else running.job.reject(new ToolError(data.error));
+    this.pump();
+  }
+
+  /** Clear the running job's timer and listener; returns it. */
+  private finish(): Job | undefined {
+    const running = this.running;
+    if (!running) return undefined;
+    clearTimeout(running.timer);
+    running.job.signal?.removeEventListener('abort', running.onAbort);
+    this.running = undefined;
+    return running.job;
+  }
+
+  /** Terminate the worker: the running job (or, while starting, the next queued one) fails with `error`. */
+  private async stop(error: ToolError): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    this.ready = false;
+    clearTimeout(this.startTimer);
+    const job = this.finish() ?? (worker ? this.queue.shift() : undefined);
+    job?.reject(error);
+    if (worker) await worker.terminate();
+    this.pump();
+  }
+}

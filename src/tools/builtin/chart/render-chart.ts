@@ -1,0 +1,210 @@
+/**
+ * One chart, spec to PNG, as the chart worker runs it: the spec is checked against the Vega-Lite schema,
+ * its data inlined from the workspace and counted, its fields checked, then compiled by Vega-Lite, laid
+ * out by Vega (expressions interpreted, no loader: nothing is fetched) and drawn by resvg with the
+ * shipped DejaVu fonts, whose glyph advances Vega measures text with.
+ */
+import { readFileSync } from 'node:fs';
+import { Resvg } from '@resvg/resvg-js';
+import * as vega from 'vega';
+import { expressionInterpreter } from 'vega-interpreter';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import { ToolError } from '../../tool-error.ts';
+import { inlineChartData, isObject, type Json } from './chart-data.ts';
+import { CHART_FONT_FAMILY, chartFonts } from './chart-fonts.ts';
+import { checkFields } from './check-fields.ts';
+import { readFontMetrics } from './font-metrics.ts';
+import { createSpecChecker } from './spec-checker.ts';
+
+export interface RenderRequest {
+  spec: Json;
+  /** A workspace file used as the spec's data. */
+  dataFile?: string;
+  /** Size of the whole image in CSS pixels (before `scale`). */
+  width?: number;
+  height?: number;
+  /** Pixels per CSS pixel. */
+  scale: number;
+  svg: boolean;
+  /** The workspace's real path. */
+  root: string;
+  maxFileBytes: number;
+  maxPoints: number;
+  maxPixels: number;
+}
+
+export interface RenderOutput {
+  png: Uint8Array;
+  svg?: string;
+  width: number;
+  height: number;
+  /** What Vega-Lite or Vega said about the spec without refusing it. */
+  warnings: string[];
+}
+
+export type RenderChart = (request: RenderRequest) => Promise<RenderOutput>;
+
+interface TextItem {
+  fontSize?: unknown;
+  fontWeight?: unknown;
+  limit?: unknown;
+}
+
+/**
+ * Set Vega up for this thread (its text measuring is a module-wide setting, one reason this runs in a
+ * worker of its own) and return the renderer.
+ */
+export function createRenderChart(): RenderChart {
+  const fonts = chartFonts();
+  const regular = readFontMetrics(readFileSync(fonts.regular));
+  const bold = readFontMetrics(readFileSync(fonts.bold));
+  const metrics = (vega as unknown as { textMetrics: { width: (item: TextItem, text: unknown) => number } })
+    .textMetrics;
+  metrics.width = (item, text) => {
+    const size = item.fontSize == null ? 11 : Number(item.fontSize) || 0;
+    const weight = item.fontWeight;
+    const font = weight === 'bold' || weight === 'bolder' || Number(weight) >= 600 ? bold : regular;
+    const width = font.width(text == null ? '' : String(text).trim(), size);
+    const limit = Number(item.limit);
+    return limit > 0 ? Math.min(width, limit) : width;
+  };
+  const checkSpec = createSpecChecker();
+  const fontOptions = {
+    loadSystemFonts: false,
+    fontFiles: fonts.files,
+    defaultFontFamily: CHART_FONT_FAMILY,
+    sansSerifFamily: CHART_FONT_FAMILY,
+    serifFamily: 'DejaVu Serif',
+    monospaceFamily: 'DejaVu Sans Mono',
+  };
+
+  return async (request) => {
+    const spec = structuredClone(request.spec);
+    if (request.dataFile !== undefined) {
+      if (spec.data !== undefined)
+        throw new ToolError('give the data either in spec.data or as dataFile, not both');
+      spec.data = { url: request.dataFile };
+    }
+    if (request.width !== undefined || request.height !== undefined) {
+      if (request.width !== undefined) spec.width = request.width;
+      if (request.height !== undefined) spec.height = request.height;
+      spec.autosize ??= { type: 'fit', contains: 'padding' };
+    }
+    const invalid = checkSpec(spec);
+    if (invalid) throw new ToolError(`invalid Vega-Lite spec: ${invalid}`);
+
+    const data = await inlineChartData(spec, { root: request.root, maxFileBytes: request.maxFileBytes });
+    if (data.points > request.maxPoints) {
+      throw new ToolError(
+        `the chart has ${data.points} data points, over the limit of ${request.maxPoints} (CHART_MAX_POINTS); aggregate or sample the data in code first`,
+      );
+    }
+    checkFields(spec, data);
+
+    const warnings: string[] = [];
+    const errors: string[] = [];
+    const logger = collectingLogger(warnings, errors);
+    const config = isObject(spec.config) ? spec.config : {};
+    spec.config = { font: CHART_FONT_FAMILY, ...config };
+    let compiled: ReturnType<typeof compile>;
+    try {
+      // The schema check above is what makes this a TopLevelSpec.
+      compiled = compile(spec as unknown as TopLevelSpec, { logger });
+    } catch (error) {
+      throw new ToolError(`Vega-Lite cannot compile the spec: ${messageOf(error)}`);
+    }
+    refuseImages(compiled.spec);
+    let view: vega.View;
+    try {
+      view = new vega.View(vega.parse(compiled.spec, undefined, { ast: true }), {
+        renderer: 'none',
+        expr: expressionInterpreter,
+        loader: noLoader,
+        logger,
+        logLevel: vega.Warn,
+      });
+    } catch (error) {
+      throw new ToolError(`Vega cannot parse the spec: ${messageOf(error)}`);
+    }
+    try {
+      const svg = await view.toSVG(request.scale);
+      // Vega logs a failing dataflow operator (a bad expression, say) and goes on with an empty chart.
+      if (errors.length > 0)
+        throw new ToolError(`Vega cannot draw the spec: ${[...new Set(errors)].join('; ')}`);
+      const size = /^<svg[^>]*?\swidth="([\d.]+)"[^>]*?\sheight="([\d.]+)"/.exec(svg);
+      const width = Math.ceil(Number(size?.[1] ?? 0));
+      const height = Math.ceil(Number(size?.[2] ?? 0));
+      if (width * height > request.maxPixels) {
+        throw new ToolError(
+          `the chart would be ${width}x${height} pixels, over the limit of ${request.maxPixels} pixels (CHART_MAX_PIXELS); make it smaller or lower the scale`,
+        );
+      }
+      if (width === 0 || height === 0) throw new ToolError('the chart has no area (width or height is 0)');
+      const image = new Resvg(svg, { font: fontOptions, logLevel: 'off' }).render();
+      return {
+        png: image.asPng(),
+        ...(request.svg ? { svg } : {}),
+        width: image.width,
+        height: image.height,
+        warnings: [...new Set(warnings)],
+      };
+    } catch (error) {
+      if (error instanceof ToolError) throw error;
+      throw new ToolError(`Vega cannot draw the spec: ${messageOf(error)}`);
+    } finally {
+      view.finalize();
+    }
+  };
+}
+
+/** A loader that loads nothing: all data is inlined before Vega runs, and images are refused. */
+const noLoader: vega.Loader = {
+  load: async (uri) => {
+    throw new ToolError(`charts load nothing by URL ("${uri}")`);
+  },
+  sanitize: async (uri) => {
+    throw new ToolError(`charts load nothing by URL ("${uri}")`);
+  },
+  http: async (uri) => {
+    throw new ToolError(`charts load nothing by URL ("${uri}")`);
+  },
+  file: async (uri) => {
+    throw new ToolError(`charts load nothing by URL ("${uri}")`);
+  },
+};
+
+/** Image marks would make resvg read their URL from the host's disk: they are not supported. */
+function refuseImages(node: unknown): void {
+  if (Array.isArray(node)) for (const item of node) refuseImages(item);
+  else if (isObject(node)) {
+    if (node.type === 'image' && 'encode' in node)
+      throw new ToolError('image marks are not supported in charts (mark "image")');
+    for (const value of Object.values(node)) refuseImages(value);
+  }
+}
+
+function collectingLogger(warnings: string[], errors: string[]): vega.LoggerInterface {
+  let level = vega.Warn;
+  const logger: vega.LoggerInterface = {
+    level(value?: number) {
+      if (value === undefined) return level as never;
+      level = value;
+      return logger as never;
+    },
+    error: (...args: readonly unknown[]) => {
+      errors.push(args.map(messageOf).join(' '));
+      return logger;
+    },
+    warn: (...args: readonly unknown[]) => {
+      warnings.push(args.map(messageOf).join(' '));
+      return logger;
+    },
+    info: () => logger,
+    debug: () => logger,
+  };
+  return logger;
+}
+
+function messageOf(value: unknown): string {
+  return value instanceof Error ? value.message : typeof value === 'string' ? value : JSON.stringify(value);
+}
