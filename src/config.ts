@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
+import { createRedactor, MIN_SECRET_LENGTH } from './text/redact-secrets.ts';
 
 const int = (min: number, fallback: number) =>
   z
@@ -65,6 +66,7 @@ const url = () =>
 /** The environment keys Toolsmith reads. Keep in step with `.env.example`. */
 export const EnvSchema = z.object({
   DATA_DIR: text(),
+  AUDIT_RETENTION_DAYS: int(0, 90),
   /** Read by `terminalOptions` (debug shows stacks); checked here so a bad value fails at start-up. */
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).optional().default('info'),
   /** Read by `terminalOptions` (https://no-color.org): any non-empty value turns colours off. */
@@ -138,6 +140,8 @@ export interface Config {
   /** Who runs the terminal front ends (USER or USERNAME), the author of their tasks and skills. */
   localUser: string;
   dataDir: string;
+  /** Audit rows older than this many days are deleted (at start and daily); 0 keeps them for ever. */
+  auditRetentionDays: number;
   anthropic: {
     apiKey: string | undefined;
     model: string;
@@ -214,6 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     env: { ...env },
     localUser: env.USER ?? env.USERNAME ?? 'local',
     dataDir: path.resolve(cwd, e.DATA_DIR ?? 'data'),
+    auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     anthropic: {
       apiKey: e.ANTHROPIC_API_KEY,
       model: e.ANTHROPIC_MODEL ?? defaultModels.code,
@@ -292,18 +297,30 @@ export function requireValue<T>(value: T | undefined, key: string, why: string):
   return value;
 }
 
-/** The secret values in a config, so loggers and front ends can redact them. */
+/** Environment variables whose values are treated as secrets, whatever reads them (e.g. mcp.json). */
+const SECRET_NAME = /(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS?|AUTH)(_|$)/i;
+
+/**
+ * The secret values in a config, for `createRedactor` (src/text/redact-secrets.ts): the API keys and
+ * the Discord token, and every environment variable named like a secret (`GITHUB_TOKEN`, `..._API_KEY`,
+ * ...) since mcp.json hands those to tool servers.
+ */
 export function secretsOf(config: Config): string[] {
-  return [config.anthropic.apiKey, config.skills.apiKey, config.discord.token].filter(
-    (value): value is string => typeof value === 'string' && value.length >= 8,
+  const fromEnv = Object.entries(config.env)
+    .filter(([key]) => SECRET_NAME.test(key))
+    .map(([, value]) => value);
+  const all = [config.anthropic.apiKey, config.skills.apiKey, config.discord.token, ...fromEnv];
+  return [...new Set(all)].filter(
+    (value): value is string => typeof value === 'string' && value.length >= MIN_SECRET_LENGTH,
   );
 }
 
-/** Replace every secret in `text` with a marker (for log lines and error messages). */
+/**
+ * Replace every secret in `text` (and its base64 and URL-encoded forms) with a marker, for one-off
+ * log lines and error messages; build one `createRedactor(secrets)` for anything repeated.
+ */
 export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) out = out.split(secret).join('[redacted]');
-  return out;
+  return createRedactor(secrets).redact(text);
 }
 
 /** How the terminal front ends print: colours (a TTY without NO_COLOR) and stacks (LOG_LEVEL=debug). */

@@ -1,10 +1,12 @@
 /**
  * The Model backed by the Anthropic Messages API: one streamed request per turn, one retry
- * policy (the SDK's own retries are off), prompt-caching breakpoints, usage and cost.
+ * policy (the SDK's own retries are off), prompt-caching breakpoints, usage and cost. Every configured
+ * secret is redacted from what is sent (system prompt, messages, tool results), whatever put it there.
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { defaultModels, redact, requireValue } from '../config.ts';
 import { ConfigError, ServiceError, UsageError } from '../errors.ts';
+import { createRedactor } from '../text/redact-secrets.ts';
 import { createIdleTimeoutFetch } from './idle-timeout-fetch.ts';
 import { costOf, priceOf } from './pricing.ts';
 import { readMessageStream } from './read-message-stream.ts';
@@ -50,6 +52,12 @@ export interface AnthropicModelOptions {
   random?: () => number;
   /** Injectable fetch (wrapped by the idle timeout). */
   fetch?: typeof globalThis.fetch;
+  /**
+   * Secrets never sent to the model (`secretsOf(config)`), in any form `createRedactor` knows; a
+   * key that sandbox code printed or a tool returned is replaced before the request leaves. The API
+   * key is always one of them.
+   */
+  secrets?: readonly string[];
 }
 
 /** Thrown by an `onEvent` listener: passed through as is, never retried or wrapped. */
@@ -85,7 +93,8 @@ export function createAnthropicModel(options: AnthropicModelOptions): Model {
     ...(options.headers ? { defaultHeaders: options.headers } : {}),
   });
 
-  const secrets = apiKey.length >= 8 ? [apiKey] : [];
+  const secrets = [...new Set([apiKey, ...(options.secrets ?? [])])].filter((secret) => secret.length >= 8);
+  const redactor = createRedactor(secrets);
 
   async function attempt(
     params: ReturnType<typeof toAnthropicParams>,
@@ -109,7 +118,7 @@ export function createAnthropicModel(options: AnthropicModelOptions): Model {
           throw new ListenerError(error);
         }
       };
-      const params = toAnthropicParams(request, { model: modelId, maxTokens });
+      const params = redactor.redactDeep(toAnthropicParams(request, { model: modelId, maxTokens }));
       for (let retry = 0; ; retry++) {
         if (signal?.aborted) throw abortError();
         let failure: Failure;

@@ -43,7 +43,7 @@ export const INHERITED_ENV: readonly string[] = [
 /** The factories to try, in order, for a configured server. */
 export function transportsFor(
   config: McpServerConfig,
-  parentEnv: Readonly<Record<string, string | undefined>> = process.env,
+  parentEnv: Readonly<Record<string, string | undefined>> = {},
 ): TransportFactory[] {
   if (config.transport === 'stdio') return [async () => openStdio(config, parentEnv)];
   const url = new URL(config.url);
