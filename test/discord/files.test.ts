@@ -54,7 +54,9 @@ describe('files', () => {
       file: { name: 'big.csv', content: `n\n${'1\n'.repeat(1500)}` },
     });
     const warning = await waitForMessage(h, thread.id, (m) => m.content.startsWith('⚠️'), 'the warning');
-    expect(warning.content).toBe('⚠️ big.csv is 2.9 KB, over the 1000 B limit. The task goes on without it.');
+    expect(warning.content).toBe(
+      '⚠️ big.csv is 2.9 KB, over the 1000 B limit for one file (1000 bytes, MAX_ATTACHMENT_BYTES). The task goes on without it.',
+    );
     const [answer] = await waitForAnswers(h, thread.id);
     expect(answer?.content).toBe('The file did not arrive, so I cannot sum it.');
     expect(toolResults(h, 1)).toEqual(['=> []']);

@@ -47,6 +47,9 @@ interface State {
 
 const KEEP_IDLE = 256;
 
+/** Default quota of one workspace (WORKSPACE_MAX_BYTES): 1 GiB. */
+export const DEFAULT_WORKSPACE_MAX_BYTES = 1024 * 1024 * 1024;
+
 /** The quota message for `what`, naming the limit and how to get under it. */
 export function quotaMessage(what: string, after: number, limit: number): string {
   return (

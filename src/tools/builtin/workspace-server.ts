@@ -14,15 +14,14 @@ import { ok } from './tool-result.ts';
 import { fsError } from './workspace-fs-error.ts';
 import { countLines } from './workspace-lines.ts';
 import { relativeTo, resolveInside, workspaceRoot } from './workspace-paths.ts';
-import { createWorkspaceQuota } from './workspace-quota.ts';
+import { createWorkspaceQuota, DEFAULT_WORKSPACE_MAX_BYTES } from './workspace-quota.ts';
 import { looksBinary, PAGE_BYTES, readRange } from './workspace-read.ts';
 import { type Extra, PathInput, registerReadTools } from './workspace-read-tools.ts';
 
 /** The `_meta` key carrying the session's workspace folder. */
 export const WORKSPACE_META_KEY = 'toolsmith/workspaceDir';
 
-/** Default quota of one workspace (WORKSPACE_MAX_BYTES): 1 GiB. */
-export const DEFAULT_WORKSPACE_MAX_BYTES = 1024 * 1024 * 1024;
+export { DEFAULT_WORKSPACE_MAX_BYTES } from './workspace-quota.ts';
 
 export interface WorkspaceServerOptions {
   /** Most bytes one call reads or writes (WORKSPACE_MAX_FILE_BYTES); files can grow past it by appends. */
