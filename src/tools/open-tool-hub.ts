@@ -22,7 +22,11 @@ export async function openToolHub(config: Config): Promise<ToolHub> {
       maxWorkspaceBytes: config.tools.workspaceMaxBytes,
     },
     web: config.tools.web,
-    chart: { maxFileBytes: config.tools.workspaceMaxFileBytes, ...config.tools.chart },
+    chart: {
+      maxFileBytes: config.tools.workspaceMaxFileBytes,
+      maxWorkspaceBytes: config.tools.workspaceMaxBytes,
+      ...config.tools.chart,
+    },
     connectTimeoutMs: config.tools.connectTimeoutMs,
     callTimeoutMs: config.tools.callTimeoutMs,
     env,

@@ -264,6 +264,30 @@ describe('chart limits', () => {
   });
 });
 
+describe('chart quota', () => {
+  it('counts chart files against the workspace quota: a chart that does not fit is not written', async () => {
+    const small = await createToolHub({ workspace: false, chart: { ...LIMITS, maxWorkspaceBytes: 2_000 } });
+    const dir = path.join(base, 'small');
+    await mkdir(dir);
+    await writeFile(path.join(dir, 'sales.csv'), SALES);
+    try {
+      await expect(
+        small.call(
+          'chart',
+          'render',
+          { spec: bars({ data: { url: 'sales.csv' } }), path: 'big.png' },
+          { workspaceDir: dir },
+        ),
+      ).rejects.toThrow(
+        /writing "big.png" would bring the workspace to .* over its quota .*WORKSPACE_MAX_BYTES/,
+      );
+      await expect(readFile(path.join(dir, 'big.png'))).rejects.toThrow(/ENOENT/);
+    } finally {
+      await small.close();
+    }
+  });
+});
+
 describe('chart confinement', () => {
   it('refuses data and output paths outside the workspace', async () => {
     await expect(render({ spec: bars(), dataFile: '../outside/secret.csv', path: 'x.png' })).rejects.toThrow(

@@ -4,13 +4,14 @@
  * workspace comes from the request's `_meta`, as for the workspace server; rendering runs in a worker
  * thread with a time and memory limit (see chart-renderer.ts).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { ToolError } from '../../tool-error.ts';
 import { ok } from '../tool-result.ts';
 import { relativeTo, resolveInside, workspaceRoot } from '../workspace-paths.ts';
+import { createWorkspaceQuota } from '../workspace-quota.ts';
 import { WORKSPACE_META_KEY } from '../workspace-server.ts';
 import { ChartRenderer } from './chart-renderer.ts';
 
@@ -25,6 +26,8 @@ export interface ChartServerOptions {
   timeoutMs: number;
   /** Heap limit of the render worker, in MB (default 512). */
   memoryMb?: number;
+  /** The workspace quota (WORKSPACE_MAX_BYTES) the chart files count against (default 1 GiB). */
+  maxWorkspaceBytes?: number;
 }
 
 const Meta = z.object({ [WORKSPACE_META_KEY]: z.string().min(1) });
@@ -37,6 +40,7 @@ export function createChartServer(options: ChartServerOptions): McpServer {
     ...(options.memoryMb ? { memoryMb: options.memoryMb } : {}),
   });
   server.server.onclose = () => void renderer.close();
+  const quota = createWorkspaceQuota({ maxBytes: options.maxWorkspaceBytes ?? 1024 * 1024 * 1024 });
 
   server.registerTool(
     'render',
@@ -112,10 +116,18 @@ export function createChartServer(options: ChartServerOptions): McpServer {
                 `"${relativeTo(root, file)}" would be ${bytes.length} bytes, over the ${options.maxFileBytes}-byte file limit; make the chart smaller`,
               );
           }
-          for (const [file, bytes] of files) {
-            await mkdir(path.dirname(file), { recursive: true });
-            await writeFile(file, bytes);
-          }
+          await quota.exclusive(root, async (ledger) => {
+            for (const [file, bytes] of files) {
+              const existing = await stat(file).then(
+                (info) => info.size,
+                () => 0,
+              );
+              ledger.check(bytes.length - existing, `writing "${relativeTo(root, file)}"`);
+              await mkdir(path.dirname(file), { recursive: true });
+              await writeFile(file, bytes);
+              ledger.add(bytes.length - existing);
+            }
+          });
           return {
             path: relativeTo(root, pngFile),
             bytes: output.png.length,
