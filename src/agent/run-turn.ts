@@ -145,7 +145,7 @@ export async function runTurn(input: TurnInput): Promise<TurnResult> {
         ...(input.signal ? { signal: input.signal } : {}),
         onLog: (entry) => emit({ type: 'log', step, entry }),
       });
-      const text = formatObservation(run, code);
+      const text = formatObservation(run, code, input.sandbox.limits.maxOutputChars);
       emit({ type: 'observation', step, ok: run.ok, text, result: run });
       const errorLine = run.error ? `${run.error.name}: ${run.error.message}` : undefined;
       runs.push({

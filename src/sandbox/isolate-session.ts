@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import ivm from 'isolated-vm';
+import { loadRuntimeModule } from './runtime-module.ts';
 import type { LogLevel } from './types.ts';
 
 /** What the session reports to its owner; every call names the run it belongs to. */
@@ -51,7 +52,9 @@ function loadRuntime(): Runtime {
         .replace(/^(\s*\/\/.*\n)+/, '')
         .trim()
         .replace(/;$/, '');
-    const source = `(${read('web-globals.js')})(globalThis);\nglobalThis.__toolsmith_boot = (${read('bootstrap.js')})(${read('inspect.js')});`;
+    // The clip helper is the host's own file (src/text/clip.ts), loaded as a runtime module.
+    const clip = loadRuntimeModule(new URL('../text/clip.ts', import.meta.url)).source;
+    const source = `(${read('web-globals.js')})(globalThis);\nglobalThis.__toolsmith_boot = (${read('bootstrap.js')})(${read('inspect.js')}, ${clip});`;
     let snapshot: ivm.ExternalCopy<ArrayBuffer> | undefined;
     try {
       snapshot = ivm.Isolate.createSnapshot([{ code: source, filename: RUNTIME_FILENAME }], WARMUP);

@@ -92,13 +92,5 @@ export class OutputBuffer {
   }
 }
 
-/** Keep the head and tail of a long string, noting how much of the middle was cut. */
-export function clip(text: string, maxChars: number): { text: string; cut: number } {
-  if (text.length <= maxChars) return { text, cut: 0 };
-  const half = Math.floor(maxChars / 2);
-  const cut = text.length - 2 * half;
-  return {
-    text: `${text.slice(0, half)}\n… [${cut.toLocaleString('en-US')} characters cut] …\n${text.slice(-half)}`,
-    cut,
-  };
-}
+/** The one clip helper (src/text/clip.ts), re-exported where the output budget lives. */
+export { clip } from '../text/clip.ts';

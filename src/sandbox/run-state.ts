@@ -8,6 +8,7 @@ import type ivm from 'isolated-vm';
 import { compileErrorOf, type RawError } from './error-normalizer.ts';
 import type { IsolateSession, RuntimeOp } from './isolate-session.ts';
 import { OutputBuffer } from './output-buffer.ts';
+import { SerializedJson } from './serialized-json.ts';
 import { CODE_FILENAME, PRELUDE_LINES, type PreparedCode } from './prepare-code.ts';
 import type {
   HostBindings,
@@ -209,7 +210,9 @@ export function createRun(setup: RunSetup): Run {
       const args = Array.isArray(parsed) ? parsed : [parsed];
       controller ??= new AbortController();
       const value = await fn(args, { name, signal: controller.signal, evaluate: setup.evaluate });
-      payload = value === undefined ? undefined : JSON.stringify(value);
+      // A tool result comes serialised already (measured once, by the tool call).
+      payload =
+        value === undefined ? undefined : value instanceof SerializedJson ? value.json : JSON.stringify(value);
       if (payload !== undefined && payload.length > MAX_RESULT_CHARS) {
         throw new RangeError(
           `the result of ${name} is too large (${payload.length} characters of JSON, limit ${MAX_RESULT_CHARS})`,

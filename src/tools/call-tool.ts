@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Progress } from '@modelcontextprotocol/sdk/types.js';
+import { SerializedJson } from '../sandbox/serialized-json.ts';
 import { isRecord } from './schema-to-ts.ts';
 import type { ServerConnection } from './server-connection.ts';
 import { ToolError } from './tool-error.ts';
@@ -26,11 +27,14 @@ export interface ToolCall {
 
 type Emit = (event: Omit<ToolCallEvent, 'callId' | 'server' | 'tool' | 'argsChars'>) => void;
 
-/** Make the call with `input`; resolves to the unwrapped result or rejects with a ToolError. */
+/**
+ * Make the call with `input`; resolves to the unwrapped result (as SerializedJson, measured and
+ * serialised once, when `serialized` is set: the sandbox path) or rejects with a ToolError.
+ */
 export async function callTool(
   call: ToolCall,
   input: unknown,
-  options: Pick<CallOptions, 'onCall' | 'signal'>,
+  options: Pick<CallOptions, 'onCall' | 'signal'> & { serialized?: boolean },
 ): Promise<unknown> {
   const label = call.label;
   if (input !== undefined && !isRecord(input))
@@ -49,18 +53,22 @@ export async function callTool(
     });
     if (result.isError) throw new ToolError(errorMessageOf(result));
     const value = unwrapResult(result);
-    // The sandbox serializes the value again to hand it over: serialize it here only when it might
-    // be over the limit or a listener wants its size.
-    if (emit || maxJsonChars(result) > call.maxResultChars) {
-      const resultChars = JSON.stringify(value)?.length ?? 0;
-      if (resultChars > call.maxResultChars) {
+    // For the sandbox, the value is serialised here once: measured against the limit, and handed
+    // over as this same text. For the host, only when it might be over the limit or a listener
+    // wants its size.
+    const json =
+      options.serialized || emit || maxJsonChars(result) > call.maxResultChars
+        ? (JSON.stringify(value) ?? 'null')
+        : undefined;
+    if (json !== undefined) {
+      if (json.length > call.maxResultChars) {
         throw new ToolError(
-          `${label} returned ${resultChars} characters, over the ${call.maxResultChars}-character limit; ask for less (a page, a filter, a smaller range)`,
+          `${label} returned ${json.length} characters, over the ${call.maxResultChars}-character limit; ask for less (a page, a filter, a smaller range)`,
         );
       }
-      emit?.({ phase: 'end', ok: true, durationMs: elapsed(started), resultChars });
+      emit?.({ phase: 'end', ok: true, durationMs: elapsed(started), resultChars: json.length });
     }
-    return value;
+    return options.serialized && json !== undefined ? new SerializedJson(json) : value;
   } catch (error) {
     const failure =
       error instanceof ToolError

@@ -144,7 +144,9 @@ class Hub implements ToolHub {
           return callTool(
             call,
             args[0],
-            onCall ? { onCall, signal: context.signal } : { signal: context.signal },
+            onCall
+              ? { onCall, signal: context.signal, serialized: true }
+              : { signal: context.signal, serialized: true },
           );
         };
       }

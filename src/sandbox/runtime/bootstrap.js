@@ -4,10 +4,11 @@
 // argument (never a global), so nothing of isolated-vm is reachable from the agent's code. The host
 // drives the isolate through the function `boot` returns (held only as a host-side Reference).
 // biome-ignore lint/complexity/useArrowFunction: evaluated as an expression by the host
-(function (api) {
+(function (api, text) {
   // biome-ignore lint/suspicious/noRedundantUseStrict: evaluated as a classic script in the isolate
   'use strict';
   const { inspect, format, getStringWidth } = api;
+  const { clip } = text;
   // Set by boot().
   let hostCall;
   let hostLog;
@@ -42,11 +43,10 @@
   function emit(level, text) {
     let line = text;
     if (line.length > lineCap) {
-      const noteRoom = 40;
-      const half = Math.max(1, Math.floor((lineCap - noteRoom) / 2));
-      const cut = line.length - 2 * half;
-      clipped += cut;
-      line = `${line.slice(0, half)}\n… [${cut.toLocaleString('en-US')} characters cut] …\n${line.slice(-half)}`;
+      // The host's own clip helper (src/text/clip.ts), loaded into the runtime: one way of cutting.
+      const short = clip(line, lineCap);
+      clipped += short.cut;
+      line = short.text;
     }
     if (sent + line.length > totalCap) {
       held.push({ level, line });
