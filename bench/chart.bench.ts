@@ -1,0 +1,141 @@
+/**
+ * Chart render time. The full tool call (hub -> in-process MCP -> worker thread: schema check, data
+ * read from the workspace, Vega-Lite, Vega, resvg -> PNG written to the workspace) is measured in
+ * alternation with its baseline, the same render called directly in this thread (no MCP, no worker,
+ * no file written), so load on the machine falls on both alike. The first chart of a hub (the worker
+ * starting: Vega loaded, the Vega-Lite schema compiled) alternates with a warm call.
+ */
+import { mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createRenderChart, type RenderRequest } from '../src/tools/builtin/chart/render-chart.ts';
+import { createToolHub } from '../src/tools/create-tool-hub.ts';
+import type { ToolHub } from '../src/tools/types.ts';
+import { type BenchRow, summarize } from './measure.ts';
+
+const LIMITS = {
+  maxFileBytes: 10 * 1024 * 1024,
+  maxPixels: 4096 * 4096,
+  maxPoints: 100_000,
+  timeoutMs: 60_000,
+};
+
+const SALES = `Region,Revenue,Units\n${['North', 'South', 'East', 'West', 'Central', 'Islands']
+  .map((region, i) => `${region},${100 + i * 17.5},${3 + i}`)
+  .join('\n')}\n`;
+
+const barSpec = {
+  data: { url: 'sales.csv' },
+  title: 'Revenue by region',
+  mark: 'bar',
+  encoding: {
+    x: { field: 'Region', type: 'nominal' },
+    y: { field: 'Revenue', type: 'quantitative' },
+    color: { field: 'Region', type: 'nominal' },
+  },
+};
+
+const points = Array.from({ length: 5000 }, (_, i) => ({
+  x: i,
+  y: Math.sin(i / 100) * 50 + (i % 37),
+  g: i % 5,
+}));
+const scatterSpec = {
+  data: { values: points },
+  mark: { type: 'point', size: 8 },
+  encoding: {
+    x: { field: 'x', type: 'quantitative' },
+    y: { field: 'y', type: 'quantitative' },
+    color: { field: 'g', type: 'nominal' },
+  },
+};
+
+async function time(fn: () => Promise<unknown>): Promise<number> {
+  const start = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - start) / 1000;
+}
+
+/** Alternate `a` and `b`, `runs` samples each after `warmup` untimed pairs. */
+async function interleaved(
+  runs: number,
+  warmup: number,
+  a: () => Promise<unknown>,
+  b: () => Promise<unknown>,
+) {
+  for (let i = 0; i < warmup; i++) {
+    await a();
+    await b();
+  }
+  const samples: [number[], number[]] = [[], []];
+  for (let i = 0; i < runs; i++) {
+    samples[0].push(await time(a));
+    samples[1].push(await time(b));
+  }
+  return samples;
+}
+
+function row(name: string, samples: number[], note?: string): BenchRow {
+  return { name, ...summarize(samples), runs: samples.length, ...(note ? { note } : {}) };
+}
+
+function ratio(target: BenchRow, base: BenchRow): string {
+  return `${(target.medianUs / base.medianUs).toFixed(2)}x the direct render`;
+}
+
+export default async function (): Promise<BenchRow[]> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'toolsmith-chart-bench-'));
+  await writeFile(path.join(dir, 'sales.csv'), SALES);
+  const root = await realpath(dir);
+  const render = createRenderChart();
+  const direct = (spec: Record<string, unknown>) => {
+    const request: RenderRequest = { spec, scale: 2, svg: false, root, ...LIMITS };
+    return render(request);
+  };
+  const hub: ToolHub = await createToolHub({ workspace: false, chart: LIMITS });
+  const call = (target: ToolHub, spec: Record<string, unknown>, file: string) =>
+    target.call('chart', 'render', { spec, path: file, scale: 2 }, { workspaceDir: dir });
+  const rows: BenchRow[] = [];
+  try {
+    const [barBase, barTool] = await interleaved(
+      40,
+      5,
+      () => direct(barSpec),
+      () => call(hub, barSpec, 'bar.png'),
+    );
+    const barDirect = row('bar chart (6 rows from a workspace CSV), rendered in this thread', barBase);
+    const barCall = row('tools.chart.render: the same bar chart, via MCP + worker, PNG written', barTool);
+    rows.push(barDirect, { ...barCall, note: ratio(barCall, barDirect) });
+
+    const [scatterBase, scatterTool] = await interleaved(
+      15,
+      2,
+      () => direct(scatterSpec),
+      () => call(hub, scatterSpec, 'scatter.png'),
+    );
+    const scatterDirect = row('scatter (5000 inline points), rendered in this thread', scatterBase);
+    const scatterCall = row('tools.chart.render: the same scatter, via MCP + worker', scatterTool);
+    rows.push(scatterDirect, { ...scatterCall, note: ratio(scatterCall, scatterDirect) });
+
+    const [warm, cold] = await interleaved(
+      5,
+      0,
+      () => call(hub, barSpec, 'warm.png'),
+      async () => {
+        const fresh = await createToolHub({ workspace: false, chart: LIMITS });
+        try {
+          await call(fresh, barSpec, 'cold.png');
+        } finally {
+          await fresh.close();
+        }
+      },
+    );
+    const warmRow = row('bar chart on a hub whose worker is running', warm);
+    const coldRow = row('first chart of a new hub (worker start: Vega, schema compile)', cold);
+    rows.push(warmRow, { ...coldRow, note: `${(coldRow.medianUs / warmRow.medianUs).toFixed(1)}x warm` });
+  } finally {
+    await hub.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+  return rows;
+}
