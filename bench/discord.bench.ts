@@ -73,12 +73,12 @@ export default async function (): Promise<BenchRow[]> {
         }),
       );
     }
-    await h.discord.waitFor(() => h.bot.tasks.running >= LOAD_TASKS, 30_000, `${LOAD_TASKS} tasks running`);
+    await h.discord.waitFor(() => h.app.service.status().running >= LOAD_TASKS, 30_000, `${LOAD_TASKS} tasks running`);
 
     const probes: InteractionRecord[] = [];
     let fewestRunning = LOAD_TASKS;
     for (let i = 0; i < PROBES; i++) {
-      fewestRunning = Math.min(fewestRunning, h.bot.tasks.running);
+      fewestRunning = Math.min(fewestRunning, h.app.service.status().running);
       probes.push(
         await h.discord.slashCommand({ name: 'task', user: 'bob', options: { prompt: `probe ${i}` } }),
       );
@@ -99,7 +99,7 @@ export default async function (): Promise<BenchRow[]> {
       60_000,
       'every load task to post its answer',
     );
-    await h.discord.waitFor(() => h.bot.tasks.running === 0, 60_000, 'all tasks to end');
+    await h.discord.waitFor(() => h.app.service.status().running === 0, 60_000, 'all tasks to end');
 
     const ackMs = (records: InteractionRecord[]) =>
       records.map((record) => {

@@ -3,6 +3,7 @@
  * parsed once with zod into one typed object. Every key here is documented in `.env.example`.
  * A missing or malformed value becomes one ConfigError line naming the key and what to set.
  */
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
@@ -87,6 +88,7 @@ export const EnvSchema = z.object({
   MCP_CONFIG: text(),
   MCP_CONNECT_TIMEOUT_MS: int(100, 15_000),
   MCP_CALL_TIMEOUT_MS: int(100, 60_000),
+  MCP_SERVER_USER: text(),
   WORKSPACE_MAX_FILE_BYTES: int(1, 10 * 1024 * 1024),
   WORKSPACE_MAX_BYTES: int(1, 1024 * 1024 * 1024),
   WEB_ALLOWED_HOSTS: list(),
@@ -112,6 +114,9 @@ export const EnvSchema = z.object({
   SKILLS_MIN_SCORE: num(0, 0.25),
   SKILLS_DEDUPE_THRESHOLD: num(0, 0.92),
   SKILLS_LEARN: bool(true),
+  SKILLS_SHARE_PURE: bool(false),
+  OPERATOR_USERS: list(),
+  SKILL_REVIEWER_ROLE: text(),
 
   DISCORD_TOKEN: text(),
   DISCORD_CLIENT_ID: text(),
@@ -123,7 +128,10 @@ export const EnvSchema = z.object({
   ALLOWED_USERS: list(),
   ADMIN_ROLE: text(),
   RATE_LIMIT_PER_MINUTE: int(1, 5),
-  MAX_CONCURRENT_TASKS: int(1, 4),
+  MAX_CONCURRENT_TASKS: int(1, 0),
+  MAX_CONCURRENT_PER_SERVER: int(1, 0),
+  SESSION_IDLE_MINUTES: int(1, 30),
+  SESSION_MAX_LIVE: int(1, 64),
   MAX_ATTACHMENT_BYTES: int(1, 8 * 1024 * 1024),
   PROGRESS_EDIT_MS: int(100, 1500),
 });
@@ -160,6 +168,8 @@ export interface Config {
     mcpConfigPath: string;
     connectTimeoutMs: number;
     callTimeoutMs: number;
+    /** The user stdio MCP servers run as (a name, uid or uid:gid); undefined runs them as the bot's. */
+    serverUser: string | undefined;
     workspaceMaxFileBytes: number;
     /** Most bytes the files of one workspace may hold, all together. */
     workspaceMaxBytes: number;
@@ -168,6 +178,21 @@ export interface Config {
     chart: { maxPixels: number; maxPoints: number; timeoutMs: number };
   };
   agent: { maxSteps: number; wallMs: number; maxTokens: number; maxCostUsd: number };
+  /** The task service: scheduling, session lifecycle and admission, for every front end. */
+  tasks: {
+    /** Tasks running at once, all servers together (default: twice the cores, at least 2). */
+    maxConcurrent: number;
+    /** Tasks of one server running at once (default: the global cap less one, at least 1). */
+    maxConcurrentPerServer: number;
+    /** What the machine's cores allow without starving the bot's event loop. */
+    recommendedMaxConcurrent: number;
+    /** Messages (tasks and follow-ups) per member per minute. */
+    rateLimitPerMinute: number;
+    /** An idle live session is released (sandbox freed, transcript kept) after this long. */
+    sessionIdleMs: number;
+    /** At most this many sessions keep a live sandbox; the least recently used idle one goes first. */
+    maxLiveSessions: number;
+  };
   skills: {
     provider: Env['EMBEDDINGS_PROVIDER'];
     model: string | undefined;
@@ -178,6 +203,12 @@ export interface Config {
     minScore: number;
     dedupeThreshold: number;
     learn: boolean;
+    /** Share learned skills that call no tools (and passed their check) without review. */
+    sharePure: boolean;
+    /** Discord user ids who own the `global` skills (besides the CLI on the bot host). */
+    operators: string[];
+    /** Role id whose members review (approve, reject, revert) their server's skills, besides ADMIN_ROLE. */
+    reviewerRole: string | undefined;
   };
   discord: {
     token: string | undefined;
@@ -189,8 +220,6 @@ export interface Config {
     allowedRoles: string[];
     allowedUsers: string[];
     adminRole: string | undefined;
-    rateLimitPerMinute: number;
-    maxConcurrentTasks: number;
     maxAttachmentBytes: number;
     progressEditMs: number;
   };
@@ -237,6 +266,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       mcpConfigPath: path.resolve(cwd, e.MCP_CONFIG ?? 'mcp.json'),
       connectTimeoutMs: e.MCP_CONNECT_TIMEOUT_MS,
       callTimeoutMs: e.MCP_CALL_TIMEOUT_MS,
+      serverUser: e.MCP_SERVER_USER,
       workspaceMaxFileBytes: e.WORKSPACE_MAX_FILE_BYTES,
       workspaceMaxBytes: e.WORKSPACE_MAX_BYTES,
       web: {
@@ -257,6 +287,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       maxTokens: e.AGENT_MAX_TOKENS,
       maxCostUsd: e.AGENT_MAX_COST_USD,
     },
+    tasks: tasksConfig(e),
     skills: {
       provider: e.EMBEDDINGS_PROVIDER,
       model: e.EMBEDDINGS_MODEL,
@@ -270,6 +301,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       minScore: e.SKILLS_MIN_SCORE,
       dedupeThreshold: e.SKILLS_DEDUPE_THRESHOLD,
       learn: e.SKILLS_LEARN,
+      sharePure: e.SKILLS_SHARE_PURE,
+      operators: e.OPERATOR_USERS,
+      reviewerRole: e.SKILL_REVIEWER_ROLE,
     },
     discord: {
       token: e.DISCORD_TOKEN,
@@ -281,11 +315,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       allowedRoles: e.ALLOWED_ROLES,
       allowedUsers: e.ALLOWED_USERS,
       adminRole: e.ADMIN_ROLE,
-      rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
-      maxConcurrentTasks: e.MAX_CONCURRENT_TASKS,
       maxAttachmentBytes: e.MAX_ATTACHMENT_BYTES,
       progressEditMs: e.PROGRESS_EDIT_MS,
     },
+  };
+}
+
+function tasksConfig(e: Env): Config['tasks'] {
+  const recommended = Math.max(2, 2 * availableParallelism());
+  const maxConcurrent = e.MAX_CONCURRENT_TASKS || recommended;
+  return {
+    maxConcurrent,
+    maxConcurrentPerServer: Math.min(
+      maxConcurrent,
+      e.MAX_CONCURRENT_PER_SERVER || Math.max(1, maxConcurrent - 1),
+    ),
+    recommendedMaxConcurrent: recommended,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
+    maxLiveSessions: e.SESSION_MAX_LIVE,
   };
 }
 

@@ -1,16 +1,18 @@
 /**
  * A task session: the conversation, the sandbox and the workspace of one task. Follow-up messages
- * continue it with the same sandbox state; messages sent while a turn runs wait their turn, in
- * order. A session saved and loaded again keeps its transcript and workspace; the sandbox state
- * does not survive, and the agent is told so.
+ * continue it with the same sandbox state, one at a time (the task service orders them). A session
+ * saved and loaded again keeps its transcript and workspace; the sandbox state does not survive, and
+ * the agent is told so.
  */
 import { mkdir } from 'node:fs/promises';
+import { UsageError } from '../errors.ts';
 import { addUsage, emptyUsage } from '../model/pricing.ts';
 import type { Message, Model, Usage } from '../model/types.ts';
 import { createSandbox as defaultCreateSandbox } from '../sandbox/create-sandbox.ts';
 import type { Sandbox, SandboxLimits, SandboxOptions, SandboxProvider } from '../sandbox/types.ts';
 import type { ToolHub } from '../tools/types.ts';
 import { createEmptySkillSource } from './empty-skill-source.ts';
+import type { SessionSnapshot } from './session-snapshot.ts';
 import type { AgentEvent, AgentEventListener } from './events.ts';
 import { type AgentLimits, runTurn } from './run-turn.ts';
 import { buildDynamicPrompt, buildStablePrompt } from './system-prompt.ts';
@@ -21,17 +23,10 @@ export const RESTORED_NOTE =
   'Toolsmith restarted since the previous message: the sandbox state (variables, functions) is gone. ' +
   'Files in the workspace are kept. Recompute what you need.';
 
-/** The saved form of a session (transcript, not sandbox state). */
-export interface SessionSnapshot {
-  id: string;
-  scope: TaskScope;
-  workspaceDir: string;
-  messages: Message[];
-  usage: Usage;
-  costUsd: number;
-  /** Skills offered in this session's prompt, kept so follow-ups keep seeing them. */
-  skills: OfferedSkill[];
-}
+/** Told when an idle session's sandbox was released to free memory, and the session came back. */
+export const RELEASED_NOTE =
+  'This session was idle, so its sandbox was released to free memory: the sandbox state (variables, ' +
+  'functions) is gone. Files in the workspace are kept. Recompute what you need.';
 
 export interface TaskSessionOptions {
   id: string;
@@ -47,6 +42,8 @@ export interface TaskSessionOptions {
   createSandbox?: (options: SandboxOptions) => Sandbox;
   /** A saved session to continue: its sandbox state is gone and the agent is told. */
   restore?: SessionSnapshot;
+  /** Why the sandbox state is gone, for what the agent is told (default: a restart). */
+  restoredBecause?: 'restart' | 'released';
   /** Called after every message with the session's snapshot, to persist it. */
   onSave?: (snapshot: SessionSnapshot) => void | Promise<void>;
   now?: () => number;
@@ -65,14 +62,18 @@ export interface TaskSession {
   readonly totals: { usage: Usage; costUsd: number };
   /** True while a message is being worked on. */
   readonly busy: boolean;
-  /** Messages waiting behind the running one. */
-  readonly queued: number;
-  /** Work on a message (the first is the task; later ones continue it). */
+  /**
+   * Work on a message (the first is the task; later ones continue it). One at a time: ordering
+   * messages is the caller's (the task service queues them per session); a second call while one
+   * runs is refused.
+   */
   send(text: string, options?: SendOptions): Promise<TaskReport>;
   files(): Promise<{ path: string; bytes: number }[]>;
   snapshot(): SessionSnapshot;
   /** Forget the sandbox state (the transcript stays; the agent is told). */
   resetSandbox(): Promise<void>;
+  /** Heap the session's sandbox holds now, in bytes (0 before its first run). */
+  heapBytes(): number;
   dispose(): void;
 }
 
@@ -84,10 +85,11 @@ export function createTaskSession(options: TaskSessionOptions): TaskSession {
   let usage = options.restore?.usage ?? emptyUsage();
   let costUsd = options.restore?.costUsd ?? 0;
   /** Told to the agent with the next message, once. */
-  const pendingNotes: string[] = options.restore && messages.length > 0 ? [RESTORED_NOTE] : [];
-  let queue: Promise<unknown> = Promise.resolve();
+  const pendingNotes: string[] =
+    options.restore && messages.length > 0
+      ? [options.restoredBecause === 'released' ? RELEASED_NOTE : RESTORED_NOTE]
+      : [];
   let running = false;
-  let waiting = 0;
   let disposed = false;
   let emit: (event: AgentEvent) => void = () => {};
   const used = new Set<string>();
@@ -217,23 +219,15 @@ export function createTaskSession(options: TaskSessionOptions): TaskSession {
     get busy() {
       return running;
     },
-    get queued() {
-      return waiting;
-    },
-    send(text, sendOptions = {}) {
-      if (disposed) return Promise.reject(new Error('this task session was closed'));
-      waiting++;
-      const next = queue.then(async () => {
-        waiting--;
-        running = true;
-        try {
-          return await work(text, sendOptions);
-        } finally {
-          running = false;
-        }
-      });
-      queue = next.catch(() => undefined);
-      return next;
+    async send(text, sendOptions = {}) {
+      if (disposed) throw new UsageError('this task session was closed');
+      if (running) throw new UsageError('this task session is already working on a message');
+      running = true;
+      try {
+        return await work(text, sendOptions);
+      } finally {
+        running = false;
+      }
     },
     files: async () =>
       (await listWorkspaceFiles(options.workspaceDir)).map(({ path, bytes }) => ({ path, bytes })),
@@ -243,6 +237,7 @@ export function createTaskSession(options: TaskSessionOptions): TaskSession {
       if (messages.length > 0)
         pendingNotes.push('The user reset the sandbox: variables from earlier runs are gone.');
     },
+    heapBytes: () => (disposed ? 0 : sandbox.stats().heapUsedBytes),
     dispose() {
       disposed = true;
       sandbox.dispose();

@@ -1,24 +1,34 @@
 /**
- * Wires Toolsmith's parts from the configuration: the store, the model, the tool hub and the skill
- * library. The bot and the terminal front ends both start from here; tests build parts directly.
+ * Wires Toolsmith's parts from the configuration: the store, the model, the tool hub, the skill
+ * library and the task service over them. The bot and the terminal front ends both start from here;
+ * tests build parts directly.
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createEmptySkillSource } from '../agent/empty-skill-source.ts';
-import { createTaskSession, type SessionSnapshot, type TaskSession } from '../agent/task-session.ts';
-import type { SkillSource, TaskScope } from '../agent/types.ts';
+import { type SessionSnapshot, SessionSnapshotSchema } from '../agent/session-snapshot.ts';
+import { createTaskSession } from '../agent/task-session.ts';
+import type { SkillSource } from '../agent/types.ts';
 import type { Config } from '../config.ts';
 import { requireValue } from '../config.ts';
 import { createAnthropicModel } from '../model/create-anthropic-model.ts';
 import type { Model } from '../model/types.ts';
 import { createSandbox } from '../sandbox/create-sandbox.ts';
+import { createTaskService } from '../service/create-task-service.ts';
+import type { SkillVotes, TaskService } from '../service/types.ts';
 import { openSkillLibraryFromConfig } from '../skills/open-from-config.ts';
 import type { SkillLibrary } from '../skills/types.ts';
 import { type AuditRepo, createAuditRepo } from '../store/audit-repo.ts';
+import { acquireDataDirLock } from '../store/data-dir-lock.ts';
 import { openStore, type Store } from '../store/open-store.ts';
+import { createReportsRepo } from '../store/reports-repo.ts';
 import { createSessionsRepo, type SessionsRepo } from '../store/sessions-repo.ts';
 import { openToolHub } from '../tools/open-tool-hub.ts';
 import type { ToolHub } from '../tools/types.ts';
+import { createSkillAdmin } from './skill-admin.ts';
+
+/** How each front end is named to the model, for the prompt's style rules. */
+const FRONT_END_NAMES = { discord: 'Discord', terminal: 'a terminal' } as const;
 
 export interface App {
   config: Config;
@@ -28,16 +38,11 @@ export interface App {
   /** The skill library's management API (undefined when the library is off). */
   skillLibrary: SkillLibrary | undefined;
   store: Store;
-  sessions: SessionsRepo;
+  sessions: SessionsRepo<SessionSnapshot>;
   audit: AuditRepo;
-  /** A new or restored task session with the app's parts and limits. */
-  openSession(options: {
-    id: string;
-    scope: TaskScope;
-    frontEnd: string;
-    restore?: SessionSnapshot;
-    workspaceDir?: string;
-  }): Promise<TaskSession>;
+  /** The application core the front ends drive. */
+  service: TaskService;
+  /** Stop the service, then close the library, the tools and the store. */
   close(): Promise<void>;
 }
 
@@ -48,6 +53,8 @@ export interface CreateAppOptions {
   createSkills?: (parts: { config: Config; model: Model; store: Store }) => Promise<SkillSource>;
   /** The model (default: the Anthropic client from the config). */
   model?: Model;
+  /** Where votes on skills go (default: the skill library's own). */
+  skillVotes?: SkillVotes;
   /** Lines worth telling an operator (index rebuilt, seeds loaded, ...). */
   log?: (message: string) => void;
 }
@@ -63,18 +70,20 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     });
   // A bad mcp.json throws here, before anything is opened.
   const hub = await openToolHub(config);
-  let store: Store;
+  const closers: (() => unknown)[] = [() => hub.close()];
+  const unwind = async () => {
+    for (const close of closers.reverse()) await close();
+  };
   try {
-    store = openStore({ dataDir: config.dataDir });
-  } catch (error) {
-    await hub.close();
-    throw error;
-  }
-  const sessions = createSessionsRepo(store);
-  const audit = createAuditRepo(store);
-  let skillLibrary: SkillLibrary | undefined;
-  try {
-    skillLibrary =
+    // One Toolsmith per DATA_DIR: a second process stops here, naming the first.
+    const lock = acquireDataDirLock(config.dataDir);
+    closers.push(() => lock.release());
+    const store = openStore({ dataDir: config.dataDir });
+    closers.push(() => store.close());
+    const sessions = createSessionsRepo(store, { snapshotSchema: SessionSnapshotSchema });
+    const audit = createAuditRepo(store);
+    const reports = createReportsRepo(store);
+    const skillLibrary =
       options.skills === false || options.createSkills
         ? undefined
         : await openSkillLibraryFromConfig({
@@ -84,53 +93,53 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
             createSandbox,
             ...(options.log ? { log: (_level, message) => options.log?.(message) } : {}),
           });
+    if (skillLibrary) closers.push(() => skillLibrary.close());
+    const skills: SkillSource = options.createSkills
+      ? await options.createSkills({ config, model, store })
+      : (skillLibrary ?? createEmptySkillSource());
+    const skillVotes = options.skillVotes ?? (skillLibrary ? createSkillAdmin(skillLibrary) : undefined);
+    const service = createTaskService({
+      config,
+      sessions,
+      audit,
+      reports,
+      ...(skillVotes ? { skillVotes } : {}),
+      ...(options.log ? { log: options.log } : {}),
+      async openSession({ id, scope, frontEnd, restore, restoredBecause, workspaceDir }) {
+        const dir = workspaceDir ?? restore?.workspaceDir ?? path.join(config.dataDir, 'workspaces', id);
+        await mkdir(dir, { recursive: true });
+        return createTaskSession({
+          id,
+          model,
+          scope,
+          workspaceDir: dir,
+          limits: config.agent,
+          sandboxLimits: config.sandbox,
+          tools: hub,
+          skills,
+          frontEnd: FRONT_END_NAMES[frontEnd],
+          ...(restore ? { restore } : {}),
+          ...(restoredBecause ? { restoredBecause } : {}),
+          // The transcript is saved after every message.
+          onSave: (snapshot) => sessions.saveSnapshot(id, snapshot),
+        });
+      },
+    });
+    closers.push(() => service.shutdown());
+    return {
+      config,
+      model,
+      hub,
+      skills,
+      skillLibrary,
+      store,
+      sessions,
+      audit,
+      service,
+      close: unwind,
+    };
   } catch (error) {
-    await hub.close();
-    store.close();
+    await unwind();
     throw error;
   }
-  let skills: SkillSource = skillLibrary ?? createEmptySkillSource();
-  if (options.createSkills) {
-    try {
-      skills = await options.createSkills({ config, model, store });
-    } catch (error) {
-      await skillLibrary?.close();
-      await hub.close();
-      store.close();
-      throw error;
-    }
-  }
-  return {
-    config,
-    model,
-    hub,
-    skills,
-    skillLibrary,
-    store,
-    sessions,
-    audit,
-    async openSession({ id, scope, frontEnd, restore, workspaceDir }) {
-      const dir = workspaceDir ?? restore?.workspaceDir ?? path.join(config.dataDir, 'workspaces', id);
-      await mkdir(dir, { recursive: true });
-      return createTaskSession({
-        id,
-        model,
-        scope,
-        workspaceDir: dir,
-        limits: config.agent,
-        sandboxLimits: config.sandbox,
-        tools: hub,
-        skills,
-        frontEnd,
-        ...(restore ? { restore } : {}),
-        // The transcript is saved after every message (a session without a row, e.g. the terminal's, saves nothing).
-        onSave: (snapshot) => sessions.saveSnapshot(id, snapshot),
-      });
-    },
-    async close() {
-      await skillLibrary?.close();
-      await hub.close();
-      store.close();
-    },
-  };
 }

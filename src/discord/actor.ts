@@ -1,6 +1,6 @@
-/** Who is acting, from an interaction or a message, for the permission checks. */
+/** Who is acting, from an interaction or a message, for the task service's checks. */
 import { type GuildMember, type Interaction, type Message, PermissionFlagsBits } from 'discord.js';
-import type { Actor } from './permissions.ts';
+import type { Actor } from '../service/types.ts';
 
 export function actorOfInteraction(interaction: Interaction): Actor {
   const channel = interaction.channel;

@@ -1,20 +1,22 @@
 /**
  * The Discord bot: the client, routing of interactions and thread messages, start and shutdown.
- * Every interaction is acknowledged at once; the work is posted with the bot token.
+ * Every interaction is acknowledged at once; the work is posted with the bot token. The task service
+ * decides; this adapter parses and renders.
  */
 import { Client, Events, GatewayIntentBits, type Interaction, Partials } from 'discord.js';
 import type { Config } from '../config.ts';
 import { describeError } from '../errors.ts';
-import { codeBlock } from './code-block.ts';
+import type { TaskService } from '../service/types.ts';
+import type { ToolHub } from '../tools/types.ts';
+import { handleButton } from './buttons.ts';
 import { loadCommands } from './load-commands.ts';
-import { createPermissions } from './permissions.ts';
-import { stopFor } from './stop-for.ts';
-import { createTaskManager, type TaskManager } from './task-manager.ts';
-import type { BotApp, BotContext, Command, SkillAdmin } from './types.ts';
+import { continueTask } from './task-thread.ts';
+import type { BotContext, Command, SkillAdmin } from './types.ts';
 
 export interface BotOptions {
   config: Config;
-  app: BotApp;
+  service: TaskService;
+  tools: Pick<ToolHub, 'servers'>;
   skillAdmin?: SkillAdmin;
   /** Reports problems that have no user to tell (the CLI prints them). */
   onError?: (message: string) => void;
@@ -22,13 +24,13 @@ export interface BotOptions {
 
 export interface Bot {
   readonly client: Client;
-  readonly tasks: TaskManager;
   start(token: string): Promise<void>;
+  /** Stop the service's work (running steps cancelled and told), then disconnect. */
   stop(): Promise<void>;
 }
 
 export async function createBot(options: BotOptions): Promise<Bot> {
-  const { config, app } = options;
+  const { config, service } = options;
   const onError = options.onError ?? (() => {});
   const commands = await loadCommands();
   const client = new Client({
@@ -37,9 +39,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     allowedMentions: { parse: [] },
     ...(config.discord.apiUrl ? { rest: { api: config.discord.apiUrl } } : {}),
   });
-  const permissions = createPermissions(config.discord);
-  const tasks = createTaskManager({ config, app, permissions });
-  const context: BotContext = { config, app, skillAdmin: options.skillAdmin, tasks, permissions };
+  const context: BotContext = { config, service, tools: options.tools, skillAdmin: options.skillAdmin };
 
   client.on(Events.InteractionCreate, (interaction) => {
     void route(interaction, commands, context).catch((error) => {
@@ -47,26 +47,41 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     });
   });
   client.on(Events.MessageCreate, (message) => {
-    void tasks
-      .continueFromMessage(message)
-      .catch((error) => onError(`message failed: ${describeError(error)}`));
+    void continueTask(message, context).catch((error) => onError(`message failed: ${describeError(error)}`));
   });
   client.on(Events.Error, (error) => onError(`discord client: ${describeError(error)}`));
 
   return {
     client,
-    tasks,
     async start(token) {
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(token);
       await ready;
-      await tasks.recoverInterrupted(client);
+      await tellInterrupted(client, service);
     },
     async stop() {
-      await tasks.shutdown();
+      await service.shutdown();
       await client.destroy();
     },
   };
+}
+
+/** Tell threads whose task was running when the bot stopped. */
+async function tellInterrupted(client: Client, service: TaskService): Promise<void> {
+  for (const session of service.recoverInterrupted()) {
+    try {
+      const channel = await client.channels.fetch(session.channelId ?? session.id);
+      if (channel?.isSendable()) {
+        await channel.send({
+          content:
+            '⚠️ Toolsmith restarted while this task was running, so the step was interrupted. ' +
+            'Send a message here to continue: the conversation and files are kept, the sandbox variables are not.',
+        });
+      }
+    } catch {
+      // the thread is gone or not visible any more: nothing to tell
+    }
+  }
 }
 
 async function route(
@@ -98,55 +113,5 @@ async function route(
     await (command?.autocomplete?.(interaction, context) ?? interaction.respond([]));
     return;
   }
-  if (interaction.isButton()) {
-    const [kind, threadId, arg] = interaction.customId.split(':');
-    if (kind === 'stop' && threadId) {
-      await interaction.reply({ content: stopFor(interaction, context, threadId).text, flags: 'Ephemeral' });
-      return;
-    }
-    if (kind === 'vote' && threadId) {
-      await vote(interaction, context, threadId, arg === 'down' ? -1 : 1);
-      return;
-    }
-    if (kind === 'skill' && threadId) {
-      const last = context.tasks.lastReport(threadId);
-      const name = last?.report.skillLearned;
-      const skill = name && last ? await context.skillAdmin?.get(name, last.scope) : undefined;
-      await interaction.reply({
-        content: skill
-          ? `**${skill.name}** — ${skill.description}\n\`${skill.signature}\`\n${codeBlock(skill.code, 1500)}`
-          : 'That skill is not available any more.',
-        flags: 'Ephemeral',
-      });
-    }
-  }
-}
-
-async function vote(
-  interaction: import('discord.js').ButtonInteraction,
-  context: BotContext,
-  threadId: string,
-  delta: 1 | -1,
-): Promise<void> {
-  const last = context.tasks.lastReport(threadId);
-  const names = last
-    ? [
-        ...new Set([
-          ...(last.report.skillLearned ? [last.report.skillLearned] : []),
-          ...last.report.skillsUsed,
-        ]),
-      ]
-    : [];
-  for (const name of names) await context.skillAdmin?.vote(name, last?.scope ?? 'global', delta);
-  context.app.audit.record({
-    sessionId: threadId,
-    actor: interaction.user.id,
-    kind: 'vote',
-    data: { delta, skills: names },
-  });
-  await interaction.reply({
-    content:
-      names.length > 0 ? `Thanks! Your vote counts for ${names.join(', ')}.` : 'Thanks for the feedback!',
-    flags: 'Ephemeral',
-  });
+  if (interaction.isButton()) await handleButton(interaction, context);
 }

@@ -13,6 +13,7 @@ import {
 } from 'discord.js';
 import type { TaskReport } from '../agent/types.ts';
 import { formatBytes } from '../text/format-bytes.ts';
+import { buttonId } from './button-ids.ts';
 import { splitMessage } from './split-message.ts';
 
 /** A long answer past this many messages is sent as a file instead. */
@@ -20,21 +21,31 @@ const MAX_ANSWER_MESSAGES = 3;
 /** Discord takes at most 10 files per message. */
 const FILES_PER_MESSAGE = 10;
 
-export function stopRow(threadId: string): ActionRowBuilder<ButtonBuilder> {
+export function stopRow(sessionId: string): ActionRowBuilder<ButtonBuilder> {
   return new ActionRowBuilder<ButtonBuilder>().addComponents(
-    new ButtonBuilder().setCustomId(`stop:${threadId}`).setLabel('Stop').setStyle(ButtonStyle.Danger),
+    new ButtonBuilder()
+      .setCustomId(buttonId({ kind: 'stop', sessionId }))
+      .setLabel('Stop')
+      .setStyle(ButtonStyle.Danger),
   );
 }
 
-export function resultRow(threadId: string, report: TaskReport): ActionRowBuilder<ButtonBuilder> {
+/** The buttons under an answer: they carry the report's id, so they act on this answer, after restarts too. */
+export function resultRow(reportId: string, report: TaskReport): ActionRowBuilder<ButtonBuilder> {
   const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
-    new ButtonBuilder().setCustomId(`vote:${threadId}:up`).setLabel('👍').setStyle(ButtonStyle.Secondary),
-    new ButtonBuilder().setCustomId(`vote:${threadId}:down`).setLabel('👎').setStyle(ButtonStyle.Secondary),
+    new ButtonBuilder()
+      .setCustomId(buttonId({ kind: 'vote', reportId, delta: 1 }))
+      .setLabel('👍')
+      .setStyle(ButtonStyle.Secondary),
+    new ButtonBuilder()
+      .setCustomId(buttonId({ kind: 'vote', reportId, delta: -1 }))
+      .setLabel('👎')
+      .setStyle(ButtonStyle.Secondary),
   );
   if (report.skillLearned) {
     row.addComponents(
       new ButtonBuilder()
-        .setCustomId(`skill:${threadId}`)
+        .setCustomId(buttonId({ kind: 'skill', reportId }))
         .setLabel(`Skill: ${report.skillLearned}`.slice(0, 80))
         .setStyle(ButtonStyle.Primary),
     );
@@ -43,6 +54,8 @@ export function resultRow(threadId: string, report: TaskReport): ActionRowBuilde
 }
 
 export interface PostAnswerOptions {
+  /** The stored report's id, carried by the answer's buttons. */
+  reportId: string;
   workspaceDir: string;
   maxAttachmentBytes: number;
 }
@@ -53,7 +66,7 @@ export async function postAnswer(
   options: PostAnswerOptions,
 ): Promise<void> {
   const parts = splitMessage(report.answer);
-  const buttons = [resultRow(thread.id, report)];
+  const buttons = [resultRow(options.reportId, report)];
   if (parts.length > MAX_ANSWER_MESSAGES) {
     const file = new AttachmentBuilder(Buffer.from(report.answer, 'utf8'), { name: 'answer.md' });
     const intro = splitMessage(report.answer, 1500)[0] ?? '';

@@ -13,9 +13,8 @@ const REPLIES = {
 export function stopFor(
   interaction: Interaction,
   context: BotContext,
-  threadId: string,
+  sessionId: string,
 ): { stopped: boolean; text: string } {
-  const actor = actorOfInteraction(interaction);
-  const outcome = context.tasks.stop(threadId, actor.userId, context.permissions.isAdmin(actor));
+  const outcome = context.service.stop(sessionId, actorOfInteraction(interaction));
   return { stopped: outcome === 'stopped', text: REPLIES[outcome] };
 }

@@ -1,9 +1,9 @@
 /** Contracts of the Discord front end: commands, the context they run with, and the skill admin API. */
-import type { AutocompleteInteraction, ChatInputCommandInteraction } from 'discord.js';
-import type { App } from '../app/create-app.ts';
+import type { AutocompleteInteraction, ButtonInteraction, ChatInputCommandInteraction } from 'discord.js';
 import type { Config } from '../config.ts';
-import type { Permissions } from './permissions.ts';
-import type { TaskManager } from './task-manager.ts';
+import type { TaskService } from '../service/types.ts';
+import type { ToolHub } from '../tools/types.ts';
+import type { ButtonId } from './button-ids.ts';
 
 /** A slash command module: `export default { data, execute } satisfies Command`. */
 export interface Command {
@@ -41,12 +41,18 @@ export interface SkillAdmin {
   vote(name: string, scope: string, delta: 1 | -1): Promise<void>;
 }
 
-export type BotApp = Pick<App, 'hub' | 'skills' | 'sessions' | 'audit' | 'openSession'>;
+/** A button kind's handler: finds its target from the id again and checks who clicked. */
+export type ButtonHandler<K extends ButtonId['kind'] = ButtonId['kind']> = (
+  interaction: ButtonInteraction,
+  id: Extract<ButtonId, { kind: K }>,
+  context: BotContext,
+) => Promise<void>;
 
+/** What commands and buttons run with: the task service decides, the adapter renders. */
 export interface BotContext {
   config: Config;
-  app: BotApp;
+  service: TaskService;
+  /** The tool servers, for /tools. */
+  tools: Pick<ToolHub, 'servers'>;
   skillAdmin: SkillAdmin | undefined;
-  tasks: TaskManager;
-  permissions: Permissions;
 }

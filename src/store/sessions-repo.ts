@@ -1,9 +1,9 @@
 /**
  * Task sessions in the store: which thread (or terminal session) holds which conversation, its
- * status and owner, and the transcript snapshot, so a restart loses nothing.
+ * status and owner, and the transcript snapshot, so a restart loses nothing. The snapshot's shape belongs
+ * to the agent: the repo is handed its schema and checks every row it reads against it.
  */
 import { z } from 'zod';
-import type { SessionSnapshot } from '../agent/task-session.ts';
 import { StorageError } from '../errors.ts';
 import type { Store } from './open-store.ts';
 
@@ -21,19 +21,23 @@ export const SESSIONS_MIGRATIONS: readonly string[] = [
     updated_at TEXT NOT NULL
   ) STRICT;
   CREATE INDEX sessions_status ON sessions (status);`,
+  `ALTER TABLE sessions ADD COLUMN front_end TEXT NOT NULL DEFAULT 'discord';
+  CREATE INDEX sessions_owner ON sessions (owner, updated_at);`,
 ];
 
 export type SessionStatus = 'idle' | 'running' | 'interrupted' | 'closed';
 
-export interface SessionRow {
+export interface SessionRow<S> {
   id: string;
+  /** Which front end opened it: `discord` or `terminal`. */
+  frontEnd: string;
   scope: string;
   owner: string;
   channelId: string | undefined;
   title: string;
   status: SessionStatus;
   workspaceDir: string;
-  snapshot: SessionSnapshot;
+  snapshot: S;
   createdAt: string;
   updatedAt: string;
 }
@@ -49,71 +53,47 @@ const RowSchema = z.object({
   snapshot: z.string(),
   created_at: z.string(),
   updated_at: z.string(),
+  front_end: z.string(),
 });
 
-const ContentBlockSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('text'), text: z.string() }),
-  z.object({ type: z.literal('tool_use'), id: z.string(), name: z.string(), input: z.unknown() }),
-  z.object({
-    type: z.literal('tool_result'),
-    toolUseId: z.string(),
-    content: z.string(),
-    isError: z.boolean().optional(),
-  }),
-  z.object({ type: z.literal('thinking'), thinking: z.string(), signature: z.string() }),
-  z.object({ type: z.literal('redacted_thinking'), data: z.string() }),
-]);
-
-const SnapshotSchema = z.object({
-  id: z.string(),
-  scope: z.object({ scope: z.string(), author: z.string() }),
-  workspaceDir: z.string(),
-  messages: z.array(z.object({ role: z.enum(['user', 'assistant']), content: z.array(ContentBlockSchema) })),
-  usage: z.object({
-    inputTokens: z.number(),
-    outputTokens: z.number(),
-    cacheWriteTokens: z.number(),
-    cacheReadTokens: z.number(),
-  }),
-  costUsd: z.number(),
-  skills: z.array(
-    z.object({
-      name: z.string(),
-      identifier: z.string(),
-      description: z.string(),
-      signature: z.string(),
-      code: z.string(),
-      provenance: z.string(),
-      score: z.number(),
-    }),
-  ),
-}) satisfies z.ZodType<SessionSnapshot>;
-
-export interface SessionsRepo {
-  create(row: Omit<SessionRow, 'createdAt' | 'updatedAt'>): void;
-  get(id: string): SessionRow | undefined;
-  saveSnapshot(id: string, snapshot: SessionSnapshot): void;
+export interface SessionsRepo<S> {
+  create(row: Omit<SessionRow<S>, 'createdAt' | 'updatedAt'>): void;
+  get(id: string): SessionRow<S> | undefined;
+  saveSnapshot(id: string, snapshot: S): void;
   setStatus(id: string, status: SessionStatus): void;
   /**
    * Sessions left `running` by a process that stopped: marks them interrupted and returns them (a row
    * whose transcript cannot be read is marked but not returned).
    */
-  markInterrupted(): SessionRow[];
-  list(filter?: { status?: SessionStatus; limit?: number }): SessionRow[];
+  markInterrupted(): SessionRow<S>[];
+  /** Newest first. */
+  list(filter?: {
+    status?: SessionStatus;
+    owner?: string;
+    frontEnd?: string;
+    limit?: number;
+  }): SessionRow<S>[];
 }
 
-export function createSessionsRepo(store: Store, now: () => Date = () => new Date()): SessionsRepo {
+export interface SessionsRepoOptions<S> {
+  /** Checks each transcript read back (its shape is the agent's). */
+  snapshotSchema: z.ZodType<S>;
+  now?: () => Date;
+}
+
+export function createSessionsRepo<S>(store: Store, options: SessionsRepoOptions<S>): SessionsRepo<S> {
+  const now = options.now ?? (() => new Date());
   store.migrate('sessions', SESSIONS_MIGRATIONS);
   const db = store.db;
   const insert = db.prepare(
-    `INSERT INTO sessions (id, scope, owner, channel_id, title, status, workspace_dir, snapshot, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO sessions (id, scope, owner, channel_id, title, status, workspace_dir, snapshot, created_at, updated_at, front_end)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const select = db.prepare('SELECT * FROM sessions WHERE id = ?');
   const updateSnapshot = db.prepare('UPDATE sessions SET snapshot = ?, updated_at = ? WHERE id = ?');
   const updateStatus = db.prepare('UPDATE sessions SET status = ?, updated_at = ? WHERE id = ?');
 
-  const toRow = (raw: unknown): SessionRow => {
+  const toRow = (raw: unknown): SessionRow<S> => {
     const parsed = RowSchema.safeParse(raw);
     if (!parsed.success)
       throw new StorageError(`a session row is malformed: ${parsed.error.issues[0]?.message}`);
@@ -123,11 +103,12 @@ export function createSessionsRepo(store: Store, now: () => Date = () => new Dat
     } catch (cause) {
       throw new StorageError(`the transcript of session ${parsed.data.id} is not valid JSON`, { cause });
     }
-    const checked = SnapshotSchema.safeParse(snapshot);
+    const checked = options.snapshotSchema.safeParse(snapshot);
     if (!checked.success) throw new StorageError(`the transcript of session ${parsed.data.id} is malformed`);
     const r = parsed.data;
     return {
       id: r.id,
+      frontEnd: r.front_end,
       scope: r.scope,
       owner: r.owner,
       channelId: r.channel_id ?? undefined,
@@ -154,6 +135,7 @@ export function createSessionsRepo(store: Store, now: () => Date = () => new Dat
         JSON.stringify(row.snapshot),
         at,
         at,
+        row.frontEnd,
       );
     },
     get(id) {
@@ -183,13 +165,25 @@ export function createSessionsRepo(store: Store, now: () => Date = () => new Dat
       });
     },
     list(filter = {}) {
-      const limit = filter.limit ?? 100;
-      const rows = filter.status
-        ? db
-            .prepare('SELECT * FROM sessions WHERE status = ? ORDER BY updated_at DESC LIMIT ?')
-            .all(filter.status, limit)
-        : db.prepare('SELECT * FROM sessions ORDER BY updated_at DESC LIMIT ?').all(limit);
-      return rows.map(toRow);
+      const where: string[] = [];
+      const params: string[] = [];
+      if (filter.status) {
+        where.push('status = ?');
+        params.push(filter.status);
+      }
+      if (filter.owner) {
+        where.push('owner = ?');
+        params.push(filter.owner);
+      }
+      if (filter.frontEnd) {
+        where.push('front_end = ?');
+        params.push(filter.frontEnd);
+      }
+      const sql = `SELECT * FROM sessions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY updated_at DESC, rowid DESC LIMIT ?`;
+      return db
+        .prepare(sql)
+        .all(...params, filter.limit ?? 100)
+        .map(toRow);
     },
   };
 }

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SessionSnapshotSchema } from '../../src/agent/session-snapshot.ts';
 import { RESTORED_NOTE } from '../../src/agent/task-session.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { createSessionsRepo } from '../../src/store/sessions-repo.ts';
@@ -21,10 +22,11 @@ afterEach(async () => {
 describe('saving and restoring a task session', () => {
   it('continues the transcript after a restart and tells the agent the sandbox state is gone', async () => {
     const store = openStore({ dataDir });
-    const repo = createSessionsRepo(store);
+    const repo = createSessionsRepo(store, { snapshotSchema: SessionSnapshotSchema });
     const first = h.session({ id: 's1', onSave: (snapshot) => repo.saveSnapshot('s1', snapshot) });
     repo.create({
       id: 's1',
+      frontEnd: 'terminal',
       scope: 'local',
       owner: 'tester',
       channelId: undefined,
@@ -40,7 +42,7 @@ describe('saving and restoring a task session', () => {
 
     // A new process: the store is opened again and the session restored from it.
     const reopened = openStore({ dataDir });
-    const repo2 = createSessionsRepo(reopened);
+    const repo2 = createSessionsRepo(reopened, { snapshotSchema: SessionSnapshotSchema });
     expect(repo2.markInterrupted().map((row) => row.id)).toEqual(['s1']);
     const row = repo2.get('s1');
     expect(row?.status).toBe('interrupted');
@@ -58,7 +60,7 @@ describe('saving and restoring a task session', () => {
 
   it('refuses a corrupt transcript with a clear error instead of crashing', async () => {
     const store = openStore({ dataDir });
-    const repo = createSessionsRepo(store);
+    const repo = createSessionsRepo(store, { snapshotSchema: SessionSnapshotSchema });
     store.db
       .prepare(
         "INSERT INTO sessions (id, scope, owner, channel_id, title, status, workspace_dir, snapshot, created_at, updated_at) VALUES ('bad', 'g', 'u', NULL, 't', 'idle', '/tmp', '{not json', 'x', 'x')",

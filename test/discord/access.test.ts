@@ -110,9 +110,19 @@ describe('fairness', () => {
     const { thread } = await startTask(h, { prompt: 'first task', user: 'alice' });
     const second = await dispatchTask(h, { prompt: 'second task', user: 'alice' });
     const reply = await replyTo(h, second);
-    expect(reply.content).toMatch(/^Slow down: you can start 1 task a minute\. Try again in (59|60) s\.$/);
+    expect(reply.content).toMatch(
+      /^Slow down: you can send 1 message to Toolsmith a minute \(tasks and follow-ups\)\. Try again in (59|60) s\.$/,
+    );
     expect(reply.ephemeral).toBe(true);
     await waitForAnswers(h, thread.id);
+    // Follow-ups in the thread count too: ten of them do not make ten model runs.
+    const followUp = await h.discord.message({ channelId: thread.id, author: 'alice', content: 'and again' });
+    const refusal = await h.discord.waitFor(
+      () => botMessages(h, thread.id).find((m) => m.referenceId === followUp.id),
+      5000,
+      'the refusal of the follow-up',
+    );
+    expect(refusal.content).toMatch(/^Slow down: you can send 1 message/);
     const bobs = await startTask(h, { prompt: 'bob task', user: 'bob' });
     await waitForAnswers(h, bobs.thread.id);
     expect(h.discord.threads().map((t) => t.name)).toEqual(['first task', 'bob task']);
@@ -156,6 +166,6 @@ describe('fairness', () => {
       'waits its turn',
     ]);
     expect(botMessages(h, third.thread.id).some((m) => m.content.includes('Stopped: the task'))).toBe(false);
-    expect(h.bot.tasks.running).toBe(0);
+    expect(h.app.service.status().running).toBe(0);
   });
 });

@@ -28,6 +28,8 @@ export interface BotHarness {
   bot: Bot;
   app: App;
   errors: string[];
+  /** Lines the app logged for the operator (sessions released or unreadable, ...). */
+  logs: string[];
   /** Stop the bot (as on SIGTERM) and start a new one on the same data and fake Discord. */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -65,6 +67,7 @@ export async function createBotHarness(options: BotHarnessOptions = {}): Promise
     ...(typeof options.env === 'function' ? options.env(discord) : options.env),
   });
   const errors: string[] = [];
+  const logs: string[] = [];
   const start = async () => {
     const model = createAnthropicModel({
       apiKey: 'test-key',
@@ -76,10 +79,13 @@ export async function createBotHarness(options: BotHarnessOptions = {}): Promise
     const app = await createApp(config, {
       model,
       ...(skillSource ? { createSkills: async () => skillSource } : { skills: false as const }),
+      ...(options.skillAdmin ? { skillVotes: options.skillAdmin } : {}),
+      log: (line) => logs.push(line),
     });
     const bot = await createBot({
       config,
-      app,
+      service: app.service,
+      tools: app.hub,
       ...(options.skillAdmin ? { skillAdmin: options.skillAdmin } : {}),
       onError: (m) => errors.push(m),
     });
@@ -98,6 +104,7 @@ export async function createBotHarness(options: BotHarnessOptions = {}): Promise
     dataDir,
     config,
     errors,
+    logs,
     get bot() {
       return current.bot;
     },

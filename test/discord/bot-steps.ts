@@ -142,7 +142,7 @@ export async function waitForAnswers(
 /** Wait until the thread's task is idle again in the store (nothing running or queued). */
 export async function waitForIdle(h: BotHarness, threadId: string, timeoutMs = 10_000): Promise<void> {
   await h.discord.waitFor(
-    () => h.app.sessions.get(threadId)?.status === 'idle' && h.bot.tasks.running === 0,
+    () => h.app.sessions.get(threadId)?.status === 'idle' && h.app.service.status().running === 0,
     timeoutMs,
     `thread ${threadId} to be idle`,
   );

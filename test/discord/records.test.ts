@@ -31,7 +31,12 @@ describe('store records', () => {
     expect(rows.map((row) => row.kind)).toEqual(['task', 'message', 'code', 'tool', 'outcome']);
     expect(rows.every((row) => row.actor === bob && row.sessionId === thread.id)).toBe(true);
     const [task, message, code, tool, outcome] = rows;
-    expect(task?.data).toEqual({ prompt: 'write a file', guildId: h.discord.guildId, private: false });
+    expect(task?.data).toEqual({
+      title: 'write a file',
+      prompt: 'write a file',
+      guildId: h.discord.guildId,
+      private: false,
+    });
     expect(message?.data).toEqual({ text: 'write a file' });
     expect(code?.data).toEqual({
       step: 1,

@@ -1,10 +1,10 @@
 /**
- * /skills (list, search, show, delete, autocomplete) against a small in-memory skill library, and
- * the buttons under an answer: votes for the skills used and learned, and "show the learned skill".
+ * /skills (list, search, show, delete, autocomplete) against a small in-memory skill library (the
+ * buttons under an answer are in answer-buttons.test.ts).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { type BotHarness, createBotHarness } from './bot-harness.ts';
-import { buttonIds, replyTo, startTask, waitForAnswers } from './bot-steps.ts';
+import { replyTo, startTask, waitForAnswers } from './bot-steps.ts';
 import { createMemorySkills, type MemorySkills } from './memory-skills.ts';
 
 let h: BotHarness | undefined;
@@ -109,64 +109,5 @@ describe('/skills', () => {
   it('says so when the bot has no skill library', async () => {
     const h = await start({ withAdmin: false });
     expect(await skills(h, 'list')).toBe('The skill library is not enabled on this bot.');
-  });
-});
-
-describe('answer buttons', () => {
-  it('votes count for the skills used and learned; "Skill" shows the learned one', async () => {
-    const h = await start({ learnAs: 'double-and-add' });
-    h.anthropic.reply(
-      h.anthropic.code('const doubled = await skills.doubleIt(20);\ndoubled + 2'),
-      h.anthropic.text('42, using doubleIt.'),
-    );
-    const { thread } = await startTask(h, { prompt: 'double 20 and add 2', user: 'alice' });
-    const [answer] = await waitForAnswers(h, thread.id);
-    if (!answer) throw new Error('no answer');
-    expect(buttonIds(answer)).toEqual([
-      `vote:${thread.id}:up`,
-      `vote:${thread.id}:down`,
-      `skill:${thread.id}`,
-    ]);
-    expect(library.skills.get('global/double-it')).toMatchObject({ used: 1, succeeded: 1 });
-
-    const up = await h.discord.clickButton({
-      message: answer.id,
-      customId: `vote:${thread.id}:up`,
-      user: 'bob',
-    });
-    const thanks = await replyTo(h, up);
-    expect(thanks.content).toBe('Thanks! Your vote counts for double-and-add, double-it.');
-    expect(thanks.ephemeral).toBe(true);
-    const down = await h.discord.clickButton({ message: answer.id, customId: `vote:${thread.id}:down` });
-    await replyTo(h, down);
-    expect(library.votes).toEqual([
-      { name: 'double-and-add', scope: h.discord.guildId, delta: 1 },
-      { name: 'double-it', scope: h.discord.guildId, delta: 1 },
-      { name: 'double-and-add', scope: h.discord.guildId, delta: -1 },
-      { name: 'double-it', scope: h.discord.guildId, delta: -1 },
-    ]);
-    const votes = h.app.audit.list(thread.id).filter((entry) => entry.kind === 'vote');
-    expect(votes.map((entry) => [entry.actor, entry.data.delta])).toEqual([
-      [h.discord.user('bob').id, 1],
-      [h.discord.user('alice').id, -1],
-    ]);
-
-    const show = await h.discord.clickButton({ message: answer.id, customId: `skill:${thread.id}` });
-    const shown = await replyTo(h, show);
-    expect(shown.ephemeral).toBe(true);
-    expect(shown.content).toBe(
-      '**double-and-add** — Learned from: double 20 and add 2\n`doubleAndAdd()`\n```js\nconst doubled = await skills.doubleIt(20);\ndoubled + 2\n```',
-    );
-  });
-
-  it('an answer that used and learned no skill still takes votes, counting for nothing', async () => {
-    const h = await start();
-    h.anthropic.reply(h.anthropic.text('Plain answer.'));
-    const { thread } = await startTask(h, { prompt: 'no skills here' });
-    const [answer] = await waitForAnswers(h, thread.id);
-    expect(answer && buttonIds(answer)).toEqual([`vote:${thread.id}:up`, `vote:${thread.id}:down`]);
-    const up = await h.discord.clickButton({ message: answer?.id ?? '', customId: `vote:${thread.id}:up` });
-    expect((await replyTo(h, up)).content).toBe('Thanks for the feedback!');
-    expect(library.votes).toEqual([]);
   });
 });

@@ -22,9 +22,14 @@ const command: CliCommand = {
       if (server.status === 'failed')
         printError(`MCP server ${server.name} is not available: ${server.error ?? 'failed'}`);
     }
+    if (config.tasks.maxConcurrent > config.tasks.recommendedMaxConcurrent)
+      printError(
+        `MAX_CONCURRENT_TASKS=${config.tasks.maxConcurrent} is more than this machine's cores allow (${config.tasks.recommendedMaxConcurrent}): busy tasks past that starve the bot, and members' commands are acknowledged late. Lower it, or leave it empty for the default.`,
+      );
     const bot = await createBot({
       config,
-      app,
+      service: app.service,
+      tools: app.hub,
       ...(app.skillLibrary ? { skillAdmin: createSkillAdmin(app.skillLibrary) } : {}),
       onError: (message) => printError(redact(message, secretsOf(config))),
     });

@@ -10,6 +10,8 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { createApp } from '../../app/create-app.ts';
 import { loadConfig, requireValue } from '../../config.ts';
+import { operatorActor } from '../../service/permissions.ts';
+import type { MessageOutcome, SendResult } from '../../service/types.ts';
 import type { CliCommand } from '../main.ts';
 import { color, print } from '../print.ts';
 import { createTerminalRenderer, formatCost } from '../render-events.ts';
@@ -31,10 +33,12 @@ const command: CliCommand = {
       : await mkdtemp(path.join(tmpdir(), 'toolsmith-chat-'));
     const render = createTerminalRenderer((text) => process.stdout.write(text));
     const app = await createApp(config, { log: render.note });
-    const session = await app.openSession({
+    const actor = operatorActor(config.localUser);
+    const session = await app.service.open({
       id: `chat-${randomUUID()}`,
-      scope: { scope: 'local', author: config.localUser },
-      frontEnd: 'a terminal',
+      actor,
+      title: 'chat',
+      frontEnd: 'terminal',
       workspaceDir,
     });
     const failed = app.hub.servers().filter((server) => server.status === 'failed');
@@ -47,10 +51,10 @@ const command: CliCommand = {
     print(color.dim(HELP));
 
     const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: '> ' });
-    let running: AbortController | undefined;
+    let running = false;
     rl.on('SIGINT', () => {
       if (running) {
-        running.abort();
+        app.service.stop(session.id, actor);
         print(color.yellow('\nstopping…'));
       } else {
         rl.close();
@@ -67,39 +71,55 @@ const command: CliCommand = {
         if (input === '/exit' || input === '/quit') break;
         if (input === '/help') print(HELP);
         else if (input === '/files') {
-          const files = await session.files();
+          const files = await app.service.files(session.id);
           print(files.length === 0 ? '(no files)' : files.map((f) => `${f.path}  ${f.bytes} B`).join('\n'));
         } else if (input === '/reset') {
-          await session.resetSandbox();
+          await app.service.resetSandbox(session.id);
           print('sandbox reset: variables are gone, files are kept');
         } else if (input === '/cost') {
-          print(formatCost(session.totals.usage, session.totals.costUsd));
+          const totals = app.service.totals(session.id);
+          if (totals) print(formatCost(totals.usage, totals.costUsd));
         } else if (input.startsWith('/')) {
           print(`unknown command ${input}; /help lists them`);
         } else {
-          running = new AbortController();
-          const report = await session.send(input, { signal: running.signal, onEvent: render });
-          running = undefined;
-          // The answer was streamed as it came: print it again only when it was not (or failed).
-          if (!report.ok || render.lastStreamed() !== report.answer.trim()) {
-            print('');
-            print(report.ok ? report.answer : color.red(report.answer));
-          } else print('');
-          print(
-            color.dim(
-              `(${report.steps} steps, ${(report.durationMs / 1000).toFixed(1)} s, $${report.costUsd.toFixed(4)})`,
-            ),
-          );
+          running = true;
+          const sent = await app.service.send(session.id, { actor, text: input }, { onEvent: render });
+          const outcome = sent.accepted ? await sent.done : undefined;
+          running = false;
+          if (outcome?.status !== 'done') {
+            print(color.red(describeOutcome(sent, outcome)));
+          } else {
+            const report = outcome.report;
+            // The answer was streamed as it came: print it again only when it was not (or failed).
+            if (!report.ok || render.lastStreamed() !== report.answer.trim()) {
+              print('');
+              print(report.ok ? report.answer : color.red(report.answer));
+            } else print('');
+            print(
+              color.dim(
+                `(${report.steps} steps, ${(report.durationMs / 1000).toFixed(1)} s, $${report.costUsd.toFixed(4)})`,
+              ),
+            );
+          }
         }
         rl.prompt();
       }
     } finally {
       rl.close();
-      session.dispose();
       await app.close();
     }
     return 0;
   },
 };
+
+/** Why a message did not end with a report, in one line. */
+function describeOutcome(sent: SendResult, outcome: MessageOutcome | undefined): string {
+  if (!sent.accepted) return sent.reason === 'refused' ? sent.refusal : 'the session is gone';
+  if (!outcome) return 'no outcome';
+  if (outcome.status === 'error') return `error: ${outcome.message}`;
+  if (outcome.status === 'cancelled') return 'stopped before it started';
+  if (outcome.status === 'shutdown') return 'stopped: Toolsmith is shutting down';
+  return '';
+}
 
 export default command;

@@ -10,8 +10,9 @@ import { parseArgs } from 'node:util';
 import { createApp } from '../../app/create-app.ts';
 import { loadConfig, requireValue } from '../../config.ts';
 import { UsageError } from '../../errors.ts';
+import { operatorActor } from '../../service/permissions.ts';
 import type { CliCommand } from '../main.ts';
-import { print, printNote } from '../print.ts';
+import { print, printError, printNote } from '../print.ts';
 import { createTerminalRenderer } from '../render-events.ts';
 
 const command: CliCommand = {
@@ -50,20 +51,28 @@ const command: CliCommand = {
     }
     const app = await createApp(config, { log: printNote });
     try {
-      const session = await app.openSession({
+      const actor = operatorActor(config.localUser);
+      const session = await app.service.open({
         id: `run-${randomUUID()}`,
-        scope: { scope: 'local', author: config.localUser },
-        frontEnd: 'a terminal',
+        actor,
+        title: task.slice(0, 100),
+        frontEnd: 'terminal',
         workspaceDir,
       });
-      const controller = new AbortController();
-      const onSigint = () => controller.abort();
+      const onSigint = () => app.service.stop(session.id, actor);
       process.once('SIGINT', onSigint);
       const render = values.json || values.quiet ? () => {} : createTerminalRenderer();
       // The answer goes to stdout; while streaming it went to stderr with the rest of the progress.
-      const report = await session.send(task, { signal: controller.signal, onEvent: render });
+      const sent = await app.service.send(session.id, { actor, text: task }, { onEvent: render });
+      if (!sent.accepted)
+        throw new UsageError(sent.reason === 'refused' ? sent.refusal : 'the session is gone');
+      const outcome = await sent.done;
       process.off('SIGINT', onSigint);
-      session.dispose();
+      if (outcome.status !== 'done') {
+        printError(outcome.status === 'error' ? outcome.message : `the task was ${outcome.status}`);
+        return 1;
+      }
+      const report = outcome.report;
       if (values.json) {
         print(
           JSON.stringify({
@@ -74,6 +83,7 @@ const command: CliCommand = {
             costUsd: report.costUsd,
             durationMs: report.durationMs,
             files: report.files.map((file) => path.join(workspaceDir, file)),
+            sessionId: session.id,
             ...(report.stopReason && !report.ok ? { stopReason: report.stopReason } : {}),
             ...(report.skillLearned ? { skillLearned: report.skillLearned } : {}),
           }),

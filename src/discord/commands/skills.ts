@@ -70,7 +70,7 @@ export default {
       return;
     }
     const actor = actorOfInteraction(interaction);
-    if (skill.author !== actor.userId && !context.permissions.isAdmin(actor)) {
+    if (skill.author !== actor.userId && !context.service.isAdmin(actor)) {
       await interaction.reply({
         content: 'Only the author of a skill or an admin can delete it.',
         flags: 'Ephemeral',

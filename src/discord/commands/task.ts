@@ -1,4 +1,5 @@
 import { SlashCommandBuilder } from 'discord.js';
+import { startTask } from '../task-thread.ts';
 import type { Command } from '../types.ts';
 
 /** /task: open a thread and let the agent work on the task there. */
@@ -14,6 +15,6 @@ export default {
     )
     .addBooleanOption((option) => option.setName('private').setDescription('Work in a private thread')),
   async execute(interaction, context) {
-    await context.tasks.startFromCommand(interaction);
+    await startTask(interaction, context);
   },
 } satisfies Command;

@@ -16,7 +16,7 @@ export default {
     .setName('tools')
     .setDescription('List the tools the agent can use, by MCP server.'),
   async execute(interaction, context) {
-    const lines = context.app.hub.servers().map((server) => {
+    const lines = context.tools.servers().map((server) => {
       const tools = server.tools.map((tool) => `\`${tool.identifier}\``).join(', ') || '(no tools)';
       const why = server.error ? ` — ${server.error.slice(0, 200)}` : '';
       return `${ICON[server.status]} **${server.name}** (${server.status}${server.builtIn ? ', built-in' : ''})${why}\n${tools}`;

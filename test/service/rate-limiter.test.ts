@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRateLimiter } from '../../src/discord/rate-limiter.ts';
+import { createRateLimiter } from '../../src/service/rate-limiter.ts';
 
 describe('createRateLimiter', () => {
   it('allows perMinute starts per user in any 60 s window and says how long to wait', () => {

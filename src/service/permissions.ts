@@ -3,16 +3,7 @@
  * admin role. With no allowlist set, every member of a server the bot is in may use it.
  */
 import type { Config } from '../config.ts';
-
-export interface Actor {
-  userId: string;
-  guildId: string | null;
-  /** The channel, or for a thread its parent channel. */
-  channelId: string | null;
-  roleIds: readonly string[];
-  /** Discord's own Administrator permission. */
-  isGuildAdmin: boolean;
-}
+import type { Actor } from './types.ts';
 
 export interface Permissions {
   /** Undefined when allowed, else a short reason for the refusal. */
@@ -24,9 +15,12 @@ export function createPermissions(config: Config['discord']): Permissions {
   const has = (list: readonly string[], value: string | null) =>
     list.length === 0 || (value !== null && list.includes(value));
   const isAdmin = (actor: Actor) =>
-    actor.isGuildAdmin || (config.adminRole !== undefined && actor.roleIds.includes(config.adminRole));
+    actor.operator === true ||
+    actor.isGuildAdmin ||
+    (config.adminRole !== undefined && actor.roleIds.includes(config.adminRole));
   return {
     refusal(actor) {
+      if (actor.operator) return undefined;
       if (actor.guildId === null) return 'Toolsmith works in servers, not in direct messages.';
       if (!has(config.allowedGuilds, actor.guildId)) return 'Toolsmith is not enabled in this server.';
       if (!has(config.allowedChannels, actor.channelId)) return 'Toolsmith is not enabled in this channel.';
@@ -40,4 +34,9 @@ export function createPermissions(config: Config['discord']): Permissions {
     },
     isAdmin,
   };
+}
+
+/** The person at the terminal: the operator, whom no team allowlist or rate limit applies to. */
+export function operatorActor(userId: string): Actor {
+  return { userId, guildId: 'local', channelId: null, roleIds: [], isGuildAdmin: false, operator: true };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { type Actor, createPermissions } from '../../src/discord/permissions.ts';
+import { createPermissions } from '../../src/service/permissions.ts';
+import type { Actor } from '../../src/service/types.ts';
 
 const discordConfig = (env: Record<string, string> = {}) =>
   loadConfig({ DATA_DIR: '/tmp/unused', ...env }).discord;

@@ -1,0 +1,111 @@
+/**
+ * One message of a session, in its turn: files into the workspace, a fair slot, the agent's work with
+ * its events audited and passed on, the transcript saved (by the session) and the report stored.
+ */
+import { randomUUID } from 'node:crypto';
+import type { SessionSnapshot } from '../agent/session-snapshot.ts';
+import type { TaskReport } from '../agent/types.ts';
+import { describeError } from '../errors.ts';
+import type { AuditRepo } from '../store/audit-repo.ts';
+import type { ReportsRepo } from '../store/reports-repo.ts';
+import type { SessionsRepo } from '../store/sessions-repo.ts';
+import { createMessageAuditor } from './audit-events.ts';
+import type { FairScheduler } from './fair-scheduler.ts';
+import type { LiveSession } from './session-registry.ts';
+import type { Actor, IncomingFile, MessageObserver, MessageOutcome, TaskEvent } from './types.ts';
+
+export interface RunMessageOptions {
+  entry: LiveSession;
+  message: { actor: Actor; text: string; files?: IncomingFile[] };
+  observer: MessageObserver;
+  scheduler: FairScheduler;
+  sessions: SessionsRepo<SessionSnapshot>;
+  audit: AuditRepo;
+  reports: ReportsRepo;
+  isClosing: () => boolean;
+}
+
+export async function runMessage(options: RunMessageOptions): Promise<MessageOutcome> {
+  const { entry, message, observer, scheduler, sessions, audit, reports, isClosing } = options;
+  const { id: sessionId, scope, workspaceDir } = entry.info;
+  const actor = message.actor.userId;
+  const emit = (event: TaskEvent) => {
+    try {
+      observer.onEvent?.(event);
+    } catch {
+      // a front end's rendering fault must not break the task
+    }
+  };
+  if (isClosing()) return { status: 'shutdown', interruptedStep: false };
+
+  // Files join the workspace in the message's turn: never under a running step, never out of order.
+  for (const file of message.files ?? []) emit({ type: 'file', outcome: await file.save(workspaceDir) });
+  const controller = new AbortController();
+  entry.controller = controller;
+  const queuedAt = scheduler.positionIfQueued(scope);
+  try {
+    await observer.onTurn?.(queuedAt === undefined ? {} : { queuedAt });
+  } catch {
+    // rendering again: the task goes on
+  }
+  let release: () => void;
+  try {
+    release = await scheduler.acquire(scope, {
+      onQueued: (position) => emit({ type: 'queued', position }),
+      signal: controller.signal,
+    });
+  } catch {
+    entry.controller = undefined;
+    return isClosing() ? { status: 'shutdown', interruptedStep: false } : { status: 'cancelled' };
+  }
+  emit({ type: 'running' });
+  sessions.setStatus(sessionId, 'running');
+  audit.record({ sessionId, actor, kind: 'message', data: { text: message.text } });
+  const auditor = createMessageAuditor(audit, sessionId, actor);
+  let report: TaskReport;
+  try {
+    report = await entry.session.send(message.text, {
+      signal: controller.signal,
+      onEvent: (event) => {
+        auditor(event);
+        emit(event);
+      },
+    });
+  } catch (error) {
+    sessions.setStatus(sessionId, 'idle');
+    return { status: 'error', message: describeError(error) };
+  } finally {
+    auditor.flush();
+    release();
+    entry.controller = undefined;
+  }
+  // Cut short by a shutdown, the session stays `running` in the store: the next start marks it
+  // interrupted and tells the thread (as after a crash). A step that ended anyway is answered.
+  const interrupted = isClosing() && report.stopReason === 'aborted';
+  if (!interrupted) sessions.setStatus(sessionId, 'idle');
+  audit.record({
+    sessionId,
+    actor,
+    kind: 'outcome',
+    data: {
+      ok: report.ok,
+      stopReason: report.stopReason,
+      steps: report.steps,
+      skillLearned: report.skillLearned,
+    },
+    costUsd: report.costUsd,
+  });
+  if (interrupted) return { status: 'shutdown', interruptedStep: true };
+  const reportId = randomUUID();
+  reports.add({
+    id: reportId,
+    sessionId,
+    scope,
+    actor,
+    task: report.task,
+    ok: report.ok,
+    skillsUsed: report.skillsUsed,
+    ...(report.skillLearned ? { skillLearned: report.skillLearned } : {}),
+  });
+  return { status: 'done', report, reportId, workspaceDir };
+}

@@ -1,0 +1,263 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { operatorActor } from '../../src/service/permissions.ts';
+import type { MessageOutcome, SendResult, TaskEvent } from '../../src/service/types.ts';
+import { createServiceHarness, member, type ServiceHarness } from './service-harness.ts';
+
+let h: ServiceHarness;
+afterEach(async () => {
+  await h?.close();
+});
+
+const accepted = (result: SendResult) => {
+  if (!result.accepted) throw new Error(`not accepted: ${JSON.stringify(result)}`);
+  return result;
+};
+
+const open = (id: string, actor = member('ana')) =>
+  h.service.open({ id, actor, title: id, frontEnd: 'discord', channelId: id });
+
+describe('one queue per session', () => {
+  it('runs a session’s messages one at a time, in order; the second says it waits', async () => {
+    h = await createServiceHarness();
+    await open('s1');
+    const first = accepted(await h.service.send('s1', { actor: member('ana'), text: 'one' }));
+    const second = accepted(await h.service.send('s1', { actor: member('ana'), text: 'two' }));
+    expect(first.waits).toBe(false);
+    expect(second.waits).toBe(true);
+    await h.waitFor(() => h.running.length === 1);
+    expect(h.running.map((held) => held.text)).toEqual(['one']);
+    h.running[0]?.finish();
+    await h.waitFor(() => h.running[0]?.text === 'two');
+    h.running[0]?.finish();
+    const outcomes = await Promise.all([first.done, second.done]);
+    expect(outcomes.map((o) => o.status)).toEqual(['done', 'done']);
+    expect(h.audit.list('s1').map((e) => e.kind)).toEqual([
+      'task',
+      'message',
+      'outcome',
+      'message',
+      'outcome',
+    ]);
+  });
+
+  it('a message to a thread that is not a task is unknown; a closed service refuses with a sentence', async () => {
+    h = await createServiceHarness();
+    expect(await h.service.send('nope', { actor: member('ana'), text: 'hi' })).toEqual({
+      accepted: false,
+      reason: 'unknown',
+    });
+    await open('s1');
+    await h.service.shutdown();
+    const refused = await h.service.send('s1', { actor: member('ana'), text: 'hi' });
+    expect(refused).toMatchObject({
+      accepted: false,
+      reason: 'refused',
+      refusal: expect.stringMatching(/restarting/),
+    });
+  });
+});
+
+describe('fair slots between servers', () => {
+  it('serves a second server’s task before the first server’s backlog, and says the queue position', async () => {
+    h = await createServiceHarness({ MAX_CONCURRENT_TASKS: '1', MAX_CONCURRENT_PER_SERVER: '1' });
+    const heavy = member('hugo', 'heavy');
+    const light = member('lea', 'light');
+    const dones: Promise<MessageOutcome>[] = [];
+    for (const id of ['h1', 'h2', 'h3']) {
+      await open(id, heavy);
+      dones.push(accepted(await h.service.send(id, { actor: heavy, text: id })).done);
+    }
+    await open('l1', light);
+    const turns: (number | undefined)[] = [];
+    const events: TaskEvent[] = [];
+    dones.push(
+      accepted(
+        await h.service.send(
+          'l1',
+          { actor: light, text: 'l1' },
+          { onTurn: ({ queuedAt }) => void turns.push(queuedAt), onEvent: (event) => events.push(event) },
+        ),
+      ).done,
+    );
+    await h.waitFor(() => turns.length === 1);
+    // h1 runs; h2 and h3 wait; the light team's task is next after h2's turn, not after h3.
+    expect(turns).toEqual([2]);
+    const order: string[] = [];
+    while (order.length < 4) {
+      await h.waitFor(() => h.running.length === 1);
+      const held = h.running[0];
+      order.push(held?.text ?? '');
+      held?.finish();
+      await h.waitFor(() => h.running[0] !== held);
+    }
+    expect(order).toEqual(['h1', 'h2', 'l1', 'h3']);
+    expect(
+      events.filter((e) => e.type === 'queued').map((e) => (e.type === 'queued' ? e.position : 0)),
+    ).toEqual([2, 1]);
+    expect(events.some((e) => e.type === 'running')).toBe(true);
+    await Promise.all(dones);
+    expect(h.service.status()).toMatchObject({ running: 0, queued: 0, servers: [] });
+  });
+});
+
+describe('stop', () => {
+  it('lets the owner or an admin stop, refuses others, and cancels a queued message before it starts', async () => {
+    h = await createServiceHarness({ MAX_CONCURRENT_TASKS: '1', ADMIN_ROLE: 'admins' });
+    await open('s1');
+    await open('s2', member('bo'));
+    const running = accepted(await h.service.send('s1', { actor: member('ana'), text: 'long' }));
+    const queued = accepted(await h.service.send('s2', { actor: member('bo'), text: 'waits' }));
+    await h.waitFor(() => h.running.length === 1);
+    expect(h.service.stop('s1', member('mallory'))).toBe('not-allowed');
+    expect(h.service.stop('s2', member('bo'))).toBe('stopped');
+    expect(await queued.done).toEqual({ status: 'cancelled' });
+    expect(h.service.stop('s1', member('root', 'g1', { roleIds: ['admins'] }))).toBe('stopped');
+    const outcome = await running.done;
+    expect(outcome.status === 'done' && outcome.report.stopReason).toBe('aborted');
+    expect(h.service.stop('s1', member('ana'))).toBe('idle');
+    expect(h.service.stop('nope', member('ana'))).toBe('unknown');
+  });
+});
+
+describe('admission', () => {
+  it('counts follow-ups in the rate limit, not only new tasks', async () => {
+    h = await createServiceHarness({ RATE_LIMIT_PER_MINUTE: '2' });
+    expect(h.service.admit(member('ana'))).toBeUndefined();
+    const request = { id: 's1', actor: member('ana'), title: 't', frontEnd: 'discord' as const };
+    await h.service.start(request, { text: 'one' });
+    accepted(await h.service.send('s1', { actor: member('ana'), text: 'two' }));
+    const third = await h.service.send('s1', { actor: member('ana'), text: 'three' });
+    expect(third).toMatchObject({
+      reason: 'refused',
+      refusal: expect.stringMatching(/2 messages .* a minute/),
+    });
+    expect(h.service.admit(member('ana'))).toMatch(/Try again in 60 s/);
+    // Another member, and the operator at the terminal, are not affected.
+    expect(h.service.admit(member('bo'))).toBeUndefined();
+    expect(h.service.admit(operatorActor('me'))).toBeUndefined();
+    h.clock.now += 60_000;
+    expect(h.service.admit(member('ana'))).toBeUndefined();
+  });
+
+  it('refuses a member outside the allowlists on every entry point, and audits the refusal', async () => {
+    h = await createServiceHarness({ ALLOWED_USERS: 'ana' });
+    await open('s1');
+    const outsider = member('eve');
+    expect(h.service.admit(outsider)).toMatch(/not on the list/);
+    expect(h.service.access(outsider)).toMatch(/not on the list/);
+    const sent = await h.service.send('s1', { actor: outsider, text: 'let me in' });
+    expect(sent).toMatchObject({ accepted: false, reason: 'refused' });
+    expect(h.running).toHaveLength(0);
+    expect(h.audit.list('s1').filter((e) => e.kind === 'refused')).toHaveLength(1);
+  });
+});
+
+describe('session lifecycle', () => {
+  it('releases an idle session’s sandbox and restores it on the next message, telling the agent why', async () => {
+    h = await createServiceHarness({ SESSION_IDLE_MINUTES: '1' });
+    await open('s1');
+    const first = accepted(await h.service.send('s1', { actor: member('ana'), text: 'one' }));
+    await h.waitFor(() => h.running.length === 1);
+    h.running[0]?.finish();
+    await first.done;
+    expect(h.service.status().liveSessions).toBe(1);
+    expect(h.service.status().sandboxHeapBytes).toBeGreaterThan(0);
+    h.clock.now += 61_000;
+    await h.waitFor(() => h.service.status().liveSessions === 0);
+    expect(h.disposed).toEqual(['s1']);
+    const again = accepted(await h.service.send('s1', { actor: member('ana'), text: 'two' }));
+    await h.waitFor(() => h.running.length === 1);
+    expect(h.opened).toEqual([
+      { id: 's1', restoredBecause: undefined },
+      { id: 's1', restoredBecause: 'released' },
+    ]);
+    h.running[0]?.finish();
+    expect((await again.done).status).toBe('done');
+  });
+
+  it('caps the live sessions, releasing the least recently used idle one, never a busy one', async () => {
+    h = await createServiceHarness({ SESSION_MAX_LIVE: '2' });
+    await open('a');
+    await open('b');
+    const busy = accepted(await h.service.send('a', { actor: member('ana'), text: 'work' }));
+    await h.waitFor(() => h.running.length === 1);
+    await open('c');
+    // `a` is older but busy: `b` goes.
+    expect(h.disposed).toEqual(['b']);
+    expect(h.service.status().liveSessions).toBe(2);
+    h.running[0]?.finish();
+    await busy.done;
+  });
+
+  it('restores a session after a restart from the store, and a report is found by id afterwards', async () => {
+    h = await createServiceHarness();
+    await open('s1');
+    const sent = accepted(await h.service.send('s1', { actor: member('ana'), text: 'one' }));
+    await h.waitFor(() => h.running.length === 1);
+    h.running[0]?.finish({ skillsUsed: ['parse-csv'] });
+    const outcome = await sent.done;
+    if (outcome.status !== 'done') throw new Error(outcome.status);
+    await h.restart();
+    expect(h.service.report(outcome.reportId)).toMatchObject({ sessionId: 's1', skillsUsed: ['parse-csv'] });
+    expect(h.service.has('s1')).toBe(true);
+    accepted(await h.service.send('s1', { actor: member('ana'), text: 'two' }));
+    await h.waitFor(() => h.running.length === 1);
+    expect(h.opened.at(-1)).toEqual({ id: 's1', restoredBecause: 'restart' });
+  });
+});
+
+describe('votes', () => {
+  it('counts one vote per member per answer, refuses members outside the allowlist', async () => {
+    const counted: string[] = [];
+    h = await createServiceHarness(
+      { ALLOWED_ROLES: 'team' },
+      { skillVotes: { vote: async (name, scope, delta) => void counted.push(`${name}@${scope}:${delta}`) } },
+    );
+    const ana = member('ana', 'g1', { roleIds: ['team'] });
+    await open('s1', ana);
+    const sent = accepted(await h.service.send('s1', { actor: ana, text: 'one' }));
+    await h.waitFor(() => h.running.length === 1);
+    h.running[0]?.finish({ skillsUsed: ['parse-csv'], skillLearned: 'sum-by' });
+    const outcome = await sent.done;
+    if (outcome.status !== 'done') throw new Error(outcome.status);
+    const id = outcome.reportId;
+    expect(await h.service.vote(id, ana, 1)).toEqual({ status: 'counted', skills: ['sum-by', 'parse-csv'] });
+    for (let i = 0; i < 25; i++) expect((await h.service.vote(id, ana, 1)).status).toBe('already-voted');
+    expect((await h.service.vote(id, member('eve'), 1)).status).toBe('refused');
+    expect((await h.service.vote('no-such-answer', ana, 1)).status).toBe('unknown');
+    expect(counted).toEqual(['sum-by@g1:1', 'parse-csv@g1:1']);
+  });
+});
+
+describe('audit', () => {
+  it('keeps the first 200 tool rows of a message and summarises a flood past them', async () => {
+    h = await createServiceHarness();
+    await open('s1');
+    const sent = accepted(await h.service.send('s1', { actor: member('ana'), text: 'flood' }));
+    await h.waitFor(() => h.running.length === 1);
+    const held = h.running[0];
+    for (let i = 0; i < 5000; i++) {
+      held?.emit({
+        type: 'tool-call',
+        step: 1,
+        call: {
+          phase: 'end',
+          callId: String(i),
+          server: 'workspace',
+          tool: 'stat',
+          argsChars: 2,
+          ok: i % 2 === 0,
+        },
+      });
+    }
+    held?.finish();
+    await sent.done;
+    const tools = h.audit.list('s1').filter((e) => e.kind === 'tool');
+    expect(tools).toHaveLength(201);
+    expect(tools.at(-1)?.data).toMatchObject({
+      summary: true,
+      calls: 4800,
+      byTool: { 'workspace.stat': { calls: 4800, failed: 2400 } },
+    });
+  });
+});
