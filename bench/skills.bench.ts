@@ -10,15 +10,18 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createLocalEmbedder, LOCAL_MODEL } from '../src/skills/embeddings/local-embedder.ts';
-import { SEEDS_DIR } from '../src/skills/open-from-config.ts';
 import { openSkillIndex } from '../src/skills/index/skill-index.ts';
+import { SEEDS_DIR } from '../src/skills/open-from-config.ts';
 import { openSkillLibrary } from '../src/skills/records/skill-library.ts';
+import { operatorActor } from '../src/skills/records/trust.ts';
 import { codeHash, toIdentifier } from '../src/skills/skill-name.ts';
 import type { SkillDraft, SkillLibrary } from '../src/skills/types.ts';
 import { openStore, type Store } from '../src/store/open-store.ts';
 import { createSkillsRepo } from '../src/store/skills-repo.ts';
 import { type BenchRow, measure, round } from './measure.ts';
 import { RECALL_SET } from './skills-recall-set.ts';
+
+const OPERATOR = operatorActor('bench');
 
 const VERBS = [
   'parse',
@@ -113,7 +116,14 @@ function fillStore(store: Store, count: number, seed: number): void {
   store.transaction(() => {
     for (let i = 0; i < count; i++) {
       const draft = syntheticDraft(seed * 100_000 + i, next);
-      repo.insert(draft, codeHash(draft.code));
+      repo.insert({
+        ...draft,
+        tools: [],
+        hash: codeHash(draft.code),
+        checkResult: '',
+        note: 'import',
+        state: 'approved',
+      });
     }
   });
 }
@@ -155,14 +165,17 @@ async function openAt(dir: string, store: Store, seeds = false): Promise<SkillLi
 async function saveRecallSet(library: SkillLibrary): Promise<void> {
   for (const item of RECALL_SET) {
     const id = toIdentifier(item.name);
-    await library.save({
-      ...item,
-      signature: `${id}(input)`,
-      code: `function ${id}(input) {\n  return input; // ${item.name}\n}`,
-      scope: 'guild-1',
-      author: 'bench',
-      source: 'imported',
-    });
+    await library.save(
+      {
+        ...item,
+        signature: `${id}(input)`,
+        code: `function ${id}(input) {\n  return input; // ${item.name}\n}`,
+        scope: 'guild-1',
+        author: 'bench',
+        source: 'imported',
+      },
+      OPERATOR,
+    );
   }
 }
 
@@ -239,16 +252,22 @@ export default async function skillsBench(): Promise<BenchRow[]> {
       if (size === 10_000) {
         let n = 0;
         rows.push(
-          await measure('save at 10000 skills', () => library.save(syntheticDraft(900_000 + n++, next)), {
-            runs: 20,
-            warmup: 2,
-            note: 'store insert + embed + atomic rewrite of the index file',
-          }),
+          await measure(
+            'save at 10000 skills',
+            () => library.save(syntheticDraft(900_000 + n++, next), OPERATOR),
+            {
+              runs: 20,
+              warmup: 2,
+              note: 'store insert + embed + atomic rewrite of the index file',
+            },
+          ),
         );
         const concurrent = await measure(
           '10 concurrent saves at 10000 skills',
           () =>
-            Promise.all(Array.from({ length: 10 }, () => library.save(syntheticDraft(900_000 + n++, next)))),
+            Promise.all(
+              Array.from({ length: 10 }, () => library.save(syntheticDraft(900_000 + n++, next), OPERATOR)),
+            ),
           { runs: 5, warmup: 1 },
         );
         rows.push({

@@ -68,15 +68,28 @@ export interface TaskScope {
   author: string;
 }
 
-/** The sandbox provider that makes skills callable from code (namespace `skills`). */
-export type SkillSandboxApi = SandboxProvider;
+/** The skills provider of a session's sandbox (namespace `skills`). */
+export interface SkillSandboxApi extends SandboxProvider {
+  /** Release what skill calls held (each skill runs in a sandbox of its own); call with the session's dispose. */
+  dispose?(): void;
+}
+
+/** What the caller of skills has: a skill gets the tools it declares, and only those the caller has. */
+export interface SkillCaller {
+  /** The session's `tools` provider now (undefined: skills get no tools). */
+  tools?: () => SandboxProvider | undefined;
+}
 
 /** The agent's view of the skill library. An empty source offers nothing and learns nothing. */
 export interface SkillSource {
   /** Skills for this task's prompt, best first. */
   retrieve(query: { text: string } & TaskScope): Promise<OfferedSkill[]>;
-  /** Bindings + prelude so `skills.<name>(...)` works in the session's sandbox; `onUse` sees each call. */
-  sandboxApi(scope: TaskScope, onUse?: (name: string, ok: boolean) => void): SkillSandboxApi;
+  /** The provider that makes `skills.<name>(...)` work in the session's sandbox; `onUse` sees each call. */
+  sandboxApi(
+    scope: TaskScope,
+    onUse?: (name: string, ok: boolean) => void,
+    caller?: SkillCaller,
+  ): SkillSandboxApi;
   /** After a task message ends: distil and save a skill when the task succeeded. Returns its name. */
   learn(report: TaskReport, scope: TaskScope): Promise<string | undefined>;
 }

@@ -9,7 +9,7 @@ import { createEmbedder } from './embeddings/create-embedder.ts';
 import { openSkillLibrary } from './records/skill-library.ts';
 import type { Embedder, SkillLibrary, SkillLog } from './types.ts';
 
-/** The seed skills shipped with the project (`<repo>/skills`). */
+/** The seed skills shipped with the project (`<repo>/seed-skills`). */
 export const SEEDS_DIR = path.resolve(import.meta.dirname, '../../seed-skills');
 
 /** Where the vector index lives: `<DATA_DIR>/skills-index`. */
@@ -20,8 +20,9 @@ export function skillIndexDir(config: Pick<Config, 'dataDir'>): string {
 export interface SkillLibraryFromConfigOptions {
   config: Config;
   store: Store;
-  /** Needed to learn (with `createSandbox`); without them the library retrieves but never learns. */
+  /** Needed to learn (with `createSandbox`); without it the library retrieves but never learns. */
   model?: Model;
+  /** Runs skill calls (each skill in a sandbox of its own) and the distiller's checks. */
   createSandbox?: (options: SandboxOptions) => Sandbox;
   /** Seed folder (default the project's `seed-skills/`; `false` to load none). */
   seedsDir?: string | false;
@@ -48,6 +49,13 @@ export function openSkillLibraryFromConfig(options: SkillLibraryFromConfigOption
     minScore: config.skills.minScore,
     dedupeThreshold: config.skills.dedupeThreshold,
     learn: config.skills.learn,
+    sharePure: config.skills.sharePure,
+    ...(options.createSandbox
+      ? {
+          createSandbox: options.createSandbox,
+          skillLimits: { memoryMb: config.sandbox.memoryMb, timeoutMs: config.sandbox.timeoutMs },
+        }
+      : {}),
     ...(options.model && options.createSandbox
       ? {
           distiller: createDistiller({

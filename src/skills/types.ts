@@ -1,10 +1,16 @@
-/** The skill library's own types: skill records, embedders and the library's management API. */
+/** The skill library's own types: skills, embedders, who acts on them, and the library's management API. */
 import type { SkillSource } from '../agent/types.ts';
+import type {
+  SkillCounters,
+  SkillRecord,
+  SkillSourceKind,
+  SkillState,
+  SkillVersionRecord,
+} from '../store/skill-records.ts';
 
-/** Where a skill came from. */
-export type SkillSourceKind = 'learned' | 'seed' | 'imported';
+export type { SkillCounters, SkillSourceKind, SkillState, SkillVersionRecord };
 
-/** What is needed to create or update a skill. */
+/** What is needed to create a skill or a new version of one. */
 export interface SkillDraft {
   /** lowercase-hyphen, unique in its scope, e.g. `parse-csv`. */
   name: string;
@@ -12,7 +18,7 @@ export interface SkillDraft {
   description: string;
   /** e.g. `parseCsv(text: string, options?: { delimiter?: string }): Record<string, string>[]`. */
   signature: string;
-  /** JavaScript defining the function named by the name in camelCase (e.g. `async function parseCsv(...)`). */
+  /** Exactly one function declaration named by the name in camelCase (`function parseCsv(...) {...}`). */
   code: string;
   /** The task the skill came from (empty for seeds). */
   task: string;
@@ -22,29 +28,34 @@ export interface SkillDraft {
   scope: string;
   author: string;
   source: SkillSourceKind;
+  /** The tools the code calls (`server.tool`); checked against the code when given. */
+  tools?: string[];
+  /** How the draft's check went (the distiller's sandbox check), kept with the version. */
+  checkResult?: string;
 }
 
-export interface SkillCounters {
-  /** Times offered in a prompt. */
-  retrieved: number;
-  /** Times called from code, or adapted into a newly learned near-duplicate. */
-  used: number;
-  succeeded: number;
-  failed: number;
-  /** Net votes (up minus down). */
-  votes: number;
-}
-
-/** A stored skill. */
-export interface Skill extends SkillDraft, SkillCounters {
-  id: number;
+/** A stored skill: the version in use, with its identifier in code. */
+export interface Skill extends SkillRecord {
   /** The identifier in code: `skills.<identifier>`. */
   identifier: string;
-  createdAt: string;
-  updatedAt: string;
-  version: number;
-  /** sha256 of the code with whitespace collapsed. */
-  hash: string;
+}
+
+/**
+ * Who acts on the library. Operators own `global` (OPERATOR_USERS, or the CLI); reviewers approve
+ * in the scopes listed (ADMIN_ROLE or SKILL_REVIEWER_ROLE in that server).
+ */
+export interface SkillActor {
+  /** A Discord user id, or the local user name. */
+  id: string;
+  operator: boolean;
+  /** Scopes this actor reviews (besides every scope, for an operator). */
+  reviewerOf: readonly string[];
+}
+
+/** Whose view of the library: a member in a scope sees approved skills and their own proposals. */
+export interface SkillViewer {
+  scope: string;
+  member: string;
 }
 
 /** Which texts an embedding is for (Voyage's `input_type`). */
@@ -76,26 +87,69 @@ export interface ScoredSkill {
   score: number;
 }
 
-/** Result of saving a draft: added, updated (a near-duplicate or a new version) or unchanged. */
+/**
+ * Result of saving a draft: `added` (a new skill), `updated` (a new version in use), `proposed`
+ * (a new version waiting for review; the version in use is unchanged) or `unchanged`.
+ */
 export interface SaveResult {
   skill: Skill;
-  outcome: 'added' | 'updated' | 'unchanged';
+  outcome: 'added' | 'updated' | 'proposed' | 'unchanged';
+  /** The version written, when one was. */
+  version?: number;
+}
+
+/** Something waiting for review: a proposed skill (version 1) or a proposed new version of a skill. */
+export interface Proposal {
+  skill: Skill;
+  version: SkillVersionRecord;
+}
+
+/** A vote on a skill for one answer. */
+export interface VoteInput {
+  /** The answer the buttons were on (one vote per member per answer per skill). */
+  answerId: string;
+  memberId: string;
+  /** Skill name (or camelCase identifier) as the member's scope resolves it. */
+  skill: string;
+  scope: string;
+  delta: 1 | -1;
 }
 
 /** The skill library: the agent's SkillSource plus what the CLI and front ends manage it with. */
 export interface SkillLibrary extends SkillSource, AsyncDisposable {
-  /** Save a draft: exact duplicates are unchanged, near-duplicates update the existing skill. */
-  save(draft: SkillDraft): Promise<SaveResult>;
-  /** Skills of the given scopes (all scopes when omitted), by name. */
-  list(scopes?: readonly string[]): Skill[];
-  /** The skill `name`, looked up in the given scopes in order. */
-  get(name: string, scopes: readonly string[]): Skill | undefined;
+  /** Save a draft as `actor` (default: the draft's author, no review rights). */
+  save(draft: SkillDraft, actor?: SkillActor): Promise<SaveResult>;
+  /** Skills of the given scopes (all when omitted), by name; with a viewer, only what they may see. */
+  list(scopes?: readonly string[], viewer?: SkillViewer): Skill[];
+  /** The skill `name` (or its camelCase identifier) in the scopes, as `viewer` resolves it (else any state). */
+  get(name: string, scopes: readonly string[], viewer?: SkillViewer): Skill | undefined;
   /** Nearest skills to a text in the given scopes, best first (no floor, no counters touched). */
-  search(text: string, scopes: readonly string[], limit?: number): Promise<ScoredSkill[]>;
-  /** Delete a skill; returns false when there is none by that name in the scope. */
-  delete(name: string, scope: string): Promise<boolean>;
-  /** Add `delta` (+1 or -1) to a skill's votes. */
-  vote(name: string, scope: string, delta: number): Skill;
+  search(
+    text: string,
+    scopes: readonly string[],
+    limit?: number,
+    viewer?: SkillViewer,
+  ): Promise<ScoredSkill[]>;
+  /** Remove a skill (a seed is disabled instead, for good). Refused unless `actor` may. */
+  delete(name: string, scope: string, actor: SkillActor): Promise<boolean>;
+  /** Proposals waiting for review in the scopes (all when omitted). */
+  proposals(scopes?: readonly string[]): Proposal[];
+  /** Approve a proposed skill or version (`override`: let a server skill take a global name). */
+  approve(
+    name: string,
+    scope: string,
+    actor: SkillActor,
+    options?: { version?: number; override?: boolean },
+  ): Promise<Skill>;
+  reject(name: string, scope: string, actor: SkillActor, options?: { version?: number }): Promise<Skill>;
+  /** Every version of a skill, oldest first. */
+  history(name: string, scope: string): SkillVersionRecord[];
+  /** A unified line diff of two versions' code (and description/signature when they differ). */
+  diff(name: string, scope: string, from: number, to: number): string;
+  /** Put an older version's content back in use, as a new version by `actor`. */
+  revert(name: string, scope: string, version: number, actor: SkillActor): Promise<Skill>;
+  /** One vote per member per answer per skill; a second vote on the same answer replaces the first. */
+  vote(input: VoteInput): Skill;
   /** The embedder the index records (dimensions filled in once known). */
   readonly embedder: EmbedderInfo;
   /** Rebuild the vector index from the store. Returns the number of skills indexed. */

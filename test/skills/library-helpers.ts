@@ -5,7 +5,8 @@ import path from 'node:path';
 import type { Model, ModelRequest, ModelResponse } from '../../src/model/types.ts';
 import { createLocalEmbedder } from '../../src/skills/embeddings/local-embedder.ts';
 import { openSkillLibrary, type SkillLibraryOptions } from '../../src/skills/records/skill-library.ts';
-import type { SkillDraft, SkillLibrary } from '../../src/skills/types.ts';
+import { memberActor, operatorActor } from '../../src/skills/records/trust.ts';
+import type { SkillActor, SkillDraft, SkillLibrary } from '../../src/skills/types.ts';
 import { openStore, type Store } from '../../src/store/open-store.ts';
 
 export interface Harness {
@@ -81,3 +82,10 @@ export function scriptedModel(replies: string[]): Model & { requests: ModelReque
     },
   };
 }
+
+/** The operator (the CLI): approves in every scope, owns `global`. */
+export const OPERATOR: SkillActor = operatorActor('op');
+/** A reviewer of guild-1 (its admin or skill reviewer role). */
+export const REVIEWER_1: SkillActor = { id: 'rita', operator: false, reviewerOf: ['guild-1'] };
+/** A plain member. */
+export const member = (id: string): SkillActor => memberActor(id);

@@ -63,7 +63,7 @@ describe('seed file format errors', () => {
     [
       'wrong function',
       good('do-thing').replace('function doThing', 'function other'),
-      /does not define a function doThing/,
+      /the function is named other, not doThing/,
     ],
     ['syntax error', good('do-thing').replace('return 1; }', 'return 1;'), /does not compile/],
     ['bad expected', good('do-thing').replace(' */', ' * @expected {nope\n */'), /@expected is not JSON/],

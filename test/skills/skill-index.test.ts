@@ -6,8 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { StorageError } from '../../src/errors.ts';
 import { INDEX_FILE, openSkillIndex, type SkillIndexEntry } from '../../src/skills/index/skill-index.ts';
 import { SkillIndexCodec } from '../../src/skills/index/skill-index-codec.ts';
-import type { EmbedderInfo } from '../../src/skills/types.ts';
 import { decodeVector, encodeVector } from '../../src/skills/index/vector-encoding.ts';
+import type { EmbedderInfo } from '../../src/skills/types.ts';
 
 const LOCAL: EmbedderInfo = { provider: 'local', model: 'toolsmith-hash-v1', dimensions: 4 };
 const dirs: string[] = [];

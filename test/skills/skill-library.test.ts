@@ -7,7 +7,7 @@ import { openSkillIndex } from '../../src/skills/index/skill-index.ts';
 import { codeHash } from '../../src/skills/skill-name.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { createSkillsRepo } from '../../src/store/skills-repo.ts';
-import { createHarness, draft, type Harness } from './library-helpers.ts';
+import { createHarness, draft, type Harness, member, OPERATOR, REVIEWER_1 } from './library-helpers.ts';
 
 const SEEDS = path.resolve(import.meta.dirname, '../../seed-skills');
 let h: Harness;
@@ -40,6 +40,17 @@ describe('saving and retrieving', () => {
         code: csvSkill.code.replace('parseQuotedCsv', 'otherGuildCsv'),
       }),
     );
+    // Learned skills are their author's until reviewed.
+    expect(
+      await library.retrieve({
+        text: 'add up the amounts for each category',
+        scope: 'guild-1',
+        author: 'bo',
+      }),
+    ).toEqual([]);
+    await library.approve('sum-by-group', 'guild-1', REVIEWER_1);
+    await library.approve('parse-quoted-csv', 'guild-1', REVIEWER_1);
+    await library.approve('other-guild-csv', 'guild-2', OPERATOR);
 
     const offered = await library.retrieve({
       text: 'add up the amounts for each category',
@@ -70,23 +81,30 @@ describe('saving and retrieving', () => {
     expect(library.get('sum-by-group', ['guild-1'])?.retrieved).toBe(1);
   });
 
-  it('offers global skills to every scope, and a scope skill shadows a global one of the same name', async () => {
+  it('offers global skills to every scope; a server skill with a global name waits for an override approval', async () => {
     const library = await h.open();
-    await library.save(draft({ scope: 'global', author: 'admin', source: 'imported' }));
-    await library.save(draft({ description: `${draft().description} Guild version.` }));
-    const inGuild = await library.retrieve({
-      text: 'total a field per group',
-      scope: 'guild-1',
-      author: 'bo',
-    });
-    expect(inGuild.filter((s) => s.name === 'sum-by-group')).toHaveLength(1);
-    expect(inGuild[0]?.description).toMatch(/Guild version/);
-    const inOther = await library.retrieve({
-      text: 'total a field per group',
-      scope: 'guild-9',
-      author: 'bo',
-    });
-    expect(inOther[0]?.provenance).toMatch(/^imported by admin, shared with every server/);
+    await library.save(draft({ scope: 'global', author: 'admin', source: 'imported' }), OPERATOR);
+    const guild = await library.save(draft({ description: `${draft().description} Guild version.` }));
+    expect(guild.skill).toMatchObject({ name: 'sum-by-group', scope: 'guild-1', state: 'proposed' });
+    const retrieveIn = (scope: string, author = 'bo') =>
+      library.retrieve({ text: 'total a field per group', scope, author });
+    // No shadowing: bo, and the author too, still get the global skill.
+    for (const author of ['bo', 'ana']) {
+      const found = await retrieveIn('guild-1', author);
+      expect(found.filter((s) => s.name === 'sum-by-group')).toHaveLength(1);
+      expect(found[0]?.description).not.toMatch(/Guild version/);
+      expect(
+        library.get('sumByGroup', ['guild-1', 'global'], { scope: 'guild-1', member: author })?.scope,
+      ).toBe('global');
+    }
+    await expect(library.approve('sum-by-group', 'guild-1', REVIEWER_1)).rejects.toThrow(
+      /name of a global skill/,
+    );
+    await library.approve('sum-by-group', 'guild-1', REVIEWER_1, { override: true });
+    expect((await retrieveIn('guild-1'))[0]?.description).toMatch(/Guild version/);
+    expect((await retrieveIn('guild-9'))[0]?.provenance).toMatch(
+      /^imported by admin, shared with every server/,
+    );
   });
 
   it('drops scores below the floor and zero-vector (NaN) queries, and returns nothing with topK 0', async () => {
@@ -109,13 +127,13 @@ describe('saving and retrieving', () => {
         source: 'imported',
         code: draft().code.replace('sumByGroup', name === 'sum-by-group' ? 'sumByGroup' : 'totalByGroup'),
       });
-    await library.save(twin('sum-by-group'));
-    await library.save(twin('total-by-group'));
+    await library.save(twin('sum-by-group'), OPERATOR);
+    await library.save(twin('total-by-group'), OPERATOR);
     const before = await library.search('total a numeric field per group', ['guild-1']);
     expect(before[0]?.similarity).toBeCloseTo(before[1]?.similarity ?? 0, 1);
     const loser = before[1]?.skill.name ?? '';
-    library.vote(loser, 'guild-1', 1);
-    library.vote(loser, 'guild-1', 1);
+    library.vote({ answerId: 'a1', memberId: 'bo', skill: loser, scope: 'guild-1', delta: 1 });
+    library.vote({ answerId: 'a1', memberId: 'cy', skill: loser, scope: 'guild-1', delta: 1 });
     const after = await library.retrieve({
       text: 'total a numeric field per group',
       scope: 'guild-1',
@@ -130,29 +148,39 @@ describe('saving and retrieving', () => {
     const bad = draft({ name: 'Bad Name', scope: 'no spaces allowed', description: ' ', code: 'function (' });
     const error = await library.save(bad).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UsageError);
-    expect(String(error)).toMatch(/not a skill name.*not a scope.*description is empty.*does not compile/);
+    expect(String(error)).toMatch(/not a skill name.*not a scope.*description is empty/);
     await expect(library.save(draft({ code: 'function other() {}' }))).rejects.toThrow(
-      /does not define a function sumByGroup/,
+      /the function is named other, not sumByGroup/,
     );
+    await expect(library.save(draft({ code: 'function sumByGroup( {' }))).rejects.toThrow(/does not compile/);
     expect(library.list()).toEqual([]);
     expect(await library.search('group', ['guild-1'])).toEqual([]);
   });
 
-  it('votes and deletes', async () => {
+  it('votes one per member per answer, and deletes (author or reviewer only)', async () => {
     const library = await h.open();
-    await library.save(draft());
-    expect(library.vote('sum-by-group', 'guild-1', -1).votes).toBe(-1);
-    expect(() => library.vote('sum-by-group', 'guild-1', 5)).toThrow(/\+1 or -1/);
-    expect(() => library.vote('nope', 'guild-1', 1)).toThrow(/no skill named "nope"/);
-    expect(await library.delete('sum-by-group', 'guild-2')).toBe(false);
-    expect(await library.delete('sum-by-group', 'guild-1')).toBe(true);
+    await library.save(draft({ source: 'imported' }), OPERATOR);
+    const vote = (memberId: string, answerId: string, delta: 1 | -1) =>
+      library.vote({ answerId, memberId, skill: 'sumByGroup', scope: 'guild-1', delta });
+    expect(vote('bo', 'a1', -1).votes).toBe(-1);
+    expect(vote('bo', 'a1', 1).votes).toBe(1);
+    expect(() => vote('bo', 'a1', 5 as 1)).toThrow(/\+1 or -1/);
+    expect(() =>
+      library.vote({ answerId: 'a', memberId: 'b', skill: 'nope', scope: 'guild-1', delta: 1 }),
+    ).toThrow(/no skill named nope/);
+    await expect(library.delete('sum-by-group', 'guild-2', OPERATOR)).rejects.toThrow(/no skill named/);
+    await expect(library.delete('sum-by-group', 'guild-1', member('bo'))).rejects.toThrow(/only the author/);
+    await expect(
+      library.delete('sum-by-group', 'guild-1', { id: 'x', operator: false, reviewerOf: ['guild-2'] }),
+    ).rejects.toThrow(/only the author/);
+    expect(await library.delete('sumByGroup', 'guild-1', REVIEWER_1)).toBe(true);
     expect(library.list()).toEqual([]);
     expect(await library.search('total per group', ['guild-1'])).toEqual([]);
   });
 });
 
 describe('dedupe', () => {
-  it('the same code again (re-indented) changes nothing but counts an adaptation', async () => {
+  it('the same code again (re-indented) changes nothing, counters included', async () => {
     const library = await h.open();
     const first = await library.save(draft());
     const again = await library.save(draft({ code: draft().code.replace(/\n\s*/g, '\n    ') }));
@@ -161,13 +189,13 @@ describe('dedupe', () => {
       id: first.skill.id,
       name: 'sum-by-group',
       version: 1,
-      used: 1,
-      succeeded: 1,
+      used: 0,
+      succeeded: 0,
     });
     expect(library.list()).toHaveLength(1);
   });
 
-  it('a near-duplicate (similar text, different code) updates the skill version instead of adding', async () => {
+  it("a near-duplicate by the author of a proposed skill is its next version (author's own proposal)", async () => {
     const library = await h.open();
     const first = await library.save(draft());
     const newer = draft({ code: draft().code.replace('Number(row[field])', 'Number(row[field]) || 0') });
@@ -176,7 +204,7 @@ describe('dedupe', () => {
     expect(saved.skill).toMatchObject({
       id: first.skill.id,
       version: 2,
-      used: 1,
+      used: 0,
       code: newer.code,
       hash: codeHash(newer.code),
     });
@@ -305,8 +333,8 @@ describe('start-up: seeds, missing, corrupt and mismatched indexes', () => {
 
   it('rebuilds a deleted index from the store at start-up, with a log line', async () => {
     const library = await h.open();
-    await library.save(draft());
-    await library.save(csvSkill);
+    await library.save(draft({ source: 'imported' }), OPERATOR);
+    await library.save({ ...csvSkill, source: 'imported' }, OPERATOR);
     await library.close();
     rmSync(h.indexDir, { recursive: true });
     const reopened = await h.open({ store: h.stores[0] });
@@ -364,7 +392,14 @@ describe('start-up: seeds, missing, corrupt and mismatched indexes', () => {
     await library.save(draft());
     await library.close();
     const store = openStore({ dataDir: h.dir });
-    createSkillsRepo(store).insert(csvSkill, codeHash(csvSkill.code));
+    createSkillsRepo(store).insert({
+      ...csvSkill,
+      tools: [],
+      hash: codeHash(csvSkill.code),
+      checkResult: '',
+      note: 'learned',
+      state: 'approved',
+    });
     store.close();
     const reopened = await h.open({ store: h.stores[0] });
     expect(h.logs).toContainEqual(

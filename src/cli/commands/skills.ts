@@ -1,26 +1,35 @@
 /**
- * `toolsmith skills list | search TEXT | show NAME | delete NAME | export DIR | import DIR | reindex`,
- * each with `--json` and `--scope`. Works on the library in DATA_DIR with the configured embedder.
+ * `toolsmith skills list | search | show | delete | export | import | reindex | review | approve |
+ * reject | history | diff | revert`, each with `--json` and `--scope`. Works on the library in
+ * DATA_DIR with the configured embedder, as an operator (the host's authority; see trust.ts).
  */
 import { parseArgs } from 'node:util';
 import { type Config, loadConfig } from '../../config.ts';
 import { UsageError } from '../../errors.ts';
-import { openSkillLibraryFromConfig } from '../../skills/open-from-config.ts';
 import { exportSkills, readSkillFolders } from '../../skills/files/skill-files.ts';
-import { SKILL_SCOPE, scopesFor } from '../../skills/skill-name.ts';
+import { openSkillLibraryFromConfig } from '../../skills/open-from-config.ts';
+import { operatorActor } from '../../skills/records/trust.ts';
+import { GLOBAL_SCOPE, SKILL_SCOPE, scopesFor } from '../../skills/skill-name.ts';
 import type { SaveResult, Skill, SkillLibrary } from '../../skills/types.ts';
 import { openStore } from '../../store/open-store.ts';
 import type { CliCommand } from '../main.ts';
 import { color, print } from '../print.ts';
+import { parseVersionOption, runReview, scopeOf } from './skills-review.ts';
 
 const USAGE = [
   'toolsmith skills list [--scope S] [--json]',
   'toolsmith skills search "TEXT" [--scope S] [--limit N] [--json]',
   'toolsmith skills show NAME [--scope S] [--json]',
   'toolsmith skills delete NAME [--scope S] [--json]',
-  'toolsmith skills export DIR [--scope S] [--json]',
+  'toolsmith skills export DIR [--scope S] [--include-global] [--json]',
   'toolsmith skills import DIR [--scope S] [--json]',
   'toolsmith skills reindex [--json]',
+  'toolsmith skills review [--scope S] [--json]',
+  'toolsmith skills approve NAME [--scope S] [--version N] [--override] [--json]',
+  'toolsmith skills reject NAME [--scope S] [--version N] [--json]',
+  'toolsmith skills history NAME [--scope S] [--json]',
+  'toolsmith skills diff NAME V1 V2 [--scope S] [--json]',
+  'toolsmith skills revert NAME VN [--scope S] [--json]',
 ].join('\n       ');
 
 /** Where output goes (the terminal, or a test). */
@@ -36,7 +45,10 @@ const summary = (skill: Skill) => ({
   signature: skill.signature,
   source: skill.source,
   author: skill.author,
+  state: skill.state,
   version: skill.version,
+  versionAuthor: skill.versionAuthor,
+  tools: skill.tools,
   used: skill.used,
   succeeded: skill.succeeded,
   failed: skill.failed,
@@ -54,18 +66,14 @@ function table(rows: string[][]): string[] {
 
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
-/** The one skill called NAME in the given scopes (or any scope); ambiguity and absence are UsageErrors. */
+/** The one skill called NAME (or its camelCase identifier) in the given scope or any; else a UsageError. */
 function findOne(library: SkillLibrary, name: string, scope: string | undefined): Skill {
-  const matches = library.list(scope ? [scope] : undefined).filter((skill) => skill.name === name);
-  if (matches.length === 1 && matches[0]) return matches[0];
-  if (matches.length > 1) {
-    throw new UsageError(`${name} exists in scopes ${matches.map((s) => s.scope).join(', ')}`, {
-      fix: 'Say which with --scope',
+  const found = library.get(name, [scopeOf(library, name, scope)]);
+  if (!found)
+    throw new UsageError(`no skill named ${name}${scope ? ` in scope ${scope}` : ''}`, {
+      fix: 'See `toolsmith skills list`',
     });
-  }
-  throw new UsageError(`no skill named ${name}${scope ? ` in scope ${scope}` : ''}`, {
-    fix: 'See `toolsmith skills list`',
-  });
+  return found;
 }
 
 /** Run the subcommand; returns the exit code. */
@@ -77,17 +85,38 @@ export async function runSkills(argv: string[], config: Config, io: SkillsIo): P
       json: { type: 'boolean', default: false },
       scope: { type: 'string' },
       limit: { type: 'string' },
+      version: { type: 'string' },
+      override: { type: 'boolean', default: false },
+      'include-global': { type: 'boolean', default: false },
     },
   });
   const [sub, arg, ...extra] = positionals;
-  const needsArg = ['search', 'show', 'delete', 'export', 'import'];
-  if (!sub || !['list', 'reindex', ...needsArg].includes(sub)) throw new UsageError(`usage: ${USAGE}`);
+  const extraArgs: Record<string, number> = { diff: 2, revert: 1 };
+  const needsArg = [
+    'search',
+    'show',
+    'delete',
+    'export',
+    'import',
+    'approve',
+    'reject',
+    'history',
+    'diff',
+    'revert',
+  ];
+  if (!sub || !['list', 'reindex', 'review', ...needsArg].includes(sub))
+    throw new UsageError(`usage: ${USAGE}`);
   if (needsArg.includes(sub) && !arg)
     throw new UsageError(
       `toolsmith skills ${sub} needs ${sub === 'search' ? 'a TEXT' : ['export', 'import'].includes(sub) ? 'a DIR' : 'a NAME'}`,
     );
-  if (extra.length > 0 || (!needsArg.includes(sub) && arg))
+  const wanted = extraArgs[sub] ?? 0;
+  if (extra.length !== wanted && wanted > 0)
+    throw new UsageError(`toolsmith skills ${sub} needs ${sub === 'diff' ? 'NAME V1 V2' : 'NAME VN'}`);
+  if ((wanted === 0 && extra.length > 0) || (!needsArg.includes(sub) && arg))
     throw new UsageError(`unexpected argument "${extra[0] ?? arg}"; quote TEXT with spaces`);
+  const version = parseVersionOption(values.version);
+  const actor = operatorActor(config.localUser);
   const scope = values.scope;
   if (scope !== undefined && !SKILL_SCOPE.test(scope))
     throw new UsageError(`--scope "${scope}" is not a scope: use a server id, local or global`);
@@ -163,11 +192,13 @@ export async function runSkills(argv: string[], config: Config, io: SkillsIo): P
             createdAt: skill.createdAt,
           },
           () => [
-            `${color.bold(skill.name)} (${skill.scope}, ${skill.source} by ${skill.author}, v${skill.version})`,
+            `${color.bold(skill.name)} (${skill.scope}, ${skill.source} by ${skill.author}, v${skill.version} by ${skill.versionAuthor}, ${skill.state})`,
             skill.description,
             '',
             `signature: ${skill.signature}`,
-            `call:      await skills.${skill.identifier}(...)`,
+            `call:      await skills.${skill.identifier}(...)  (resolves to: the server's override, else global, else the server's, else your own proposal)`,
+            `tools:     ${skill.tools.map((tool) => `tools.${tool}`).join(', ') || 'none'}`,
+            ...(skill.checkResult ? [`check:     ${skill.checkResult}`] : []),
             ...(skill.example ? [`example:   ${skill.example}`] : []),
             ...(skill.task ? [`task:      ${clip(skill.task.replace(/\s+/g, ' '), 200)}`] : []),
             `counters:  retrieved ${skill.retrieved}, used ${skill.used} (${skill.succeeded} ok, ${skill.failed} failed), votes ${skill.votes}`,
@@ -179,14 +210,28 @@ export async function runSkills(argv: string[], config: Config, io: SkillsIo): P
       }
       case 'delete': {
         const skill = findOne(library, arg ?? '', scope);
-        await library.delete(skill.name, skill.scope);
-        emit({ deleted: skill.name, scope: skill.scope }, () => [
-          `deleted ${skill.name} from scope ${skill.scope}`,
+        await library.delete(skill.name, skill.scope, actor);
+        const disabled = skill.source === 'seed';
+        emit({ deleted: skill.name, scope: skill.scope, disabled }, () => [
+          disabled
+            ? `disabled the seed ${skill.name} (it stays disabled across restarts; \`approve\` brings it back)`
+            : `deleted ${skill.name} from scope ${skill.scope}`,
         ]);
         return 0;
       }
       case 'export': {
-        const folders = await exportSkills(library.list(scope ? [scope] : undefined), arg ?? '');
+        // Globals (the seeds among them) only when asked: importing them elsewhere would copy them.
+        const scopes = scope
+          ? [scope, ...(values['include-global'] && scope !== GLOBAL_SCOPE ? [GLOBAL_SCOPE] : [])]
+          : undefined;
+        const chosen = library
+          .list(scopes)
+          .filter(
+            (s) =>
+              s.state === 'approved' &&
+              (values['include-global'] || scope === GLOBAL_SCOPE || s.scope !== GLOBAL_SCOPE),
+          );
+        const folders = await exportSkills(chosen, arg ?? '');
         emit({ exported: folders.length, dir: arg, folders }, () => [
           `exported ${folders.length} skills to ${arg}`,
         ]);
@@ -195,7 +240,7 @@ export async function runSkills(argv: string[], config: Config, io: SkillsIo): P
       case 'import': {
         const drafts = await readSkillFolders(arg ?? '', { scope: scope ?? 'local', author: 'import' });
         const results: SaveResult[] = [];
-        for (const draft of drafts) results.push(await library.save(draft));
+        for (const draft of drafts) results.push(await library.save(draft, actor));
         const count = (outcome: string) => results.filter((r) => r.outcome === outcome).length;
         emit(
           results.map((r) => ({
@@ -205,11 +250,23 @@ export async function runSkills(argv: string[], config: Config, io: SkillsIo): P
             version: r.skill.version,
           })),
           () => [
-            `imported into scope ${scope ?? 'local'}: ${count('added')} added, ${count('updated')} updated, ${count('unchanged')} unchanged`,
+            `imported into scope ${scope ?? 'local'}: ${count('added')} added, ${count('updated')} updated, ${count('unchanged')} unchanged${count('proposed') > 0 ? `, ${count('proposed')} proposed (see toolsmith skills review)` : ''}`,
           ],
         );
         return 0;
       }
+      case 'review':
+      case 'approve':
+      case 'reject':
+      case 'history':
+      case 'diff':
+      case 'revert':
+        return await runReview(
+          library,
+          { sub, name: arg, rest: extra, scope, version, override: values.override ?? false },
+          actor,
+          emit,
+        );
       default: {
         const count = library.list().length;
         const { provider, model, dimensions } = library.embedder;
@@ -226,7 +283,8 @@ export async function runSkills(argv: string[], config: Config, io: SkillsIo): P
 }
 
 const command: CliCommand = {
-  summary: 'Manage the skill library: list, search, show, delete, export, import, reindex.',
+  summary:
+    'Manage the skill library: list, search, show, delete, export, import, reindex, review, approve, reject, history, diff, revert.',
   usage: USAGE,
   run: (argv) =>
     runSkills(argv, loadConfig(), { out: print, err: (line) => process.stderr.write(`${line}\n`) }),

@@ -8,7 +8,9 @@ Write ONE self-contained function that does the reusable part of the work:
 - parameterised: data, text, ids and options are parameters, not values hard-coded from this task;
 - returns its result (no console output), and throws an Error with a clear message on bad input;
 - prefer a pure function over one that calls tools, so it can be checked on an example;
-- the function's name is the skill name in camelCase.
+- the function's name is the skill name in camelCase;
+- the code is exactly that one function declaration: nothing else at top level (no IIFE, no top-level await, no variables, no calls);
+- call tools only as \`tools.<server>.<tool>(...)\` written out (never \`tools[name]\`), and only the tools the work needs.
 
 Reply with one JSON object and nothing else:
 {"name": "lowercase-hyphen-name", "description": "What it does and when to use it, one or two sentences.", "signature": "camelName(param: type, options?: {...}): returnType", "code": "function camelName(...) { ... }", "example": "await camelName(<literal arguments>)", "expected": <the JSON value the example returns>}

@@ -1,21 +1,23 @@
 /**
  * Distillation: the (cheaper) model turns the code that solved a task into a reusable, parameterised
- * function with a name, description, signature and an example call. The answer is parsed with zod and
- * checked in a fresh sandbox (the code compiles and defines its function; the example runs, and
- * returns roughly what the distiller expected) before anything is saved. Trivial code never reaches
+ * function with a name, description, signature and an example call. The answer is parsed with zod, its
+ * code checked by parsing (exactly one function declaration; the tools it calls found), and its example
+ * run in a fresh sandbox whose tools only record calls (the result says what it called, or that it
+ * returned roughly what the distiller expected) before anything is saved. Trivial code never reaches
  * the model; a failed check saves nothing.
  */
 import type { SkillSandboxApi } from '../../agent/types.ts';
 import type { Model } from '../../model/types.ts';
-import type { Sandbox, SandboxLimits, SandboxOptions } from '../../sandbox/types.ts';
-import { draftProblems } from '../records/check-draft.ts';
-import { DISTILL_SYSTEM, DistilledSchema, extractJson } from './distill-prompt.ts';
-import { looselyEqual } from './loosely-equal.ts';
+import type { Sandbox, SandboxLimits, SandboxOptions, SandboxProvider } from '../../sandbox/types.ts';
+import { draftProblems, toolsOfCode } from '../records/check-draft.ts';
 import { nameProblem, toIdentifier, toSkillName } from '../skill-name.ts';
 import type { SkillDraft } from '../types.ts';
+import { DISTILL_SYSTEM, DistilledSchema, extractJson } from './distill-prompt.ts';
+import { looselyEqual } from './loosely-equal.ts';
 
 /** What a distillation yields: the skill's own fields (the library adds task, scope, author, source). */
-export type DistilledSkill = Pick<SkillDraft, 'name' | 'description' | 'signature' | 'code' | 'example'>;
+export type DistilledSkill = Pick<SkillDraft, 'name' | 'description' | 'signature' | 'code' | 'example'> &
+  Partial<Pick<SkillDraft, 'tools' | 'checkResult'>>;
 
 export type Distillation = { ok: true; skill: DistilledSkill } | { ok: false; reason: string };
 
@@ -49,27 +51,54 @@ export function createDistiller(options: DistillerOptions): Distiller {
     ...options.checkLimits,
   };
 
+  /**
+   * Run the example in a fresh sandbox whose `tools` only record: a skill that calls tools is checked
+   * honestly (its calls are listed in the result, and it is never shared without review), not
+   * silently passed. Returns the check result, or a failure reason.
+   */
   const check = async (
     skill: DistilledSkill,
+    tools: string[],
     expected: unknown,
     api?: SkillSandboxApi,
-  ): Promise<string | undefined> => {
-    const sandbox = options.createSandbox({
-      limits,
-      ...(api ? { bindings: api.bindings, prelude: api.prelude } : {}),
-    });
+  ): Promise<{ ok: true; result: string } | { ok: false; reason: string }> => {
+    const calls: string[] = [];
+    const recording: SandboxProvider = {
+      namespace: 'tools',
+      bindings: Object.fromEntries(
+        tools.map((tool) => [
+          tool,
+          (args: unknown[]) => {
+            calls.push(`tools.${tool}(${JSON.stringify(args[0] ?? {}).slice(0, 200)})`);
+            throw Object.assign(new Error(`tools.${tool} is not run during the check`), {
+              name: 'ToolError',
+            });
+          },
+        ]),
+      ),
+    };
+    const sandbox = options.createSandbox({ limits, providers: [recording, ...(api ? [api] : [])] });
     try {
       const identifier = toIdentifier(skill.name);
-      const defined = await sandbox.run(`${skill.code}\n;typeof ${identifier}`);
-      if (!defined.ok)
-        return `the code fails in the sandbox: ${defined.error?.name}: ${defined.error?.message}`;
-      if (defined.data !== 'function') return `the code does not define a function ${identifier}`;
-      const ran = await sandbox.run(skill.example ?? '');
-      if (!ran.ok) return `the example fails: ${ran.error?.name}: ${ran.error?.message}`;
-      if (expected !== undefined && !looselyEqual(ran.data, expected)) {
-        return `the example returned ${ran.value ?? 'nothing'}, not the expected ${JSON.stringify(expected)?.slice(0, 200)}`;
+      const ran = await sandbox.run(`${skill.code}\n;${skill.example ?? ''}`);
+      if (calls.length > 0) {
+        return {
+          ok: true,
+          result: `not verified: the example called ${calls.join(', ')} (recorded, not run)`,
+        };
       }
-      return undefined;
+      if (!ran.ok)
+        return { ok: false, reason: `the example fails: ${ran.error?.name}: ${ran.error?.message}` };
+      if (expected !== undefined && !looselyEqual(ran.data, expected)) {
+        return {
+          ok: false,
+          reason: `the example returned ${ran.value ?? 'nothing'}, not the expected ${JSON.stringify(expected)?.slice(0, 200)}`,
+        };
+      }
+      return {
+        ok: true,
+        result: `passed: ${identifier} ${expected === undefined ? 'ran its example' : 'returned the expected value'}${tools.length > 0 ? `; declares ${tools.map((t) => `tools.${t}`).join(', ')}` : ''}`,
+      };
     } finally {
       sandbox.dispose();
     }
@@ -125,8 +154,10 @@ export function createDistiller(options: DistillerOptions): Distiller {
         source: 'learned',
       });
       if (problems.length > 0) return { ok: false, reason: problems.join('; ') };
-      const failure = await check(skill, answer.expected, api);
-      return failure ? { ok: false, reason: `check failed: ${failure}` } : { ok: true, skill };
+      const tools = toolsOfCode(skill.code, toIdentifier(skill.name));
+      const checked = await check(skill, tools, answer.expected, api);
+      if (!checked.ok) return { ok: false, reason: `check failed: ${checked.reason}` };
+      return { ok: true, skill: { ...skill, tools, checkResult: checked.result } };
     },
   };
 }

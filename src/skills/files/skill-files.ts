@@ -7,10 +7,10 @@ import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describeError, UsageError } from '../../errors.ts';
 import { draftProblems } from '../records/check-draft.ts';
-import { formatFrontMatter, parseFrontMatter } from './front-matter.ts';
-import { toIdentifier } from '../skill-name.ts';
 import { provenance } from '../records/skill-text.ts';
+import { toIdentifier } from '../skill-name.ts';
 import type { Skill, SkillDraft } from '../types.ts';
+import { formatFrontMatter, parseFrontMatter } from './front-matter.ts';
 
 const fence = (lang: string, text: string) => `\`\`\`${lang}\n${text.trim()}\n\`\`\``;
 

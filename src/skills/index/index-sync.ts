@@ -4,9 +4,10 @@
  * the store is the truth); an index restored from a backup may hold vectors of deleted or edited
  * skills. Comparing ids and embedded-text hashes finds both, and only those are re-embedded.
  */
-import type { SkillIndex, SkillIndexEntry } from './skill-index.ts';
+
 import { skillEmbeddingText, textHash } from '../records/skill-text.ts';
 import type { Skill } from '../types.ts';
+import type { SkillIndex, SkillIndexEntry } from './skill-index.ts';
 
 export interface SyncResult {
   upserted: number;

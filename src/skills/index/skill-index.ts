@@ -15,9 +15,9 @@ import { mkdir, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { type IndexItem, ItemSelector, LocalIndex } from 'vectra';
 import { describeError, StorageError } from '../../errors.ts';
+import type { EmbedderInfo } from '../types.ts';
 import { AtomicFileStorage, removeStaleTempFiles, writeFileAtomic } from './atomic-file-storage.ts';
 import { CorruptIndexError, SkillIndexCodec, type SkillIndexMetadata } from './skill-index-codec.ts';
-import type { EmbedderInfo } from '../types.ts';
 import { type MatrixHit, VectorMatrix } from './vector-matrix.ts';
 
 export const INDEX_FILE = 'index.json';

@@ -1,31 +1,35 @@
 /**
  * The skill library: skill records in the store (the truth), vectors in the skill index (derived),
- * the agent's SkillSource (retrieve, sandboxApi, learn) and the management the CLI uses.
- * Mutations (save, delete, reindex) take one lock for "store write + embed + enqueue the index
- * write", so the index queue sees changes in store order; they wait for the index file outside
- * the lock, so concurrent saves share file writes.
+ * the agent's SkillSource (retrieve, sandboxApi, learn) and the management the CLI and Discord use.
+ * Who may see, run and change what is trust.ts's; saving is save-draft.ts's; review and history
+ * are review.ts's; running a skill call is the runner's (each skill in a sandbox of its own).
  */
-import type { OfferedSkill, TaskReport, TaskScope } from '../../agent/types.ts';
+import type { OfferedSkill, SkillCaller, TaskReport, TaskScope } from '../../agent/types.ts';
 import { describeError, UsageError } from '../../errors.ts';
+import type { Sandbox, SandboxLimits, SandboxOptions } from '../../sandbox/types.ts';
 import type { Store } from '../../store/open-store.ts';
 import { createSkillsRepo } from '../../store/skills-repo.ts';
-import { assertDraft, definesFunction } from './check-draft.ts';
 import type { Distiller } from '../distillation/distill.ts';
-import { syncIndex } from '../index/index-sync.ts';
-import { createSkillSandboxApi } from '../sandbox-api.ts';
 import { loadSeedSkills } from '../files/seed-skills.ts';
-import { openSkillIndex, type SkillIndexEntry } from '../index/skill-index.ts';
-import { codeHash, fromIdentifier, scopesFor, toIdentifier } from '../skill-name.ts';
-import { rankBonus, skillEmbeddingText, textHash, toOffered } from './skill-text.ts';
+import { syncIndex } from '../index/index-sync.ts';
+import { openSkillIndex } from '../index/skill-index.ts';
+import { createSkillRunner } from '../runner/skill-runner.ts';
+import { createSkillSandboxApi } from '../sandbox-api.ts';
+import { scopesFor } from '../skill-name.ts';
 import type {
   Embedder,
-  SaveResult,
   ScoredSkill,
   Skill,
-  SkillDraft,
+  SkillActor,
   SkillLibrary,
   SkillLog,
+  SkillViewer,
 } from '../types.ts';
+import { createLibraryCore } from './library-core.ts';
+import * as review from './review.ts';
+import { saveDraft } from './save-draft.ts';
+import { toOffered } from './skill-text.ts';
+import { memberActor, operatorActor, resolveFor, visibleTo } from './trust.ts';
 
 export interface SkillLibraryOptions {
   store: Store;
@@ -36,11 +40,17 @@ export interface SkillLibraryOptions {
   topK?: number;
   /** Minimum similarity to be offered (default 0.25). */
   minScore?: number;
-  /** Similarity above which a learned skill updates the nearest one instead of adding (default 0.92). */
+  /** Similarity above which a learned skill is a version of the nearest one (default 0.92). */
   dedupeThreshold?: number;
+  /** Share learned skills that call no tools and passed their check without review (default false). */
+  sharePure?: boolean;
   /** Learn from solved tasks (default true; needs `distiller`). */
   learn?: boolean;
   distiller?: Distiller;
+  /** Makes the sandboxes skill calls run in (without it, calling a skill fails with a clear error). */
+  createSandbox?: (options: SandboxOptions) => Sandbox;
+  /** Limits of each skill call's sandbox. */
+  skillLimits?: Partial<SandboxLimits>;
   /** Folder of seed skills to upsert at start-up (the project's `seed-skills/`). */
   seedsDir?: string;
   /** Rebuild the index from the store at start-up even if it was built by another embedder. */
@@ -49,141 +59,32 @@ export interface SkillLibraryOptions {
   now?: () => Date;
 }
 
-/** A text and its embedding. */
-interface Embedded {
-  text: string;
-  vector: number[];
-}
-
 /** Open the library: migrate the store, open the index (rebuilding a missing or corrupt one), load seeds. */
 export async function openSkillLibrary(options: SkillLibraryOptions): Promise<SkillLibrary> {
-  const { embedder } = options;
   const log: SkillLog = options.log ?? (() => {});
   const topK = options.topK ?? 3;
   const minScore = options.minScore ?? 0.25;
-  const dedupeThreshold = options.dedupeThreshold ?? 0.92;
+  const settings = {
+    dedupeThreshold: options.dedupeThreshold ?? 0.92,
+    sharePure: options.sharePure ?? false,
+  };
   const repo = createSkillsRepo(options.store, options.now ? { now: options.now } : {});
   const index = await openSkillIndex({
     folder: options.indexDir,
-    embedder: embedder.info,
+    embedder: options.embedder.info,
     ...(options.rebuild ? { ignoreMismatch: true } : {}),
   });
-
-  let chain: Promise<unknown> = Promise.resolve();
-  /** Run `fn` alone; it returns the index write to wait for after the lock is released. */
-  const exclusive = async <T>(fn: () => Promise<{ value: T; written?: Promise<void> }>): Promise<T> => {
-    const run = chain.then(fn);
-    chain = run.catch(() => undefined);
-    const { value, written } = await run;
-    await written;
-    return value;
-  };
-
-  /** Index entries of the skills; `known` is a text already embedded as a document, reused when it recurs. */
-  const entryOf = async (skills: Skill[], known?: Embedded): Promise<SkillIndexEntry[]> => {
-    if (skills.length === 0) return [];
-    const texts = skills.map(skillEmbeddingText);
-    const missing = texts.filter((text) => text !== known?.text);
-    const fresh = missing.length > 0 ? await embedder.embed(missing, 'document') : [];
-    let next = 0;
-    const vectors = texts.map((text) => (known && text === known.text ? known.vector : fresh[next++]));
-    return skills.map((skill, i) => ({
-      id: String(skill.id),
-      vector: vectors[i] ?? [],
-      metadata: { scope: skill.scope, textHash: textHash(texts[i] ?? '') },
-    }));
-  };
-  const queued = (written: Promise<void>) => {
-    written.catch(() => undefined);
-    return written;
-  };
-
-  const embedOne = async (text: string, kind: 'query' | 'document'): Promise<Embedded> => {
-    const [vector] = await embedder.embed([text], kind);
-    return { text, vector: vector ?? [] };
-  };
-  const nearestTo = async (vector: number[], scopes: readonly string[], k: number) => {
-    const hits = await index.query(vector, scopes, k);
-    const scored: ScoredSkill[] = [];
-    for (const hit of hits) {
-      if (Number.isNaN(hit.similarity)) continue;
-      const skill = repo.getById(Number(hit.id));
-      if (skill) scored.push({ skill, similarity: hit.similarity, score: hit.similarity + rankBonus(skill) });
-    }
-    return scored;
-  };
-  const nearest = async (text: string, scopes: readonly string[], k: number) =>
-    nearestTo((await embedOne(text, 'query')).vector, scopes, k);
+  const core = createLibraryCore({ repo, index, embedder: options.embedder, log });
+  const { exclusive } = core;
 
   const reindex = () =>
     exclusive(async () => {
-      const skills = repo.list();
-      const entries = await entryOf(skills);
-      return { value: skills.length, written: queued(index.replaceAll(entries, embedder.info)) };
+      const skills = repo.list().map(core.skill);
+      const entries = await core.entryOf(skills);
+      const written = index.replaceAll(entries, options.embedder.info);
+      written.catch(() => undefined);
+      return { value: skills.length, written };
     });
-
-  const saveLocked = async (input: SkillDraft): Promise<{ value: SaveResult; written?: Promise<void> }> => {
-    let draft = input;
-    assertDraft(draft);
-    const hash = codeHash(draft.code);
-    const learned = draft.source === 'learned';
-    const adapted = (skill: Skill) => {
-      if (learned) repo.addCounters(skill.id, { used: 1, succeeded: 1 });
-      return repo.getById(skill.id) ?? skill;
-    };
-    const byName = repo.getByName(draft.scope, draft.name);
-    if (!learned && byName?.hash === hash) {
-      const same = byName.description === draft.description && byName.signature === draft.signature;
-      if (same && (byName.example ?? '') === (draft.example ?? ''))
-        return { value: { skill: byName, outcome: 'unchanged' } };
-    } else {
-      const sameCode = byName?.hash === hash ? byName : repo.findByHash([draft.scope], hash);
-      if (sameCode) return { value: { skill: adapted(sameCode), outcome: 'unchanged' } };
-    }
-
-    let target = !learned ? byName : undefined;
-    /** The learned draft's document vector, reused for its index entry when the text stays the same. */
-    let embedded: Embedded | undefined;
-    if (learned) {
-      embedded = await embedOne(skillEmbeddingText(draft), 'document');
-      const [near] = await nearestTo(embedded.vector, [draft.scope], 1);
-      if (near && near.similarity >= dedupeThreshold) target = near.skill;
-    }
-    if (target && target.name !== draft.name) {
-      // Keep the existing name (callers use it): rename the new code's function to it.
-      const renamed = renameFunction(draft, target.identifier);
-      if (renamed) draft = renamed;
-      else target = undefined;
-    }
-    if (target) {
-      const changes = {
-        description: draft.description,
-        signature: draft.signature,
-        code: draft.code,
-        hash: codeHash(draft.code),
-      };
-      const updated = repo.update(
-        target.id,
-        { ...changes, ...(draft.example ? { example: draft.example } : {}) },
-        { bumpVersion: true },
-      );
-      const [entry] = await entryOf([updated], embedded);
-      return {
-        value: { skill: adapted(updated), outcome: 'updated' },
-        written: queued(index.upsert(entry ? [entry] : [])),
-      };
-    }
-    let name = draft.name;
-    for (let n = 2; repo.getByName(draft.scope, name); n++) name = `${draft.name.slice(0, 60)}-v${n}`;
-    const skill = repo.insert({ ...draft, name }, hash);
-    const [entry] = await entryOf([skill], embedded);
-    return { value: { skill, outcome: 'added' }, written: queued(index.upsert(entry ? [entry] : [])) };
-  };
-
-  const resolveIn = (scopes: readonly string[], identifier: string) => {
-    const name = fromIdentifier(identifier);
-    return name === undefined ? undefined : library.get(name, scopes);
-  };
 
   if (index.status !== 'loaded' || options.rebuild) {
     const count = repo.count();
@@ -200,53 +101,87 @@ export async function openSkillLibrary(options: SkillLibraryOptions): Promise<Sk
     await reindex();
   } else {
     await exclusive(async () => {
-      const changes = await syncIndex({ index, skills: repo.list(), entryOf });
-      if (changes.upserted + changes.deleted > 0) {
+      const changes = await syncIndex({
+        index,
+        skills: repo.list().map(core.skill),
+        entryOf: (s) => core.entryOf(s),
+      });
+      if (changes.upserted + changes.deleted > 0)
         log(
           'info',
           `skill index caught up with the store: ${changes.upserted} added or refreshed, ${changes.deleted} removed`,
         );
-      }
-      return { value: undefined, written: changes.written };
+      return { value: undefined, ...(changes.written ? { written: changes.written } : {}) };
     });
   }
 
+  /** What `viewer` may see, of the scopes given. */
+  const visible = (skills: Skill[], viewer?: SkillViewer) =>
+    viewer ? skills.filter((skill) => visibleTo(skill, viewer)) : skills;
+  const get = (name: string, scopes: readonly string[], viewer?: SkillViewer) => {
+    const candidates = core.named(name, scopes);
+    return viewer ? resolveFor(candidates, viewer) : candidates[0];
+  };
+  const search = async (text: string, scopes: readonly string[], limit = 10, viewer?: SkillViewer) => {
+    const vector = (await core.embedOne(text, 'query')).vector;
+    const hits = await core.nearestTo(vector, scopes, viewer ? limit * 4 + 8 : limit);
+    return hits
+      .filter((hit) => !viewer || visibleTo(hit.skill, viewer))
+      .sort((a, b) => b.score - a.score)
+      .slice(0, limit);
+  };
+  /** Names resolve for a viewer: a hit hidden by another skill of the same name is not offered. */
+  const resolvesTo = (entry: ScoredSkill, viewer: SkillViewer) =>
+    get(entry.skill.name, scopesFor(viewer.scope), viewer)?.id === entry.skill.id;
+
   const library: SkillLibrary = {
-    save: (draft) => exclusive(() => saveLocked(draft)),
+    save: (draft, actor) =>
+      exclusive(() => saveDraft(core, draft, actor ?? memberActor(draft.author), settings)),
 
     async retrieve(query): Promise<OfferedSkill[]> {
       if (topK <= 0 || !query.text.trim()) return [];
-      const scored = await nearest(query.text, scopesFor(query.scope), Math.max(topK * 4, 12));
-      const seen = new Set<string>();
+      const viewer = { scope: query.scope, member: query.author };
+      const scored = await search(query.text, scopesFor(query.scope), Math.max(topK * 4, 12), viewer);
       const offered = scored
-        .filter((entry) => entry.similarity >= minScore)
-        .sort((a, b) => Number(b.skill.scope === query.scope) - Number(a.skill.scope === query.scope))
-        .filter((entry) => !seen.has(entry.skill.identifier) && seen.add(entry.skill.identifier))
-        .sort((a, b) => b.score - a.score)
+        .filter((entry) => entry.similarity >= minScore && resolvesTo(entry, viewer))
         .slice(0, topK);
       for (const entry of offered) repo.addCounters(entry.skill.id, { retrieved: 1 });
       return offered.map((entry) => toOffered(entry.skill, entry.score));
     },
 
-    sandboxApi(scope: TaskScope, onUse) {
+    sandboxApi(scope: TaskScope, onUse, caller?: SkillCaller) {
+      const viewer = { scope: scope.scope, member: scope.author };
       const scopes = scopesFor(scope.scope);
+      const runner = options.createSandbox
+        ? createSkillRunner({
+            createSandbox: options.createSandbox,
+            ...(options.skillLimits ? { limits: options.skillLimits } : {}),
+            ...(caller?.tools ? { callerTools: caller.tools } : {}),
+          })
+        : undefined;
       return createSkillSandboxApi({
-        resolve: (identifier) => resolveIn(scopes, identifier),
-        identifiers: () => repo.list(scopes).map((skill) => skill.identifier),
-        onCall: (skill, ok) => {
-          repo.addCounters(skill.id, { used: 1, ...(ok ? { succeeded: 1 } : { failed: 1 }) });
-          onUse?.(skill.name, ok);
+        resolve: (identifier) => get(identifier, scopes, viewer),
+        identifiers: () =>
+          visible(repo.list(scopes).map(core.skill), viewer).map((skill) => skill.identifier),
+        run: (skill, args, callOptions) => {
+          if (!runner)
+            throw new Error('skills cannot run here: the library was opened without a sandbox factory');
+          return runner.call(skill, args, callOptions);
         },
+        onOutcome: (skill, outcome) =>
+          repo.addCounters(
+            skill.id,
+            outcome === 'recovered' ? { failed: -1, succeeded: 1 } : { used: 1, [outcome]: 1 },
+          ),
+        onCall: (skill, ok) => onUse?.(skill.name, ok),
+        dispose: () => runner?.dispose(),
       });
     },
 
     async learn(report: TaskReport, scope: TaskScope) {
       if (options.learn === false || !options.distiller || !report.ok || !report.resultCode.trim())
         return undefined;
-      const api = createSkillSandboxApi({
-        resolve: (identifier) => resolveIn(scopesFor(scope.scope), identifier),
-        identifiers: () => repo.list(scopesFor(scope.scope)).map((skill) => skill.identifier),
-      });
+      const api = library.sandboxApi(scope);
       try {
         const result = await options.distiller.distill({ task: report.task, code: report.resultCode }, api);
         if (!result.ok) {
@@ -261,38 +196,36 @@ export async function openSkillLibrary(options: SkillLibraryOptions): Promise<Sk
           source: 'learned',
         });
         log('info', `skill ${saved.skill.name} ${saved.outcome} in scope ${scope.scope}`);
-        return saved.skill.name;
+        return saved.outcome === 'unchanged' ? undefined : saved.skill.name;
       } catch (error) {
         log('warn', `learning failed for "${report.task.slice(0, 60)}": ${describeError(error)}`);
         return undefined;
+      } finally {
+        api.dispose?.();
       }
     },
 
-    list: (scopes) => repo.list(scopes),
-    get: (name, scopes) => {
-      for (const scope of scopes) {
-        const skill = repo.getByName(scope, name);
-        if (skill) return skill;
-      }
-      return undefined;
-    },
-    search: async (text, scopes, limit = 10) =>
-      (await nearest(text, scopes, limit)).sort((a, b) => b.score - a.score),
-
-    delete: (name, scope) =>
-      exclusive(async () => {
-        const skill = repo.getByName(scope, name);
-        if (!skill) return { value: false };
-        repo.delete(skill.id);
-        return { value: true, written: queued(index.delete([String(skill.id)])) };
-      }),
-
-    vote(name, scope, delta) {
-      if (delta !== 1 && delta !== -1) throw new UsageError('a vote is +1 or -1');
-      const skill = repo.getByName(scope, name);
-      if (!skill) throw new UsageError(`no skill named "${name}" in scope ${scope}`);
-      repo.addCounters(skill.id, { votes: delta });
-      return repo.getById(skill.id) ?? skill;
+    list: (scopes, viewer) => visible(repo.list(scopes).map(core.skill), viewer),
+    get,
+    search,
+    delete: (name, scope, actor) =>
+      exclusive(async () => review.remove(core, core.mustFind(name, scope), actor)),
+    proposals: (scopes) => review.proposals(core, scopes),
+    approve: (name, scope, actor, approveOptions = {}) =>
+      exclusive(() => review.approve(core, core.mustFind(name, scope), actor, approveOptions)),
+    reject: (name, scope, actor, rejectOptions = {}) =>
+      exclusive(async () => ({
+        value: review.reject(core, core.mustFind(name, scope), actor, rejectOptions.version),
+      })),
+    history: (name, scope) => repo.versions(core.mustFind(name, scope).id),
+    diff: (name, scope, from, to) => review.diff(core, core.mustFind(name, scope), from, to),
+    revert: (name, scope, version, actor) =>
+      exclusive(() => review.revert(core, core.mustFind(name, scope), version, actor)),
+    vote(input) {
+      const viewer = { scope: input.scope, member: input.memberId };
+      const skill = get(input.skill, scopesFor(input.scope), viewer);
+      if (!skill) throw new UsageError(`no skill named ${input.skill} for this server`);
+      return review.vote(core, input, skill);
     },
 
     get embedder() {
@@ -303,35 +236,29 @@ export async function openSkillLibrary(options: SkillLibraryOptions): Promise<Sk
     [Symbol.asyncDispose]: () => index.close(),
   };
 
-  if (options.seedsDir) {
-    const seeds = await loadSeedSkills(options.seedsDir);
-    for (const problem of seeds.problems) log('warn', `seed skill skipped: ${problem}`);
-    for (const seed of seeds.drafts) {
-      const existing = repo.getByName(seed.scope, seed.name);
-      if (existing && existing.source !== 'seed') {
-        log(
-          'warn',
-          `seed skill ${seed.name} not loaded: scope ${seed.scope} already has a skill of that name (${existing.source})`,
-        );
-        continue;
-      }
-      await library.save(seed);
-    }
-  }
+  if (options.seedsDir) await loadSeeds(library, core, options.seedsDir, log);
   return library;
 }
 
-/** The draft with its function (and every use of its identifier) renamed, or undefined if that fails. */
-function renameFunction(draft: SkillDraft, identifier: string): SkillDraft | undefined {
-  const from = toIdentifier(draft.name);
-  const pattern = new RegExp(`\\b${from}\\b`, 'g');
-  const rename = (text: string) => text.replace(pattern, identifier);
-  const code = rename(draft.code);
-  if (!definesFunction(code, identifier)) return undefined;
-  return {
-    ...draft,
-    code,
-    signature: rename(draft.signature),
-    ...(draft.example ? { example: rename(draft.example) } : {}),
-  };
+/** Upsert the shipped seeds (a disabled seed stays disabled; another skill's name is left alone). */
+async function loadSeeds(
+  library: SkillLibrary,
+  core: ReturnType<typeof createLibraryCore>,
+  dir: string,
+  log: SkillLog,
+): Promise<void> {
+  const seeds = await loadSeedSkills(dir);
+  for (const problem of seeds.problems) log('warn', `seed skill skipped: ${problem}`);
+  const operator: SkillActor = operatorActor('toolsmith');
+  for (const seed of seeds.drafts) {
+    const existing = core.repo.getByName(seed.scope, seed.name);
+    if (existing && existing.source !== 'seed') {
+      log(
+        'warn',
+        `seed skill ${seed.name} not loaded: scope ${seed.scope} already has a skill of that name (${existing.source})`,
+      );
+      continue;
+    }
+    await library.save(seed, operator);
+  }
 }

@@ -26,7 +26,7 @@ export function rankBonus(skill: Pick<Skill, 'succeeded' | 'failed' | 'votes'>):
   return record + 0.01 * Math.max(-3, Math.min(5, skill.votes));
 }
 
-/** "learned from a task by ana, v2, used 12 times (11 ok), votes +3". */
+/** "learned from a task by ana, v2 by bo, calls tools.web.fetch, used in 12 tasks (11 ok), votes +3". */
 export function provenance(skill: Skill): string {
   const origin =
     skill.source === 'seed'
@@ -36,10 +36,15 @@ export function provenance(skill: Skill): string {
         : `learned from a task by ${skill.author}`;
   const parts = [origin];
   if (skill.scope === GLOBAL_SCOPE && skill.source !== 'seed') parts.push('shared with every server');
-  if (skill.version > 1) parts.push(`v${skill.version}`);
+  if (skill.version > 1 || skill.versionAuthor !== skill.author)
+    parts.push(`v${skill.version} by ${skill.versionAuthor}`);
+  if (skill.state !== 'approved') parts.push(`${skill.state}, not reviewed`);
+  if (skill.tools.length > 0) parts.push(`calls ${skill.tools.map((tool) => `tools.${tool}`).join(', ')}`);
   const calls = skill.succeeded + skill.failed;
   parts.push(
-    calls === 0 ? 'not used yet' : `used ${skill.used} times (${skill.succeeded} ok, ${skill.failed} failed)`,
+    calls === 0
+      ? 'not used yet'
+      : `used in ${skill.used} tasks (${skill.succeeded} ok, ${skill.failed} failed)`,
   );
   if (skill.votes !== 0) parts.push(`votes ${skill.votes > 0 ? '+' : ''}${skill.votes}`);
   return parts.join(', ');
