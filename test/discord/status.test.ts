@@ -1,0 +1,46 @@
+/**
+ * /status: the queue and the memory live sandboxes hold, as a member of an allowed server sees them;
+ * refused to members outside the allowlists.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { type BotHarness, createBotHarness } from './bot-harness.ts';
+import { holdFirstReply, replyTo, startTask, waitForAnswers } from './bot-steps.ts';
+
+let h: BotHarness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+describe('/status', () => {
+  it('shows running and queued tasks of this server and the sandboxes’ memory', async () => {
+    h = await createBotHarness({ env: { MAX_CONCURRENT_TASKS: '1' } });
+    const release = holdFirstReply(
+      h,
+      h.anthropic.code('globalThis.kept = Array.from({ length: 200_000 }, (_, i) => ({ i })); kept.length'),
+      ['done', 'second done'],
+    );
+    const first = await startTask(h, { prompt: 'first', user: 'alice' });
+    const second = await startTask(h, { prompt: 'second', user: 'bob' });
+    await h.discord.waitFor(() => h?.app.service.status().queued === 1, 5000, 'the second task queued');
+    const busy = await replyTo(h, await h.discord.slashCommand({ name: 'status', user: 'bob' }));
+    expect(busy.ephemeral).toBe(true);
+    expect(busy.content).toMatch(
+      /^\*\*Tasks\*\*: 1 running of 1 slots, 1 queued \(this server: 1 running of at most 1, 1 queued\)\./,
+    );
+    release();
+    await waitForAnswers(h, first.thread.id);
+    await waitForAnswers(h, second.thread.id);
+    const idle = await replyTo(h, await h.discord.slashCommand({ name: 'status' }));
+    expect(idle.content).toContain('**Tasks**: 0 running of 1 slots, 0 queued');
+    expect(idle.content).toContain('**Sessions**: 2 with a live sandbox (at most 64;');
+    // The first task's isolate keeps 200,000 objects: megabytes of heap, shown in MB.
+    expect(idle.content).toMatch(/sandboxes hold \d+(\.\d+)? MB/);
+  });
+
+  it('is refused to a member outside the allowlist', async () => {
+    h = await createBotHarness({ env: (d) => ({ ALLOWED_USERS: d.user('alice').id }) });
+    const reply = await replyTo(h, await h.discord.slashCommand({ name: 'status', user: 'bob' }));
+    expect(reply.content).toMatch(/not on the list/);
+  });
+});
