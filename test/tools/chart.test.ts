@@ -88,10 +88,15 @@ describe('chart render', () => {
     expect(svg).toContain('font-family="DejaVu Sans"');
   });
 
-  it('draws text with real glyphs: an axis title adds inked rows below the plot', async () => {
+  it.each([
+    ['the default font', undefined],
+    ['a font the machine lacks (drawn in DejaVu Sans)', 'Helvetica Neue, Arial'],
+    ['a generic family', 'monospace'],
+  ])('draws text with real glyphs in %s: an axis title adds inked rows below the plot', async (_, font) => {
     const spec = (title: string | null) =>
       bars({
         data: { url: 'sales.csv' },
+        ...(font ? { config: { font } } : {}),
         width: 240,
         height: 160,
         encoding: {

@@ -6,11 +6,14 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
-/** The family Vega is told to use and resvg falls back to. */
+/**
+ * The one family charts are drawn in: Vega is told to use it, and resvg draws every other family named
+ * in a spec (Arial, serif, monospace, ...) in it too, so Vega's text measuring is always right.
+ */
 export const CHART_FONT_FAMILY = 'DejaVu Sans';
 
 export interface ChartFonts {
-  /** Every font file resvg loads. */
+  /** Every font file resvg loads: the four DejaVu Sans faces. */
   files: string[];
   /** The regular and bold sans faces, whose advances Vega measures text with. */
   regular: string;
@@ -29,13 +32,6 @@ export function chartFonts(): ChartFonts {
   return {
     regular,
     bold,
-    files: [
-      regular,
-      bold,
-      file('DejaVuSans-Oblique'),
-      file('DejaVuSans-BoldOblique'),
-      file('DejaVuSansMono'),
-      file('DejaVuSerif'),
-    ],
+    files: [regular, bold, file('DejaVuSans-Oblique'), file('DejaVuSans-BoldOblique')],
   };
 }

@@ -74,8 +74,10 @@ export function createRenderChart(): RenderChart {
     fontFiles: fonts.files,
     defaultFontFamily: CHART_FONT_FAMILY,
     sansSerifFamily: CHART_FONT_FAMILY,
-    serifFamily: 'DejaVu Serif',
-    monospaceFamily: 'DejaVu Sans Mono',
+    serifFamily: CHART_FONT_FAMILY,
+    monospaceFamily: CHART_FONT_FAMILY,
+    cursiveFamily: CHART_FONT_FAMILY,
+    fantasyFamily: CHART_FONT_FAMILY,
   };
 
   return async (request) => {
