@@ -5,18 +5,28 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Config } from '../config.ts';
+import { type Config, secretsOf } from '../config.ts';
 import type { SandboxProvider } from '../sandbox/types.ts';
 import { createToolHub } from './create-tool-hub.ts';
 import { loadMcpConfig } from './mcp-config.ts';
+import { scrubEnviron } from './scrub-environ.ts';
+import { resolveServerUser } from './server-user.ts';
 import type { ToolCallEvent, ToolHub } from './types.ts';
 
-/** Load the MCP servers file and connect every server; a bad file throws a ConfigError first. */
+/**
+ * Load the MCP servers file and connect every server; a bad file throws a ConfigError first. Before
+ * any server starts, the secrets are wiped from this process's `/proc/<pid>/environ` (servers could
+ * read it), and stdio servers run as MCP_SERVER_USER when it is set.
+ */
 export async function openToolHub(config: Config): Promise<ToolHub> {
   const env = config.env;
   const servers = await loadMcpConfig(config.tools.mcpConfigPath, env);
+  const serverUser = config.tools.serverUser ? resolveServerUser(config.tools.serverUser) : undefined;
+  const secrets = secretsOf(config);
+  if (secrets.length > 0) scrubEnviron((_, value) => secrets.some((secret) => value.includes(secret)));
   return createToolHub({
     servers,
+    ...(serverUser ? { serverUser } : {}),
     workspace: {
       maxFileBytes: config.tools.workspaceMaxFileBytes,
       maxWorkspaceBytes: config.tools.workspaceMaxBytes,

@@ -7,6 +7,7 @@ import { createWebServer, type WebServerOptions } from './builtin/web-server.ts'
 import { createWorkspaceServer, type WorkspaceServerOptions } from './builtin/workspace-server.ts';
 import type { McpServerConfig } from './mcp-config.ts';
 import type { ReconnectPolicy } from './server-connection.ts';
+import type { ServerUser } from './server-user.ts';
 import {
   type ConnectableServer,
   inProcessTransport,
@@ -40,6 +41,8 @@ export interface ToolHubOptions {
   reconnect?: ReconnectPolicy;
   /** The environment stdio servers inherit their basics (PATH, HOME, ...) from (default: none). */
   env?: Record<string, string | undefined>;
+  /** The user stdio servers run as (MCP_SERVER_USER); default the bot's own. */
+  serverUser?: ServerUser;
 }
 
 /** One server of the hub, before it connects. */
@@ -103,7 +106,7 @@ export function planServers(options: ToolHubOptions): ServerPlan[] {
       name: server.name,
       builtIn: false,
       transports: server.enabled
-        ? transportsFor(server, options.env)
+        ? transportsFor(server, options.env, options.serverUser)
         : { off: 'disabled in the MCP servers file' },
       config: server,
     });

@@ -23,6 +23,9 @@ export interface ChildStdioOptions {
   cwd?: string;
   /** How long the child gets after SIGTERM before SIGKILL (default 1000 ms). */
   killGraceMs?: number;
+  /** Start the child as this user and group (the bot must be allowed to: root or CAP_SETUID). */
+  uid?: number;
+  gid?: number;
 }
 
 // Process groups still running, so that a Toolsmith that exits without closing its hub (an uncaught
@@ -81,6 +84,8 @@ export class ChildStdioTransport implements Transport {
         env: this.options.env,
         ...(this.options.cwd ? { cwd: this.options.cwd } : {}),
         stdio: ['pipe', 'pipe', 'pipe'],
+        ...(this.options.uid !== undefined ? { uid: this.options.uid } : {}),
+        ...(this.options.gid !== undefined ? { gid: this.options.gid } : {}),
         detached: true,
         shell: false,
       });

@@ -9,6 +9,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { McpServerConfig } from './mcp-config.ts';
+import type { ServerUser } from './server-user.ts';
 import { ChildStdioTransport } from './stdio-transport.ts';
 
 /** A transport ready to hand to `Client.connect`, with what to say when it fails. */
@@ -40,12 +41,13 @@ export const INHERITED_ENV: readonly string[] = [
   'TZ',
 ];
 
-/** The factories to try, in order, for a configured server. */
+/** The factories to try, in order, for a configured server (stdio ones as `user`, when given). */
 export function transportsFor(
   config: McpServerConfig,
   parentEnv: Readonly<Record<string, string | undefined>> = {},
+  user?: ServerUser,
 ): TransportFactory[] {
-  if (config.transport === 'stdio') return [async () => openStdio(config, parentEnv)];
+  if (config.transport === 'stdio') return [async () => openStdio(config, parentEnv, user)];
   const url = new URL(config.url);
   const requestInit = { headers: config.headers };
   const sse: TransportFactory = async () => ({
@@ -94,12 +96,17 @@ export function serverEnv(
 function openStdio(
   config: Extract<McpServerConfig, { transport: 'stdio' }>,
   parentEnv: Record<string, string | undefined>,
+  user: ServerUser | undefined,
 ): OpenedTransport {
+  const ownHome: Record<string, string> = user
+    ? { HOME: user.home, USER: user.name, LOGNAME: user.name }
+    : {};
   const transport = new ChildStdioTransport({
     command: config.command,
     args: config.args,
-    env: serverEnv(config.env, parentEnv),
+    env: serverEnv({ ...ownHome, ...config.env }, parentEnv),
     ...(config.cwd ? { cwd: config.cwd } : {}),
+    ...(user ? { uid: user.uid, gid: user.gid } : {}),
   });
   // Keep the tail of stderr for failure messages; reading it also keeps the child from blocking.
   let tail = '';
