@@ -9,10 +9,13 @@
  */
 
 import path from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { createSandbox } from '../src/sandbox/create-sandbox.ts';
 import type { HostBindings, Sandbox, SandboxProvider } from '../src/sandbox/types.ts';
+import { withTimeout } from '../src/tools/connection-errors.ts';
 import { createToolHub } from '../src/tools/create-tool-hub.ts';
 import { EVERYTHING_SERVER, stdioServer } from '../test/helpers/stdio-server.ts';
 import { type BenchRow, measure, round, summarize } from './measure.ts';
@@ -149,7 +152,11 @@ const FAULT_SERVER = path.resolve(import.meta.dirname, '../test/tools/fixtures/f
 export async function startupWithHungServer(): Promise<BenchRow[]> {
   const connectLimitMs = 500;
   const fine = stdioServer('fine', [FAULT_SERVER]);
-  const mute = stdioServer('mute', [FAULT_SERVER, 'hang-at-start'], { connectTimeoutMs: connectLimitMs });
+  // Never answers, ignores stdin closing and SIGTERM (set to ignored before exec): only SIGKILL ends it.
+  const mute = {
+    ...stdioServer('mute', ['-c', `trap '' TERM; exec sleep 600`], { connectTimeoutMs: connectLimitMs }),
+    command: '/bin/sh',
+  } as typeof fine;
   const samples = { alone: [] as number[], hung: [] as number[], close: [] as number[] };
   const start = async (servers: (typeof fine)[], into: number[], closeInto?: number[]) => {
     const began = process.hrtime.bigint();
@@ -190,7 +197,31 @@ export async function startupWithHungServer(): Promise<BenchRow[]> {
       name: 'hub close after it (waits for the hung process to be SIGKILLed)',
       ...summarize(samples.close),
       runs: samples.close.length,
-      note: `spread ${spread(samples.close)}; ignores SIGTERM, so this is the 1 s grace`,
+      note: `spread ${spread(samples.close)}; what is left of the 1 s kill grace that began at the failure`,
     },
+    await sdkCloseOfHungServer(connectLimitMs),
   ];
+}
+
+/** The old way, for comparison: the SDK's stdio transport, whose close a hung server holds ~4 s. */
+async function sdkCloseOfHungServer(connectLimitMs: number): Promise<BenchRow> {
+  const samples: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const client = new Client({ name: 'bench', version: '1.0.0' });
+    const transport = new StdioClientTransport({
+      command: '/bin/sh',
+      args: ['-c', `trap '' TERM; exec sleep 600`],
+      stderr: 'pipe',
+    });
+    const began = process.hrtime.bigint();
+    await withTimeout(client.connect(transport), connectLimitMs, 'no answer').catch(() => {});
+    await client.close();
+    samples.push(Number(process.hrtime.bigint() - began) / 1000);
+  }
+  return {
+    name: `before: SDK stdio transport, failed connect (limit ${connectLimitMs} ms) then close`,
+    ...summarize(samples),
+    runs: samples.length,
+    note: 'what each hung server used to add to start-up: stdin close, 2 s, SIGTERM, 2 s, SIGKILL',
+  };
 }
