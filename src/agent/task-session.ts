@@ -94,10 +94,15 @@ export function createTaskSession(options: TaskSessionOptions): TaskSession {
   let emit: (event: AgentEvent) => void = () => {};
   const used = new Set<string>();
 
-  const skillApi = skills.sandboxApi(options.scope, (name, ok) => {
-    used.add(name);
-    emit({ type: 'skill-used', name, ok });
-  });
+  // A skill call runs in a sandbox of its own, with only the tools it declares of this session's.
+  const skillApi = skills.sandboxApi(
+    options.scope,
+    (name, ok) => {
+      used.add(name);
+      emit({ type: 'skill-used', name, ok });
+    },
+    { tools: () => providers.find((provider) => provider.namespace === 'tools') },
+  );
   /** The tools provider is taken again with each message (the hub's tool list may have changed). */
   const providersNow = (): SandboxProvider[] => [
     ...(options.tools
@@ -241,6 +246,7 @@ export function createTaskSession(options: TaskSessionOptions): TaskSession {
     dispose() {
       disposed = true;
       sandbox.dispose();
+      skillApi.dispose?.();
     },
   };
 }

@@ -311,6 +311,10 @@ describe('start-up: seeds, missing, corrupt and mismatched indexes', () => {
     expect(third.list(['global'])).toHaveLength(seeded.length);
     expect(third.get('to-csv', ['global'])).toMatchObject({ version: 2, source: 'seed' });
     expect(third.get('parse-csv', ['global'])?.version).toBe(1);
+    // Seeds no longer shipped are disabled rather than left callable.
+    expect(third.get('parse-csv', ['global'])?.state).toBe('disabled');
+    expect(third.get('to-csv', ['global'])?.state).toBe('approved');
+    expect(h.logs).toContainEqual('info: seed skill parse-csv is no longer shipped: disabled it');
   });
 
   it('does not let a seed overwrite an imported skill of the same name, and says so', async () => {

@@ -261,4 +261,12 @@ async function loadSeeds(
     }
     await library.save(seed, operator);
   }
+  // A seed no longer shipped (removed from the folder in a newer Toolsmith) is disabled, not left running.
+  const shipped = new Set(seeds.drafts.map((seed) => seed.name));
+  if (seeds.problems.length > 0) return;
+  for (const record of core.repo.list(['global'])) {
+    if (record.source !== 'seed' || record.state === 'disabled' || shipped.has(record.name)) continue;
+    core.repo.setState(record.id, 'disabled', 'toolsmith');
+    log('info', `seed skill ${record.name} is no longer shipped: disabled it`);
+  }
 }
