@@ -1,5 +1,6 @@
 /** The saved form of a task session (transcript, not sandbox state) and the schema that checks it on the way back. */
 import { z } from 'zod';
+import { IMAGE_MEDIA_TYPES } from '../model/image-media-type.ts';
 import type { Message, Usage } from '../model/types.ts';
 import type { OfferedSkill, TaskScope } from './types.ts';
 
@@ -26,6 +27,13 @@ const ContentBlockSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('thinking'), thinking: z.string(), signature: z.string() }),
   z.object({ type: z.literal('redacted_thinking'), data: z.string() }),
+  // Saved without its data (the workspace file at `path` is prepared again on load).
+  z.object({
+    type: z.literal('image'),
+    mediaType: z.enum(IMAGE_MEDIA_TYPES),
+    path: z.string(),
+    data: z.string().optional(),
+  }),
 ]);
 
 /** Checks a saved transcript read back from the store. */

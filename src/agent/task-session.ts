@@ -7,14 +7,15 @@
 import { mkdir } from 'node:fs/promises';
 import { UsageError } from '../errors.ts';
 import { addUsage, emptyUsage } from '../model/pricing.ts';
-import type { Message, Model, Usage } from '../model/types.ts';
+import type { ContentBlock, ImageBlock, Message, Model, Usage } from '../model/types.ts';
 import { createSandbox as defaultCreateSandbox } from '../sandbox/create-sandbox.ts';
 import type { Sandbox, SandboxLimits, SandboxOptions, SandboxProvider } from '../sandbox/types.ts';
 import type { ToolHub } from '../tools/types.ts';
 import { createEmptySkillSource } from './empty-skill-source.ts';
-import type { SessionSnapshot } from './session-snapshot.ts';
+import { hydrateImages, imageBlocks, withoutImageData } from './image-blocks.ts';
 import type { AgentEvent, AgentEventListener } from './events.ts';
 import { type AgentLimits, runTurn } from './run-turn.ts';
+import type { SessionSnapshot } from './session-snapshot.ts';
 import { buildDynamicPrompt, buildStablePrompt } from './system-prompt.ts';
 import type { OfferedSkill, SkillSource, TaskReport, TaskScope } from './types.ts';
 import { changedFiles, listWorkspaceFiles } from './workspace-files.ts';
@@ -52,6 +53,12 @@ export interface TaskSessionOptions {
 export interface SendOptions {
   signal?: AbortSignal;
   onEvent?: AgentEventListener;
+  /**
+   * Workspace files (paths relative to it) shown to the model as images with this message: PNG,
+   * JPEG, GIF or WebP, downscaled to the API's limits. One that cannot be shown is named to the model
+   * with the reason instead. A saved transcript keeps only their paths.
+   */
+  images?: readonly string[];
 }
 
 export interface TaskSession {
@@ -94,15 +101,10 @@ export function createTaskSession(options: TaskSessionOptions): TaskSession {
   let emit: (event: AgentEvent) => void = () => {};
   const used = new Set<string>();
 
-  // A skill call runs in a sandbox of its own, with only the tools it declares of this session's.
-  const skillApi = skills.sandboxApi(
-    options.scope,
-    (name, ok) => {
-      used.add(name);
-      emit({ type: 'skill-used', name, ok });
-    },
-    { tools: () => providers.find((provider) => provider.namespace === 'tools') },
-  );
+  const skillApi = skills.sandboxApi(options.scope, (name, ok) => {
+    used.add(name);
+    emit({ type: 'skill-used', name, ok });
+  });
   /** The tools provider is taken again with each message (the hub's tool list may have changed). */
   const providersNow = (): SandboxProvider[] => [
     ...(options.tools
@@ -127,7 +129,7 @@ export function createTaskSession(options: TaskSessionOptions): TaskSession {
     id: options.id,
     scope: options.scope,
     workspaceDir: options.workspaceDir,
-    messages: structuredClone(messages),
+    messages: withoutImageData(messages),
     usage,
     costUsd,
     skills: offered,
@@ -174,7 +176,9 @@ export function createTaskSession(options: TaskSessionOptions): TaskSession {
     const userText =
       pendingNotes.length > 0 ? `${pendingNotes.map((note) => `[${note}]`).join('\n')}\n\n${text}` : text;
     pendingNotes.length = 0;
-    appendUserText(messages, userText);
+    await hydrateImages(messages, options.workspaceDir);
+    const images = await imageBlocks(options.workspaceDir, sendOptions.images ?? []);
+    appendUserText(messages, images.note ? `${images.note}\n\n${userText}` : userText, images.blocks);
 
     const turn = await runTurn({
       task: text,
@@ -246,16 +250,17 @@ export function createTaskSession(options: TaskSessionOptions): TaskSession {
     dispose() {
       disposed = true;
       sandbox.dispose();
-      skillApi.dispose?.();
     },
   };
 }
 
 /** Add user text, merging into a trailing user message (e.g. after tool results) to keep roles alternating. */
-function appendUserText(messages: Message[], text: string): void {
+function appendUserText(messages: Message[], text: string, images: ImageBlock[] = []): void {
   const last = messages[messages.length - 1];
-  if (last && last.role === 'user') last.content.push({ type: 'text', text });
-  else messages.push({ role: 'user', content: [{ type: 'text', text }] });
+  // Images before the text, as the API advises.
+  const content: ContentBlock[] = [...images, { type: 'text', text }];
+  if (last && last.role === 'user') last.content.push(...content);
+  else messages.push({ role: 'user', content });
 }
 
 /** The text of the last few user messages, for retrieval on follow-ups. */

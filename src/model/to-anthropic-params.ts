@@ -106,13 +106,22 @@ function toBlockParam(block: ContentBlock): ContentBlockParam[] {
       return [{ type: 'thinking', thinking: block.thinking, signature: block.signature }];
     case 'redacted_thinking':
       return [{ type: 'redacted_thinking', data: block.data }];
+    case 'image':
+      if (!block.data) {
+        throw new UsageError(`image "${block.path}" has no data`, {
+          fix: 'Prepare the images of a loaded transcript (hydrateImages) before sending it',
+        });
+      }
+      return [{ type: 'image', source: { type: 'base64', media_type: block.mediaType, data: block.data } }];
   }
 }
 
 function markLastBlock(message: MessageParam | undefined): void {
   if (!message || typeof message.content === 'string') return;
   const last = message.content[message.content.length - 1];
-  if (last && (last.type === 'text' || last.type === 'tool_result')) last.cache_control = EPHEMERAL;
+  if (last && (last.type === 'text' || last.type === 'tool_result' || last.type === 'image')) {
+    last.cache_control = EPHEMERAL;
+  }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

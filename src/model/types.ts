@@ -2,6 +2,7 @@
  * The model contract, free of the Anthropic SDK's types so the agent core never imports it.
  * Only `src/model/` talks to @anthropic-ai/sdk.
  */
+import type { ImageMediaType } from './image-media-type.ts';
 
 /**
  * One block of a message. `thinking` and `redacted_thinking` come from models that think before
@@ -14,7 +15,21 @@ export type ContentBlock =
   | { type: 'tool_use'; id: string; name: string; input: unknown }
   | { type: 'tool_result'; toolUseId: string; content: string; isError?: boolean }
   | { type: 'thinking'; thinking: string; signature: string }
-  | { type: 'redacted_thinking'; data: string };
+  | { type: 'redacted_thinking'; data: string }
+  | ImageBlock;
+
+/**
+ * An image shown to the model (in a user message). `path` is the workspace file it came from, which
+ * is all a saved transcript keeps; `data` is the image as sent (base64, prepared within the API's
+ * limits, `mediaType` its format), present while the session is live and prepared again from `path`
+ * when a saved session is loaded.
+ */
+export interface ImageBlock {
+  type: 'image';
+  mediaType: ImageMediaType;
+  path: string;
+  data?: string;
+}
 
 export interface Message {
   role: 'user' | 'assistant';

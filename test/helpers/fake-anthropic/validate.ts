@@ -3,6 +3,7 @@
  * wrong, answered with the same 400 `invalid_request_error` messages, so tests catch them.
  */
 import { z } from 'zod';
+import { readImageHeader } from './image-size.ts';
 
 const CacheControl = z.looseObject({ type: z.literal('ephemeral') }).nullish();
 
@@ -74,6 +75,12 @@ function checkBody(body: MessagesBody): string | undefined {
       if (block.type === 'text' && (typeof block.text !== 'string' || block.text === '')) {
         return `messages.${index}.content.${at}: text content blocks must be non-empty`;
       }
+      if (block.type === 'image') {
+        if (message.role !== 'user')
+          return `messages.${index}.content.${at}: images are only allowed in user messages`;
+        const problem = checkImage(block);
+        if (problem) return `messages.${index}.content.${at}.image.source.base64${problem}`;
+      }
     }
     const toolUseIds = content.filter((b) => b.type === 'tool_use').map((b) => String(b.id));
     const previous = body.messages[index - 1];
@@ -102,6 +109,35 @@ function checkBody(body: MessagesBody): string | undefined {
         return `messages.${index}: \`tool_use\` ids were found without \`tool_result\` blocks immediately after: ${missing.join(', ')}. Each \`tool_use\` block must have a corresponding \`tool_result\` block in the next message.`;
       }
     }
+  }
+  return undefined;
+}
+
+/** The API's limits on one image block: https://docs.claude.com/en/docs/build-with-claude/vision */
+export const IMAGE_API_LIMITS = { maxBase64Bytes: 5 * 1024 * 1024, maxSide: 8000 } as const;
+
+const ImageSource = z.object({
+  type: z.literal('base64'),
+  media_type: z.enum(['image/png', 'image/jpeg', 'image/gif', 'image/webp']),
+  data: z.string().min(1),
+});
+
+function checkImage(block: BlockParam): string | undefined {
+  const source = ImageSource.safeParse(block.source);
+  if (!source.success)
+    return `: ${source.error.issues[0]?.path.join('.') ?? ''} ${source.error.issues[0]?.message}`;
+  const { media_type: mediaType, data } = source.data;
+  if (data.length > IMAGE_API_LIMITS.maxBase64Bytes) {
+    return `: image exceeds 5 MB maximum: ${data.length} bytes > ${IMAGE_API_LIMITS.maxBase64Bytes} bytes`;
+  }
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(data)) return '.data: invalid base64 data';
+  const header = readImageHeader(Buffer.from(data, 'base64'));
+  if (!header) return '.data: Could not process image';
+  if (header.mediaType !== mediaType) {
+    return `: Image does not match the provided media type ${mediaType}`;
+  }
+  if (header.width > IMAGE_API_LIMITS.maxSide || header.height > IMAGE_API_LIMITS.maxSide) {
+    return `.data: At least one of the image dimensions exceed max allowed size: ${IMAGE_API_LIMITS.maxSide} pixels`;
   }
   return undefined;
 }
