@@ -194,6 +194,22 @@ describe('chart errors name what is wrong', () => {
   });
 });
 
+describe('chart expressions cannot reach the host', () => {
+  it.each([
+    "constructor.constructor('return process')()",
+    "datum['constructor']['constructor']('return globalThis.process.exit(1)')()",
+    'process.exit()',
+    'this.process',
+  ])('refuses %s', async (expression) => {
+    await expect(
+      render({
+        spec: bars({ data: { url: 'sales.csv' }, transform: [{ calculate: expression, as: 'z' }] }),
+        path: 'x.png',
+      }),
+    ).rejects.toThrow(/cannot (parse|compile) the spec/);
+  });
+});
+
 describe('chart limits', () => {
   it('refuses more data points than the limit, before drawing', async () => {
     const values = Array.from({ length: LIMITS.maxPoints + 1 }, (_, i) => ({ x: i, y: i }));
