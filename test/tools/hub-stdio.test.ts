@@ -2,10 +2,12 @@
  * The hub against real stdio servers: @modelcontextprotocol/server-everything, and a fault server
  * that exits at start, hangs at start, dies mid-call or never answers.
  */
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createToolHub } from '../../src/tools/create-tool-hub.ts';
 import type { McpServerConfig } from '../../src/tools/mcp-config.ts';
@@ -189,6 +191,40 @@ describe('faults', () => {
     const pid = Number(await readFile(pidFile, 'utf8'));
     // No close: the SIGKILL after the grace ends the hung one on its own.
     await expect.poll(() => isAlive(pid), { timeout: 10_000 }).toBe(false);
+  });
+
+  it('ends what a server started itself: the whole process group goes on close', async () => {
+    const pidFile = path.join(workspaceDir, `grandchild-${Date.now()}.pid`);
+    const hub = await createToolHub({
+      servers: [
+        {
+          ...stdio('wrapper', [
+            '-c',
+            `sleep 600 & echo $! > "$0"; exec "$1" "$2"`,
+            pidFile,
+            process.execPath,
+            faultServer,
+          ]),
+          command: '/bin/sh',
+        } as McpServerConfig,
+      ],
+      workspace: false,
+    });
+    hubs.push(hub);
+    expect(hub.servers().find((s) => s.name === 'wrapper')?.status).toBe('connected');
+    const grandchild = Number(await readFile(pidFile, 'utf8'));
+    expect(isAlive(grandchild)).toBe(true);
+    await hub.close();
+    await expect.poll(() => isAlive(grandchild), { timeout: 5000 }).toBe(false);
+  });
+
+  it('leaves no server behind when the process exits without closing its hub', async () => {
+    const pidFile = path.join(workspaceDir, `orphan-${Date.now()}.pid`);
+    const script = path.join(import.meta.dirname, 'fixtures/exit-without-close.ts');
+    await promisify(execFile)(process.execPath, [script, pidFile], { timeout: 30_000 });
+    const pid = Number(await readFile(pidFile, 'utf8'));
+    // Its parent is gone, so init reaps it: poll until it has.
+    await expect.poll(() => isAlive(pid), { timeout: 5000 }).toBe(false);
   });
 
   it('fails a call in flight when the server dies, then reconnects', async () => {
