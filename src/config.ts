@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
+import { type ModelOptions, parseModelOptions } from './model/model-options.ts';
 import { createRedactor, MIN_SECRET_LENGTH } from './text/redact-secrets.ts';
 
 const int = (min: number, fallback: number) =>
@@ -78,6 +79,9 @@ export const EnvSchema = z.object({
   ANTHROPIC_BASE_URL: url(),
   ANTHROPIC_MAX_RETRIES: int(0, 4),
   SKILLS_DISTILL_MODEL: text(),
+  AGENT_ACTIONS: z.enum(['tools', 'fenced'], { error: 'expected tools or fenced' }).optional().default('tools'),
+  MODEL_OPTIONS: text(),
+  ALLOWED_MODELS: list(),
 
   SANDBOX_MEMORY_MB: int(8, 128),
   SANDBOX_TIMEOUT_MS: int(10, 10_000),
@@ -132,6 +136,12 @@ export const EnvSchema = z.object({
   MAX_CONCURRENT_PER_SERVER: int(1, 0),
   SESSION_IDLE_MINUTES: int(1, 30),
   SESSION_MAX_LIVE: int(1, 64),
+  QUOTA_MEMBER_DAILY_USD: num(0, 0),
+  QUOTA_MEMBER_MONTHLY_USD: num(0, 0),
+  QUOTA_SERVER_DAILY_USD: num(0, 0),
+  QUOTA_SERVER_MONTHLY_USD: num(0, 0),
+  QUOTA_ROLES: list(),
+  QUOTA_ADMINS_EXEMPT: bool(false),
   MAX_ATTACHMENT_BYTES: int(1, 8 * 1024 * 1024),
   PROGRESS_EDIT_MS: int(100, 1500),
 });
@@ -156,6 +166,12 @@ export interface Config {
     baseUrl: string | undefined;
     maxRetries: number;
     distillModel: string;
+    /** How the agent acts by default (AGENT_ACTIONS): tool use, or ```js blocks in the reply. */
+    actions: 'tools' | 'fenced';
+    /** Per-model settings (MODEL_OPTIONS): server, key variable, actions, caching, prices. */
+    modelOptions: ModelOptions;
+    /** The models members may pick (ALLOWED_MODELS; default ANTHROPIC_MODEL only). */
+    allowedModels: string[];
   };
   sandbox: {
     memoryMb: number;
@@ -192,6 +208,8 @@ export interface Config {
     sessionIdleMs: number;
     /** At most this many sessions keep a live sandbox; the least recently used idle one goes first. */
     maxLiveSessions: number;
+    /** Cost quotas in USD (0 = none), from the audit log's outcomes, per UTC day and month. */
+    quotas: Quotas;
   };
   skills: {
     provider: Env['EMBEDDINGS_PROVIDER'];
@@ -254,6 +272,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       baseUrl: e.ANTHROPIC_BASE_URL,
       maxRetries: e.ANTHROPIC_MAX_RETRIES,
       distillModel: e.SKILLS_DISTILL_MODEL ?? defaultModels.distill,
+      actions: e.AGENT_ACTIONS,
+      modelOptions: parseModelOptions(e.MODEL_OPTIONS, cwd),
+      allowedModels: e.ALLOWED_MODELS.length > 0 ? e.ALLOWED_MODELS : [e.ANTHROPIC_MODEL ?? defaultModels.code],
     },
     sandbox: {
       memoryMb: e.SANDBOX_MEMORY_MB,
@@ -321,6 +342,39 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   };
 }
 
+/** Cost quotas: per member (raised by their roles), per server; 0 means no quota. */
+export interface Quotas {
+  member: { dailyUsd: number; monthlyUsd: number };
+  server: { dailyUsd: number; monthlyUsd: number };
+  /** Per role id: a member's quota is the most generous of their roles' and the member default. */
+  roles: { roleId: string; dailyUsd: number; monthlyUsd: number }[];
+  /** Admins (Administrator, ADMIN_ROLE) are not held to quotas. */
+  adminsExempt: boolean;
+}
+
+const RoleQuotaSchema = z
+  .string()
+  .regex(/^[^=\s]+=\d+(\.\d+)?\/\d+(\.\d+)?$/, 'expected ROLE_ID=DAILY/MONTHLY in USD, e.g. 123=5/50');
+
+function quotasConfig(e: Env): Quotas {
+  const roles = e.QUOTA_ROLES.map((entry) => {
+    const checked = RoleQuotaSchema.safeParse(entry);
+    if (!checked.success)
+      throw new ConfigError('QUOTA_ROLES', `${checked.error.issues[0]?.message} (got "${entry}")`, {
+        fix: 'Set QUOTA_ROLES to comma-separated ROLE_ID=DAILY/MONTHLY entries (see .env.example)',
+      });
+    const [roleId = '', amounts = ''] = entry.split('=');
+    const [daily = '0', monthly = '0'] = amounts.split('/');
+    return { roleId, dailyUsd: Number(daily), monthlyUsd: Number(monthly) };
+  });
+  return {
+    member: { dailyUsd: e.QUOTA_MEMBER_DAILY_USD, monthlyUsd: e.QUOTA_MEMBER_MONTHLY_USD },
+    server: { dailyUsd: e.QUOTA_SERVER_DAILY_USD, monthlyUsd: e.QUOTA_SERVER_MONTHLY_USD },
+    roles,
+    adminsExempt: e.QUOTA_ADMINS_EXEMPT,
+  };
+}
+
 function tasksConfig(e: Env): Config['tasks'] {
   const recommended = Math.max(2, 2 * availableParallelism());
   const maxConcurrent = e.MAX_CONCURRENT_TASKS || recommended;
@@ -334,6 +388,7 @@ function tasksConfig(e: Env): Config['tasks'] {
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
     maxLiveSessions: e.SESSION_MAX_LIVE,
+    quotas: quotasConfig(e),
   };
 }
 

@@ -23,6 +23,7 @@ import { acquireDataDirLock } from '../store/data-dir-lock.ts';
 import { openStore, type Store } from '../store/open-store.ts';
 import { createReportsRepo } from '../store/reports-repo.ts';
 import { createSessionsRepo, type SessionsRepo } from '../store/sessions-repo.ts';
+import { createUsageRepo } from '../store/usage-repo.ts';
 import { openToolHub } from '../tools/open-tool-hub.ts';
 import type { ToolHub } from '../tools/types.ts';
 import { createSkillAdmin } from './skill-admin.ts';
@@ -83,6 +84,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     const sessions = createSessionsRepo(store, { snapshotSchema: SessionSnapshotSchema });
     const audit = createAuditRepo(store);
     const reports = createReportsRepo(store);
+    const usage = createUsageRepo(store);
     const skillLibrary =
       options.skills === false || options.createSkills
         ? undefined
@@ -103,6 +105,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       sessions,
       audit,
       reports,
+      usage,
       ...(skillVotes ? { skillVotes } : {}),
       ...(options.log ? { log: options.log } : {}),
       async openSession({ id, scope, frontEnd, restore, restoredBecause, workspaceDir }) {

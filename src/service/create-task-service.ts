@@ -12,8 +12,10 @@ import { describeError } from '../errors.ts';
 import type { AuditRepo } from '../store/audit-repo.ts';
 import type { ReportsRepo } from '../store/reports-repo.ts';
 import type { SessionRow, SessionsRepo } from '../store/sessions-repo.ts';
+import type { UsageRepo } from '../store/usage-repo.ts';
 import { createFairScheduler } from './fair-scheduler.ts';
 import { createPermissions } from './permissions.ts';
+import { createQuotaKeeper } from './quotas.ts';
 import { createRateLimiter } from './rate-limiter.ts';
 import { runMessage } from './run-message.ts';
 import { createSessionRegistry, type LiveSession } from './session-registry.ts';
@@ -43,6 +45,8 @@ export interface TaskServiceOptions {
   sessions: SessionsRepo<SessionSnapshot>;
   audit: AuditRepo;
   reports: ReportsRepo;
+  /** Spend from the audit log, for quotas and `usage`. */
+  usage: UsageRepo;
   /** Where votes on skills are counted (the skill library), if there is one. */
   skillVotes?: SkillVotes;
   /** A new or restored task session with the app's parts and limits. */
@@ -66,6 +70,7 @@ export function createTaskService(options: TaskServiceOptions): TaskService {
   const now = options.now ?? Date.now;
   const permissions = createPermissions(config.discord);
   const rateLimit = createRateLimiter(config.tasks.rateLimitPerMinute, now);
+  const quotas = createQuotaKeeper({ quotas: config.tasks.quotas, usage: options.usage, now });
   const scheduler = createFairScheduler({
     maxConcurrent: config.tasks.maxConcurrent,
     maxPerServer: config.tasks.maxConcurrentPerServer,
@@ -112,7 +117,7 @@ export function createTaskService(options: TaskServiceOptions): TaskService {
   /** Access, shutdown and rate limit (a slot taken when allowed): a sentence when the actor may not go on now. */
   const refusalOf = (actor: Actor): string | undefined => {
     if (closing) return 'Toolsmith is shutting down; try again in a minute.';
-    const refusal = permissions.refusal(actor);
+    const refusal = permissions.refusal(actor) ?? quotas.refusal(actor, permissions.isAdmin(actor));
     if (refusal) return refusal;
     if (actor.operator) return undefined;
     const limited = rateLimit.take(actor.userId);
@@ -286,6 +291,8 @@ export function createTaskService(options: TaskServiceOptions): TaskService {
       sessions.markInterrupted().map((row) => ({ id: row.id, channelId: row.channelId })),
 
     isAdmin: (actor) => permissions.isAdmin(actor),
+
+    usage: (actor) => quotas.report(actor),
 
     async shutdown() {
       closing = true;

@@ -6,6 +6,7 @@ import type { AgentEvent } from '../agent/events.ts';
 import type { TaskReport } from '../agent/types.ts';
 import type { Usage } from '../model/types.ts';
 import type { ReportRow } from '../store/reports-repo.ts';
+import type { UsageReport } from './quotas.ts';
 
 /** Who is acting, and where. Built by a front end from its own input; checked by the service. */
 export interface Actor {
@@ -185,6 +186,8 @@ export interface TaskService {
   recoverInterrupted(): { id: string; channelId: string | undefined }[];
   /** Whether `actor` is an admin (Discord Administrator, the admin role, or the operator). */
   isAdmin(actor: Actor): boolean;
+  /** What `actor` and their server spent today and this month, against their quotas. */
+  usage(actor: Actor): UsageReport;
   /** Stop taking work, cancel running steps, wait for them, release every sandbox. */
   shutdown(): Promise<void>;
 }

@@ -44,3 +44,21 @@ describe('/status', () => {
     expect(reply.content).toMatch(/not on the list/);
   });
 });
+
+describe('/usage', () => {
+  it('shows the caller’s and the server’s spend against the quotas; only admins see the top members', async () => {
+    // In the fake's default server alice has the Administrator permission and bob does not.
+    h = await createBotHarness({ env: { QUOTA_MEMBER_DAILY_USD: '5' } });
+    h.anthropic.reply(h.anthropic.text('done'));
+    const task = await startTask(h, { prompt: 'spend a little', user: 'bob' });
+    await waitForAnswers(h, task.thread.id);
+    const mine = await replyTo(h, await h.discord.slashCommand({ name: 'usage', user: 'bob' }));
+    expect(mine.ephemeral).toBe(true);
+    expect(mine.content).toMatch(/^\*\*You\*\*: \$\S+ of \$5\.00 today, \$\S+ this month\./);
+    expect(mine.content).not.toContain('Top this month');
+    const admin = await replyTo(h, await h.discord.slashCommand({ name: 'usage', user: 'alice' }));
+    expect(admin.content).toContain(`**Top this month**: <@${h.discord.user('bob').id}>`);
+    // Mentions are never pinged: the bot sends with mentions disabled.
+    expect(admin.allowedMentions).toEqual({ parse: [] });
+  });
+});

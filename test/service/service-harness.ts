@@ -17,6 +17,7 @@ import { type AuditRepo, createAuditRepo } from '../../src/store/audit-repo.ts';
 import { openStore, type Store } from '../../src/store/open-store.ts';
 import { createReportsRepo } from '../../src/store/reports-repo.ts';
 import { createSessionsRepo, type SessionsRepo } from '../../src/store/sessions-repo.ts';
+import { createUsageRepo } from '../../src/store/usage-repo.ts';
 
 /** A message being worked on by a scripted session. */
 export interface Held {
@@ -85,6 +86,7 @@ export async function createServiceHarness(
   const sessions = createSessionsRepo(store, { snapshotSchema: SessionSnapshotSchema });
   const audit = createAuditRepo(store);
   const reports = createReportsRepo(store);
+  const usage = createUsageRepo(store);
   const running: Held[] = [];
   const opened: ServiceHarness['opened'] = [];
   const disposed: string[] = [];
@@ -152,6 +154,7 @@ export async function createServiceHarness(
       sessions,
       audit,
       reports,
+      usage,
       now: () => clock.now,
       sweepIntervalMs: 5,
       async openSession({ id, scope, restore, restoredBecause }) {

@@ -261,3 +261,70 @@ describe('audit', () => {
     });
   });
 });
+
+describe('quotas', () => {
+  const finishOne = async (id: string, actor = member('ana')) => {
+    const sent = accepted(await h.service.send(id, { actor, text: 'work' }));
+    await h.waitFor(() => h.running.length === 1);
+    h.running[0]?.finish({ costUsd: 0.001 });
+    return sent.done;
+  };
+
+  it('stops a member over the daily quota, follow-ups included, says when it resets, and resets', async () => {
+    h = await createServiceHarness({ QUOTA_MEMBER_DAILY_USD: '0.0015', RATE_LIMIT_PER_MINUTE: '100' });
+    h.clock.now = Date.now();
+    await open('s1');
+    await finishOne('s1');
+    await finishOne('s1');
+    const refused = await h.service.send('s1', { actor: member('ana'), text: 'one more' });
+    expect(refused).toMatchObject({
+      reason: 'refused',
+      refusal: expect.stringMatching(
+        /^You have used your daily quota \(\$0\.00 of \$0\.00\)\. It resets at \d{4}-\d\d-\d\d 00:00 UTC\.$/,
+      ),
+    });
+    expect(h.service.admit(member('ana'))).toMatch(/daily quota/);
+    // Another member still may; so may the operator.
+    expect(h.service.admit(member('bo'))).toBeUndefined();
+    expect(h.service.admit(operatorActor('me'))).toBeUndefined();
+    expect(h.service.usage(member('ana')).member).toMatchObject({ todayUsd: 0.002, dailyLimitUsd: 0.0015 });
+    h.clock.now += 86_400_000;
+    expect(h.service.admit(member('ana'))).toBeUndefined();
+  });
+
+  it('a role raises a member’s quota; admins are exempt only when configured; the server has its own', async () => {
+    h = await createServiceHarness({
+      QUOTA_MEMBER_DAILY_USD: '0.0005',
+      QUOTA_ROLES: 'big=1/10',
+      QUOTA_SERVER_MONTHLY_USD: '0.0025',
+      ADMIN_ROLE: 'admins',
+      RATE_LIMIT_PER_MINUTE: '100',
+    });
+    h.clock.now = Date.now();
+    await open('s1', member('ana', 'g1', { roleIds: ['big'] }));
+    await finishOne('s1', member('ana', 'g1', { roleIds: ['big'] }));
+    await finishOne('s1', member('ana', 'g1', { roleIds: ['big'] }));
+    expect(h.service.admit(member('ana', 'g1', { roleIds: ['big'] }))).toBeUndefined();
+    expect(h.service.admit(member('admin', 'g1', { roleIds: ['admins'] }))).toBeUndefined();
+    await finishOne('s1', member('ana', 'g1', { roleIds: ['big'] }));
+    expect(h.service.admit(member('ana', 'g1', { roleIds: ['big'] }))).toMatch(
+      /This server has used its monthly quota/,
+    );
+    expect(h.service.admit(member('admin', 'g1', { roleIds: ['admins'] }))).toMatch(/monthly quota/);
+    // Another server is not held to this one's quota.
+    expect(h.service.admit(member('zed', 'g2', { roleIds: ['big'] }))).toBeUndefined();
+  });
+
+  it('exempts admins when QUOTA_ADMINS_EXEMPT is on', async () => {
+    h = await createServiceHarness({
+      QUOTA_SERVER_DAILY_USD: '0.0005',
+      QUOTA_ADMINS_EXEMPT: 'true',
+      ADMIN_ROLE: 'admins',
+    });
+    h.clock.now = Date.now();
+    await open('s1');
+    await finishOne('s1');
+    expect(h.service.admit(member('ana'))).toMatch(/daily quota/);
+    expect(h.service.admit(member('root', 'g1', { roleIds: ['admins'] }))).toBeUndefined();
+  });
+});
