@@ -67,6 +67,8 @@ export class ServerConnection {
   private refreshTimer: NodeJS.Timeout | undefined;
   /** Transports being ended in the background (a failed attempt, a dropped connection). */
   private readonly ending = new Set<Promise<void>>();
+  /** The connection attempt in progress, so that close() can end it instead of waiting for it. */
+  private attempt: { client: Client; opened: OpenedTransport } | undefined;
 
   constructor(options: ServerConnectionOptions) {
     this.name = options.name;
@@ -99,6 +101,7 @@ export class ServerConnection {
       await this.connect();
       this.setStatus('connected', undefined);
     } catch (error) {
+      if (this.closing) return; // closed while connecting: status `closed` says it all
       this.setStatus(
         'failed',
         describeError(error),
@@ -162,6 +165,9 @@ export class ServerConnection {
     this.closing = true;
     clearTimeout(this.retryTimer);
     clearTimeout(this.refreshTimer);
+    // An attempt still connecting (a shutdown during start-up) is ended, not waited for.
+    if (this.attempt) this.endInBackground(this.attempt.client, this.attempt.opened);
+    this.attempt = undefined;
     await this.disconnect();
     await this.settled();
     this.setStatus('closed', undefined);
@@ -176,11 +182,13 @@ export class ServerConnection {
     const reasons: string[] = [];
     const details: string[] = [];
     for (const open of this.options.transports) {
+      if (this.closing) break;
       const client = new Client(CLIENT_INFO, { capabilities: {} });
       let opened: OpenedTransport | undefined;
       try {
         opened = await open();
         const connected = opened;
+        this.attempt = { client, opened };
         await withTimeout(
           (async () => {
             await client.connect(connected.transport);
@@ -189,6 +197,8 @@ export class ServerConnection {
           this.options.connectTimeoutMs,
           `did not answer within ${this.options.connectTimeoutMs} ms`,
         );
+        if (this.closing) throw new Error('closed while connecting');
+        this.attempt = undefined;
         this.client = client;
         this.opened = connected;
         client.setNotificationHandler(ToolListChangedNotificationSchema, () => this.scheduleRefresh(client));
@@ -196,6 +206,7 @@ export class ServerConnection {
         return;
       } catch (error) {
         const detail = opened?.detail();
+        if (this.attempt?.client === client) this.attempt = undefined;
         reasons.push(`${opened?.kind ?? 'transport'}: ${describeConnectError(error)}`);
         if (detail) details.push(detail);
         // Reported at once; the process (a server that hangs may ignore stdin closing and SIGTERM)

@@ -3,7 +3,7 @@
  * that exits at start, hangs at start, dies mid-call or never answers.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,6 +11,8 @@ import { promisify } from 'node:util';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createToolHub } from '../../src/tools/create-tool-hub.ts';
 import type { McpServerConfig } from '../../src/tools/mcp-config.ts';
+import { ServerConnection } from '../../src/tools/server-connection.ts';
+import { transportsFor } from '../../src/tools/transports.ts';
 import type { HubEvent, ToolCallEvent, ToolHub } from '../../src/tools/types.ts';
 import { EVERYTHING_SERVER, stdioServer } from '../helpers/stdio-server.ts';
 
@@ -191,6 +193,23 @@ describe('faults', () => {
     const pid = Number(await readFile(pidFile, 'utf8'));
     // No close: the SIGKILL after the grace ends the hung one on its own.
     await expect.poll(() => isAlive(pid), { timeout: 10_000 }).toBe(false);
+  });
+
+  it('close during start-up ends a server still connecting instead of waiting for its limit', async () => {
+    const pidFile = path.join(workspaceDir, `closing-${Date.now()}.pid`);
+    const connection = new ServerConnection({
+      name: 'mute',
+      transports: transportsFor(hungServer('mute', pidFile, 60_000)),
+      connectTimeoutMs: 60_000,
+      callTimeoutMs: 1000,
+    });
+    const started = connection.start();
+    await expect.poll(() => existsSync(pidFile), { timeout: 10_000 }).toBe(true);
+    const pid = Number(await readFile(pidFile, 'utf8'));
+    await connection.close(); // a shutdown (Ctrl-C) while the hub is still starting
+    expect(isAlive(pid)).toBe(false);
+    await started;
+    expect(connection.status).toBe('closed');
   });
 
   it('ends what a server started itself: the whole process group goes on close', async () => {
