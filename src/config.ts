@@ -401,7 +401,7 @@ export function requireValue<T>(value: T | undefined, key: string, why: string):
 }
 
 /** Environment variables whose values are treated as secrets, whatever reads them (e.g. mcp.json). */
-const SECRET_NAME = /(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS?|AUTH)(_|$)/i;
+const SECRET_NAME = /(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS?)(_|$)/i;
 
 /**
  * The secret values in a config, for `createRedactor` (src/text/redact-secrets.ts): the API keys and
