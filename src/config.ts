@@ -79,7 +79,10 @@ export const EnvSchema = z.object({
   ANTHROPIC_BASE_URL: url(),
   ANTHROPIC_MAX_RETRIES: int(0, 4),
   SKILLS_DISTILL_MODEL: text(),
-  AGENT_ACTIONS: z.enum(['tools', 'fenced'], { error: 'expected tools or fenced' }).optional().default('tools'),
+  AGENT_ACTIONS: z
+    .enum(['tools', 'fenced'], { error: 'expected tools or fenced' })
+    .optional()
+    .default('tools'),
   MODEL_OPTIONS: text(),
   ALLOWED_MODELS: list(),
 
@@ -274,7 +277,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       distillModel: e.SKILLS_DISTILL_MODEL ?? defaultModels.distill,
       actions: e.AGENT_ACTIONS,
       modelOptions: parseModelOptions(e.MODEL_OPTIONS, cwd),
-      allowedModels: e.ALLOWED_MODELS.length > 0 ? e.ALLOWED_MODELS : [e.ANTHROPIC_MODEL ?? defaultModels.code],
+      allowedModels:
+        e.ALLOWED_MODELS.length > 0 ? e.ALLOWED_MODELS : [e.ANTHROPIC_MODEL ?? defaultModels.code],
     },
     sandbox: {
       memoryMb: e.SANDBOX_MEMORY_MB,

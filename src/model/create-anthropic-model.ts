@@ -2,13 +2,20 @@
  * The Model backed by the Anthropic Messages API: one streamed request per turn, one retry
  * policy (the SDK's own retries are off), prompt-caching breakpoints, usage and cost. Every configured
  * secret is redacted from what is sent (system prompt, messages, tool results), whatever put it there.
+ *
+ * Anthropic-compatible servers (LiteLLM, Ollama, llama.cpp's llama-server, vLLM) work too, with their
+ * quirks handled here: no prompt caching (`promptCaching: false`, or a 400 naming `cache_control`
+ * turns it off for the model), missing or partial `usage` (estimated, and marked so), an error
+ * event in the middle of a stream in their own shape (retried like a 5xx, the partial output
+ * dropped), and model ids with no known price (cost unknown, never $0).
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { defaultModels, redact, requireValue } from '../config.ts';
 import { ConfigError, ServiceError, UsageError } from '../errors.ts';
 import { createRedactor } from '../text/redact-secrets.ts';
+import { estimateInputTokens, estimateOutputTokens } from './estimate-tokens.ts';
 import { createIdleTimeoutFetch } from './idle-timeout-fetch.ts';
-import { costOf, priceOf } from './pricing.ts';
+import { costOf, type Prices, priceOf, totalTokens } from './pricing.ts';
 import { readMessageStream } from './read-message-stream.ts';
 import {
   abortableSleep,
@@ -18,9 +25,19 @@ import {
   classifyFailure,
   type Failure,
   isAbortError,
+  refusesCacheControl,
 } from './retry.ts';
 import { toAnthropicParams } from './to-anthropic-params.ts';
-import type { CompleteOptions, Model, ModelEvent, ModelRequest, ModelResponse } from './types.ts';
+import type {
+  ActionProtocol,
+  CompleteOptions,
+  Model,
+  ModelEvent,
+  ModelRequest,
+  ModelResponse,
+  Usage,
+} from './types.ts';
+import { withoutCacheControl } from './without-cache-control.ts';
 
 const SERVICE = 'Anthropic API';
 const DEFAULT_BASE_URL = 'https://api.anthropic.com';
@@ -58,6 +75,15 @@ export interface AnthropicModelOptions {
    * key is always one of them.
    */
   secrets?: readonly string[];
+  /** How the agent acts with this model (AGENT_ACTIONS or MODEL_OPTIONS; default `tools`). */
+  actions?: ActionProtocol;
+  /**
+   * Send prompt-caching breakpoints (default true). Off for servers without caching; turned off
+   * for this client by itself when the server refuses them with a 400 naming `cache_control`.
+   */
+  promptCaching?: boolean;
+  /** Prices (USD per million tokens) that win over the built-in table, e.g. for a local model. */
+  pricing?: Prices;
 }
 
 /** Thrown by an `onEvent` listener: passed through as is, never retried or wrapped. */
@@ -95,20 +121,39 @@ export function createAnthropicModel(options: AnthropicModelOptions): Model {
 
   const secrets = [...new Set([apiKey, ...(options.secrets ?? [])])].filter((secret) => secret.length >= 8);
   const redactor = createRedactor(secrets);
+  let promptCaching = options.promptCaching ?? true;
 
   async function attempt(
     params: ReturnType<typeof toAnthropicParams>,
     signal: AbortSignal | undefined,
     emit: (event: ModelEvent) => void,
-  ) {
-    const stream = await client.messages.create(params, { maxRetries: 0, ...(signal ? { signal } : {}) });
-    const result = await readMessageStream(stream, (text) => emit({ type: 'text-delta', text }));
+  ): Promise<ModelResponse> {
+    const body = promptCaching ? params : withoutCacheControl(params);
+    const stream = await client.messages.create(body, { maxRetries: 0, ...(signal ? { signal } : {}) });
+    const { reported, ...result } = await readMessageStream(stream, (text) =>
+      emit({ type: 'text-delta', text }),
+    );
+    const usage: Usage = { ...result.usage };
+    let estimated = 0;
+    if (!reported.input) {
+      usage.inputTokens = estimateInputTokens(body);
+      estimated += usage.inputTokens;
+    }
+    if (!reported.output) {
+      usage.outputTokens = estimateOutputTokens(result.content);
+      estimated += usage.outputTokens;
+    }
+    if (estimated > 0) usage.estimatedTokens = estimated;
+    // A gateway may answer with its own name for the model: price by whichever id is known.
     const pricedAs = result.model && priceOf(result.model).known ? result.model : params.model;
-    return { ...result, model: result.model || params.model, costUsd: costOf(pricedAs, result.usage) };
+    const costUsd = costOf(pricedAs, usage, options.pricing);
+    if (costUsd === undefined) usage.unpricedTokens = totalTokens(usage);
+    return { ...result, usage, model: result.model || params.model, costUsd: costUsd ?? 0 };
   }
 
   return {
     modelId,
+    actions: options.actions ?? 'tools',
     async complete(request: ModelRequest, completeOptions: CompleteOptions = {}): Promise<ModelResponse> {
       const { signal, onEvent } = completeOptions;
       const emit = (event: ModelEvent) => {
@@ -127,6 +172,18 @@ export function createAnthropicModel(options: AnthropicModelOptions): Model {
         } catch (error) {
           if (error instanceof ListenerError) throw error.cause;
           if (signal?.aborted || isAbortError(error)) throw abortError();
+          if (promptCaching && refusesCacheControl(error)) {
+            // Not a retry of a transient fault: the same request once more, without breakpoints.
+            promptCaching = false;
+            emit({
+              type: 'retry',
+              attempt: retry + 1,
+              delayMs: 0,
+              reason: 'the server refused prompt caching (cache_control): sending without it',
+            });
+            retry--;
+            continue;
+          }
           failure = classifyFailure(error);
           if (!failure.retryable || retry >= maxRetries) {
             throw giveUp(failure, retry, error, { model: params.model, baseUrl, secrets });

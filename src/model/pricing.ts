@@ -16,11 +16,10 @@ export interface Prices {
   cacheRead: number;
 }
 
-export interface PriceInfo {
-  /** The family the model id was matched to, or `unknown`. */
-  family: 'opus' | 'sonnet' | 'haiku' | 'fable' | 'mythos' | 'unknown';
-  /** False when the model id names no known family: Sonnet 4.x prices are used instead. */
-  known: boolean;
+/** A model id's prices, when its family is known. */
+export interface KnownPrice {
+  family: 'opus' | 'sonnet' | 'haiku' | 'fable' | 'mythos';
+  known: true;
   prices: Prices;
   /**
    * A dearer tier for requests whose prompt (input + cache reads + cache writes) exceeds
@@ -29,6 +28,9 @@ export interface PriceInfo {
   longPrompt?: { thresholdTokens: number; prices: Prices };
 }
 
+/** The prices of a model id, or `known: false` for an id that names no known family. */
+export type PriceInfo = KnownPrice | { family: 'unknown'; known: false };
+
 const p = (input: number, output: number, cacheRead: number): Prices => ({
   input,
   output,
@@ -36,14 +38,10 @@ const p = (input: number, output: number, cacheRead: number): Prices => ({
   cacheRead,
 });
 
-/** Sonnet 4.x: also the fallback for model ids that name no known family. */
 const SONNET_4 = p(3, 15, 0.3);
 
 /** Rows per family, newest first: the first row whose `from` version is <= the model's applies. */
-const TABLE: Record<
-  Exclude<PriceInfo['family'], 'unknown'>,
-  Array<{ from: number } & Omit<PriceInfo, 'family' | 'known'>>
-> = {
+const TABLE: Record<KnownPrice['family'], Array<{ from: number } & Omit<KnownPrice, 'family' | 'known'>>> = {
   fable: [
     { from: 5.1, prices: p(10, 50, 0.25) },
     { from: 0, prices: p(10, 50, 1) },
@@ -82,12 +80,12 @@ const MODEL_ID =
 /**
  * The prices of a model id. An id with no version (e.g. `claude-opus`) or a newer version than
  * the table knows gets the newest row of its family. An id that names no known family (a
- * gateway alias, a local model) gets Sonnet 4.x prices ($3 / $15), with `known: false`.
+ * gateway alias, a local model) is `known: false`: its cost is unknown (see `costOf`).
  */
 export function priceOf(model: string): PriceInfo {
   const match = MODEL_ID.exec(model.toLowerCase());
   const family = match?.[3];
-  if (!match || !isFamily(family)) return { family: 'unknown', known: false, prices: SONNET_4 };
+  if (!match || !isFamily(family)) return { family: 'unknown', known: false };
   const major = match[4] ?? match[1];
   const minor = match[4] ? match[5] : match[2];
   const version = major === undefined ? Number.POSITIVE_INFINITY : Number(major) + Number(minor ?? 0) / 10;
@@ -106,20 +104,54 @@ function isFamily(value: string | undefined): value is keyof typeof TABLE {
 }
 
 /**
- * The cost in USD of one request's usage on `model` (see `priceOf` for unknown ids). Price tiers
- * that depend on prompt length are decided per request, so pass one response's usage, not a sum.
+ * The cost in USD of one request's usage on `model`, or undefined when the model's price is not
+ * known (never a guess: an unknown cost is shown as unknown, not as $0 or as some other model's).
+ * `prices` (an operator's MODEL_OPTIONS pricing) wins over the table. Price tiers that depend on
+ * prompt length are decided per request, so pass one response's usage, not a sum.
  */
-export function costOf(model: string, usage: Usage): number {
-  const info = priceOf(model);
-  const prompt = usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens;
-  const prices =
-    info.longPrompt && prompt > info.longPrompt.thresholdTokens ? info.longPrompt.prices : info.prices;
+export function costOf(model: string, usage: Usage, prices?: Prices): number | undefined {
+  let rates: Prices;
+  if (prices) {
+    rates = prices;
+  } else {
+    const info = priceOf(model);
+    if (!info.known) return undefined;
+    const prompt = usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens;
+    rates =
+      info.longPrompt && prompt > info.longPrompt.thresholdTokens ? info.longPrompt.prices : info.prices;
+  }
   const micro =
-    usage.inputTokens * prices.input +
-    usage.outputTokens * prices.output +
-    usage.cacheWriteTokens * prices.cacheWrite +
-    usage.cacheReadTokens * prices.cacheRead;
+    usage.inputTokens * rates.input +
+    usage.outputTokens * rates.output +
+    usage.cacheWriteTokens * rates.cacheWrite +
+    usage.cacheReadTokens * rates.cacheRead;
   return micro / 1_000_000;
+}
+
+/**
+ * What the agent's cost budget counts an unpriced token as: Sonnet 4.x's input price ($3 per
+ * million), so a runaway loop on a model of unknown price still stops, at about the point it
+ * would on Sonnet (input tokens dominate an agent loop). Never shown as a cost.
+ */
+export const UNPRICED_BUDGET_USD_PER_TOKEN = SONNET_4.input / 1_000_000;
+
+/** The cost a budget checks: the priced cost plus the unpriced tokens at the stand-in rate. */
+export function budgetCostOf(costUsd: number, usage: Usage): number {
+  return costUsd + (usage.unpricedTokens ?? 0) * UNPRICED_BUDGET_USD_PER_TOKEN;
+}
+
+/** True when every token of `usage` was priced, so a `costUsd` beside it is the whole cost. */
+export function isCostKnown(usage: Usage): boolean {
+  return !(usage.unpricedTokens && usage.unpricedTokens > 0);
+}
+
+/**
+ * A cost for people: `$0.0123`, `cost unknown` when nothing was priced, or `$0.0123 + unknown`
+ * when part was. Never `$0` for tokens of unknown price.
+ */
+export function describeCost(costUsd: number, usage: Usage, digits = 4): string {
+  if (isCostKnown(usage)) return `$${costUsd.toFixed(digits)}`;
+  return costUsd > 0 ? `$${costUsd.toFixed(digits)} + unknown` : 'cost unknown';
 }
 
 /** Usage with every count at zero. */
@@ -127,13 +159,17 @@ export function emptyUsage(): Usage {
   return { inputTokens: 0, outputTokens: 0, cacheWriteTokens: 0, cacheReadTokens: 0 };
 }
 
-/** The sum of two usages (a new object). */
+/** The sum of two usages (a new object); the optional counts only when not 0. */
 export function addUsage(a: Usage, b: Usage): Usage {
+  const unpriced = (a.unpricedTokens ?? 0) + (b.unpricedTokens ?? 0);
+  const estimated = (a.estimatedTokens ?? 0) + (b.estimatedTokens ?? 0);
   return {
     inputTokens: a.inputTokens + b.inputTokens,
     outputTokens: a.outputTokens + b.outputTokens,
     cacheWriteTokens: a.cacheWriteTokens + b.cacheWriteTokens,
     cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
+    ...(unpriced > 0 ? { unpricedTokens: unpriced } : {}),
+    ...(estimated > 0 ? { estimatedTokens: estimated } : {}),
   };
 }
 

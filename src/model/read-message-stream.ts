@@ -2,6 +2,8 @@
  * Folds the Messages API's streamed events into one response. Every event is untrusted input
  * (a gateway or proxy may sit in between), so each is checked with zod before use; event and
  * block types this client does not use are skipped, as the API's versioning policy asks.
+ * Anthropic-compatible servers (Ollama, llama.cpp, vLLM, LiteLLM) may leave out `usage` or some of
+ * its fields, or the model id: what was reported is said, so the caller can estimate the rest.
  */
 import { z } from 'zod';
 import { emptyUsage } from './pricing.ts';
@@ -20,7 +22,7 @@ const UsageSchema = z.looseObject({
 const EventSchema = z.discriminatedUnion('type', [
   z.looseObject({
     type: z.literal('message_start'),
-    message: z.looseObject({ model: z.string(), usage: UsageSchema }),
+    message: z.looseObject({ model: z.string().nullish(), usage: UsageSchema.nullish() }),
   }),
   z.looseObject({
     type: z.literal('content_block_start'),
@@ -82,7 +84,8 @@ type Draft =
   | { type: 'thinking'; thinking: string; signature: string }
   | { type: 'redacted_thinking'; data: string };
 
-type Result = Omit<ModelResponse, 'costUsd'>;
+/** The folded response, and which usage counts the server reported (any event, any value). */
+export type StreamResult = Omit<ModelResponse, 'costUsd'> & { reported: { input: boolean; output: boolean } };
 
 /**
  * Read a stream of raw Messages API events to its `message_stop`. Text deltas go to `onText` as
@@ -91,9 +94,10 @@ type Result = Omit<ModelResponse, 'costUsd'>;
 export async function readMessageStream(
   events: AsyncIterable<unknown>,
   onText: (text: string) => void,
-): Promise<Result> {
+): Promise<StreamResult> {
   const drafts: Array<Draft | undefined> = [];
   const usage = emptyUsage();
+  const reported = { input: false, output: false };
   let model = '';
   let stopReason: string | null | undefined;
   let started = false;
@@ -105,8 +109,8 @@ export async function readMessageStream(
     switch (event.type) {
       case 'message_start':
         started = true;
-        model = event.message.model;
-        mergeUsage(usage, event.message.usage);
+        model = event.message.model ?? '';
+        if (event.message.usage) mergeUsage(usage, event.message.usage, reported, 'start');
         break;
       case 'content_block_start': {
         const block = BlockStart.safeParse(event.content_block);
@@ -152,7 +156,7 @@ export async function readMessageStream(
         break;
       case 'message_delta':
         stopReason = event.delta.stop_reason;
-        if (event.usage) mergeUsage(usage, event.usage);
+        if (event.usage) mergeUsage(usage, event.usage, reported, 'delta');
         break;
       case 'message_stop':
         if (!started) throw new StreamProtocolError('message_stop before message_start');
@@ -161,6 +165,7 @@ export async function readMessageStream(
           stopReason: toStopReason(stopReason),
           usage,
           model,
+          reported,
         };
     }
   }
@@ -192,9 +197,21 @@ function parseToolInput(json: string): unknown {
   }
 }
 
-function mergeUsage(usage: Usage, raw: z.infer<typeof UsageSchema>): void {
-  if (raw.input_tokens != null) usage.inputTokens = raw.input_tokens;
-  if (raw.output_tokens != null) usage.outputTokens = raw.output_tokens;
+function mergeUsage(
+  usage: Usage,
+  raw: z.infer<typeof UsageSchema>,
+  reported: StreamResult['reported'],
+  from: 'start' | 'delta',
+): void {
+  if (raw.input_tokens != null) {
+    usage.inputTokens = raw.input_tokens;
+    reported.input = true;
+  }
+  if (raw.output_tokens != null) {
+    usage.outputTokens = raw.output_tokens;
+    // message_start carries a placeholder output count; the real one comes in message_delta.
+    if (from === 'delta') reported.output = true;
+  }
   if (raw.cache_creation_input_tokens != null) usage.cacheWriteTokens = raw.cache_creation_input_tokens;
   if (raw.cache_read_input_tokens != null) usage.cacheReadTokens = raw.cache_read_input_tokens;
 }

@@ -46,8 +46,12 @@ export function classifyFailure(error: unknown): Failure {
     };
   }
   if (error instanceof APIError) {
-    const errorType = error.type ?? undefined;
-    const status = error.status ?? (errorType ? TYPE_STATUS[errorType] : undefined);
+    // An error event mid-stream in another server's shape (llama.cpp: `{ code: 500, message, type }`).
+    const typeStatus = error.type ? TYPE_STATUS[error.type] : undefined;
+    const foreign =
+      error.status === undefined && typeStatus === undefined ? foreignErrorBody(error.error) : undefined;
+    const errorType = error.type ?? foreign?.type;
+    const status = error.status ?? typeStatus ?? foreign?.status;
     const shouldRetry = error.headers?.get('x-should-retry');
     const retryable =
       shouldRetry === 'true' ||
@@ -62,7 +66,7 @@ export function classifyFailure(error: unknown): Failure {
       reason: describeStatus(status, errorType, error.status === undefined),
       ...(status === undefined ? {} : { status }),
       ...(errorType ? { errorType } : {}),
-      ...(error.apiMessage ? { apiMessage: error.apiMessage } : {}),
+      ...(error.apiMessage || foreign?.message ? { apiMessage: error.apiMessage || foreign?.message } : {}),
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     };
   }
@@ -80,6 +84,41 @@ export function classifyFailure(error: unknown): Failure {
     return { retryable: true, reason: `connection lost mid-stream (${cause})` };
   }
   return { retryable: false, reason: error instanceof Error ? error.message : String(error) };
+}
+
+/**
+ * The status, type and message of an error body that is not the Anthropic API's
+ * `{ type: 'error', error: { type, message } }`: llama.cpp's and OpenAI-style servers' flat
+ * `{ code, message, type }` or `{ error: { code, message, type } }`.
+ */
+function foreignErrorBody(body: unknown): { status?: number; type?: string; message?: string } | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const inner: unknown = 'error' in body && typeof body.error === 'object' ? body.error : body;
+  if (typeof inner !== 'object' || inner === null) return undefined;
+  const field = (name: string): unknown =>
+    name in inner ? (inner as Record<string, unknown>)[name] : undefined;
+  const code = field('code') ?? field('status');
+  const status =
+    typeof code === 'number'
+      ? code
+      : typeof code === 'string' && /^\d{3}$/.test(code)
+        ? Number(code)
+        : undefined;
+  const type = field('type');
+  const message = field('message');
+  return {
+    ...(status !== undefined && status >= 400 && status < 600 ? { status } : {}),
+    ...(typeof type === 'string' && type ? { type } : {}),
+    ...(typeof message === 'string' && message ? { message } : {}),
+  };
+}
+
+/**
+ * True for a 400 that names `cache_control`: a server that does not take prompt-caching
+ * breakpoints (LiteLLM or vLLM in front of a model without caching). Sent again without them.
+ */
+export function refusesCacheControl(error: unknown): boolean {
+  return error instanceof APIError && error.status === 400 && /cache_control/i.test(error.message);
 }
 
 /** E.g. `overloaded (529)`, or `overloaded (overloaded_error, mid-stream)` for an SSE error event. */

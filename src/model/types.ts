@@ -60,6 +60,17 @@ export interface Usage {
   outputTokens: number;
   cacheWriteTokens: number;
   cacheReadTokens: number;
+  /**
+   * Of the tokens above, those spent on a model with no known price (a local model, a gateway
+   * alias): their cost is in no `costUsd`, so a cost with unpriced tokens is unknown, never $0.
+   * Absent when 0.
+   */
+  unpricedTokens?: number;
+  /**
+   * Of the tokens above, those the endpoint did not report (no or partial `usage`), estimated from
+   * the text (about 4 characters a token) so token budgets still hold. Absent when 0.
+   */
+  estimatedTokens?: number;
 }
 
 export interface ModelResponse {
@@ -67,6 +78,7 @@ export interface ModelResponse {
   stopReason: 'end_turn' | 'tool_use' | 'max_tokens' | 'stop_sequence' | 'refusal' | 'pause_turn' | 'other';
   usage: Usage;
   model: string;
+  /** The cost of the priced tokens: 0 with `usage.unpricedTokens` > 0 means unknown, not free. */
   costUsd: number;
 }
 
@@ -84,9 +96,17 @@ export interface CompleteOptions {
   onEvent?: (event: ModelEvent) => void;
 }
 
+/**
+ * How the agent acts with a model: `tools` (Anthropic tool use, one code tool) or `fenced` (a text
+ * protocol for models without reliable tool calls: a ```js block in the reply is the code action).
+ */
+export type ActionProtocol = 'tools' | 'fenced';
+
 export interface Model {
   /** The default model id, e.g. `claude-sonnet-4-5`. */
   readonly modelId: string;
+  /** How the agent loop acts with this model (default `tools`). */
+  readonly actions?: ActionProtocol;
   /** One model turn, streamed; retries transient failures; throws ServiceError when it gives up. */
   complete(request: ModelRequest, options?: CompleteOptions): Promise<ModelResponse>;
 }

@@ -53,7 +53,15 @@ export interface FakeAnthropicOptions {
   apiKey?: string;
   /** Usage of every reply unless the reply sets its own (defaults: 100 in, 20 out, no cache). */
   usage?: Partial<FakeUsage>;
+  /**
+   * `refuse`: answer any request with a `cache_control` anywhere with a 400, as a LiteLLM or vLLM
+   * server without prompt caching does (default `accept`).
+   */
+  cacheControl?: 'accept' | 'refuse';
 }
+
+/** The 400 message of a server that refuses cache_control (pydantic's, as vLLM and LiteLLM send). */
+export const CACHE_CONTROL_REFUSED = 'system.0.cache_control: Extra inputs are not permitted';
 
 export interface FakeAnthropic {
   /** Base URL for the SDK / ANTHROPIC_BASE_URL, e.g. `http://127.0.0.1:41234`. */
@@ -80,6 +88,9 @@ export interface FakeAnthropic {
   drop: typeof replies.drop;
   truncate: typeof replies.truncate;
   delayed: typeof replies.delayed;
+  withUsage: typeof replies.withUsage;
+  llamaStreamError: typeof replies.llamaStreamError;
+  fenced: typeof replies.fenced;
 }
 
 const DEFAULT_USAGE: FakeUsage = {
@@ -146,6 +157,9 @@ export async function createFakeAnthropic(options: FakeAnthropicOptions = {}): P
     if (options.apiKey !== undefined && record.apiKey !== options.apiKey) {
       return sendError(res, 401, 'authentication_error', 'invalid x-api-key');
     }
+    if (options.cacheControl === 'refuse' && raw.includes('"cache_control"')) {
+      return sendError(res, 400, 'invalid_request_error', CACHE_CONTROL_REFUSED);
+    }
     const checked = validateBody(raw);
     if (!checked.ok) return sendError(res, 400, 'invalid_request_error', checked.message);
     record.body = checked.body;
@@ -192,6 +206,10 @@ export async function createFakeAnthropic(options: FakeAnthropicOptions = {}): P
     if (body.stream !== true) {
       if (ending.type === 'stall') return closed(res);
       if (ending.type === 'drop') return void res.socket?.destroy();
+      if (ending.type === 'foreign-error') {
+        res.writeHead(500, { 'content-type': 'application/json', ...requestId });
+        return void res.end(JSON.stringify(ending.data));
+      }
       if (ending.type === 'error') {
         const status =
           ending.errorType === 'overloaded_error' ? 529 : ending.errorType === 'rate_limit_error' ? 429 : 500;
@@ -213,6 +231,7 @@ export async function createFakeAnthropic(options: FakeAnthropicOptions = {}): P
     if (ending.type === 'complete') events.push(...messageEnd(reply, usage));
     if (ending.type === 'error')
       events.push({ event: 'error', data: errorJson(ending.errorType, ending.message) });
+    if (ending.type === 'foreign-error') events.push({ event: 'error', data: ending.data });
     if (!(await write(res, events, reply))) return;
     if (ending.type === 'stall') return closed(res);
     if (ending.type === 'drop') {

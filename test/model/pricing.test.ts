@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { addUsage, costOf, emptyUsage, priceOf, totalTokens } from '../../src/model/pricing.ts';
+import {
+  addUsage,
+  budgetCostOf,
+  costOf,
+  describeCost,
+  emptyUsage,
+  isCostKnown,
+  type KnownPrice,
+  priceOf,
+  totalTokens,
+} from '../../src/model/pricing.ts';
 import type { Usage } from '../../src/model/types.ts';
 
 const usage = (
@@ -38,23 +48,21 @@ describe('priceOf', () => {
     ['claude-fable-5-1', 'fable', 10, 50, 0.25],
     ['claude-mythos-5-1', 'mythos', 10, 50, 0.25],
   ])('%s is priced as %s at $%s / $%s, cache read $%s', (model, family, input, output, cacheRead) => {
-    const info = priceOf(model);
+    const info = priceOf(model) as KnownPrice;
     expect(info).toMatchObject({ family, known: true, prices: { input, output, cacheRead } });
     // The published 5-minute cache write is 1.25x input everywhere but on Claude 3 Haiku ($0.30).
     expect(info.prices.cacheWrite).toBeCloseTo(model.startsWith('claude-3-haiku') ? 0.3 : input * 1.25, 10);
   });
 
   it('gives an id without a version the newest prices of its family', () => {
-    expect(priceOf('claude-opus').prices).toEqual(priceOf('claude-opus-5-5').prices);
+    expect((priceOf('claude-opus') as KnownPrice).prices).toEqual(
+      (priceOf('claude-opus-5-5') as KnownPrice).prices,
+    );
   });
 
-  it('prices an unknown model as Sonnet 4.x and says it does not know it', () => {
-    for (const model of ['gpt-4o', 'my-local-model', '']) {
-      expect(priceOf(model)).toEqual({
-        family: 'unknown',
-        known: false,
-        prices: { input: 3, output: 15, cacheWrite: 3.75, cacheRead: 0.3 },
-      });
+  it('says it does not know an unknown model, with no prices to guess from', () => {
+    for (const model of ['gpt-4o', 'my-local-model', 'qwen3-coder:30b', '']) {
+      expect(priceOf(model)).toEqual({ family: 'unknown', known: false });
     }
   });
 });
@@ -84,10 +92,40 @@ describe('costOf', () => {
     );
   });
 
-  it('uses Sonnet prices for an unknown model', () => {
-    expect(costOf('some-gateway-alias', usage(1000, 1000))).toBe(
-      costOf('claude-sonnet-4-6', usage(1000, 1000)),
-    );
+  it('is undefined (unknown), never 0, for a model with no known price', () => {
+    expect(costOf('some-gateway-alias', usage(1000, 1000))).toBeUndefined();
+    expect(costOf('qwen3-coder:30b', usage(1000, 1000))).toBeUndefined();
+  });
+
+  it('uses the prices it is given (MODEL_OPTIONS pricing) over the table', () => {
+    const prices = { input: 1, output: 2, cacheWrite: 1, cacheRead: 1 };
+    expect(costOf('qwen3-coder:30b', usage(1_000_000, 1_000_000), prices)).toBeCloseTo(3, 10);
+    expect(costOf('claude-opus-4-5', usage(1_000_000, 0), prices)).toBeCloseTo(1, 10);
+    expect(costOf('local', usage(5000, 5000), { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 })).toBe(0);
+  });
+});
+
+describe('unknown cost', () => {
+  const unpriced = { ...usage(1000, 200), unpricedTokens: 1200 };
+
+  it('is described as unknown, never as $0, and a known part is kept', () => {
+    expect(describeCost(0, unpriced)).toBe('cost unknown');
+    expect(describeCost(0.0123, unpriced)).toBe('$0.0123 + unknown');
+    expect(describeCost(0, usage(0, 0))).toBe('$0.0000');
+    expect(describeCost(0.5, usage(10, 10), 2)).toBe('$0.50');
+    expect(isCostKnown(unpriced)).toBe(false);
+    expect(isCostKnown(usage(1, 1))).toBe(true);
+  });
+
+  it('counts unpriced tokens toward a budget at $3 per million', () => {
+    expect(budgetCostOf(0, unpriced)).toBeCloseTo(1200 * 3e-6, 12);
+    expect(budgetCostOf(0.25, usage(1, 1))).toBe(0.25);
+  });
+
+  it('sums unpriced and estimated counts, and leaves them out while 0', () => {
+    const sum = addUsage(unpriced, { ...usage(10, 10), estimatedTokens: 20 });
+    expect(sum).toEqual({ ...usage(1010, 210), unpricedTokens: 1200, estimatedTokens: 20 });
+    expect(addUsage(usage(1, 1), usage(1, 1))).toEqual(usage(2, 2));
   });
 });
 

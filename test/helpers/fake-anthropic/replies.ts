@@ -29,7 +29,19 @@ export type FakeEnding =
   /** The socket is destroyed (a broken connection). */
   | { type: 'drop' }
   /** The response ends cleanly but without message_delta / message_stop. */
-  | { type: 'truncate' };
+  | { type: 'truncate' }
+  /**
+   * An SSE `error` event whose data is another server's error body, e.g. llama.cpp's
+   * `{ error: { code: 500, message, type: 'server_error' } }`.
+   */
+  | { type: 'foreign-error'; data: Record<string, unknown> };
+
+/**
+ * Which usage a streamed reply reports, as Anthropic-compatible servers differ: `all` (the API),
+ * `none` (no usage in message_start or message_delta), `input-only` (no output count at the end),
+ * `output-only` (no input count at the start).
+ */
+export type UsageReport = 'all' | 'none' | 'input-only' | 'output-only';
 
 interface Timing {
   /** Wait this long (ms) before answering; cut short when the client goes away. */
@@ -48,6 +60,10 @@ export interface MessageReply extends Timing {
   eventDelayMs?: number;
   /** Default `complete`. */
   ending?: FakeEnding;
+  /** Default `all`. */
+  usageReport?: UsageReport;
+  /** Leave the model id out of message_start (some servers do). */
+  omitModel?: boolean;
 }
 
 export interface HttpErrorReply extends Timing {
@@ -215,4 +231,49 @@ export function truncate(options: { before?: FakeBlock[] } = {}): MessageReply {
 /** The same reply, answered after `ms`. */
 export function delayed<T extends FakeReply>(ms: number, reply: T): T {
   return { ...reply, delayMs: ms };
+}
+
+/** The same reply from a server that reports only some usage, or none (`usageReport`), and maybe no model id. */
+export function withUsage(
+  report: UsageReport,
+  reply: MessageReply,
+  options: { omitModel?: boolean } = {},
+): MessageReply {
+  return { ...reply, usageReport: report, ...(options.omitModel ? { omitModel: true } : {}) };
+}
+
+/** llama.cpp's message when a model's output breaks the tool-call or JSON format it was held to. */
+export const LLAMA_FORMAT_ERROR =
+  'The model produced output that does not match the expected format. Please try again.';
+
+/**
+ * A 200 stream that sends `before` blocks and then an error event in llama.cpp's shape:
+ * `event: error` with `{ error: { code: 500, message, type: 'server_error' } }` (or `flat`:
+ * the same fields at the top level).
+ */
+export function llamaStreamError(
+  options: { before?: FakeBlock[]; message?: string; code?: number; flat?: boolean } = {},
+): MessageReply {
+  const body = {
+    code: options.code ?? 500,
+    message: options.message ?? LLAMA_FORMAT_ERROR,
+    type: 'server_error',
+  };
+  return {
+    ...message(options.before ?? []),
+    ending: { type: 'foreign-error', data: options.flat ? body : { error: body } },
+  };
+}
+
+/**
+ * A reply in the fenced-actions text protocol: optional text, then the code in a ```js block
+ * (no tool call), as a model without reliable tool calls answers.
+ */
+export function fenced(
+  source: string,
+  options: MessageOptions & { text?: string; lang?: string; after?: string } = {},
+): MessageReply {
+  const { text: before, lang, after, ...rest } = options;
+  const body = [before, `\`\`\`${lang ?? 'js'}\n${source}\n\`\`\``, after].filter(Boolean).join('\n\n');
+  return message([{ type: 'text', text: body }], rest);
 }

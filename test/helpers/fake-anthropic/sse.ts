@@ -30,11 +30,13 @@ export function messageStart(reply: MessageReply, model: string, usage: FakeUsag
         id: ids.messageId,
         type: 'message',
         role: 'assistant',
-        model: reply.model ?? model,
+        ...(reply.omitModel ? {} : { model: reply.model ?? model }),
         content: [],
         stop_reason: null,
         stop_sequence: null,
-        usage: { ...usage, output_tokens: Math.min(usage.output_tokens, 1) },
+        ...(reply.usageReport === 'none' || reply.usageReport === 'output-only'
+          ? {}
+          : { usage: { ...usage, output_tokens: Math.min(usage.output_tokens, 1) } }),
       },
     },
   };
@@ -91,7 +93,9 @@ export function messageEnd(reply: MessageReply, usage: FakeUsage): WireEvent[] {
       data: {
         type: 'message_delta',
         delta: { stop_reason: reply.stopReason ?? 'end_turn', stop_sequence: null },
-        usage,
+        ...(reply.usageReport === 'none' || reply.usageReport === 'input-only'
+          ? {}
+          : { usage: reply.usageReport === 'output-only' ? { output_tokens: usage.output_tokens } : usage }),
       },
     },
     { event: 'message_stop', data: { type: 'message_stop' } },
