@@ -5,14 +5,17 @@
  */
 import { readFileSync } from 'node:fs';
 import ivm from 'isolated-vm';
+import { ServiceError } from '../errors.ts';
 import { loadRuntimeModule } from './runtime-module.ts';
 import type { LogLevel } from './types.ts';
 
 /** What the session reports to its owner; every call names the run it belongs to. */
 export interface SessionHooks {
   onCall(runId: number, callId: number, name: string, argsJson: string): void;
-  onLog(runId: number, level: LogLevel, text: string): void;
-  onTimer(runId: number, op: 'set' | 'clear', timerId: number, ms: number): void;
+  /** One console line; with level 'batch', `text` is a JSON array of level, line, level, line, ... */
+  onLog(runId: number, level: LogLevel | 'batch', text: string): void;
+  /** The run's earliest timer is due in `ms`; `pending` timers are set in all. */
+  onTimer(runId: number, op: 'wake', pending: number, ms: number): void;
   onDone(runId: number, resultJson: string): void;
   /**
    * V8 ran out of memory in a way isolated-vm cannot turn into an error (e.g. growing a huge Map):
@@ -23,9 +26,35 @@ export interface SessionHooks {
 
 const RUNTIME_FILENAME = 'toolsmith:runtime';
 
+/** Most timers one run may have pending at once; one more is a RangeError where it is set. */
+export const MAX_PENDING_TIMERS = 10_000;
+
+/**
+ * Isolates lost to an out-of-memory error V8 cannot recover from (a Map, a Set or an object grown to
+ * millions of keys asks for one allocation larger than what is left). isolated-vm then parks the
+ * isolate's thread for good, with its heap: about the memory limit and two threads stay taken until
+ * the process ends. Past MAX_LOST_ISOLATES such losses no new isolate is started, so what stays
+ * taken is bounded; the error says to restart. Counted per process, as isolated-vm's threads are.
+ */
+export const MAX_LOST_ISOLATES = 3;
+
+export interface LostIsolates {
+  /** Isolates lost so far in this process. */
+  count: number;
+  /** Their memory limits added up: about what stays taken until the process ends. */
+  heldMb: number;
+}
+
+const lost: LostIsolates = { count: 0, heldMb: 0 };
+
+/** How many isolates this process has lost beyond recovery (for health checks and benchmarks). */
+export function lostIsolates(): LostIsolates {
+  return { ...lost };
+}
+
 /** Exercises the runtime once so that the snapshot holds its functions compiled. */
 const WARMUP = `
-  const api = __toolsmith_boot(() => {}, 20000, 1000000);
+  const api = __toolsmith_boot(() => {}, 20000, 1000000, 10000);
   console.log('%s %d %i %j %o %O', { a: [1, 'x', new Map([[1, new Set([2n])]])], d: new Date(0), r: /x/g, f() {} }, 5, 6, [1], { o: 1 }, [2]);
   console.table([{ a: 1, b: 'two' }]);
   try { null.x; } catch (error) { console.log(error, { error }); }
@@ -94,6 +123,13 @@ export class IsolateSession {
 
   constructor(options: IsolateSessionOptions) {
     const { hooks } = options;
+    if (lost.count >= MAX_LOST_ISOLATES) {
+      throw new ServiceError(
+        'sandbox',
+        `${lost.count} sandboxes ran out of memory in a way V8 cannot recover from (a Map, Set or object grown to millions of keys); their threads and about ${lost.heldMb} MB stay taken until this process ends, so no new sandbox is started`,
+        { fix: 'Restart toolsmith to free them (a process manager can restart it on exit)' },
+      );
+    }
     const { source, snapshot } = loadRuntime();
     // Without this handler such an out-of-memory error aborts the whole process. With it, the
     // isolate is lost (its memory too, until the process ends) but the host goes on.
@@ -101,6 +137,10 @@ export class IsolateSession {
       memoryLimit: options.memoryMb,
       ...(snapshot ? { snapshot } : {}),
       onCatastrophicError: (message: string) => {
+        if (!this.#broken) {
+          lost.count++;
+          lost.heldMb += options.memoryMb;
+        }
         this.#broken = true;
         hooks.onCatastrophe(message);
       },
@@ -123,7 +163,7 @@ export class IsolateSession {
     );
     const api: ivm.Reference<RuntimeEntry> = boot.applySync(
       undefined,
-      [host, options.maxOutputChars, 1_000_000],
+      [host, options.maxOutputChars, 1_000_000, MAX_PENDING_TIMERS],
       { result: { reference: true }, timeout: 2000 },
     );
     boot.release();

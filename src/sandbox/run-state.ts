@@ -6,7 +6,7 @@
  */
 import type ivm from 'isolated-vm';
 import { compileErrorOf, type RawError } from './error-normalizer.ts';
-import type { IsolateSession, RuntimeOp } from './isolate-session.ts';
+import { type IsolateSession, lostIsolates, MAX_LOST_ISOLATES, type RuntimeOp } from './isolate-session.ts';
 import { OutputBuffer } from './output-buffer.ts';
 import { SerializedJson } from './serialized-json.ts';
 import { CODE_FILENAME, PRELUDE_LINES, type PreparedCode } from './prepare-code.ts';
@@ -22,6 +22,11 @@ import type {
 
 /** isolated-vm's message when it disposed the isolate for its memory limit. */
 const MEMORY_LIMIT_MESSAGE = /disposed during execution due to memory limit/i;
+
+const LEVELS: ReadonlySet<unknown> = new Set<LogLevel>(['log', 'info', 'warn', 'error', 'debug']);
+
+/** Host time a run's reports may take in one event-loop turn before the rest waits for the next. */
+const TURN_BUDGET_MS = 8;
 
 /** Largest host result copied into the isolate, in characters of JSON. */
 const MAX_RESULT_CHARS = 8_000_000;
@@ -45,8 +50,10 @@ export interface Run {
   /** The isolate ran out of memory beyond recovery (see SessionHooks.onCatastrophe). */
   onCatastrophe(): void;
   onCall(callId: number, name: string, argsJson: string): void;
-  onLog(level: LogLevel, text: string): void;
-  onTimer(op: 'set' | 'clear', timerId: number, ms: number): void;
+  /** One line, or with level 'batch' several (see SessionHooks.onLog). */
+  onLog(level: LogLevel | 'batch', text: string): void;
+  /** The isolate's earliest timer is due in `ms` (`pending` timers in all); see runtime/bootstrap.js. */
+  onTimer(op: 'wake', pending: number, ms: number): void;
   onDone(resultJson: string): void;
 }
 
@@ -71,12 +78,18 @@ interface DoneMessage {
   dropped?: number;
   /** Characters cut from the middle of single long lines (noted in the line itself). */
   clipped?: number;
+  /** Timers still pending when the run ended (cancelled with it). */
+  timers?: number;
 }
 
 export function createRun(setup: RunSetup): Run {
   const { id, session, bindings, limits } = setup;
   const logs = new OutputBuffer(limits.maxOutputChars);
-  const timers = new Map<number, NodeJS.Timeout>();
+  // One host timer per run, set to the isolate's earliest due timer (the isolate keeps the queue).
+  let wake: NodeJS.Timeout | undefined;
+  let wakeDue = Number.POSITIVE_INFINITY;
+  let fireInFlight = false;
+  let timersPending = 0;
   const calls = new Map<number, string>();
   // Made with the first host call: most runs make none, and the signal is only for host calls.
   let controller: AbortController | undefined;
@@ -101,19 +114,24 @@ export function createRun(setup: RunSetup): Run {
     if (finished) return;
     finished = true;
     clearTimeout(wallTimer);
-    for (const timer of timers.values()) clearTimeout(timer);
-    if (timers.size > 0 && !result.finalError) {
+    clearTimeout(wake);
+    wake = undefined;
+    if (timersPending > 0 && !result.finalError) {
       logs.add(
         'warn',
-        `(${timers.size} timer${timers.size > 1 ? 's' : ''} still pending when the run ended ${timers.size > 1 ? 'were' : 'was'} cancelled)`,
+        `(${timersPending} timer${timersPending > 1 ? 's' : ''} still pending when the run ended ${timersPending > 1 ? 'were' : 'was'} cancelled)`,
       );
     }
-    timers.clear();
     controller?.abort(new Error('the run ended'));
     if (!disposeIsolate && !endedInIsolate && !session.disposed) {
       session.enter('end', [id], 1000).catch(() => undefined);
     }
     resolveOutcome({ ...result, logs, disposeIsolate });
+  }
+
+  function addLine(level: LogLevel, text: string): void {
+    logs.add(level, text);
+    setup.onLog?.({ level, text });
   }
 
   function limit(name: LimitName, message: string, disposeIsolate = false): void {
@@ -149,7 +167,7 @@ export function createRun(setup: RunSetup): Run {
       ? 'the code was still running'
       : waiting.length > 0
         ? `still waiting for ${waiting.slice(0, 3).join(', ')}${waiting.length > 3 ? ', …' : ''}`
-        : timers.size > 0
+        : wake !== undefined || fireInFlight || timersPending > 0
           ? 'still waiting for a timer'
           : 'still waiting for a promise that never settled';
     const lost = busy ? '; the sandbox was reset, so variables from earlier runs are gone' : '';
@@ -159,7 +177,8 @@ export function createRun(setup: RunSetup): Run {
     if (busy) session.dispose();
   }
 
-  function enter(op: RuntimeOp, args: unknown[]): void {
+  /** Enter the isolate; `onResult` gets what the op returned, if the run goes on. */
+  function enter(op: RuntimeOp, args: unknown[], onResult?: (value: unknown) => void): void {
     if (finished) return;
     // The CPU used as of the last return from the isolate: reading it is a locked native call, so
     // once per entry is enough (every execution in the isolate is one of these entries).
@@ -174,10 +193,47 @@ export function createRun(setup: RunSetup): Run {
       cpuSeen = cpuUsed();
       if (!finished && cpuSeen > limits.timeoutMs) cpuLimit();
     };
-    session.enter(op, args, remaining).then(left, (error: unknown) => {
-      onEnterError(error);
-      left();
+    session.enter(op, args, remaining).then(
+      (value) => {
+        left();
+        if (!finished) onResult?.(value);
+      },
+      (error: unknown) => {
+        onEnterError(error);
+        left();
+      },
+    );
+  }
+
+  /**
+   * Ask the isolate to run its earliest due timer, then wait for the next one it reports. One
+   * 'fire' is in flight at a time; a wake asked for meanwhile is merged into what follows it.
+   */
+  function fireTimers(): void {
+    wake = undefined;
+    wakeDue = Number.POSITIVE_INFINITY;
+    fireInFlight = true;
+    enter('fire', [], (next) => {
+      fireInFlight = false;
+      let ms = typeof next === 'number' && next >= 0 ? next : Number.POSITIVE_INFINITY;
+      if (wakeDue !== Number.POSITIVE_INFINITY) ms = Math.min(ms, Math.max(0, wakeDue - Date.now()));
+      wakeDue = Number.POSITIVE_INFINITY;
+      if (ms === Number.POSITIVE_INFINITY) timersPending = 0;
+      // Due now: straight back in. Each entry's completion is a host task of its own, so the
+      // host's event loop serves everything else between two timers.
+      else if (ms === 0) fireTimers();
+      else setWake(ms);
     });
+  }
+
+  /** Wake the isolate in `ms` unless it is already to be woken earlier (waking early is harmless). */
+  function setWake(ms: number): void {
+    const due = Date.now() + ms;
+    if (due >= wakeDue) return;
+    wakeDue = due;
+    if (fireInFlight) return;
+    clearTimeout(wake);
+    wake = setTimeout(fireTimers, ms);
   }
 
   function onEnterError(error: unknown): void {
@@ -212,7 +268,11 @@ export function createRun(setup: RunSetup): Run {
       const value = await fn(args, { name, signal: controller.signal, evaluate: setup.evaluate });
       // A tool result comes serialised already (measured once, by the tool call).
       payload =
-        value === undefined ? undefined : value instanceof SerializedJson ? value.json : JSON.stringify(value);
+        value === undefined
+          ? undefined
+          : value instanceof SerializedJson
+            ? value.json
+            : JSON.stringify(value);
       if (payload !== undefined && payload.length > MAX_RESULT_CHARS) {
         throw new RangeError(
           `the result of ${name} is too large (${payload.length} characters of JSON, limit ${MAX_RESULT_CHARS})`,
@@ -229,7 +289,51 @@ export function createRun(setup: RunSetup): Run {
     enter('settle', [callId, ok, payload]);
   }
 
-  return {
+  // What the isolate reports is handled at once while this run's share of the host's current
+  // event-loop turn lasts; past it, the rest waits (in order) for the next turns, so a flood of
+  // reports (logs, calls, the end) never holds the host's event loop for long.
+  const inbox: (() => void)[] = [];
+  let inboxHead = 0;
+  let turnStarted = -1;
+  let pumping = false;
+  function withinTurnBudget(): boolean {
+    const now = performance.now();
+    if (turnStarted < 0) {
+      turnStarted = now;
+      setImmediate(() => {
+        turnStarted = -1;
+      });
+      return true;
+    }
+    return now - turnStarted < TURN_BUDGET_MS;
+  }
+  function dispatch(work: () => void): void {
+    if (inboxHead === inbox.length && withinTurnBudget()) {
+      work();
+      return;
+    }
+    inbox.push(work);
+    if (!pumping) {
+      pumping = true;
+      setImmediate(pump);
+    }
+  }
+  function pump(): void {
+    while (inboxHead < inbox.length && withinTurnBudget()) {
+      const work = inbox[inboxHead];
+      inbox[inboxHead++] = noop;
+      work?.();
+    }
+    if (inboxHead < inbox.length) {
+      setImmediate(pump);
+      return;
+    }
+    pumping = false;
+    inbox.length = 0;
+    inboxHead = 0;
+  }
+
+  const run: Run = {
     id,
     async start() {
       if (finished) return outcome; // aborted before it began
@@ -265,7 +369,13 @@ export function createRun(setup: RunSetup): Run {
       return outcome;
     },
     onCatastrophe() {
-      memoryLimit();
+      const { count } = lostIsolates();
+      const left = Math.max(0, MAX_LOST_ISOLATES - count);
+      limit(
+        'memory',
+        `Memory limit of ${limits.memoryMb} MB exceeded by one allocation too large for what was left (a Map, Set or object grown to millions of keys?); the sandbox was reset, so variables from earlier runs are gone. Keep such collections smaller or in pieces: this process can lose ${left} more sandbox${left === 1 ? '' : 'es'} this way before it must be restarted`,
+        true,
+      );
     },
     abort(reason) {
       if (reason === 'dispose') {
@@ -288,22 +398,27 @@ export function createRun(setup: RunSetup): Run {
     },
     onLog(level, text) {
       if (finished) return;
-      logs.add(level, text);
-      setup.onLog?.({ level, text });
-    },
-    onTimer(op, timerId, ms) {
-      if (finished) return;
-      clearTimeout(timers.get(timerId));
-      timers.delete(timerId);
-      if (op === 'set') {
-        timers.set(
-          timerId,
-          setTimeout(() => {
-            timers.delete(timerId);
-            enter('fire', [timerId]);
-          }, ms),
-        );
+      if (level !== 'batch') {
+        addLine(level, text);
+        return;
       }
+      // A batch is a flat JSON array: level, text, level, text, ...
+      let batch: unknown;
+      try {
+        batch = JSON.parse(text);
+      } catch {
+        return;
+      }
+      if (!Array.isArray(batch)) return;
+      for (let i = 0; i + 1 < batch.length; i += 2) {
+        const [lineLevel, line] = [batch[i], batch[i + 1]];
+        if (typeof line === 'string' && LEVELS.has(lineLevel)) addLine(lineLevel, line);
+      }
+    },
+    onTimer(op, pending, ms) {
+      if (finished || op !== 'wake') return;
+      timersPending = pending;
+      setWake(ms);
     },
     onDone(resultJson) {
       if (finished) return;
@@ -314,6 +429,7 @@ export function createRun(setup: RunSetup): Run {
         finish({ rawError: { name: 'Error', message: 'the sandbox sent an unreadable result' } });
         return;
       }
+      timersPending = message.timers ?? 0;
       if (message.dropped) logs.addCut(message.dropped);
       if (message.clipped) logs.markClipped();
       const result: Omit<RunOutcome, 'logs' | 'disposeIsolate'> = {};
@@ -328,4 +444,13 @@ export function createRun(setup: RunSetup): Run {
       finish(result, false, true);
     },
   };
+  return {
+    ...run,
+    onCall: (callId, name, argsJson) => dispatch(() => run.onCall(callId, name, argsJson)),
+    onLog: (level, text) => dispatch(() => run.onLog(level, text)),
+    onTimer: (op, pending, ms) => dispatch(() => run.onTimer(op, pending, ms)),
+    onDone: (resultJson) => dispatch(() => run.onDone(resultJson)),
+  };
 }
+
+const noop = () => {};

@@ -315,3 +315,116 @@ describe('endurance', () => {
     expect(await sb.run('"still alive"')).toMatchObject({ ok: true, data: 'still alive' });
   });
 });
+
+describe('the host’s event loop', () => {
+  const hostTimeouts = () => process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length;
+
+  it('thousands of pending timers cost the host one timer, and fire in order', async () => {
+    const sb = sandbox();
+    const before = hostTimeouts();
+    let during = 0;
+    const result = await sb.run(
+      `const order = [];
+      for (let i = 0; i < 5_000; i++) setTimeout(() => order.push(i), 5);
+      await measure();
+      await sleep(40);
+      order.length === 5_000 && order.every((n, i) => n === i)`,
+      {
+        providers: hostProviders({
+          measure: () => {
+            during = hostTimeouts();
+          },
+        }),
+      },
+    );
+    expect(result).toMatchObject({ ok: true, data: true });
+    // The run's wall-clock timer and its one wake timer, instead of one per setTimeout.
+    expect(during - before).toBeLessThanOrEqual(2);
+  });
+
+  it('microtasks run between two timer callbacks, as in Node', async () => {
+    const sb = sandbox();
+    const code = `const seen = [];
+      await new Promise((done) => {
+        setTimeout(() => { seen.push('a'); Promise.resolve().then(() => seen.push('a1')).then(() => seen.push('a2')); }, 0);
+        setTimeout(() => { seen.push('b'); queueMicrotask(() => seen.push('b1')); }, 0);
+        setTimeout(done, 2);
+      });
+      seen`;
+    const expected = await new Promise<string[]>((resolve) => {
+      const seen: string[] = [];
+      setTimeout(() => {
+        seen.push('a');
+        Promise.resolve()
+          .then(() => seen.push('a1'))
+          .then(() => seen.push('a2'));
+      }, 0);
+      setTimeout(() => {
+        seen.push('b');
+        queueMicrotask(() => seen.push('b1'));
+      }, 0);
+      setTimeout(() => resolve(seen), 2);
+    });
+    expect((await sb.run(code)).data).toEqual(expected);
+  });
+
+  it('more pending timers than the cap is a RangeError where the code sets one, and the session goes on', async () => {
+    const sb = sandbox();
+    const result = await sb.run(
+      'globalThis.ids = [];\nfor (let i = 0; i < 20_000; i++) ids.push(setTimeout(() => {}, 60_000));',
+    );
+    expect(result.error).toMatchObject({ name: 'RangeError', line: 2 });
+    expect(result.error?.message).toBe(
+      'Too many timers pending at once (limit 10000); clear the ones no longer needed, or await some before setting more',
+    );
+    expect(result.logs).toEqual([
+      { level: 'warn', text: '(10000 timers still pending when the run ended were cancelled)' },
+    ]);
+    // The timers ended with the run: a new run may set as many again.
+    const again = await sb.run(
+      'let n = 0;\nfor (let i = 0; i < 9_999; i++) setTimeout(() => n++, 0);\nawait sleep(20);\nn',
+    );
+    expect(again).toMatchObject({ ok: true, data: 9_999 });
+  });
+
+  it('tool arguments of too many values are refused inside the isolate, before the host parses them', async () => {
+    const seen: unknown[][] = [];
+    const sb = sandbox({
+      limits: { memoryMb: 256 },
+      providers: hostProviders({ write: (args) => seen.push(args) }),
+    });
+    const refused = await sb.run(
+      'const rows = Array.from({ length: 60_000 }, (_, i) => ({ id: i, name: "row " + i }));\nawait write({ rows });',
+    );
+    expect(refused.error).toMatchObject({ name: 'RangeError', line: 2 });
+    expect(refused.error?.message).toBe(
+      'write: the arguments are too large (more than 100,000 values); pass big data as one string (CSV, or JSON.stringify of it) or in several smaller calls',
+    );
+    const huge = await sb.run('await write("x".repeat(17 * 1024 * 1024));');
+    expect(huge.error?.message).toMatch(
+      /^write: the arguments are too large \(17,825,796 characters of JSON, limit 16,777,216\)/,
+    );
+    expect(seen).toEqual([]);
+    // The same data as one string goes through, and so does text full of commas.
+    const asText = await sb.run(
+      'const csv = rows.map((r) => r.id + "," + r.name).join("\\n");\nawait write({ csv, json: JSON.stringify(rows) })',
+    );
+    expect(asText).toMatchObject({ ok: true, data: 1 });
+    expect(seen).toHaveLength(1);
+  });
+
+  it('a flood of short lines between awaits crosses to the host a bounded number of times', async () => {
+    const sb = sandbox();
+    let live = 0;
+    const result = await sb.run(
+      'for (let i = 0; i < 100_000; i++) { console.log(i); if (i % 10 === 0) await null; }\n"done"',
+      { onLog: () => live++ },
+    );
+    expect(result).toMatchObject({ ok: true, truncated: true, data: 'done' });
+    // 20 000 characters of output: the live budget (4x) counts a line as at least 32 characters,
+    // and the held tail comes once at the end.
+    expect(live).toBeLessThanOrEqual((4 * 20_000) / 32 + 20_000 / 5);
+    expect(result.logs.at(-1)?.text).toBe('99999');
+    expect(result.logs.some((entry) => /characters of output cut/.test(entry.text))).toBe(true);
+  });
+});

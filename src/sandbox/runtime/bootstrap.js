@@ -41,6 +41,8 @@
   let heldChars = 0;
 
   function emit(level, text) {
+    // Output of code that outlived its run goes nowhere (the host would drop it anyway).
+    if (runId === 0) return;
     let line = text;
     if (line.length > lineCap) {
       // The host's own clip helper (src/text/clip.ts), loaded into the runtime: one way of cutting.
@@ -48,7 +50,10 @@
       clipped += short.cut;
       line = short.text;
     }
-    if (sent + line.length > totalCap) {
+    // A line costs at least MIN_LINE_COST of the live budget, so a flood of short lines written
+    // between awaits (one crossing each) costs the host a bounded number of crossings.
+    const cost = Math.max(line.length, MIN_LINE_COST);
+    if (sent + cost > totalCap) {
       held.push({ level, line });
       heldChars += line.length;
       while (heldChars > limits.maxOutputChars && held.length > 1) {
@@ -58,11 +63,34 @@
       }
       return;
     }
-    sent += line.length;
-    hostLog(level, line);
+    sent += cost;
+    send(level, line);
+  }
+  // Lines leave in batches: those written in one synchronous stretch go together (a microtask
+  // sends them), and a long stretch sends every OUTBOX_LINES lines.
+  const MIN_LINE_COST = 32;
+  const OUTBOX_LINES = 256;
+  let outbox = [];
+  let flushQueued = false;
+  function send(level, line) {
+    outbox.push(level, line);
+    if (outbox.length >= 2 * OUTBOX_LINES) flushOutbox();
+    else if (!flushQueued) {
+      flushQueued = true;
+      then(resolved(), flushOutbox);
+    }
+  }
+  function flushOutbox() {
+    flushQueued = false;
+    if (outbox.length === 0) return;
+    if (outbox.length === 2) hostLog(outbox[0], outbox[1]);
+    else hostLog('batch', JSONstringify(outbox));
+    outbox = [];
   }
   function flushHeld() {
-    for (let i = 0; i < held.length; i++) hostLog(held[i].level, held[i].line);
+    flushOutbox();
+    for (let i = 0; i < held.length; i++) outbox.push(held[i].level, held[i].line);
+    flushOutbox();
     held = [];
     heldChars = 0;
   }
@@ -264,18 +292,78 @@
   });
 
   // timers -------------------------------------------------------------------------------------
+  // The run's timers live here, in a queue ordered by due time. The host keeps one timer per run,
+  // set to the earliest due time (it hears only when that moves earlier), and enters 'fire' when
+  // it expires; each 'fire' runs one callback, so microtasks run between callbacks as in Node, and
+  // returns the delay until the next one. A flood of timers costs the host one timer and one entry
+  // per callback, never a host timer each, and at most `maxTimers` may be pending at once.
   let timerSeq = 0;
+  let maxTimers = 10_000;
   const timerFns = new Map();
+  let timerQueue = [];
+  let wakeAt = Number.POSITIVE_INFINITY;
+  let firing = false;
+  const earlier = (a, b) => a.due < b.due || (a.due === b.due && a.id < b.id);
+  function queuePush(timer) {
+    const q = timerQueue;
+    let i = q.length;
+    q.push(timer);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!earlier(q[i], q[parent])) break;
+      [q[i], q[parent]] = [q[parent], q[i]];
+      i = parent;
+    }
+  }
+  function queuePop() {
+    const q = timerQueue;
+    const last = q.pop();
+    if (q.length === 0) return;
+    q[0] = last;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < q.length && earlier(q[l], q[m])) m = l;
+      if (r < q.length && earlier(q[r], q[m])) m = r;
+      if (m === i) return;
+      [q[i], q[m]] = [q[m], q[i]];
+      i = m;
+    }
+  }
+  /** The next live timer; cleared ones are dropped as they surface (or all at once when many). */
+  function queuePeek() {
+    if (timerQueue.length > 64 && timerQueue.length > 2 * timerFns.size) {
+      timerQueue = [];
+      for (const timer of timerFns.values()) queuePush(timer);
+    }
+    while (timerQueue.length > 0 && timerFns.get(timerQueue[0].id) !== timerQueue[0]) queuePop();
+    return timerQueue[0];
+  }
   function addTimer(fn, ms, args, repeat) {
     if (typeof fn !== 'function') throw new TypeError('The "callback" argument must be of type function');
+    if (timerFns.size >= maxTimers) {
+      throw new RangeError(
+        `Too many timers pending at once (limit ${maxTimers}); clear the ones no longer needed, or await some before setting more`,
+      );
+    }
     const id = ++timerSeq;
-    const delay = Math.max(0, Number(ms) || 0);
-    timerFns.set(id, { fn, args, repeat, delay });
-    hostTimer('set', id, delay);
+    let delay = Math.max(0, Number(ms) || 0);
+    // Node's rule: a delay it cannot represent becomes 1 ms.
+    if (delay > 2_147_483_647) delay = 1;
+    const timer = { id, fn, args, repeat, delay, due: Date.now() + delay };
+    timerFns.set(id, timer);
+    queuePush(timer);
+    if (!firing && timer.due < wakeAt) {
+      wakeAt = timer.due;
+      hostTimer(delay);
+    }
     return id;
   }
   function clearTimer(id) {
-    if (timerFns.delete(id)) hostTimer('clear', id, 0);
+    // The host's timer stays set: waking early finds nothing due and only sets the next delay.
+    timerFns.delete(id);
   }
 
   // host bindings ------------------------------------------------------------------------------
@@ -302,10 +390,43 @@
           return;
         }
       }
+      const tooLarge = json === undefined ? undefined : argumentsTooLarge(json);
+      if (tooLarge) {
+        reject(
+          new RangeError(
+            `${name}: the arguments are too large (${tooLarge}); pass big data as one string (CSV, or JSON.stringify of it) or in several smaller calls`,
+          ),
+        );
+        return;
+      }
       const id = ++callSeq;
       pending.set(id, resolve);
       hostCall(id, name, json === undefined ? '[]' : json);
     });
+  }
+  // The host parses a call's arguments on its one thread: a few MB of strings cost it little, but
+  // a structure of many values can hold it for a second. Both are capped before anything crosses.
+  const MAX_ARG_CHARS = 16 * 1024 * 1024;
+  const MAX_ARG_VALUES = 100_000;
+  function argumentsTooLarge(json) {
+    if (json.length > MAX_ARG_CHARS) {
+      return `${json.length.toLocaleString('en-US')} characters of JSON, limit ${MAX_ARG_CHARS.toLocaleString('en-US')}`;
+    }
+    // Fewer characters than values would need cannot be too many values.
+    if (json.length < 2 * MAX_ARG_VALUES) return undefined;
+    let values = 1;
+    let inString = false;
+    for (let i = 0; i < json.length; i++) {
+      const c = json.charCodeAt(i);
+      if (inString) {
+        if (c === 92) i++;
+        else if (c === 34) inString = false;
+      } else if (c === 34) inString = true;
+      else if (c === 44 && ++values > MAX_ARG_VALUES) {
+        return `more than ${MAX_ARG_VALUES.toLocaleString('en-US')} values`;
+      }
+    }
+    return undefined;
   }
   // providers -----------------------------------------------------------------------------------
   // Each provider defines one global, its namespace: the tree of its bindings (`a.b` -> ns.a.b; the
@@ -412,12 +533,31 @@
     if (ok) resolve(payload === undefined ? undefined : JSONparse(payload));
     else resolve(new HostFailure(JSONparse(payload)));
   }
-  function fire(id) {
-    const timer = timerFns.get(id);
-    if (!timer) return;
-    if (timer.repeat) hostTimer('set', id, timer.delay);
-    else timerFns.delete(id);
-    timer.fn(...timer.args);
+  /** Runs the earliest timer if it is due; returns the delay until the next one, or -1 for none. */
+  function fire() {
+    wakeAt = Number.POSITIVE_INFINITY;
+    if (runId === 0) return -1;
+    let timer = queuePeek();
+    if (timer && timer.due <= Date.now()) {
+      queuePop();
+      if (timer.repeat) {
+        timer.due = Date.now() + timer.delay;
+        queuePush(timer);
+      } else {
+        timerFns.delete(timer.id);
+      }
+      firing = true;
+      try {
+        timer.fn(...timer.args);
+      } finally {
+        firing = false;
+      }
+      if (runId === 0) return -1;
+      timer = queuePeek();
+    }
+    if (!timer) return -1;
+    wakeAt = timer.due;
+    return Math.max(0, timer.due - Date.now());
   }
   function errorInfo(error) {
     if (error instanceof Error || (error && typeof error === 'object' && typeof error.stack === 'string')) {
@@ -460,6 +600,7 @@
     flushHeld();
     result.dropped = dropped;
     result.clipped = clipped;
+    result.timers = timerFns.size;
     hostDone(id, JSONstringify(result));
     // The run ends here, without waiting for the host to say so: one crossing less per run.
     endRun(id);
@@ -504,6 +645,7 @@
     clipped = 0;
     held = [];
     heldChars = 0;
+    outbox = [];
     let promise;
     try {
       promise = fn();
@@ -521,8 +663,11 @@
     if (id !== runId) return 0;
     const left = timerFns.size;
     timerFns.clear();
+    timerQueue = [];
+    wakeAt = Number.POSITIVE_INFINITY;
     held = [];
     heldChars = 0;
+    outbox = [];
     // Calls still pending stay pending forever: no code of an ended run may wake up again.
     pending.clear();
     runId = 0;
@@ -550,13 +695,15 @@
    * Wires this context to its host; callable once (it removes itself from the global object).
    * `host(kind, runId, ...)` is the one way out; the function returned is the one way in.
    */
-  return function boot(host, maxOutputChars, maxDataChars) {
+  return function boot(host, maxOutputChars, maxDataChars, timerCap) {
     delete globalThis.__toolsmith_boot;
     hostCall = (id, name, json) => host('call', runId, id, name, json);
     hostLog = (level, text) => host('log', runId, level, text);
-    hostTimer = (op, id, ms) => host('timer', runId, op, id, ms);
+    // The host hears the delay until the earliest timer, and how many are pending.
+    hostTimer = (ms) => host('timer', runId, 'wake', timerFns.size, ms);
     hostDone = (id, json) => host('done', id, json);
     limits = { maxOutputChars, maxDataChars };
+    if (timerCap > 0) maxTimers = timerCap;
     lineCap = Math.max(40, Math.floor(limits.maxOutputChars / 2));
     totalCap = limits.maxOutputChars * 4;
     return (op, a, b, c) => {
@@ -566,7 +713,7 @@
         case 'execute':
           return execute(a, b);
         case 'fire':
-          return fire(a);
+          return fire();
         case 'end':
           return endRun(a);
         case 'provide':
