@@ -4,6 +4,7 @@
  * workspace files) after it.
  */
 import type { ToolSpec } from '../model/types.ts';
+import { librariesLine } from '../sandbox/libraries/catalog.ts';
 import { formatBytes } from '../text/format-bytes.ts';
 import type { OfferedSkill } from './types.ts';
 
@@ -39,7 +40,8 @@ export function buildStablePrompt(input: StablePromptInput): string {
 - When you have the result, reply with the answer as plain text and no tool call. That reply is what the user sees.
 
 # The sandbox
-- A V8 isolate, not Node.js: there is no \`require\`, \`import\`, \`process\`, \`fetch\`, \`Buffer\`, file system or network. The world is reached only through \`tools\` below (and \`skills\`, when offered).
+- A V8 isolate, not Node.js: there is no \`require\`, \`process\`, \`fetch\`, \`Buffer\`, file system or network. The world is reached only through \`tools\` below (and \`skills\`, when offered).
+- ${librariesLine()}
 - Available beyond the language: \`console\`, \`setTimeout\`, \`await sleep(ms)\`, \`atob\`/\`btoa\`, \`TextEncoder\`/\`TextDecoder\` (UTF-8), \`structuredClone\`. Not available: \`URL\`, \`Buffer\` (decode base64 with \`atob\`).
 - State persists between runs in this task: top-level \`const\`/\`let\`/\`function\`/\`class\` stay defined, so reuse earlier results instead of recomputing.
 - \`await\` works at the top level. \`console.log\`/\`console.table\` output and the returned value are what you see: log or return what you need. Large output is cut in the middle.

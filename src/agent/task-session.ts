@@ -9,6 +9,7 @@ import { UsageError } from '../errors.ts';
 import { addUsage, emptyUsage } from '../model/pricing.ts';
 import type { ContentBlock, ImageBlock, Message, Model, Usage } from '../model/types.ts';
 import { createSandbox as defaultCreateSandbox } from '../sandbox/create-sandbox.ts';
+import { sharedLibraryProvider } from '../sandbox/libraries/create-library-provider.ts';
 import type { Sandbox, SandboxLimits, SandboxOptions, SandboxProvider } from '../sandbox/types.ts';
 import type { ToolHub } from '../tools/types.ts';
 import { createEmptySkillSource } from './empty-skill-source.ts';
@@ -116,6 +117,7 @@ export function createTaskSession(options: TaskSessionOptions): TaskSession {
         ]
       : []),
     skillApi,
+    sharedLibraryProvider(),
   ];
   let providers: SandboxProvider[] = [];
   let currentStep = 0;

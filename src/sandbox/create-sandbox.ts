@@ -7,6 +7,7 @@ import { UsageError } from '../errors.ts';
 import { compileErrorOf, normalizeError } from './error-normalizer.ts';
 import { flattenBindings, type Installed, installProviders } from './install-providers.ts';
 import { IsolateSession } from './isolate-session.ts';
+import { IMPORT_NAMESPACE } from './libraries/catalog.ts';
 import { clip } from './output-buffer.ts';
 import { CODE_FILENAME, prepareCode } from './prepare-code.ts';
 import { createRun, type Run } from './run-state.ts';
@@ -21,6 +22,13 @@ import type {
   SandboxStats,
   TrustedScript,
 } from './types.ts';
+
+/** A run that imports in a sandbox without the library loader. */
+const NO_IMPORTS = {
+  name: 'SyntaxError',
+  message:
+    'import is not available in this sandbox (it has no library loader); tools are in scope as `tools.<server>.<tool>()` without an import',
+};
 
 export const DEFAULT_LIMITS: SandboxLimits = {
   memoryMb: 128,
@@ -172,6 +180,10 @@ class IsolateSandbox implements Sandbox {
     }
     const providers = options.providers ?? this.#providersNow();
     const bindings = flattenBindings(providers);
+    const imports = prepared.prepared.imports;
+    if (imports && !providers.some((provider) => provider.namespace === IMPORT_NAMESPACE)) {
+      return withReset({ ok: false, logs: [], error: { ...NO_IMPORTS, ...imports }, durationMs: elapsed() });
+    }
     try {
       await installProviders(session, this.#installed, providers, this.#cache);
     } catch (error) {

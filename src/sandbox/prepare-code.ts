@@ -5,11 +5,15 @@
  * - Top-level declarations (var/let/const/function/class) become globals of the context, so they
  *   persist into the next run like cells of a notebook.
  * - When the last statement is an expression, its value is returned.
+ * - `import X from 'name'`, `import { a } from 'name'` and `import('name')` go to the library loader
+ *   (src/sandbox/libraries): a static import becomes a top-level `const` of what it imports.
  * Every edit either keeps lengths (keyword -> spaces) or is a recorded insertion, so positions that
  * V8 reports in the generated script map back to the submitted code exactly.
  */
 import { stripTypeScriptTypes } from 'node:module';
-import * as acorn from 'acorn';
+import type * as acorn from 'acorn';
+import { IMPORT_NAMESPACE } from './libraries/catalog.ts';
+import { parseWithImports } from './lower-imports.ts';
 
 /** File name shown in stack frames of the agent's code. */
 export const CODE_FILENAME = 'task.js';
@@ -33,6 +37,8 @@ export interface PreparedCode {
   /** The code as run (types stripped), for showing the offending line. */
   code: string;
   lineCount: number;
+  /** Where the code first imports (a library, through the loader), when it does. */
+  imports?: { line: number; column: number };
 }
 
 export interface PrepareError {
@@ -50,9 +56,6 @@ export type PrepareResult =
   | { ok: true; prepared: PreparedCode }
   | { ok: false; error: PrepareError; probe?: string };
 
-const IMPORT_HINT =
-  'import/export are not available in the sandbox: tools are already in scope as `tools.<server>.<tool>()`';
-
 interface Edit {
   start: number;
   end: number;
@@ -64,8 +67,10 @@ type Node = acorn.AnyNode;
 /** Prepare code for running. Syntax errors come back as data, never thrown. */
 export function prepareCode(input: string): PrepareResult {
   let code = input;
-  let program = tryParse(code);
-  if (program instanceof SyntaxError) {
+  let program = parseWithImports(code);
+  if ('error' in program) return program.error;
+  if (program.program instanceof SyntaxError) {
+    const failed = program.program;
     let stripped: string;
     try {
       stripped = stripTypeScriptTypes(input, { mode: 'strip' });
@@ -78,32 +83,27 @@ export function prepareCode(input: string): PrepareResult {
       // The TypeScript parser failed somewhere else than the JS parser (which stopped at the first
       // annotation): the code is TypeScript and the TypeScript parser's error is the real one.
       const at = strippingErrorPosition(error);
-      const loc = (program as SyntaxError & { loc?: { line: number; column: number } }).loc;
+      const loc = (failed as SyntaxError & { loc?: { line: number; column: number } }).loc;
       if (at && loc && (at.line !== loc.line || at.column !== loc.column + 1)) {
         return { ok: false, error: { name: 'SyntaxError', message: firstLine(message), ...at } };
       }
-      return failure(program, input);
+      return failure(failed, program.code, program.module);
     }
-    const typeImport = erasedImport(input, stripped);
-    if (typeImport) {
-      return {
-        ok: false,
-        error: { name: 'SyntaxError', message: `${IMPORT_HINT}; types need no import either`, ...typeImport },
-      };
-    }
-    const reparsed = tryParse(stripped);
-    if (reparsed instanceof SyntaxError) return failure(reparsed, stripped);
-    code = stripped;
+    const reparsed = parseWithImports(stripped);
+    if ('error' in reparsed) return reparsed.error;
+    if (reparsed.program instanceof SyntaxError)
+      return failure(reparsed.program, reparsed.code, reparsed.module);
     program = reparsed;
   }
-  return { ok: true, prepared: rewrite(code, program) };
+  code = program.code;
+  return { ok: true, prepared: rewrite(code, program.program as acorn.Program) };
 }
 
-function failure(error: SyntaxError, source: string): PrepareResult {
-  const described = syntaxErrorOf(error);
-  return described.message === IMPORT_HINT
-    ? { ok: false, error: described }
-    : { ok: false, error: described, probe: source };
+/** V8's second opinion is asked of script code only (it would only complain about the imports). */
+function failure(error: SyntaxError, source: string, module = false): PrepareResult {
+  return module
+    ? { ok: false, error: syntaxErrorOf(error) }
+    : { ok: false, error: syntaxErrorOf(error), probe: source };
 }
 
 /**
@@ -118,43 +118,12 @@ function strippingErrorPosition(error: unknown): { line: number; column: number 
   return { line: Number(header[1]), column: (caret[1]?.length ?? 0) + 1 };
 }
 
-/** Where TypeScript stripping erased an `import` statement (a type-only import), if it did. */
-function erasedImport(input: string, stripped: string): { line: number; column: number } | undefined {
-  const statement = /^([ \t]*)import\b/gm;
-  for (let match = statement.exec(input); match; match = statement.exec(input)) {
-    const at = match.index + (match[1]?.length ?? 0);
-    if (stripped.slice(at, at + 6).trim() === '') {
-      const before = input.slice(0, at);
-      const line = before.split('\n').length;
-      return { line, column: at - before.lastIndexOf('\n') };
-    }
-  }
-  return undefined;
-}
-
-function tryParse(code: string): acorn.Program | SyntaxError {
-  try {
-    return acorn.parse(code, {
-      ecmaVersion: 'latest',
-      sourceType: 'script',
-      allowAwaitOutsideFunction: true,
-      allowReturnOutsideFunction: true,
-      allowHashBang: true,
-      locations: true,
-    });
-  } catch (error) {
-    if (error instanceof SyntaxError) return error;
-    return new SyntaxError(String(error));
-  }
-}
-
 function syntaxErrorOf(error: SyntaxError): PrepareError {
   const loc = (error as SyntaxError & { loc?: { line: number; column: number } }).loc;
   const message = error.message.replace(/\s*\(\d+:\d+\)$/, '');
-  const hint = /'import' and 'export'/.test(message) ? IMPORT_HINT : message;
   return loc
-    ? { name: 'SyntaxError', message: hint, line: loc.line, column: loc.column + 1 }
-    : { name: 'SyntaxError', message: hint };
+    ? { name: 'SyntaxError', message, line: loc.line, column: loc.column + 1 }
+    : { name: 'SyntaxError', message };
 }
 
 function rewrite(code: string, program: acorn.Program): PreparedCode {
@@ -198,6 +167,21 @@ function rewrite(code: string, program: acorn.Program): PreparedCode {
     }
   }
 
+  // `import('name')` anywhere goes to the library loader.
+  let imports: PreparedCode['imports'];
+  if (code.includes('import')) {
+    walk(program, (node) => {
+      const dynamic = node.type === 'ImportExpression';
+      if (dynamic) edits.push({ start: node.start, end: node.start + 6, text: IMPORT_NAMESPACE });
+      // A static import was lowered to a call of the loader already.
+      if ((dynamic || (node.type === 'Identifier' && node.name === IMPORT_NAMESPACE)) && node.loc) {
+        const at = { line: node.loc.start.line, column: node.loc.start.column + 1 };
+        if (!imports || at.line < imports.line || (at.line === imports.line && at.column < imports.column))
+          imports = at;
+      }
+    });
+  }
+
   const last = body[body.length - 1];
   // A lone string is the value of the run, unless it is the `use strict` directive.
   if (
@@ -228,6 +212,7 @@ function rewrite(code: string, program: acorn.Program): PreparedCode {
     source,
     code,
     lineCount: code.split('\n').length,
+    ...(imports ? { imports } : {}),
     mapPosition(line, column) {
       const list = byLine.get(line - 1);
       if (!list) return { line, column };
@@ -245,7 +230,8 @@ function rewrite(code: string, program: acorn.Program): PreparedCode {
 }
 
 function applyEdits(code: string, edits: Edit[]): { text: string; insertions: Insertion[] } {
-  const sorted = [...edits].sort((a, b) => a.start - b.start);
+  // Zero-width insertions first where two edits start at the same place (`return ` before `import(`).
+  const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - a.start - (b.end - b.start));
   const insertions: Insertion[] = [];
   let text = '';
   let cursor = 0;
@@ -302,6 +288,20 @@ function collectNames(pattern: Node | null, into: Set<string>): void {
       return;
     default:
       return;
+  }
+}
+
+/** Visit every node of the tree. */
+function walk(node: unknown, visit: (node: Node) => void): void {
+  if (node === null || typeof node !== 'object') return;
+  if (Array.isArray(node)) {
+    for (const child of node) walk(child, visit);
+    return;
+  }
+  if (typeof (node as { type?: unknown }).type !== 'string') return;
+  visit(node as Node);
+  for (const [key, child] of Object.entries(node)) {
+    if (key !== 'loc' && child !== null && typeof child === 'object') walk(child, visit);
   }
 }
 

@@ -119,18 +119,26 @@ describe('syntax error positions', () => {
     expect((await sb.run('kept')).data).toBe(1);
   });
 
-  it('says that import and export are not available', async () => {
+  it('says that import needs the library loader, and that export has no meaning, where they are', async () => {
     const sb = sandbox();
     for (const code of [
       'import fs from "node:fs";',
       'const t: number = 1;\nimport x from "y";',
-      'export const z = 1;',
+      'await import("y")',
     ]) {
       const result = await sb.run(code);
-      expect(result.error?.message).toBe(
-        'import/export are not available in the sandbox: tools are already in scope as `tools.<server>.<tool>()`',
+      expect(result.error?.message).toMatch(
+        /^import is not available in this sandbox \(it has no library loader\)/,
       );
       expect(result.error?.line).toBe(code.startsWith('const') ? 2 : 1);
     }
+    const exported = await sb.run('const a = 1;\nexport const z = 1;');
+    expect(exported.error).toMatchObject({
+      name: 'SyntaxError',
+      message:
+        'export is not available in the sandbox: top-level declarations persist into the next run by themselves',
+      line: 2,
+      column: 1,
+    });
   });
 });

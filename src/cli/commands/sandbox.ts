@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config.ts';
 import { UsageError } from '../../errors.ts';
 import { createSandbox } from '../../sandbox/create-sandbox.ts';
+import { sharedLibraryProvider } from '../../sandbox/libraries/create-library-provider.ts';
 import { renderRunResult } from '../../sandbox/render-result.ts';
 import type { SandboxLimits } from '../../sandbox/types.ts';
 import { openSandboxTools } from '../../tools/open-tool-hub.ts';
@@ -44,7 +45,7 @@ const command: CliCommand = {
       config,
       values.workspace === undefined ? {} : { workspaceDir: values.workspace },
     );
-    const sandbox = createSandbox({ limits, providers: [extras.provider] });
+    const sandbox = createSandbox({ limits, providers: [extras.provider, sharedLibraryProvider()] });
     let allOk = true;
     try {
       for (const [index, source] of sources.entries()) {
