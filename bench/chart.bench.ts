@@ -3,11 +3,16 @@
  * read from the workspace, Vega-Lite, Vega, resvg -> PNG written to the workspace) is measured in
  * alternation with its baseline, the same render called directly in this thread (no MCP, no worker,
  * no file written), so load on the machine falls on both alike. The first chart of a hub (the worker
- * starting: Vega loaded, the Vega-Lite schema compiled) alternates with a warm call.
+ * starting: Vega loaded, the Vega-Lite schema compiled) alternates with a warm call. Last, what
+ * interpreting spec expressions (vega-interpreter, so no spec becomes JavaScript code) costs against
+ * Vega's default code generation, on the dataflow of the scatter.
  */
 import { mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import * as vega from 'vega';
+import { expressionInterpreter } from 'vega-interpreter';
+import { compile, type TopLevelSpec } from 'vega-lite';
 import { createRenderChart, type RenderRequest } from '../src/tools/builtin/chart/render-chart.ts';
 import { createToolHub } from '../src/tools/create-tool-hub.ts';
 import type { ToolHub } from '../src/tools/types.ts';
@@ -133,6 +138,36 @@ export default async function (): Promise<BenchRow[]> {
     const warmRow = row('bar chart on a hub whose worker is running', warm);
     const coldRow = row('first chart of a new hub (worker start: Vega, schema compile)', cold);
     rows.push(warmRow, { ...coldRow, note: `${(coldRow.medianUs / warmRow.medianUs).toFixed(1)}x warm` });
+
+    const dataflow = vega.parse(compile(scatterSpec as TopLevelSpec).spec);
+    const dataflowAst = vega.parse(compile(scatterSpec as TopLevelSpec).spec, undefined, {
+      ast: true,
+    });
+    const run = async (interpret: boolean) => {
+      const view = interpret
+        ? new vega.View(dataflowAst, { renderer: 'none', expr: expressionInterpreter })
+        : new vega.View(dataflow, { renderer: 'none' });
+      await view.runAsync();
+      view.finalize();
+    };
+    const [generated, interpreted] = await interleaved(
+      15,
+      2,
+      () => run(false),
+      () => run(true),
+    );
+    const generatedRow = row(
+      'scatter dataflow (Vega run), expressions compiled to JS (Vega default)',
+      generated,
+    );
+    const interpretedRow = row(
+      'scatter dataflow (Vega run), expressions interpreted (as charts run)',
+      interpreted,
+    );
+    rows.push(generatedRow, {
+      ...interpretedRow,
+      note: `${(interpretedRow.medianUs / generatedRow.medianUs).toFixed(2)}x compiled`,
+    });
   } finally {
     await hub.close();
     await rm(dir, { recursive: true, force: true });
