@@ -197,7 +197,7 @@ export async function startupWithHungServer(): Promise<BenchRow[]> {
       name: 'hub close after it (waits for the hung process to be SIGKILLed)',
       ...summarize(samples.close),
       runs: samples.close.length,
-      note: `spread ${spread(samples.close)}; what is left of the 1 s kill grace that began at the failure`,
+      note: `spread ${spread(samples.close)}; what is left of the 1.25 s until SIGKILL that began at the failure`,
     },
     await sdkCloseOfHungServer(connectLimitMs),
   ];

@@ -2,8 +2,9 @@
  * An MCP stdio client transport whose child process Toolsmith ends on its own terms. The SDK's
  * StdioClientTransport waits up to 2 s for the child after closing stdin, then sends SIGTERM and waits
  * up to 2 s more: a server that hangs costs whoever awaits the close four seconds. Here `close()` returns
- * at once: it closes stdin, sends SIGTERM to the child's process group and SIGKILL after a short grace;
- * `exited` says when the process is really gone, so the owner can wait for it in the background.
+ * at once: it closes stdin (a well-behaved server exits on that), sends SIGTERM to the child's process
+ * group 250 ms later if it still runs, and SIGKILL after a further grace; `exited` says when the
+ * process is really gone, so the owner can wait for it in the background.
  *
  * The child is started in a session (and process group) of its own, so ending the group also ends what
  * the server started itself (`npx` and the server under it), and a Ctrl-C meant for the terminal's
@@ -21,6 +22,8 @@ export interface ChildStdioOptions {
   /** The child's whole environment (nothing else is inherited). */
   env: Record<string, string>;
   cwd?: string;
+  /** How long the child gets after stdin closes before SIGTERM (default 250 ms). */
+  termGraceMs?: number;
   /** How long the child gets after SIGTERM before SIGKILL (default 1000 ms). */
   killGraceMs?: number;
   /** Start the child as this user and group (the bot must be allowed to: root or CAP_SETUID). */
@@ -137,8 +140,8 @@ export class ChildStdioTransport implements Transport {
   }
 
   /**
-   * Start ending the child and return at once: stdin closed and SIGTERM to its group now, SIGKILL after
-   * the grace. Await `exited` to know it is gone.
+   * Start ending the child and return at once: stdin closed now, SIGTERM to its group after the first
+   * grace, SIGKILL after the second. Await `exited` to know it is gone.
    */
   async close(): Promise<void> {
     const child = this.child;
@@ -155,8 +158,12 @@ export class ChildStdioTransport implements Transport {
     } catch {
       // a broken pipe: the signals below still end it
     }
-    killGroup(pid, 'SIGTERM');
-    const timer = setTimeout(() => killGroup(pid, 'SIGKILL'), this.options.killGraceMs ?? 1000);
+    // Unref'd: a process on its way out does not wait for these (its exit hook kills the group).
+    let timer = setTimeout(() => {
+      killGroup(pid, 'SIGTERM');
+      timer = setTimeout(() => killGroup(pid, 'SIGKILL'), this.options.killGraceMs ?? 1000);
+      timer.unref();
+    }, this.options.termGraceMs ?? 250);
     timer.unref();
     void this.exited.then(() => clearTimeout(timer));
   }
