@@ -102,6 +102,9 @@ export const EnvSchema = z.object({
   WEB_ALLOW_PRIVATE: bool(false),
   WEB_MAX_BYTES: int(1, 2 * 1024 * 1024),
   WEB_TIMEOUT_MS: int(100, 15_000),
+  WEB_APPROVE_WRITES: bool(false),
+  APPROVER_ROLE: text(),
+  APPROVAL_TIMEOUT_MS: int(1000, 10 * 60_000),
   CHART_MAX_PIXELS: int(1, 4096 * 4096),
   CHART_MAX_POINTS: int(1, 100_000),
   CHART_TIMEOUT_MS: int(100, 20_000),
@@ -193,6 +196,8 @@ export interface Config {
     /** Most bytes the files of one workspace may hold, all together. */
     workspaceMaxBytes: number;
     web: { allowedHosts: string[]; allowPrivate: boolean; maxBytes: number; timeoutMs: number };
+    /** web.fetch with a method other than GET/HEAD waits for approval. */
+    approveWebWrites: boolean;
     /** The chart server's limits: pixels (after scale) and data points per chart, render time. */
     chart: { maxPixels: number; maxPoints: number; timeoutMs: number };
   };
@@ -213,6 +218,8 @@ export interface Config {
     maxLiveSessions: number;
     /** Cost quotas in USD (0 = none), from the audit log's outcomes, per UTC day and month. */
     quotas: Quotas;
+    /** Tool calls that need a person: who may decide (besides admins) and how long a call waits. */
+    approvals: { approverRole: string | undefined; timeoutMs: number };
   };
   skills: {
     provider: Env['EMBEDDINGS_PROVIDER'];
@@ -248,26 +255,50 @@ export interface Config {
 
 export const defaultModels = { code: 'claude-sonnet-5-5', distill: 'claude-haiku-5-5' } as const;
 
-/** Parse the environment once. Throws a ConfigError naming the first bad key. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+/** The folder of package.json: relative paths in the configuration are resolved against it. */
+export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
+
+/** One malformed key of the environment. */
+export interface ConfigIssue {
+  key: string;
+  message: string;
+}
+
+/** Every malformed key of `env` at once (for `toolsmith doctor`); empty when it parses. */
+export function configIssues(env: NodeJS.ProcessEnv = process.env): ConfigIssue[] {
+  const parsed = EnvSchema.safeParse(env);
+  if (parsed.success) return [];
+  const seen = new Set<string>();
+  const issues: ConfigIssue[] = [];
+  for (const issue of parsed.error.issues) {
+    const key = String(issue.path[0] ?? 'environment');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const got = env[key];
+    issues.push({ key, message: `${issue.message}${got === undefined ? '' : ` (got "${got}")`}` });
+  }
+  return issues;
+}
+
+/**
+ * Parse the environment once. Throws a ConfigError naming the first bad key. Relative paths
+ * (DATA_DIR, MCP_CONFIG) are resolved against `root`, the project folder by default, so they do not
+ * depend on the directory a command is started from.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = PROJECT_ROOT): Config {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const key = String(issue?.path[0] ?? 'environment');
-    const got = env[key];
-    throw new ConfigError(
-      key,
-      `${issue?.message ?? 'invalid value'}${got === undefined ? '' : ` (got "${got}")`}`,
-      {
-        fix: `Set ${key} in .env or the environment (see .env.example)`,
-      },
-    );
+    const [first] = configIssues(env);
+    const key = first?.key ?? 'environment';
+    throw new ConfigError(key, first?.message ?? 'invalid value', {
+      fix: `Set ${key} in .env or the environment (see .env.example)`,
+    });
   }
   const e = parsed.data;
   return {
     env: { ...env },
     localUser: env.USER ?? env.USERNAME ?? 'local',
-    dataDir: path.resolve(cwd, e.DATA_DIR ?? 'data'),
+    dataDir: path.resolve(root, e.DATA_DIR ?? 'data'),
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     anthropic: {
       apiKey: e.ANTHROPIC_API_KEY,
@@ -276,7 +307,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       maxRetries: e.ANTHROPIC_MAX_RETRIES,
       distillModel: e.SKILLS_DISTILL_MODEL ?? defaultModels.distill,
       actions: e.AGENT_ACTIONS,
-      modelOptions: parseModelOptions(e.MODEL_OPTIONS, cwd),
+      modelOptions: parseModelOptions(e.MODEL_OPTIONS, root),
       allowedModels:
         e.ALLOWED_MODELS.length > 0 ? e.ALLOWED_MODELS : [e.ANTHROPIC_MODEL ?? defaultModels.code],
     },
@@ -288,12 +319,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       maxPendingCalls: e.SANDBOX_MAX_PENDING_CALLS,
     },
     tools: {
-      mcpConfigPath: path.resolve(cwd, e.MCP_CONFIG ?? 'mcp.json'),
+      mcpConfigPath: path.resolve(root, e.MCP_CONFIG ?? 'mcp.json'),
       connectTimeoutMs: e.MCP_CONNECT_TIMEOUT_MS,
       callTimeoutMs: e.MCP_CALL_TIMEOUT_MS,
       serverUser: e.MCP_SERVER_USER,
       workspaceMaxFileBytes: e.WORKSPACE_MAX_FILE_BYTES,
       workspaceMaxBytes: e.WORKSPACE_MAX_BYTES,
+      approveWebWrites: e.WEB_APPROVE_WRITES,
       web: {
         allowedHosts: e.WEB_ALLOWED_HOSTS,
         allowPrivate: e.WEB_ALLOW_PRIVATE,
@@ -393,6 +425,7 @@ function tasksConfig(e: Env): Config['tasks'] {
     sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
     maxLiveSessions: e.SESSION_MAX_LIVE,
     quotas: quotasConfig(e),
+    approvals: { approverRole: e.APPROVER_ROLE, timeoutMs: e.APPROVAL_TIMEOUT_MS },
   };
 }
 

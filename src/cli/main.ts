@@ -1,53 +1,104 @@
 /**
  * The `toolsmith` command: one entry point for the bot and the terminal tools.
- * Each subcommand lives in its own module under `src/cli/commands/`, loaded on demand.
+ * Each subcommand lives in its own module under `src/cli/commands/`, loaded on demand (some pull in
+ * heavy libraries), so the help lists each with its one-line summary from the table below.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { terminalOptions } from '../config.ts';
 import { ConfigError, ToolsmithError, UsageError } from '../errors.ts';
+import { hintFor } from './explain-error.ts';
 import { printError } from './print.ts';
+import type { CliCommand } from './types.ts';
 
-export interface CliCommand {
+export type { CliCommand } from './types.ts';
+
+interface Entry {
   summary: string;
-  usage: string;
-  /** Returns the process exit code. */
-  run(argv: string[]): Promise<number>;
+  load: () => Promise<{ default: CliCommand }>;
 }
 
-const COMMANDS: Record<string, () => Promise<{ default: CliCommand }>> = {
-  sandbox: () => import('./commands/sandbox.ts'),
-  run: () => import('./commands/run.ts'),
-  chat: () => import('./commands/chat.ts'),
-  bot: () => import('./commands/bot.ts'),
-  'deploy-commands': () => import('./commands/deploy-commands.ts'),
-  tools: () => import('./commands/tools.ts'),
-  skills: () => import('./commands/skills.ts'),
+const COMMANDS: Record<string, Entry> = {
+  chat: {
+    summary: 'Chat with the agent in the terminal (a saved, resumable session).',
+    load: () => import('./commands/chat.ts'),
+  },
+  run: {
+    summary: 'Run one task: the answer on stdout, progress and a summary on stderr.',
+    load: () => import('./commands/run.ts'),
+  },
+  sessions: {
+    summary: 'List saved task sessions (terminal and Discord).',
+    load: () => import('./commands/sessions.ts'),
+  },
+  status: {
+    summary: 'What Toolsmith holds: sessions, sandboxes, memory, store and disk.',
+    load: () => import('./commands/status.ts'),
+  },
+  doctor: {
+    summary: 'Check the configuration, network, MCP servers, store and skill index.',
+    load: () => import('./commands/doctor.ts'),
+  },
+  bot: { summary: 'Start the Discord bot.', load: () => import('./commands/bot.ts') },
+  'deploy-commands': {
+    summary: "Register the bot's slash commands with Discord.",
+    load: () => import('./commands/deploy-commands.ts'),
+  },
+  tools: {
+    summary: 'Show the tool servers, their tools and the declarations the model sees.',
+    load: () => import('./commands/tools.ts'),
+  },
+  skills: {
+    summary: 'Manage the skill library (list, search, show, review, export, import, ...).',
+    load: () => import('./commands/skills.ts'),
+  },
+  sandbox: {
+    summary: 'Run JavaScript/TypeScript files in one sandbox session, as the agent would.',
+    load: () => import('./commands/sandbox.ts'),
+  },
 };
 
+/** The command names, for tests and completion. */
+export const COMMAND_NAMES = Object.keys(COMMANDS);
+
 function help(): string {
+  const width = Math.max(...COMMAND_NAMES.map((name) => name.length));
   return [
-    'toolsmith: a team coding agent (Discord bot and terminal)',
+    `toolsmith ${version()}: a team coding agent (Discord bot and terminal)`,
     '',
     'usage: toolsmith <command> [options]',
     '',
-    ...Object.keys(COMMANDS).map((name) => `  ${name}`),
+    ...Object.entries(COMMANDS).map(([name, entry]) => `  ${name.padEnd(width)}  ${entry.summary}`),
     '',
-    'Run `toolsmith <command> --help` for the options of one command.',
+    'Run `toolsmith <command> --help` for the options of one command; `toolsmith --version` for the version.',
   ].join('\n');
+}
+
+function version(): string {
+  const file = path.resolve(import.meta.dirname, '../../package.json');
+  const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+  return typeof parsed === 'object' && parsed !== null && 'version' in parsed
+    ? String(parsed.version)
+    : 'unknown';
 }
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(`${help()}\n`);
+    (name ? process.stdout : process.stderr).write(`${help()}\n`);
     return name ? 0 : 2;
   }
-  const load = COMMANDS[name];
-  if (!load) {
+  if (name === '--version' || name === '-v' || name === 'version') {
+    process.stdout.write(`${version()}\n`);
+    return 0;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) {
     printError(`unknown command "${name}"`);
     process.stderr.write(`${help()}\n`);
     return 2;
   }
-  const command = (await load()).default;
+  const command = (await entry.load()).default;
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(`${command.summary}\n\nusage: ${command.usage}\n`);
     return 0;
@@ -55,7 +106,12 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof UsageError || isParseArgsError(error)) {
+    if (isParseArgsError(error)) {
+      printError(error.message.split('\n')[0] ?? error.message);
+      process.stderr.write(`usage: ${command.usage}\n`);
+      return 2;
+    }
+    if (error instanceof ConfigError || error instanceof UsageError) {
       printError(error.message);
       return 2;
     }
@@ -63,8 +119,10 @@ export async function main(argv: string[]): Promise<number> {
       printError(error.message);
       return 1;
     }
-    // Anything else is a bug or an unexpected fault: one line, and the stack only when asked for.
+    // Anything else is a bug or an outside fault: one line, what to check, the stack only when asked.
     printError(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+    const hint = hintFor(error);
+    if (hint) process.stderr.write(`${hint}\n`);
     if (terminalOptions(process.stderr.isTTY).debug && error instanceof Error && error.stack)
       process.stderr.write(`${error.stack}\n`);
     return 1;

@@ -6,7 +6,7 @@ import { createApp } from '../../app/create-app.ts';
 import { createSkillAdmin } from '../../app/skill-admin.ts';
 import { loadConfig, redact, requireValue, secretsOf } from '../../config.ts';
 import { createBot } from '../../discord/create-bot.ts';
-import type { CliCommand } from '../main.ts';
+import type { CliCommand } from '../types.ts';
 import { color, print, printError, printNote } from '../print.ts';
 
 const command: CliCommand = {

@@ -1,125 +1,146 @@
 /**
- * `toolsmith chat` (`npm run chat`): an interactive task session in the terminal. Type a task, watch
- * the code, tool calls and output as they happen, follow up; Ctrl-C stops the running step.
+ * `toolsmith chat` (`npm run chat`): a task session in the terminal, through the task service, so it
+ * is saved, audited and resumable (`--resume [ID]`, `/resume`). Type a task, watch the steps, follow
+ * up; input may be piped in (one message per line, `\` or `"""` for more), and the chat ends cleanly
+ * at the end of it. Exit 0, or 1 when piped messages were not all answered.
  */
-import { randomUUID } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { createApp } from '../../app/create-app.ts';
-import { loadConfig, requireValue } from '../../config.ts';
+import { type App, createApp } from '../../app/create-app.ts';
+import { loadConfig, requireValue, terminalOptions } from '../../config.ts';
 import { operatorActor } from '../../service/permissions.ts';
-import type { MessageOutcome, SendResult } from '../../service/types.ts';
-import type { CliCommand } from '../main.ts';
-import { color, print } from '../print.ts';
-import { createTerminalRenderer, formatCost } from '../render-events.ts';
-
-const HELP = `Type a task, then follow up in the same session. Commands:
-  /files   list the workspace files      /cost   tokens and cost so far
-  /reset   forget the sandbox variables  /exit   leave (or Ctrl-D)
-Ctrl-C stops the running step.`;
+import type { Actor, MessageOutcome } from '../../service/types.ts';
+import { takeOptionalValue } from '../args.ts';
+import { printResumed, runChatCommand } from '../chat/chat-commands.ts';
+import { createChatInput } from '../chat/chat-input.ts';
+import { type ChatSession, createChatSession } from '../chat/chat-session.ts';
+import { color } from '../print.ts';
+import { createTerminalRenderer, type TerminalRenderer } from '../render-events.ts';
+import { createScreen, type Screen } from '../screen.ts';
+import type { CliCommand } from '../types.ts';
 
 const command: CliCommand = {
-  summary: 'Chat with the agent in the terminal: one task session, follow-ups keep the sandbox state.',
-  usage: 'toolsmith chat [--workspace DIR]',
+  summary: 'Chat with the agent in the terminal: a saved session; follow-ups keep the sandbox state.',
+  usage: 'toolsmith chat [--resume [ID]] [--workspace DIR]',
   async run(argv) {
-    const { values } = parseArgs({ args: argv, options: { workspace: { type: 'string' } } });
+    const { rest, present: resume, value: resumeId } = takeOptionalValue(argv, '--resume');
+    const { values } = parseArgs({ args: rest, options: { workspace: { type: 'string' } } });
     const config = loadConfig();
     requireValue(config.anthropic.apiKey, 'ANTHROPIC_API_KEY', 'toolsmith chat');
-    const workspaceDir = values.workspace
-      ? path.resolve(values.workspace)
-      : await mkdtemp(path.join(tmpdir(), 'toolsmith-chat-'));
-    const render = createTerminalRenderer((text) => process.stdout.write(text));
-    const app = await createApp(config, { log: render.note });
+    const screen = createScreen({ stream: process.stdout });
+    const { debug } = terminalOptions(process.stdout.isTTY);
+    const renderer = createTerminalRenderer({ screen, paint: color, debug });
+    const app = await createApp(config, { log: (text) => renderer.note(text) });
     const actor = operatorActor(config.localUser);
-    const session = await app.service.open({
-      id: `chat-${randomUUID()}`,
+    const chat = createChatSession({
+      app,
       actor,
-      title: 'chat',
-      frontEnd: 'terminal',
-      workspaceDir,
+      ...(values.workspace ? { workspaceDir: values.workspace } : {}),
     });
-    const failed = app.hub.servers().filter((server) => server.status === 'failed');
-    print(
-      color.bold('Toolsmith chat') +
-        color.dim(` (model ${config.anthropic.model}, workspace ${workspaceDir})`),
-    );
-    for (const server of failed)
-      print(color.yellow(`MCP server ${server.name} is not available: ${server.error ?? 'failed'}`));
-    print(color.dim(HELP));
+    const print = (text: string) => screen.line(text);
+    let running: string | undefined;
 
-    const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: '> ' });
-    let running = false;
-    rl.on('SIGINT', () => {
-      if (running) {
-        app.service.stop(session.id, actor);
-        print(color.yellow('\nstopping…'));
-      } else {
-        rl.close();
-      }
+    const input = createChatInput({
+      input: process.stdin,
+      output: process.stdout,
+      onInterrupt: () => {
+        if (!running) return false;
+        app.service.stop(running, actor);
+        print(color.yellow('stopping…'));
+        return true;
+      },
+      onExitHint: () => print(color.dim('(Ctrl-C again, /exit or Ctrl-D to leave)')),
     });
-    rl.prompt();
+    // Without a terminal Ctrl-C is a signal: stop the running step, or leave.
+    const onSigint = () => {
+      if (running) app.service.stop(running, actor);
+      else input.close();
+    };
+    if (!input.terminal) process.on('SIGINT', onSigint);
+
+    let unanswered = 0;
     try {
-      for await (const raw of rl) {
-        const input = raw.trim();
-        if (!input) {
-          rl.prompt();
-          continue;
+      print(
+        color.bold('Toolsmith chat') + color.dim(` (model ${config.anthropic.model}; /help lists commands)`),
+      );
+      for (const server of app.hub.servers())
+        if (server.status === 'failed')
+          print(color.yellow(`MCP server ${server.name} is not available: ${server.error ?? 'failed'}`));
+      if (resume) {
+        const resumed = chat.resume(resumeId);
+        if (!resumed.ok) {
+          print(color.yellow(resumed.reason));
+          return 2;
         }
-        if (input === '/exit' || input === '/quit') break;
-        if (input === '/help') print(HELP);
-        else if (input === '/files') {
-          const files = await app.service.files(session.id);
-          print(files.length === 0 ? '(no files)' : files.map((f) => `${f.path}  ${f.bytes} B`).join('\n'));
-        } else if (input === '/reset') {
-          await app.service.resetSandbox(session.id);
-          print('sandbox reset: variables are gone, files are kept');
-        } else if (input === '/cost') {
-          const totals = app.service.totals(session.id);
-          if (totals) print(formatCost(totals.usage, totals.costUsd));
-        } else if (input.startsWith('/')) {
-          print(`unknown command ${input}; /help lists them`);
+        printResumed(resumed.info, resumed.lastExchange, { paint: color, print });
+      }
+      input.prompt();
+      for (let text = await input.next(); text !== undefined; text = await input.next()) {
+        if (!input.terminal) print(color.bold(`> ${text}`));
+        if (/^\/\w/.test(text)) {
+          if ((await runChatCommand(text, { app, chat, paint: color, print })) === 'exit') break;
         } else {
-          running = true;
-          const sent = await app.service.send(session.id, { actor, text: input }, { onEvent: render });
-          const outcome = sent.accepted ? await sent.done : undefined;
-          running = false;
-          if (outcome?.status !== 'done') {
-            print(color.red(describeOutcome(sent, outcome)));
-          } else {
-            const report = outcome.report;
-            // The answer was streamed as it came: print it again only when it was not (or failed).
-            if (!report.ok || render.lastStreamed() !== report.answer.trim()) {
-              print('');
-              print(report.ok ? report.answer : color.red(report.answer));
-            } else print('');
-            print(
-              color.dim(
-                `(${report.steps} steps, ${(report.durationMs / 1000).toFixed(1)} s, $${report.costUsd.toFixed(4)})`,
-              ),
-            );
-          }
+          const session = await chat.ensure(text);
+          running = session.id;
+          const result = await send({ app, actor, chat, text, renderer, screen });
+          running = undefined;
+          if (result !== 'answered') unanswered++;
+          // A message the model never got is put back in the line, to send again.
+          if (result === 'failed') input.refill(text);
         }
-        rl.prompt();
+        input.prompt();
       }
     } finally {
-      rl.close();
+      process.off('SIGINT', onSigint);
+      input.close();
+      screen.close();
       await app.close();
     }
-    return 0;
+    return !input.terminal && unanswered > 0 ? 1 : 0;
   },
 };
 
-/** Why a message did not end with a report, in one line. */
-function describeOutcome(sent: SendResult, outcome: MessageOutcome | undefined): string {
-  if (!sent.accepted) return sent.reason === 'refused' ? sent.refusal : 'the session is gone';
-  if (!outcome) return 'no outcome';
-  if (outcome.status === 'error') return `error: ${outcome.message}`;
-  if (outcome.status === 'cancelled') return 'stopped before it started';
-  if (outcome.status === 'shutdown') return 'stopped: Toolsmith is shutting down';
-  return '';
+interface SendContext {
+  app: App;
+  actor: Actor;
+  chat: ChatSession;
+  text: string;
+  renderer: TerminalRenderer;
+  screen: Screen;
+}
+
+/** One message through the service, rendered: answered, not answered, or failed before the model answered. */
+async function send({
+  app,
+  actor,
+  chat,
+  text,
+  renderer,
+  screen,
+}: SendContext): Promise<'answered' | 'stopped' | 'failed'> {
+  const session = await chat.ensure(text);
+  const sent = await app.service.send(session.id, { actor, text }, { onEvent: renderer.onEvent });
+  const outcome: MessageOutcome = sent.accepted
+    ? await sent.done
+    : { status: 'error', message: sent.reason === 'refused' ? sent.refusal : 'the session is gone' };
+  renderer.idle();
+  if (outcome.status === 'done') {
+    renderer.summary(
+      outcome.report,
+      outcome.report.files.map((file) => `${outcome.workspaceDir}/${file}`),
+    );
+    if (outcome.report.ok) return 'answered';
+    return outcome.report.stopReason === 'error' && outcome.report.runs.length === 0 ? 'failed' : 'stopped';
+  }
+  screen.line(
+    color.red(
+      outcome.status === 'error'
+        ? `error: ${outcome.message}`
+        : outcome.status === 'cancelled'
+          ? 'stopped before it started'
+          : 'stopped: Toolsmith is shutting down',
+    ),
+  );
+  return outcome.status === 'error' ? 'failed' : 'stopped';
 }
 
 export default command;

@@ -4,7 +4,7 @@
  */
 import { loadConfig, requireValue } from '../../config.ts';
 import { deployCommands } from '../../discord/deploy-commands.ts';
-import type { CliCommand } from '../main.ts';
+import type { CliCommand } from '../types.ts';
 import { print } from '../print.ts';
 
 const command: CliCommand = {

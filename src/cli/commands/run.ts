@@ -1,22 +1,32 @@
 /**
- * `toolsmith run "task" [--file PATH]...`: one task; files copied into the workspace; the answer
- * on stdout (progress on stderr); exit 0 on success. `--json` prints the report as JSON.
+ * `toolsmith run "task" [--file PATH]...`: one task through the task service (saved, audited and
+ * resumable with `toolsmith chat --resume ID` like any session). Progress and a closing summary go to
+ * stderr, the answer alone to stdout; `--json` prints exactly one JSON document on stdout.
+ * Exit codes: 0 answered, 1 not answered (see `stopReason`), 2 usage or configuration, 130 stopped
+ * with Ctrl-C.
  */
 import { randomUUID } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import type { TaskReport } from '../../agent/types.ts';
 import { createApp } from '../../app/create-app.ts';
-import { loadConfig, requireValue } from '../../config.ts';
+import { loadConfig, requireValue, terminalOptions } from '../../config.ts';
 import { UsageError } from '../../errors.ts';
 import { operatorActor } from '../../service/permissions.ts';
-import type { CliCommand } from '../main.ts';
-import { print, printError, printNote } from '../print.ts';
+import type { MessageOutcome } from '../../service/types.ts';
+import { incomingFiles } from '../incoming-files.ts';
+import { renderMarkdown } from '../markdown.ts';
+import { color, errorColor, print, printError } from '../print.ts';
 import { createTerminalRenderer } from '../render-events.ts';
+import { createScreen } from '../screen.ts';
+import type { CliCommand } from '../types.ts';
+
+/** Exit codes of `toolsmith run` (documented in the README). */
+export const RUN_EXIT = { answered: 0, notAnswered: 1, usage: 2, interrupted: 130 } as const;
 
 const command: CliCommand = {
-  summary: 'Run one task with the agent and print the answer.',
+  summary: 'Run one task with the agent: the answer on stdout, progress and a summary on stderr.',
   usage: 'toolsmith run "task" [--file PATH]... [--workspace DIR] [--json] [--quiet]',
   async run(argv) {
     const { values, positionals } = parseArgs({
@@ -36,20 +46,18 @@ const command: CliCommand = {
       );
     const config = loadConfig();
     requireValue(config.anthropic.apiKey, 'ANTHROPIC_API_KEY', 'toolsmith run');
-    const workspaceDir = values.workspace
-      ? path.resolve(values.workspace)
-      : await mkdtemp(path.join(tmpdir(), 'toolsmith-run-'));
-    await mkdir(workspaceDir, { recursive: true });
     for (const file of values.file) {
-      try {
-        await copyFile(file, path.join(workspaceDir, path.basename(file)));
-      } catch (error) {
-        throw new UsageError(
-          `cannot copy ${file} into the workspace: ${error instanceof Error ? error.message : String(error)}`,
-        );
-      }
+      const info = await stat(file).catch(() => undefined);
+      if (!info?.isFile()) throw new UsageError(`--file ${file}: ${info ? 'not a file' : 'no such file'}`);
     }
-    const app = await createApp(config, { log: printNote });
+    const { debug } = terminalOptions(process.stderr.isTTY);
+    const screen = createScreen({ stream: process.stderr });
+    const renderer = createTerminalRenderer({ screen, paint: errorColor, showAnswer: false, debug });
+    const progress = !values.json && !values.quiet;
+    const app = await createApp(config, {
+      log: (text) => (progress || debug ? renderer.note(text) : undefined),
+    });
+    let interrupted = false;
     try {
       const actor = operatorActor(config.localUser);
       const session = await app.service.open({
@@ -57,47 +65,75 @@ const command: CliCommand = {
         actor,
         title: task.slice(0, 100),
         frontEnd: 'terminal',
-        workspaceDir,
+        ...(values.workspace ? { workspaceDir: path.resolve(values.workspace) } : {}),
       });
-      const onSigint = () => app.service.stop(session.id, actor);
-      process.once('SIGINT', onSigint);
-      const render = values.json || values.quiet ? () => {} : createTerminalRenderer();
-      // The answer goes to stdout; while streaming it went to stderr with the rest of the progress.
-      const sent = await app.service.send(session.id, { actor, text: task }, { onEvent: render });
-      if (!sent.accepted)
-        throw new UsageError(sent.reason === 'refused' ? sent.refusal : 'the session is gone');
-      const outcome = await sent.done;
+      const onSigint = () => {
+        // A second Ctrl-C while the step winds down leaves at once.
+        if (interrupted) process.exit(RUN_EXIT.interrupted);
+        interrupted = true;
+        app.service.stop(session.id, actor);
+      };
+      process.on('SIGINT', onSigint);
+      const sent = await app.service.send(
+        session.id,
+        { actor, text: task, files: incomingFiles(values.file, config) },
+        progress ? { onEvent: renderer.onEvent } : {},
+      );
+      const outcome: MessageOutcome = sent.accepted
+        ? await sent.done
+        : { status: 'error', message: sent.reason === 'refused' ? sent.refusal : 'the session is gone' };
       process.off('SIGINT', onSigint);
+      renderer.idle();
       if (outcome.status !== 'done') {
-        printError(outcome.status === 'error' ? outcome.message : `the task was ${outcome.status}`);
-        return 1;
+        const message = outcome.status === 'error' ? outcome.message : `the task was ${outcome.status}`;
+        if (values.json)
+          print(JSON.stringify({ ok: false, stopReason: 'error', error: message, sessionId: session.id }));
+        printError(message);
+        return RUN_EXIT.notAnswered;
       }
       const report = outcome.report;
-      if (values.json) {
-        print(
-          JSON.stringify({
-            ok: report.ok,
-            answer: report.answer,
-            steps: report.steps,
-            usage: report.usage,
-            costUsd: report.costUsd,
-            durationMs: report.durationMs,
-            files: report.files.map((file) => path.join(workspaceDir, file)),
-            sessionId: session.id,
-            ...(report.stopReason && !report.ok ? { stopReason: report.stopReason } : {}),
-            ...(report.skillLearned ? { skillLearned: report.skillLearned } : {}),
-          }),
-        );
-      } else {
-        print(report.answer);
-        if (report.files.length > 0)
-          process.stderr.write(`files: ${report.files.map((f) => path.join(workspaceDir, f)).join(', ')}\n`);
+      const files = report.files.map((file) => path.join(outcome.workspaceDir, file));
+      if (values.json) print(JSON.stringify(jsonReport(report, files, session.id)));
+      else {
+        if (report.ok)
+          print(
+            process.stdout.isTTY
+              ? renderMarkdown(report.answer, { paint: color, width: process.stdout.columns ?? 80 })
+              : report.answer,
+          );
+        else if (!progress) printError(report.answer);
+        if (progress) {
+          renderer.summary(report, files);
+          screen.line(
+            errorColor.dim(`session ${session.id} (toolsmith chat --resume ${session.id} to follow up)`),
+          );
+        }
       }
-      return report.ok ? 0 : 1;
+      if (report.ok) return RUN_EXIT.answered;
+      return interrupted ? RUN_EXIT.interrupted : RUN_EXIT.notAnswered;
     } finally {
+      screen.close();
       await app.close();
     }
   },
 };
+
+/** The `--json` document: `ok` is true exactly when the task was answered; `stopReason` says why not. */
+function jsonReport(report: TaskReport, files: string[], sessionId: string) {
+  return {
+    ok: report.ok,
+    stopReason: report.stopReason ?? (report.ok ? 'answered' : 'error'),
+    answer: report.answer,
+    steps: report.steps,
+    codeRuns: report.runs.length,
+    failedRuns: report.runs.filter((run) => !run.ok).length,
+    usage: report.usage,
+    costUsd: report.costUsd,
+    durationMs: report.durationMs,
+    files,
+    sessionId,
+    ...(report.skillLearned ? { skillLearned: report.skillLearned } : {}),
+  };
+}
 
 export default command;

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config.ts';
 import { openToolHub } from '../../tools/open-tool-hub.ts';
 import type { ServerInfo } from '../../tools/types.ts';
-import type { CliCommand } from '../main.ts';
+import type { CliCommand } from '../types.ts';
 import { color, print } from '../print.ts';
 
 const command: CliCommand = {
