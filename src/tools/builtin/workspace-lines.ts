@@ -63,42 +63,34 @@ export function createLineReader(limits: { max: number; page: number }): LineRea
           offset = position;
         }
       }
-      const lines: string[] = [];
+      // The lines returned are one stretch of the file, [first, end): kept as raw chunks, decoded once.
+      const kept: Buffer[] = [];
+      let first = -1;
+      let end = -1;
+      let taken = 0;
       let bytes = 0;
       let truncated = false;
       let done = false;
-      // The line being scanned: its number, where it starts, and its bytes so far (kept only when returned).
       let lineStart = offset;
-      let pending: Buffer[] = [];
-      let pendingBytes = 0;
       const tooLong = (): ToolError =>
         new ToolError(
           `line ${line} of "${relative}" is longer than the ${callLimit(max)}; read it with ` +
             `readText({ path, offset: ${lineStart}, length })`,
         );
-      /** The current line is complete (its last piece is `tail`): keep it if wanted, then move on. */
-      const endLine = (tail: Buffer, nextStart: number): void => {
+      /** The line being scanned ends just before `nextStart` (after its '\n', or at the end of the file). */
+      const endLine = (length: number, nextStart: number): void => {
         if (line >= from) {
-          const length = pendingBytes + tail.length;
           if (length > max) throw tooLong();
-          if (lines.length > 0 && bytes + length > page) {
+          if (taken > 0 && bytes + length > page) {
             truncated = true;
             done = true;
             return;
           }
-          const whole = pending.length > 0 ? Buffer.concat([...pending, tail]) : tail;
-          if (whole.indexOf(0) !== -1) {
-            throw new ToolError(
-              `"${relative}" is binary (a NUL byte in line ${line}), not text; read it with readBase64`,
-            );
-          }
-          const text = whole.toString('utf8');
-          lines.push(text.endsWith('\r') ? text.slice(0, -1) : text);
           bytes += length;
-          if (lines.length >= count) done = true;
+          taken++;
+          end = nextStart;
+          if (taken >= count) done = true;
         }
-        pending = [];
-        pendingBytes = 0;
         line++;
         lineStart = nextStart;
       };
@@ -108,17 +100,18 @@ export function createLineReader(limits: { max: number; page: number }): LineRea
       try {
         for await (const chunk of stream as AsyncIterable<Buffer>) {
           let at = 0;
+          if (first >= 0) kept.push(chunk);
           while (!done) {
+            if (line >= from && first < 0) {
+              first = lineStart;
+              kept.push(chunk.subarray(lineStart - position));
+            }
             const newline = chunk.indexOf(10, at);
             if (newline === -1) {
-              if (line >= from && at < chunk.length) {
-                pending.push(chunk.subarray(at));
-                pendingBytes += chunk.length - at;
-                if (pendingBytes > max) throw tooLong();
-              }
+              if (line >= from && position + chunk.length - lineStart > max) throw tooLong();
               break;
             }
-            endLine(chunk.subarray(at, newline), position + newline + 1);
+            endLine(position + newline - lineStart, position + newline + 1);
             at = newline + 1;
           }
           position += chunk.length;
@@ -128,8 +121,23 @@ export function createLineReader(limits: { max: number; page: number }): LineRea
         stream.destroy();
       }
       // A last line without '\n' is still a line.
-      if (!done && pendingBytes > 0) endLine(Buffer.alloc(0), info.size);
+      if (!done && line >= from && lineStart < info.size) endLine(info.size - lineStart, info.size);
 
+      const lines: string[] = [];
+      if (taken > 0) {
+        const data = Buffer.concat(kept).subarray(0, end - first);
+        const nul = data.indexOf(0);
+        if (nul !== -1) {
+          const at = from + countNewlines(data.subarray(0, nul));
+          throw new ToolError(
+            `"${relative}" is binary (a NUL byte in line ${at}), not text; read it with readBase64`,
+          );
+        }
+        const text = data.toString('utf8');
+        for (const piece of (text.endsWith('\n') ? text.slice(0, -1) : text).split('\n')) {
+          lines.push(piece.endsWith('\r') ? piece.slice(0, -1) : piece);
+        }
+      }
       const nextFrom = done && lineStart < info.size ? line : null;
       if (nextFrom !== null && checkpoints.points.size < MAX_POINTS)
         checkpoints.points.set(nextFrom, lineStart);
@@ -147,4 +155,10 @@ export async function countLines(file: string): Promise<number> {
     if (chunk.length > 0) last = chunk[chunk.length - 1] ?? 10;
   }
   return last === 10 ? lines : lines + 1;
+}
+
+function countNewlines(data: Buffer): number {
+  let count = 0;
+  for (let at = data.indexOf(10); at !== -1; at = data.indexOf(10, at + 1)) count++;
+  return count;
 }
