@@ -13,3 +13,18 @@ export function formatObservation(result: RunResult, code: string, maxChars: num
   const status = result.ok ? '' : FAILED;
   return `${status}${renderRunResult(result, code, maxChars - status.length)}`;
 }
+
+/**
+ * The start of the user message that carries code output back in the fenced-actions protocol
+ * (there is no tool_result there); the context budget shortens older ones by it.
+ */
+export const FENCED_OUTPUT_HEADER = '[Output of your code]';
+
+/** The user message text of one fenced reply's runs: each block's observation, in order. */
+export function formatFencedOutput(observations: readonly string[]): string {
+  if (observations.length === 1) return `${FENCED_OUTPUT_HEADER}\n${observations[0]}`;
+  const parts = observations.map(
+    (text, index) => `--- js block ${index + 1} of ${observations.length} ---\n${text}`,
+  );
+  return `${FENCED_OUTPUT_HEADER}\n${parts.join('\n')}`;
+}

@@ -1,32 +1,39 @@
 /**
  * The CodeAct loop for one user message: model -> code -> observation -> model ... -> answer.
  * Budgets (steps, wall clock, tokens, cost), cancellation and stuck detection end it with a reason.
- * The transcript always stays valid for the API: every tool_use gets its tool_result.
+ * Two action protocols, by model: `tools` (one code tool; the transcript always stays valid for
+ * the API: every tool_use gets its tool_result) and `fenced` (for models without reliable tool
+ * calls: the ```js blocks of a reply are the code, their output the next user message, a reply
+ * without one the answer).
  */
 import { z } from 'zod';
 import { describeError } from '../errors.ts';
-import { addUsage, emptyUsage, totalTokens } from '../model/pricing.ts';
-import type { ContentBlock, Message, Model } from '../model/types.ts';
+import { addUsage, budgetCostOf, emptyUsage, isCostKnown, totalTokens } from '../model/pricing.ts';
+import type { ContentBlock, Message, Model, ModelResponse } from '../model/types.ts';
 import type { Sandbox } from '../sandbox/types.ts';
 import { applyContextBudget } from './context-budget.ts';
 import type { AgentEvent } from './events.ts';
-import { formatObservation } from './observation.ts';
+import { extractFencedCode } from './fenced-code.ts';
+import { formatFencedOutput, formatObservation } from './observation.ts';
 import { createStuckDetector } from './stuck-detector.ts';
-import { CODE_TOOL } from './system-prompt.ts';
+import { actingRules, CODE_TOOL } from './system-prompt.ts';
 import type { CodeRun, TaskReport } from './types.ts';
 
 export interface AgentLimits {
   maxSteps: number;
   wallMs: number;
   maxTokens: number;
+  /** Tokens of a model with unknown price count toward it at a stand-in rate (see budgetCostOf). */
   maxCostUsd: number;
 }
 
 export interface TurnInput {
   task: string;
+  /** Its `actions` picks the protocol (default `tools`). */
   model: Model;
   sandbox: Sandbox;
   messages: Message[];
+  /** The stable prompt; the loop appends the acting rules of the model's protocol. */
   system: string;
   systemDynamic: string;
   limits: AgentLimits;
@@ -38,11 +45,15 @@ export interface TurnInput {
 export type TurnResult = Omit<TaskReport, 'files' | 'skillsOffered' | 'skillsUsed' | 'skillLearned'>;
 
 const CodeInputSchema = z.object({ code: z.string().min(1) });
+const CANCELLED = 'Stopped: the task was cancelled.';
+const NOT_RUN = 'Not run: the task stopped.';
 
 export async function runTurn(input: TurnInput): Promise<TurnResult> {
   const now = input.now ?? Date.now;
   const started = now();
   const { limits, emit, messages } = input;
+  const actions = input.model.actions ?? 'tools';
+  const system = `${input.system}\n\n${actingRules(actions)}`;
   let usage = emptyUsage();
   let costUsd = 0;
   const runs: CodeRun[] = [];
@@ -65,8 +76,35 @@ export async function runTurn(input: TurnInput): Promise<TurnResult> {
     };
   };
 
+  /** Run one code action: events, the run record, stuck detection. `stop` ends the turn after it. */
+  const runCode = async (code: string): Promise<{ text: string; ok: boolean; stop?: TurnResult }> => {
+    if (input.signal?.aborted) return { text: NOT_RUN, ok: false, stop: result(false, CANCELLED, 'aborted') };
+    emit({ type: 'code', step, code });
+    const run = await input.sandbox.run(code, {
+      ...(input.signal ? { signal: input.signal } : {}),
+      onLog: (entry) => emit({ type: 'log', step, entry }),
+    });
+    const text = formatObservation(run, code, input.sandbox.limits.maxOutputChars);
+    emit({ type: 'observation', step, ok: run.ok, text, result: run });
+    const errorLine = run.error ? `${run.error.name}: ${run.error.message}` : undefined;
+    runs.push({
+      step,
+      code,
+      ok: run.ok,
+      ...(run.value !== undefined ? { value: run.value } : {}),
+      ...(errorLine ? { error: errorLine } : {}),
+    });
+    if (run.error?.limit === 'aborted' || input.signal?.aborted) {
+      return { text, ok: run.ok, stop: result(false, CANCELLED, 'aborted') };
+    }
+    const stuckWhy = stuck.record(code, errorLine);
+    if (stuckWhy)
+      return { text, ok: run.ok, stop: result(false, `Stopped: the agent is stuck (${stuckWhy}).`, 'stuck') };
+    return { text, ok: run.ok };
+  };
+
   while (true) {
-    if (input.signal?.aborted) return result(false, 'Stopped: the task was cancelled.', 'aborted');
+    if (input.signal?.aborted) return result(false, CANCELLED, 'aborted');
     if (step >= limits.maxSteps) {
       return result(
         false,
@@ -85,10 +123,15 @@ export async function runTurn(input: TurnInput): Promise<TurnResult> {
     emit({ type: 'step', step, maxSteps: limits.maxSteps });
     applyContextBudget(messages);
 
-    let response: Awaited<ReturnType<Model['complete']>>;
+    let response: ModelResponse;
     try {
       response = await input.model.complete(
-        { system: input.system, systemDynamic: input.systemDynamic, messages, tools: [CODE_TOOL] },
+        {
+          system,
+          systemDynamic: input.systemDynamic,
+          messages,
+          tools: actions === 'tools' ? [CODE_TOOL] : [],
+        },
         {
           ...(input.signal ? { signal: input.signal } : {}),
           onEvent: (event) => {
@@ -99,77 +142,25 @@ export async function runTurn(input: TurnInput): Promise<TurnResult> {
         },
       );
     } catch (error) {
-      if (input.signal?.aborted) return result(false, 'Stopped: the task was cancelled.', 'aborted');
+      if (input.signal?.aborted) return result(false, CANCELLED, 'aborted');
       return result(false, `The model could not be reached: ${describeError(error)}`, 'error');
     }
     usage = addUsage(usage, response.usage);
     costUsd += response.costUsd;
     emit({ type: 'usage', step, usage, costUsd });
-    messages.push({ role: 'assistant', content: response.content });
 
-    const toolUses = response.content.filter(
-      (block): block is Extract<ContentBlock, { type: 'tool_use' }> => block.type === 'tool_use',
-    );
-    if (toolUses.length === 0) {
-      const answer = textOf(response.content);
+    const outcome =
+      actions === 'tools'
+        ? await toolStep(response, messages, runCode)
+        : await fencedStep(response, messages, runCode);
+    if (outcome.answer !== undefined) {
+      const answer = outcome.answer;
       if (response.stopReason === 'max_tokens' && !answer) {
         return result(false, 'The model ran out of output tokens before answering.', 'error');
       }
       return result(true, answer || '(no answer)', 'answered');
     }
-
-    const results: ContentBlock[] = [];
-    let stop: TurnResult | undefined;
-    for (const use of toolUses) {
-      if (stop || input.signal?.aborted) {
-        results.push({
-          type: 'tool_result',
-          toolUseId: use.id,
-          content: 'Not run: the task stopped.',
-          isError: true,
-        });
-        continue;
-      }
-      const parsed = CodeInputSchema.safeParse(use.input);
-      if (use.name !== CODE_TOOL.name || !parsed.success) {
-        const why =
-          response.stopReason === 'max_tokens'
-            ? 'Your reply was cut off (output token limit) before the code was complete: write shorter code.'
-            : `Call ${CODE_TOOL.name} with {"code": "<JavaScript>"}.`;
-        results.push({ type: 'tool_result', toolUseId: use.id, content: why, isError: true });
-        continue;
-      }
-      const code = parsed.data.code;
-      emit({ type: 'code', step, code });
-      const run = await input.sandbox.run(code, {
-        ...(input.signal ? { signal: input.signal } : {}),
-        onLog: (entry) => emit({ type: 'log', step, entry }),
-      });
-      const text = formatObservation(run, code, input.sandbox.limits.maxOutputChars);
-      emit({ type: 'observation', step, ok: run.ok, text, result: run });
-      const errorLine = run.error ? `${run.error.name}: ${run.error.message}` : undefined;
-      runs.push({
-        step,
-        code,
-        ok: run.ok,
-        ...(run.value !== undefined ? { value: run.value } : {}),
-        ...(errorLine ? { error: errorLine } : {}),
-      });
-      results.push({
-        type: 'tool_result',
-        toolUseId: use.id,
-        content: text,
-        ...(run.ok ? {} : { isError: true }),
-      });
-      if (run.error?.limit === 'aborted' || input.signal?.aborted) {
-        stop = result(false, 'Stopped: the task was cancelled.', 'aborted');
-        continue;
-      }
-      const stuckWhy = stuck.record(code, errorLine);
-      if (stuckWhy) stop = result(false, `Stopped: the agent is stuck (${stuckWhy}).`, 'stuck');
-    }
-    messages.push({ role: 'user', content: results });
-    if (stop) return { ...stop, steps: step };
+    if (outcome.stop) return { ...outcome.stop, steps: step };
 
     if (totalTokens(usage) > limits.maxTokens) {
       return result(
@@ -178,14 +169,110 @@ export async function runTurn(input: TurnInput): Promise<TurnResult> {
         'token-budget',
       );
     }
-    if (costUsd > limits.maxCostUsd) {
+    if (budgetCostOf(costUsd, usage) > limits.maxCostUsd) {
+      const unknown = isCostKnown(usage)
+        ? ''
+        : ` (the model's price is unknown: its ${usage.unpricedTokens?.toLocaleString('en-US')} tokens were counted at $3 per million)`;
       return result(
         false,
-        `Stopped: the cost budget of $${limits.maxCostUsd.toFixed(2)} for this message ran out.`,
+        `Stopped: the cost budget of $${limits.maxCostUsd.toFixed(2)} for this message ran out${unknown}.`,
         'cost-budget',
       );
     }
   }
+}
+
+type RunCode = (code: string) => Promise<{ text: string; ok: boolean; stop?: TurnResult }>;
+
+/** What one model reply led to: an answer, a stop, or neither (loop on). */
+interface StepOutcome {
+  answer?: string;
+  stop?: TurnResult;
+}
+
+/** Tool use: run each run_code call; every tool_use gets its tool_result, even after a stop. */
+async function toolStep(
+  response: ModelResponse,
+  messages: Message[],
+  runCode: RunCode,
+): Promise<StepOutcome> {
+  messages.push({ role: 'assistant', content: response.content });
+  const toolUses = response.content.filter(
+    (block): block is Extract<ContentBlock, { type: 'tool_use' }> => block.type === 'tool_use',
+  );
+  if (toolUses.length === 0) return { answer: textOf(response.content) };
+
+  const results: ContentBlock[] = [];
+  let stop: TurnResult | undefined;
+  for (const use of toolUses) {
+    if (stop) {
+      results.push({
+        type: 'tool_result',
+        toolUseId: use.id,
+        content: 'Not run: the task stopped.',
+        isError: true,
+      });
+      continue;
+    }
+    const parsed = CodeInputSchema.safeParse(use.input);
+    if (use.name !== CODE_TOOL.name || !parsed.success) {
+      const why =
+        response.stopReason === 'max_tokens'
+          ? 'Your reply was cut off (output token limit) before the code was complete: write shorter code.'
+          : `Call ${CODE_TOOL.name} with {"code": "<JavaScript>"}.`;
+      results.push({ type: 'tool_result', toolUseId: use.id, content: why, isError: true });
+      continue;
+    }
+    const run = await runCode(parsed.data.code);
+    results.push({
+      type: 'tool_result',
+      toolUseId: use.id,
+      content: run.text,
+      ...(run.ok ? {} : { isError: true }),
+    });
+    stop = run.stop;
+  }
+  messages.push({ role: 'user', content: results });
+  return stop ? { stop } : {};
+}
+
+/**
+ * Fenced actions: the reply's ```js blocks run in order and their output is the next user
+ * message; a reply without one is the answer. Tool calls (none were offered) are dropped.
+ */
+async function fencedStep(
+  response: ModelResponse,
+  messages: Message[],
+  runCode: RunCode,
+): Promise<StepOutcome> {
+  const kept = response.content.filter((block) => block.type !== 'tool_use');
+  messages.push({
+    role: 'assistant',
+    content: kept.length > 0 ? kept : [{ type: 'text', text: '(empty reply)' }],
+  });
+  const text = textOf(kept);
+  const { blocks, unclosed } = extractFencedCode(text);
+  if (unclosed && response.stopReason === 'max_tokens') {
+    const note =
+      'Your reply was cut off (output token limit) before the js block was closed: write shorter code.';
+    messages.push({ role: 'user', content: [{ type: 'text', text: formatFencedOutput([note]) }] });
+    return {};
+  }
+  if (blocks.length === 0) return { answer: text };
+
+  const outputs: string[] = [];
+  let stop: TurnResult | undefined;
+  for (const code of blocks) {
+    if (stop) {
+      outputs.push(NOT_RUN);
+      continue;
+    }
+    const run = await runCode(code);
+    outputs.push(run.text);
+    stop = run.stop;
+  }
+  messages.push({ role: 'user', content: [{ type: 'text', text: formatFencedOutput(outputs) }] });
+  return stop ? { stop } : {};
 }
 
 function textOf(content: ContentBlock[]): string {

@@ -3,9 +3,10 @@
  * sent with cache_control so every step and task reuses it, and a per-task part (retrieved skills,
  * workspace files) after it.
  */
-import type { ToolSpec } from '../model/types.ts';
+import type { ActionProtocol, ToolSpec } from '../model/types.ts';
 import { librariesLine } from '../sandbox/libraries/catalog.ts';
 import { formatBytes } from '../text/format-bytes.ts';
+import { FENCED_OUTPUT_HEADER } from './observation.ts';
 import type { OfferedSkill } from './types.ts';
 
 /** The one action of the agent: run JavaScript in the sandbox. */
@@ -22,6 +23,27 @@ export const CODE_TOOL: ToolSpec = {
   },
 };
 
+/**
+ * How the agent runs code and answers, by action protocol; the loop appends it to the stable
+ * prompt (it is stable per model, so it stays in the cached prefix).
+ */
+export function actingRules(actions: ActionProtocol): string {
+  if (actions === 'tools') {
+    return `# Acting
+- Run code by calling the \`run_code\` tool with JavaScript. Several \`run_code\` calls in one reply run in order.
+- When you have the result, reply with the answer as plain text and no tool call. That reply is what the user sees.`;
+  }
+  return `# Acting
+- There are no tool calls here. To run code, write it in a fenced block tagged \`js\`, like this:
+\`\`\`js
+const { text } = await tools.workspace.readText({ path: 'data.csv' });
+text.split('\\n').length
+\`\`\`
+- Then stop: its output comes back to you as the next message, starting with "${FENCED_OUTPUT_HEADER}". Never write the output yourself.
+- Several \`js\` blocks in one reply run in order.
+- When you have the result, reply with the answer and no \`js\` block. That reply is what the user sees. To show code to the user without running it, tag its fence with another language (\`javascript\`, \`ts\`, \`text\`).`;
+}
+
 export interface StablePromptInput {
   /** TypeScript declarations of `tools` (from the tool hub). */
   toolDeclarations: string;
@@ -34,10 +56,8 @@ export function buildStablePrompt(input: StablePromptInput): string {
   return `You are Toolsmith, a coding agent that does tasks for a team by writing and running JavaScript.
 
 # How you work
-- To act, call the \`run_code\` tool with JavaScript. You see what it logged, the value it returned (or the value of its last expression) and any error with the failing line. Then decide: run more code, fix the code, or answer.
+- To act, run JavaScript (how: see # Acting at the end). You see what it logged, the value it returned (or the value of its last expression) and any error with the failing line. Then decide: run more code, fix the code, or answer.
 - Work in small steps: inspect the data first (log a sample, the keys, the types), then compute. When code fails, read the error and fix the cause; do not repeat the same code.
-- Several \`run_code\` calls in one reply run in order.
-- When you have the result, reply with the answer as plain text and no tool call. That reply is what the user sees.
 
 # The sandbox
 - A V8 isolate, not Node.js: there is no \`require\`, \`process\`, \`fetch\`, \`Buffer\`, file system or network. The world is reached only through \`tools\` below (and \`skills\`, when offered).

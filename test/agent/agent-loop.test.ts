@@ -1,6 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createAnthropicModel } from '../../src/model/create-anthropic-model.ts';
+import { describeCost } from '../../src/model/pricing.ts';
 import { type AgentHarness, createAgentHarness, toolResultsOf } from './harness.ts';
 
 const MESSY_CSV = [
@@ -213,5 +215,70 @@ Object.entries(sums).sort((a, b) => b[1] - a[1])`;
     const report = await h.session().send('bad input');
     expect(report.ok).toBe(true);
     expect(toolResultsOf(h.fake, 1)[0]).toContain('Call run_code with {"code"');
+  });
+});
+
+describe('the CodeAct loop on Anthropic-compatible servers', () => {
+  const localModel = (model = 'qwen3-coder:30b') =>
+    createAnthropicModel({
+      apiKey: 'test-key',
+      baseUrl: h.fake.url,
+      model,
+      maxRetries: 2,
+      backoff: { baseDelayMs: 5, maxDelayMs: 20 },
+    });
+
+  it('retries a stream that errors mid-way (llama.cpp) and keeps none of its partial output', async () => {
+    h.fake.reply(
+      h.fake.llamaStreamError({ before: [{ type: 'text', text: 'I will run' }] }),
+      h.fake.code('6 * 7'),
+      h.fake.text('42'),
+    );
+    const report = await h.session().send('multiply', { onEvent: (e) => h.events.push(e) });
+    expect(report).toMatchObject({ ok: true, answer: '42', steps: 2 });
+    expect(h.events.find((e) => e.type === 'retry')).toMatchObject({
+      reason: 'server error (server_error, mid-stream)',
+    });
+    expect(h.fake.requests).toHaveLength(3);
+    expect(h.fake.requests[2]?.raw).not.toContain('I will run');
+  });
+
+  it('shows the cost of a model with no known price as unknown, never $0', async () => {
+    h.fake.reply(h.fake.code('1 + 1'), h.fake.text('2'));
+    const report = await h.session({ model: localModel() }).send('add', { onEvent: (e) => h.events.push(e) });
+    expect(report.ok).toBe(true);
+    expect(report.costUsd).toBe(0);
+    expect(report.usage.unpricedTokens).toBe(240);
+    expect(describeCost(report.costUsd, report.usage)).toBe('cost unknown');
+    const last = h.events.filter((e) => e.type === 'usage').at(-1);
+    expect(last?.type === 'usage' && describeCost(last.costUsd, last.usage)).toBe('cost unknown');
+  });
+
+  it('still stops a runaway loop on a model with no known price at the cost budget', async () => {
+    // 7000 tokens a step at the $3 per million stand-in: $0.021 a step, so a $0.05 budget ends step 3.
+    h.fake.replyWith(({ index }) =>
+      h.fake.code(`${index}`, { usage: { input_tokens: 6000, output_tokens: 1000 } }),
+    );
+    const report = await h
+      .session({
+        model: localModel(),
+        limits: { maxSteps: 12, wallMs: 60_000, maxTokens: 1e9, maxCostUsd: 0.05 },
+      })
+      .send('spend');
+    expect(report.stopReason).toBe('cost-budget');
+    expect(report.steps).toBe(3);
+    expect(report.answer).toBe(
+      "Stopped: the cost budget of $0.05 for this message ran out (the model's price is unknown: its 21,000 tokens were counted at $3 per million).",
+    );
+  });
+
+  it('still stops at the token budget when the server reports no usage', async () => {
+    h.fake.replyWith(({ index }) => h.fake.withUsage('none', h.fake.code(`${index}`)));
+    const report = await h
+      .session({ limits: { maxSteps: 50, wallMs: 60_000, maxTokens: 8000, maxCostUsd: 5 } })
+      .send('spend');
+    expect(report.stopReason).toBe('token-budget');
+    expect(report.steps).toBeLessThan(50);
+    expect(report.usage.estimatedTokens).toBe(report.usage.inputTokens + report.usage.outputTokens);
   });
 });
