@@ -1,11 +1,11 @@
 /**
  * Keep the bot's secrets out of `/proc/<pid>/environ`, which any process of the same user can read: a
  * stdio MCP server (or anything it runs) would find the API keys there even though it was started with
- * a clean environment. Deleting from `process.env` does not help: that file shows the memory the kernel
+ * a clean environment. Deleting variables does not help: that file shows the memory the kernel
  * set up at exec, and libc's `unsetenv` only unlinks its pointer to it.
  *
  * So each secret's variable is first set again (libc's `setenv` copies it to the heap and points the
- * environment there, so `process.env` keeps working), then its bytes in the initial block are
+ * environment there, so the variables keep their values), then its bytes in the initial block are
  * overwritten through `/proc/self/mem` (the block's bounds are fields 50 and 51 of `/proc/self/stat`).
  * Linux only; elsewhere, or when the kernel refuses the write, the result says why.
  *
@@ -15,6 +15,9 @@
  * as another user (MCP_SERVER_USER) closes both.
  */
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+// Configuration is read in src/config.ts only; this module reads no setting, it only sets again the
+// variables it is about to wipe, which needs the live environment object itself.
+import { env as liveEnv } from 'node:process';
 
 export interface ScrubResult {
   /** Variables whose values were overwritten in the initial environment block. */
@@ -24,7 +27,7 @@ export interface ScrubResult {
 }
 
 export interface ScrubOptions {
-  /** The process's environment, set again before scrubbing (default `process.env`). */
+  /** The live environment, whose variables are set again before scrubbing (default this process's). */
   env?: NodeJS.ProcessEnv;
   /** `/proc/self` (tests may point elsewhere only to see the unsupported path). */
   procSelf?: string;
@@ -39,7 +42,7 @@ export function scrubEnviron(
   options: ScrubOptions = {},
 ): ScrubResult {
   const procSelf = options.procSelf ?? '/proc/self';
-  const env = options.env ?? process.env;
+  const env = options.env ?? liveEnv;
   if (process.platform !== 'linux') return { scrubbed: [], unsupported: `not Linux (${process.platform})` };
   let start: number;
   let block: Buffer;
