@@ -6,7 +6,7 @@
  * with its progress; on a pipe there is none.
  */
 import type { TaskReport } from '../agent/types.ts';
-import { totalTokens } from '../model/pricing.ts';
+import { describeCost, totalTokens } from '../model/pricing.ts';
 import type { Usage } from '../model/types.ts';
 import { renderRunResult } from '../sandbox/render-result.ts';
 import type { TaskEvent } from '../service/types.ts';
@@ -65,7 +65,8 @@ export function createTerminalRenderer(options: TerminalRendererOptions): Termin
 
   const statusText = () => {
     const parts = [step > 0 ? `step ${step}/${maxSteps}` : 'starting', seconds(now() - startedAt)];
-    if (usage) parts.push(`${totalTokens(usage).toLocaleString('en-US')} tokens`, `$${costUsd.toFixed(4)}`);
+    if (usage)
+      parts.push(`${totalTokens(usage).toLocaleString('en-US')} tokens`, describeCost(costUsd, usage));
     const call = [...calls.values()].at(-1);
     parts.push(call ? `${call.name}${call.progress ? ` ${call.progress}` : ''}` : phase);
     return parts.filter(Boolean).join(' · ');
@@ -224,7 +225,7 @@ export function createTerminalRenderer(options: TerminalRendererOptions): Termin
         : paint.red(`✗ not answered (${report.stopReason ?? 'error'})`);
       const steps = `${report.steps} step${report.steps === 1 ? '' : 's'}`;
       line(
-        `${how} ${paint.dim(`· ${steps} · ${seconds(report.durationMs)} · ${tokens} tokens · $${report.costUsd.toFixed(4)}`)}`,
+        `${how} ${paint.dim(`· ${steps} · ${seconds(report.durationMs)} · ${tokens} tokens · ${describeCost(report.costUsd, report.usage)}`)}`,
       );
       if (files.length > 0) line(`${paint.dim('files written:')} ${files.join(', ')}`);
       skillsShown.clear();
@@ -258,5 +259,5 @@ function seconds(ms: number): string {
 /** Usage and cost in one line (for `/cost`). */
 export function formatCost(usage: Usage, costUsd: number): string {
   const n = (value: number) => value.toLocaleString('en-US');
-  return `${n(usage.inputTokens)} in, ${n(usage.outputTokens)} out, ${n(usage.cacheReadTokens)} cache read, ${n(usage.cacheWriteTokens)} cache write: $${costUsd.toFixed(4)}`;
+  return `${n(usage.inputTokens)} in, ${n(usage.outputTokens)} out, ${n(usage.cacheReadTokens)} cache read, ${n(usage.cacheWriteTokens)} cache write: ${describeCost(costUsd, usage)}`;
 }

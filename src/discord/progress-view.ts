@@ -3,6 +3,7 @@
  * (shortened), the last output or error, tool calls and elapsed time. Built from agent events.
  */
 import type { AgentEvent } from '../agent/events.ts';
+import { isCostKnown } from '../model/pricing.ts';
 
 export interface ProgressState {
   status: 'queued' | 'running' | 'done' | 'failed' | 'stopped' | 'interrupted';
@@ -16,6 +17,8 @@ export interface ProgressState {
   tools: { name: string; state: 'running' | 'ok' | 'failed' }[];
   startedAt: number;
   costUsd: number;
+  /** Set when some tokens were of a model with no known price: the cost shows as unknown, never $0. */
+  costUnknown?: true;
 }
 
 export function initialProgress(now: number, maxSteps: number): ProgressState {
@@ -48,7 +51,7 @@ export function applyEvent(state: ProgressState, event: AgentEvent): ProgressSta
     case 'retry':
       return { ...state, doing: `the model is busy; retrying in ${Math.ceil(event.delayMs / 1000)} s` };
     case 'usage':
-      return { ...state, costUsd: event.costUsd };
+      return { ...state, costUsd: event.costUsd, ...(isCostKnown(event.usage) ? {} : { costUnknown: true }) };
     case 'answer':
       return { ...state, status: 'done', doing: 'answered' };
     case 'failure':
@@ -67,13 +70,19 @@ const ICON: Record<ProgressState['status'], string> = {
   interrupted: '⚠️',
 };
 
+function costText(state: ProgressState): string {
+  if (state.costUnknown)
+    return state.costUsd > 0 ? ` · $${state.costUsd.toFixed(3)} + unknown` : ' · cost unknown';
+  return state.costUsd > 0 ? ` · $${state.costUsd.toFixed(3)}` : '';
+}
+
 /** Render the state as message content (always under 2000 characters). */
 export function renderProgress(state: ProgressState, now: number): string {
   const elapsed = Math.round((now - state.startedAt) / 1000);
   if (state.status === 'queued') {
     return `${ICON.queued} Queued, position ${state.queuePosition ?? 1}. The task starts when a slot frees up.`;
   }
-  const head = `${ICON[state.status]} **${label(state)}** · step ${state.step}/${state.maxSteps} · ${elapsed} s${state.costUsd > 0 ? ` · $${state.costUsd.toFixed(3)}` : ''}`;
+  const head = `${ICON[state.status]} **${label(state)}** · step ${state.step}/${state.maxSteps} · ${elapsed} s${costText(state)}`;
   const lines = [head];
   if (state.status === 'running') lines.push(`> ${truncate(state.doing, 150)}`);
   else if (state.status !== 'done') lines.push(`> ${truncate(state.doing, 300)}`);
