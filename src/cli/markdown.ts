@@ -33,9 +33,10 @@ export function renderMarkdown(markdown: string, options: MarkdownOptions): stri
     }
     if (line.includes('|') && TABLE_RULE.test(lines[i + 1] ?? '')) {
       const rows = [line];
+      const rule = lines[i + 1] ?? '';
       for (i += 2; i < lines.length && (lines[i] ?? '').includes('|'); i++) rows.push(lines[i] ?? '');
       i--;
-      out.push(...renderTable(rows, options));
+      out.push(...renderTable(rows, rule, options));
       continue;
     }
     out.push(renderLine(line, paint));
@@ -77,7 +78,7 @@ function inline(text: string, paint: Paint): string {
 }
 
 /** A GitHub-style table as aligned columns (the header bold, numbers right-aligned), cells as their text. */
-function renderTable(rows: string[], options: MarkdownOptions): string[] {
+function renderTable(rows: string[], ruleLine: string, options: MarkdownOptions): string[] {
   const { paint } = options;
   const cells = rows.map(splitRow);
   const columns = Math.max(...cells.map((row) => row.length));
@@ -86,7 +87,7 @@ function renderTable(rows: string[], options: MarkdownOptions): string[] {
     Math.max(...plain.map((row) => [...(row[c] ?? '')].length)),
   );
   const total = widths.reduce((sum, w) => sum + w, 0) + 3 * (columns - 1);
-  if (total > options.width) return rows;
+  if (total > options.width) return [rows[0] ?? '', ruleLine, ...rows.slice(1)];
   const numeric = Array.from({ length: columns }, (_, c) =>
     plain.slice(1).every((row) => /^[-+]?[$€£]?[\d,.]+%?$/.test(row[c] ?? '') || (row[c] ?? '') === ''),
   );

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic.ts';
+import { toolsmith as cli, toolsmithPty } from './helpers/cli-harness.ts';
 
 const MAIN = path.resolve(import.meta.dirname, '../../src/cli/main.ts');
 
@@ -97,5 +98,99 @@ describe('toolsmith run', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('SANDBOX_MEMORY_MB: expected a whole number >= 8 (got "lots")');
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('toolsmith run, as a person sees it', () => {
+  const env = () => ({
+    ANTHROPIC_API_KEY: 'cli-key',
+    ANTHROPIC_BASE_URL: fake.url,
+    DATA_DIR: path.join(dir, 'data'),
+    SKILLS_LEARN: 'false',
+  });
+
+  it('prints the answer once (stdout only), the failing line with a caret, and a summary on stderr', async () => {
+    fake.reply(
+      fake.code('const rows = null;\nrows.length', { text: 'Let me look at the rows.' }),
+      fake.code('40 + 2'),
+      fake.text('The total is 42.'),
+    );
+    const result = await cli(['run', 'sum the numbers'], { env: env(), cwd: dir });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('The total is 42.\n');
+    expect(result.stderr).not.toContain('The total is 42.');
+    expect(result.stderr).toContain('Let me look at the rows.\n  │ const rows = null;\n');
+    expect(result.stderr).toContain(
+      "TypeError: Cannot read properties of null (reading 'length')\n  at line 2, column 6:\n2 | rows.length\n         ^\n",
+    );
+    expect(result.stderr).toMatch(/✓ answered · 3 steps · \d+\.\d s · 360 tokens · \$\d\.\d{4}\n/);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: a pipe gets no status line and no colour
+    expect(result.stderr).not.toMatch(/\x1b/);
+  });
+
+  it('says once that the model could not be reached, and exits 1 with nothing on stdout', async () => {
+    fake.reply(fake.httpError(500, 'api_error', 'boom'));
+    const result = await cli(['run', 'anything'], {
+      env: { ...env(), ANTHROPIC_MAX_RETRIES: '0' },
+      cwd: dir,
+    });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.split('The model could not be reached').length - 1).toBe(1);
+    expect(result.stderr).toContain('✗ not answered (error)');
+  });
+
+  it('prints exactly one JSON document through bin/toolsmith.js: ok is "answered", with stopReason', async () => {
+    fake.reply(fake.code('40 + 2'), fake.text('42'));
+    const bin = path.resolve(import.meta.dirname, '../../bin/toolsmith.js');
+    const result = await cli(['run', 'add', '--json'], {
+      env: env(),
+      cwd: dir,
+      command: [process.execPath, bin],
+    });
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report).toMatchObject({
+      ok: true,
+      stopReason: 'answered',
+      answer: '42',
+      steps: 2,
+      codeRuns: 1,
+      failedRuns: 0,
+    });
+    expect(result.stdout.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('rejects an unknown flag with the command usage (exit 2)', async () => {
+    const result = await cli(['run', 'x', '--jsn'], { env: env(), cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("error: Unknown option '--jsn'");
+    expect(result.stderr).toContain('usage: toolsmith run "task" [--file PATH]...');
+  });
+
+  it('on a terminal shows a live status line while the model works and renders the Markdown answer', async () => {
+    fake.reply(
+      fake.code('40 + 2', { delayMs: 1500 }),
+      fake.text('The **total** is 42.\n\n| Region | Total |\n|---|---|\n| North | 42 |'),
+    );
+    const pty = toolsmithPty(['run', 'sum'], { env: { ...env(), NO_COLOR: '' }, cwd: dir });
+    expect(await pty.exited).toBe(0);
+    const screen = pty.screen();
+    expect(screen).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] step 1\/12 · \d+\.\d s · waiting for the model/);
+    expect(screen).toContain('\x1b[1mtotal\x1b[22m');
+    expect(pty.text()).toContain('Region │ Total\n───────┼──────\nNorth  │    42');
+    expect(pty.text()).not.toContain('**');
+  });
+});
+
+describe('toolsmith itself', () => {
+  it('prints its version, and help with a line per command', async () => {
+    const version = await cli(['--version'], { env: {} });
+    const pkg = JSON.parse(await readFile(path.resolve(import.meta.dirname, '../../package.json'), 'utf8'));
+    expect(version).toMatchObject({ code: 0, stdout: `${pkg.version}\n` });
+    const help = await cli(['--help'], { env: {} });
+    expect(help.code).toBe(0);
+    for (const name of ['chat', 'run', 'sessions', 'status', 'doctor', 'bot', 'tools', 'skills', 'sandbox'])
+      expect(help.stdout).toMatch(new RegExp(`^  ${name} +\\S.+$`, 'm'));
   });
 });

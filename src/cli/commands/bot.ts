@@ -6,8 +6,9 @@ import { createApp } from '../../app/create-app.ts';
 import { createSkillAdmin } from '../../app/skill-admin.ts';
 import { loadConfig, redact, requireValue, secretsOf } from '../../config.ts';
 import { createBot } from '../../discord/create-bot.ts';
+import { openAccessWarning } from '../open-access.ts';
+import { color, print, printError, printNote, printWarning } from '../print.ts';
 import type { CliCommand } from '../types.ts';
-import { color, print, printError, printNote } from '../print.ts';
 
 const command: CliCommand = {
   summary: 'Start the Discord bot.',
@@ -22,6 +23,8 @@ const command: CliCommand = {
       if (server.status === 'failed')
         printError(`MCP server ${server.name} is not available: ${server.error ?? 'failed'}`);
     }
+    const openAccess = openAccessWarning(config.discord);
+    if (openAccess) printWarning(openAccess);
     if (config.tasks.maxConcurrent > config.tasks.recommendedMaxConcurrent)
       printError(
         `MAX_CONCURRENT_TASKS=${config.tasks.maxConcurrent} is more than this machine's cores allow (${config.tasks.recommendedMaxConcurrent}): busy tasks past that starve the bot, and members' commands are acknowledged late. Lower it, or leave it empty for the default.`,

@@ -75,10 +75,18 @@ _, status = os.waitpid(pid, 0)
 sys.exit(os.waitstatus_to_exitcode(status) & 255)
 `;
 
-export function toolsmithPty(args: string[], options: { env: Record<string, string>; cwd?: string }): PtySession {
+export function toolsmithPty(
+  args: string[],
+  options: { env: Record<string, string>; cwd?: string },
+): PtySession {
   const child = spawn('python3', ['-c', PTY_BRIDGE, process.execPath, ...NODE_FLAGS, MAIN, ...args], {
     ...(options.cwd ? { cwd: options.cwd } : {}),
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TERM: 'xterm-256color', ...options.env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      TERM: 'xterm-256color',
+      ...options.env,
+    },
   });
   let output = '';
   const waiters = new Set<() => void>();
