@@ -6,12 +6,15 @@ import type { ButtonInteraction } from 'discord.js';
 import { actorOfInteraction } from './actor.ts';
 import { type ButtonId, parseButtonId } from './button-ids.ts';
 import { codeBlock } from './code-block.ts';
+import { reviewButton } from './commands/skills.ts';
 import { stopFor } from './stop-for.ts';
 import type { BotContext, ButtonHandler } from './types.ts';
 
 type Handlers = { [K in ButtonId['kind']]?: ButtonHandler<K> };
 
 const HANDLERS: Handlers = {
+  review: reviewButton,
+
   async stop(interaction, id, context) {
     await interaction.reply({
       content: stopFor(interaction, context, id.sessionId).text,
@@ -31,6 +34,27 @@ const HANDLERS: Handlers = {
       refused: outcome.status === 'refused' ? outcome.refusal : '',
     }[outcome.status];
     await interaction.reply({ content, flags: 'Ephemeral' });
+  },
+
+  async approval(interaction, id, context) {
+    const outcome = context.service.decide(id.approvalId, actorOfInteraction(interaction), id.choice);
+    if (outcome.status === 'expired') {
+      // Its run ended, or Toolsmith restarted: say so on the message itself, and remove the buttons.
+      await interaction.update({
+        content: `${interaction.message.content}\n⌛ Expired: this call's run ended before a decision, so nothing ran.`,
+        components: [],
+      });
+      return;
+    }
+    await interaction.reply({
+      content:
+        outcome.status === 'not-allowed'
+          ? 'Only an admin or a member with the approver role can decide this.'
+          : outcome.approved
+            ? 'Approved: the call goes ahead.'
+            : 'Denied: the call fails with a ToolError.',
+      flags: 'Ephemeral',
+    });
   },
 
   async skill(interaction, id, context) {

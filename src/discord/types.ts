@@ -1,5 +1,6 @@
 /** Contracts of the Discord front end: commands, the context they run with, and the skill admin API. */
 import type { AutocompleteInteraction, ButtonInteraction, ChatInputCommandInteraction } from 'discord.js';
+import type { SkillAdmin } from '../app/skill-admin.ts';
 import type { Config } from '../config.ts';
 import type { TaskService } from '../service/types.ts';
 import type { ToolHub } from '../tools/types.ts';
@@ -12,34 +13,8 @@ export interface Command {
   autocomplete?(interaction: AutocompleteInteraction, context: BotContext): Promise<void>;
 }
 
-/** A skill as listed to people. */
-export interface SkillSummary {
-  name: string;
-  description: string;
-  scope: string;
-  author: string;
-  used: number;
-  succeeded: number;
-  failed: number;
-  votes: number;
-}
-
-export interface SkillDetail extends SkillSummary {
-  signature: string;
-  code: string;
-  task: string;
-  source: string;
-  version: number;
-}
-
-/** What the bot needs of the skill library for /skills and votes. */
-export interface SkillAdmin {
-  list(scope: string): Promise<SkillSummary[]>;
-  search(text: string, scope: string): Promise<SkillSummary[]>;
-  get(name: string, scope: string): Promise<SkillDetail | undefined>;
-  remove(name: string, scope: string): Promise<boolean>;
-  vote(name: string, scope: string, delta: 1 | -1): Promise<void>;
-}
+/** What the bot needs of the skill library for /skills, review and votes (the app's, not Discord's). */
+export type { SkillAdmin, SkillDetail, SkillSummary } from '../app/skill-admin.ts';
 
 /** A button kind's handler: finds its target from the id again and checks who clicked. */
 export type ButtonHandler<K extends ButtonId['kind'] = ButtonId['kind']> = (

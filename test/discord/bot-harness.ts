@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Routes } from 'discord.js';
 import type { SkillSource } from '../../src/agent/types.ts';
 import { type App, createApp } from '../../src/app/create-app.ts';
+import { createSkillAdmin, skillRolesFrom } from '../../src/app/skill-admin.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import { type Bot, createBot } from '../../src/discord/create-bot.ts';
 import { loadCommands } from '../../src/discord/load-commands.ts';
@@ -42,6 +43,8 @@ export interface BotHarnessOptions {
   skillAdmin?: SkillAdmin;
   /** The skills the agent gets (default: none; the real library is tested in test/skills). */
   skillSource?: SkillSource;
+  /** The real skill library from the config (seeds, trust rules) for the agent and /skills. */
+  realSkills?: boolean;
   mcpConfig?: unknown;
 }
 
@@ -78,15 +81,24 @@ export async function createBotHarness(options: BotHarnessOptions = {}): Promise
     const skillSource = options.skillSource;
     const app = await createApp(config, {
       model,
-      ...(skillSource ? { createSkills: async () => skillSource } : { skills: false as const }),
+      ...(skillSource
+        ? { createSkills: async () => skillSource }
+        : options.realSkills
+          ? {}
+          : { skills: false as const }),
       ...(options.skillAdmin ? { skillVotes: options.skillAdmin } : {}),
       log: (line) => logs.push(line),
     });
+    const skillAdmin =
+      options.skillAdmin ??
+      (options.realSkills && app.skillLibrary
+        ? createSkillAdmin(app.skillLibrary, skillRolesFrom(config))
+        : undefined);
     const bot = await createBot({
       config,
       service: app.service,
       tools: app.hub,
-      ...(options.skillAdmin ? { skillAdmin: options.skillAdmin } : {}),
+      ...(skillAdmin ? { skillAdmin } : {}),
       onError: (m) => errors.push(m),
     });
     await bot.start(discord.token);

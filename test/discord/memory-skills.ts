@@ -6,8 +6,12 @@
 import type { SkillSource } from '../../src/agent/types.ts';
 import { skillDetail } from '../../src/app/skill-admin.ts';
 import type { SkillAdmin } from '../../src/discord/types.ts';
+import { UsageError } from '../../src/errors.ts';
+import { createSandbox } from '../../src/sandbox/create-sandbox.ts';
+import type { Actor } from '../../src/service/types.ts';
+import { createSkillRunner } from '../../src/skills/runner/skill-runner.ts';
 import { createSkillSandboxApi } from '../../src/skills/sandbox-api.ts';
-import type { Skill } from '../../src/skills/types.ts';
+import type { Skill, VoteInput } from '../../src/skills/types.ts';
 
 export interface SeedSkill {
   name: string;
@@ -35,9 +39,28 @@ export function createMemorySkills(seeds: SeedSkill[], options: { learnAs?: stri
   const skills = new Map<string, Skill>();
   const votes: MemorySkills['votes'] = [];
   let nextId = 1;
-  const put = (draft: Omit<Skill, 'id' | 'identifier' | 'createdAt' | 'updatedAt' | 'version' | 'hash'>) => {
+  type Fields = Omit<
+    Skill,
+    | 'id'
+    | 'identifier'
+    | 'createdAt'
+    | 'updatedAt'
+    | 'version'
+    | 'hash'
+    | 'tools'
+    | 'state'
+    | 'versionAuthor'
+    | 'overrides'
+    | 'checkResult'
+  >;
+  const put = (draft: Fields) => {
     const at = new Date().toISOString();
     const skill: Skill = {
+      tools: [],
+      state: 'approved',
+      versionAuthor: draft.author,
+      overrides: false,
+      checkResult: '',
       ...draft,
       id: nextId++,
       identifier: camel(draft.name),
@@ -81,10 +104,16 @@ export function createMemorySkills(seeds: SeedSkill[], options: { learnAs?: stri
         score: 1,
       }));
     },
-    sandboxApi(scope, onUse) {
+    sandboxApi(scope, onUse, caller) {
+      const runner = createSkillRunner({
+        createSandbox,
+        ...(caller?.tools ? { callerTools: caller.tools } : {}),
+      });
       return createSkillSandboxApi({
         resolve: (identifier) => visible(scope.scope).find((skill) => skill.identifier === identifier),
         identifiers: () => visible(scope.scope).map((skill) => skill.identifier),
+        run: (skill, args, callOptions) => runner.call(skill, args, callOptions),
+        dispose: () => runner.dispose(),
         onCall: (skill, ok) => {
           skill.used++;
           if (ok) skill.succeeded++;
@@ -114,30 +143,44 @@ export function createMemorySkills(seeds: SeedSkill[], options: { learnAs?: stri
     },
   };
 
+  const scopeOf = (who: Actor | string) => (typeof who === 'string' ? who : (who.guildId ?? 'global'));
+  async function vote(input: VoteInput): Promise<void>;
+  async function vote(name: string, scope: string, delta: 1 | -1): Promise<void>;
+  async function vote(first: VoteInput | string, scopeArg?: string, deltaArg?: 1 | -1): Promise<void> {
+    const [name, scope, delta] =
+      typeof first === 'string'
+        ? [first, scopeArg ?? 'global', deltaArg ?? 1]
+        : [first.skill, first.scope, first.delta];
+    votes.push({ name, scope, delta });
+    const skill = find(name, scope);
+    if (skill) skill.votes += delta;
+  }
   const admin: SkillAdmin = {
-    async list(scope) {
-      return visible(scope).map(detail);
+    async list(who) {
+      return visible(scopeOf(who)).map(detail);
     },
-    async search(text, scope) {
+    async search(text, who) {
       const words = text.toLowerCase().split(/\W+/).filter(Boolean);
-      return visible(scope)
+      return visible(scopeOf(who))
         .filter((skill) =>
           words.some((word) => `${skill.name} ${skill.description}`.toLowerCase().includes(word)),
         )
         .map(detail);
     },
-    async get(name, scope) {
-      const skill = find(name, scope);
+    async get(name, who) {
+      const skill = find(name, scopeOf(who));
       return skill ? detail(skill) : undefined;
     },
-    async remove(name, scope) {
-      return skills.delete(`${scope}/${name}`);
+    async remove(name, who) {
+      return skills.delete(`${scopeOf(who)}/${name}`);
     },
-    async vote(name, scope, delta) {
-      votes.push({ name, scope, delta });
-      const skill = find(name, scope);
-      if (skill) skill.votes += delta;
+    proposals: () => [],
+    decide: async () => {
+      throw new UsageError('the in-memory skills have no review');
     },
+    history: () => [],
+    isReviewer: () => false,
+    vote,
   };
 
   return { source, admin, votes, skills };

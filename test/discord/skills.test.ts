@@ -1,113 +1,190 @@
 /**
- * /skills (list, search, show, delete, autocomplete) against a small in-memory skill library (the
- * buttons under an answer are in answer-buttons.test.ts).
+ * /skills and /tools against the real skill library (seeds, store, index, trust rules) through real
+ * discord.js and the fake Discord: browsing, the allowlists on every command, who may delete, and
+ * review with Approve / Reject buttons (the buttons under an answer are in answer-buttons.test.ts).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { type BotHarness, createBotHarness } from './bot-harness.ts';
-import { replyTo, startTask, waitForAnswers } from './bot-steps.ts';
-import { createMemorySkills, type MemorySkills } from './memory-skills.ts';
+import { type BotHarness, type BotHarnessOptions, createBotHarness } from './bot-harness.ts';
+import { buttonIds, replyTo } from './bot-steps.ts';
 
 let h: BotHarness | undefined;
-let library: MemorySkills;
-
-async function start(options: { learnAs?: string; withAdmin?: boolean } = {}): Promise<BotHarness> {
-  library = createMemorySkills(
-    [
-      {
-        name: 'double-it',
-        description: 'Doubles a number',
-        signature: 'doubleIt(n: number): number',
-        code: 'function doubleIt(n) { return n * 2; }',
-      },
-      {
-        name: 'parse-csv',
-        description: 'Parses CSV text into rows',
-        signature: 'parseCsv(text: string): string[][]',
-        code: "function parseCsv(text) { return text.trim().split('\\n').map((l) => l.split(',')); }",
-      },
-    ],
-    options.learnAs ? { learnAs: options.learnAs } : {},
-  );
-  h = await createBotHarness({
-    skillSource: library.source,
-    ...(options.withAdmin === false ? {} : { skillAdmin: library.admin }),
-  });
-  return h;
-}
-
 afterEach(async () => {
   await h?.close();
   h = undefined;
 });
 
+async function start(options: BotHarnessOptions = {}): Promise<BotHarness> {
+  h = await createBotHarness({ realSkills: true, ...options });
+  return h;
+}
+
 /** Run /skills <sub> and return the (ephemeral) reply. */
 async function skills(
   h: BotHarness,
   subcommand: string,
-  options: Record<string, string> = {},
+  options: Record<string, string | number | boolean> = {},
   user = 'alice',
+  guildId?: string,
 ) {
-  const interaction = await h.discord.slashCommand({ name: 'skills', subcommand, options, user });
+  const interaction = await h.discord.slashCommand({
+    name: 'skills',
+    subcommand,
+    options,
+    user,
+    ...(guildId ? { guildId } : {}),
+  });
   const reply = await replyTo(h, interaction);
   expect(reply.ephemeral).toBe(true);
-  return reply.content;
+  return reply;
+}
+
+/** A proposed skill learned from bob's task in the first guild (as learning would save it). */
+async function bobsProposal(h: BotHarness) {
+  const library = h.app.skillLibrary;
+  if (!library) throw new Error('no library');
+  await library.save({
+    name: 'triple-it',
+    description: 'Triple a number.',
+    signature: 'tripleIt(n: number): number',
+    code: 'function tripleIt(n) {\n  return n * 3;\n}',
+    task: 'triple 21 for the report',
+    scope: h.discord.guildId,
+    author: h.discord.user('bob').id,
+    source: 'learned',
+    checkResult: 'passed: tripleIt returned the expected value',
+  });
 }
 
 describe('/skills', () => {
-  it('lists, searches and shows skills', async () => {
+  it('lists, searches and shows skills (by name or camelCase), with tools and the resolution order', async () => {
     const h = await start();
-    const list = await skills(h, 'list');
-    expect(list.split('\n')).toEqual([
-      '• **double-it** (global) — Doubles a number · used 0, 0 ok, +0',
-      '• **parse-csv** (global) — Parses CSV text into rows · used 0, 0 ok, +0',
-    ]);
-    expect(await skills(h, 'search', { query: 'csv rows' })).toBe(
-      '• **parse-csv** (global) — Parses CSV text into rows · used 0, 0 ok, +0',
+    const list = (await skills(h, 'list')).content;
+    expect(list).toMatch(/^• \*\*clean-number\*\* \(global\) — /m);
+    expect(list).toMatch(/^• \*\*parse-csv\*\* \(global\) — /m);
+    expect((await skills(h, 'search', { query: 'read a csv file with quoted fields' })).content).toMatch(
+      /\*\*parse-csv\*\*/,
     );
-    expect(await skills(h, 'search', { query: 'weather' })).toBe('No skills found.');
-    expect(await skills(h, 'show', { name: 'double-it' })).toBe(
-      '**double-it** v1 (seed, global) — Doubles a number\n`doubleIt(n: number): number`\n```js\nfunction doubleIt(n) { return n * 2; }\n```',
+    const shown = (await skills(h, 'show', { name: 'parseCsv' })).content;
+    expect(shown).toMatch(/^\*\*parse-csv\*\* v1 by toolsmith \(seed, global, approved\)/);
+    expect(shown).toContain('Tools: none');
+    expect(shown).toContain(
+      "skills.<name> resolves to: this server's skill approved as an override, else the global skill",
     );
-    expect(await skills(h, 'show', { name: 'nope' })).toBe('No skill named nope.');
+    expect(shown).toContain('function parseCsv(text, options = {})');
+    expect((await skills(h, 'show', { name: 'nope' })).content).toBe('No skill named nope.');
   });
 
-  it('autocompletes skill names', async () => {
-    const h = await start();
-    const interaction = await h.discord.autocomplete({
+  it('every /skills and /tools call checks the allowlists', async () => {
+    const h = await start({ env: (discord) => ({ ALLOWED_USERS: discord.user('alice').id }) });
+    const refusal = 'You are not on the list of people who may use Toolsmith here; ask an admin.';
+    for (const sub of ['list', 'review']) expect((await skills(h, sub, {}, 'bob')).content).toBe(refusal);
+    expect((await skills(h, 'show', { name: 'parse-csv' }, 'bob')).content).toBe(refusal);
+    expect((await skills(h, 'delete', { name: 'parse-csv' }, 'bob')).content).toBe(refusal);
+    const tools = await replyTo(h, await h.discord.slashCommand({ name: 'tools', user: 'bob' }));
+    expect(tools.content).toBe(refusal);
+    const complete = await h.discord.autocomplete({
       name: 'skills',
       subcommand: 'show',
-      options: { name: 'PARSE' },
+      options: { name: 'parse' },
       focused: 'name',
+      user: 'bob',
     });
-    const callback = await h.discord.waitForCallback(interaction);
-    expect(callback.type).toBe(8);
-    expect(callback.data).toEqual({ choices: [{ name: 'parse-csv', value: 'parse-csv' }] });
+    expect((await h.discord.waitForCallback(complete)).data).toEqual({ choices: [] });
+    // alice is on the list
+    expect((await skills(h, 'list', {}, 'alice')).content).toMatch(/parse-csv/);
+    expect(
+      (await replyTo(h, await h.discord.slashCommand({ name: 'tools', user: 'alice' }))).content,
+    ).toMatch(/workspace/);
   });
 
-  it('delete: refused for someone who is neither the author nor an admin; allowed for the author', async () => {
-    const h = await start({ learnAs: 'triple-it' });
-    h.anthropic.reply(h.anthropic.code('21 * 3'), h.anthropic.text('63'));
-    const { thread } = await startTask(h, { prompt: 'triple 21', user: 'bob' });
-    await waitForAnswers(h, thread.id);
-    expect(library.skills.get(`${h.discord.guildId}/triple-it`)?.author).toBe(h.discord.user('bob').id);
-
-    // a third member, not the author and not an admin
-    expect(await skills(h, 'delete', { name: 'double-it' }, 'bob')).toBe(
-      'Only the author of a skill or an admin can delete it.',
+  it('cross-guild delete: an Administrator of a guild outside ALLOWED_GUILDS cannot remove a global skill', async () => {
+    const h = await start({
+      discord: {
+        users: [{ username: 'alice' }, { username: 'bob' }, { username: 'mallory' }],
+        guilds: [
+          {
+            name: 'Team',
+            roles: [{ name: 'admin', permissions: (1n << 3n).toString() }],
+            members: [{ user: 'alice', roles: ['admin'] }, { user: 'bob' }],
+          },
+          {
+            name: 'Elsewhere',
+            roles: [{ name: 'boss', permissions: (1n << 3n).toString() }],
+            members: [{ user: 'mallory', roles: ['boss'] }],
+          },
+        ],
+      },
+      env: (discord) => ({ ALLOWED_GUILDS: discord.guildId }),
+    });
+    expect((await skills(h, 'delete', { name: 'parse-csv' }, 'mallory', 'Elsewhere')).content).toBe(
+      'Toolsmith is not enabled in this server.',
     );
-    expect(library.skills.has('global/double-it')).toBe(true);
-    // alice is an admin (Administrator): she may delete a seed
-    expect(await skills(h, 'delete', { name: 'double-it' }, 'alice')).toBe('Deleted double-it.');
-    expect(library.skills.has('global/double-it')).toBe(false);
-    // bob deletes his own skill
-    expect(await skills(h, 'delete', { name: 'triple-it' }, 'bob')).toBe('Deleted triple-it.');
-    expect(await skills(h, 'list')).toBe(
-      '• **parse-csv** (global) — Parses CSV text into rows · used 0, 0 ok, +0',
+    // An Administrator of an allowed server still cannot remove a global skill: operators own them.
+    expect((await skills(h, 'delete', { name: 'parse-csv' }, 'alice')).content).toMatch(
+      /only an operator can remove a global skill/,
+    );
+    expect(h.app.skillLibrary?.get('parse-csv', ['global'])?.state).toBe('approved');
+  });
+
+  it('an operator (OPERATOR_USERS) may disable a seed; it stays disabled after a restart', async () => {
+    const h = await start({ env: (discord) => ({ OPERATOR_USERS: discord.user('bob').id }) });
+    expect((await skills(h, 'delete', { name: 'parse-csv' }, 'bob')).content).toBe(
+      'Disabled parse-csv (a seed: it stays disabled).',
+    );
+    await h.restart();
+    expect(h.app.skillLibrary?.get('parse-csv', ['global'])?.state).toBe('disabled');
+    expect((await skills(h, 'show', { name: 'parse-csv' }, 'alice')).content).toBe(
+      'No skill named parse-csv.',
     );
   });
 
-  it('says so when the bot has no skill library', async () => {
-    const h = await start({ withAdmin: false });
-    expect(await skills(h, 'list')).toBe('The skill library is not enabled on this bot.');
+  it('review: a proposal is shown to reviewers with its code, task and check, and Approve shares it', async () => {
+    const h = await start();
+    await bobsProposal(h);
+    // Visible to its author, not to others, until approved.
+    expect((await skills(h, 'show', { name: 'tripleIt' }, 'bob')).content).toMatch(/proposed/);
+    expect((await skills(h, 'show', { name: 'tripleIt' }, 'alice')).content).toBe('No skill named tripleIt.');
+    expect((await skills(h, 'review', {}, 'bob')).content).toMatch(/only a reviewer/);
+
+    const review = await skills(h, 'review', {}, 'alice');
+    expect(review.content).toContain('**triple-it** v1 (this server) — new skill by');
+    expect(review.content).toContain('Task: triple 21 for the report');
+    expect(review.content).toContain('Check: passed: tripleIt returned the expected value');
+    expect(review.content).toContain('return n * 3;');
+    const ids = buttonIds(review);
+    expect(ids).toEqual([
+      `review:approve:${h.discord.guildId}:1:triple-it`,
+      `review:reject:${h.discord.guildId}:1:triple-it`,
+    ]);
+    // bob (not a reviewer) presses Approve: refused, nothing changes.
+    const bobClick = await h.discord.clickButton({ message: review.id, customId: ids[0] ?? '', user: 'bob' });
+    expect((await replyTo(h, bobClick)).content).toMatch(/only a reviewer/);
+    expect(h.app.skillLibrary?.get('triple-it', [h.discord.guildId])?.state).toBe('proposed');
+    const click = await h.discord.clickButton({ message: review.id, customId: ids[0] ?? '', user: 'alice' });
+    expect((await replyTo(h, click)).content).toBe('Approved triple-it v1: it is shared in this server.');
+    expect((await skills(h, 'show', { name: 'triple-it' }, 'alice')).content).toMatch(/approved/);
+    expect((await skills(h, 'review', {}, 'alice')).content).toBe('Nothing to review.');
+    const history = (await skills(h, 'history', { name: 'triple-it' }, 'alice')).content;
+    expect(history).toMatch(/^v1 approved \(in use\) — by \d+, .*learned · check: passed/m);
+  });
+
+  it('reject by command, and a SKILL_REVIEWER_ROLE member reviews without being an admin', async () => {
+    const h = await start({
+      discord: {
+        guilds: [
+          {
+            roles: [{ name: 'reviewers' }],
+            members: [{ user: 'alice', roles: ['reviewers'] }, { user: 'bob' }],
+          },
+        ],
+      },
+      env: (discord) => ({ SKILL_REVIEWER_ROLE: discord.roleId('reviewers') }),
+    });
+    await bobsProposal(h);
+    expect((await skills(h, 'reject', { name: 'triple-it' }, 'alice')).content).toBe(
+      'Rejected v1 of triple-it.',
+    );
+    expect((await skills(h, 'show', { name: 'triple-it' }, 'bob')).content).toBe('No skill named triple-it.');
+    expect((await skills(h, 'approve', { name: 'parse-csv' }, 'alice')).content).toMatch(/only an operator/);
   });
 });

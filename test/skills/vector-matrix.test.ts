@@ -58,3 +58,24 @@ describe('VectorMatrix', () => {
     expect(m.topK([1, 1], new Set(['s']), 5).map((hit) => hit.id)).toEqual(['one']);
   });
 });
+
+describe('VectorMatrix changed in place', () => {
+  it('set and remove give the same ranking as a matrix built afresh, through growth and swaps', () => {
+    const data = items(200, 24);
+    const matrix = new VectorMatrix(data.slice(0, 10), 24);
+    for (const item of data.slice(10)) matrix.set(item);
+    for (const item of data.filter((_, i) => i % 4 === 0)) matrix.remove(item.id);
+    const changed = data.map((item, i) =>
+      i % 5 === 1 ? { ...item, vector: item.vector.map((v) => -v) } : item,
+    );
+    for (const item of changed.filter((_, i) => i % 5 === 1 && i % 4 !== 0)) matrix.set(item);
+    const kept = changed.filter((_, i) => i % 4 !== 0);
+    const fresh = new VectorMatrix(kept, 24);
+    expect(matrix.size).toBe(kept.length);
+    const query = Array.from({ length: 24 }, (_, j) => Math.cos(j));
+    const scopes = new Set(['global', 'g1', 'g2']);
+    expect(matrix.topK(query, scopes, 10)).toEqual(fresh.topK(query, scopes, 10));
+    matrix.remove('no-such-id');
+    expect(matrix.size).toBe(kept.length);
+  });
+});

@@ -1,17 +1,112 @@
-import { SlashCommandBuilder } from 'discord.js';
+import {
+  ActionRowBuilder,
+  ButtonBuilder,
+  type ButtonInteraction,
+  ButtonStyle,
+  type ChatInputCommandInteraction,
+  SlashCommandBuilder,
+} from 'discord.js';
+import type { ProposalView, SkillSummary } from '../../app/skill-admin.ts';
+import { describeError, UsageError } from '../../errors.ts';
 import { actorOfInteraction } from '../actor.ts';
+import { buttonId } from '../button-ids.ts';
 import { codeBlock } from '../code-block.ts';
-import type { Command, SkillSummary } from '../types.ts';
+import type { BotContext, ButtonHandler, Command } from '../types.ts';
 
 const line = (skill: SkillSummary) =>
-  `• **${skill.name}**${skill.scope === 'global' ? ' (global)' : ''} — ${skill.description.slice(0, 140)} · used ${skill.used}, ${skill.succeeded} ok, ${skill.votes >= 0 ? '+' : ''}${skill.votes}`;
+  `• **${skill.name}**${skill.scope === 'global' ? ' (global)' : ''}${skill.state && skill.state !== 'approved' ? ` [${skill.state}]` : ''} — ${skill.description.slice(0, 140)} · used ${skill.used}, ${skill.succeeded} ok, ${skill.votes >= 0 ? '+' : ''}${skill.votes}`;
 
-/** /skills: browse and manage the team's skill library. */
+const ephemeral = (content: string) => ({ content: content.slice(0, 2000), flags: 'Ephemeral' as const });
+
+/** The refusal of the allowlists (guild, channel, role, user) for whoever clicked or typed, if any. */
+function refusalFor(interaction: ChatInputCommandInteraction | ButtonInteraction, context: BotContext) {
+  return context.service.access(actorOfInteraction(interaction));
+}
+
+/** A proposal as a reviewer reads it: the code, the task it came from, its check result. */
+function proposalText(p: ProposalView, codeChars: number): string {
+  const head = `**${p.name}** v${p.version} (${p.scope === 'global' ? 'global' : 'this server'}) — ${p.newSkill ? 'new skill' : 'proposed change'} by <@${p.author}>`;
+  const task = p.task ? `\nTask: ${p.task.replace(/\s+/g, ' ').slice(0, 200)}` : '';
+  const tools = `\nTools: ${p.tools.map((t) => `tools.${t}`).join(', ') || 'none'} · Check: ${p.checkResult.slice(0, 200) || 'none'}`;
+  return `${head}${task}${tools}\n${codeBlock(p.code, codeChars)}`;
+}
+
+async function review(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void> {
+  const admin = context.skillAdmin;
+  if (!admin) return;
+  const proposals = admin.proposals(actorOfInteraction(interaction));
+  if (proposals.length === 0) {
+    await interaction.reply(ephemeral('Nothing to review.'));
+    return;
+  }
+  const shown = proposals.slice(0, 3);
+  const budget = Math.floor((1900 - 60) / shown.length) - 260;
+  const rows = shown.map((p) =>
+    new ActionRowBuilder<ButtonBuilder>().addComponents(
+      new ButtonBuilder()
+        .setCustomId(
+          buttonId({
+            kind: 'review',
+            decision: 'approve',
+            scope: p.scope,
+            version: p.version,
+            skill: p.name,
+          }),
+        )
+        .setLabel(`Approve ${p.name} v${p.version}`.slice(0, 80))
+        .setStyle(ButtonStyle.Success),
+      new ButtonBuilder()
+        .setCustomId(
+          buttonId({ kind: 'review', decision: 'reject', scope: p.scope, version: p.version, skill: p.name }),
+        )
+        .setLabel(`Reject ${p.name} v${p.version}`.slice(0, 80))
+        .setStyle(ButtonStyle.Danger),
+    ),
+  );
+  const more =
+    proposals.length > shown.length ? `\n…and ${proposals.length - shown.length} more after these.` : '';
+  await interaction.reply({
+    content: `${shown.map((p) => proposalText(p, Math.max(200, budget))).join('\n\n')}${more}`.slice(0, 2000),
+    components: rows,
+    flags: 'Ephemeral',
+  });
+}
+
+/** Approve / Reject under `/skills review`: the clicker's rights are checked again here. */
+export const reviewButton: ButtonHandler<'review'> = async (interaction, id, context) => {
+  const admin = context.skillAdmin;
+  if (!admin) {
+    await interaction.reply(ephemeral('The skill library is not enabled on this bot.'));
+    return;
+  }
+  const refusal = refusalFor(interaction, context);
+  if (refusal) {
+    await interaction.reply(ephemeral(refusal));
+    return;
+  }
+  try {
+    const text = await admin.decide(actorOfInteraction(interaction), {
+      skill: id.skill,
+      scope: id.scope,
+      version: id.version,
+      decision: id.decision,
+    });
+    await interaction.reply(ephemeral(text));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    await interaction.reply(ephemeral(describeError(error)));
+  }
+};
+
+const nameOption = (option: import('discord.js').SlashCommandStringOption) =>
+  option.setName('name').setDescription('Skill name').setRequired(true).setAutocomplete(true);
+
+/** /skills: browse, review and manage the team's skill library. */
 export default {
   data: new SlashCommandBuilder()
     .setName('skills')
-    .setDescription("Browse the team's skill library.")
-    .addSubcommand((sub) => sub.setName('list').setDescription('List the skills of this server'))
+    .setDescription("Browse and review the team's skill library.")
+    .addSubcommand((sub) => sub.setName('list').setDescription('List the skills you can use here'))
     .addSubcommand((sub) =>
       sub
         .setName('search')
@@ -21,71 +116,127 @@ export default {
         ),
     )
     .addSubcommand((sub) =>
+      sub.setName('show').setDescription("Show a skill's code").addStringOption(nameOption),
+    )
+    .addSubcommand((sub) =>
       sub
-        .setName('show')
-        .setDescription("Show a skill's code")
-        .addStringOption((option) =>
-          option.setName('name').setDescription('Skill name').setRequired(true).setAutocomplete(true),
-        ),
+        .setName('history')
+        .setDescription("A skill's versions: who, from what task, checked how")
+        .addStringOption(nameOption),
     )
     .addSubcommand((sub) =>
       sub
         .setName('delete')
-        .setDescription('Delete a skill (its author or an admin)')
-        .addStringOption((option) =>
-          option.setName('name').setDescription('Skill name').setRequired(true).setAutocomplete(true),
+        .setDescription('Delete a skill (its author, or a reviewer)')
+        .addStringOption(nameOption),
+    )
+    .addSubcommand((sub) =>
+      sub.setName('review').setDescription('Proposed skills waiting for review (reviewers)'),
+    )
+    .addSubcommand((sub) =>
+      sub
+        .setName('approve')
+        .setDescription('Approve a proposed skill or version (reviewers)')
+        .addStringOption(nameOption)
+        .addIntegerOption((option) =>
+          option.setName('version').setDescription('Version (default: the newest proposed)').setMinValue(1),
+        )
+        .addBooleanOption((option) =>
+          option.setName('override').setDescription('Let it take the name of a global skill in this server'),
+        ),
+    )
+    .addSubcommand((sub) =>
+      sub
+        .setName('reject')
+        .setDescription('Reject a proposed skill or version (reviewers)')
+        .addStringOption(nameOption)
+        .addIntegerOption((option) =>
+          option.setName('version').setDescription('Version (default: the newest proposed)').setMinValue(1),
         ),
     ),
   async execute(interaction, context) {
     const admin = context.skillAdmin;
     if (!admin) {
-      await interaction.reply({
-        content: 'The skill library is not enabled on this bot.',
-        flags: 'Ephemeral',
-      });
+      await interaction.reply(ephemeral('The skill library is not enabled on this bot.'));
       return;
     }
-    const scope = interaction.guildId ?? 'global';
-    const sub = interaction.options.getSubcommand();
-    if (sub === 'list' || sub === 'search') {
-      const skills =
-        sub === 'list'
-          ? await admin.list(scope)
-          : await admin.search(interaction.options.getString('query', true), scope);
-      const content =
-        skills.length === 0 ? 'No skills found.' : skills.slice(0, 15).map(line).join('\n').slice(0, 1990);
-      await interaction.reply({ content, flags: 'Ephemeral' });
-      return;
-    }
-    const name = interaction.options.getString('name', true);
-    const skill = await admin.get(name, scope);
-    if (!skill) {
-      await interaction.reply({ content: `No skill named ${name}.`, flags: 'Ephemeral' });
-      return;
-    }
-    if (sub === 'show') {
-      const head = `**${skill.name}** v${skill.version} (${skill.source}, ${skill.scope}) — ${skill.description}\n\`${skill.signature}\``;
-      const code = codeBlock(skill.code, 1990 - head.length - 20);
-      await interaction.reply({ content: `${head}\n${code}`, flags: 'Ephemeral' });
+    const refusal = refusalFor(interaction, context);
+    if (refusal) {
+      await interaction.reply(ephemeral(refusal));
       return;
     }
     const actor = actorOfInteraction(interaction);
-    if (skill.author !== actor.userId && !context.service.isAdmin(actor)) {
-      await interaction.reply({
-        content: 'Only the author of a skill or an admin can delete it.',
-        flags: 'Ephemeral',
-      });
-      return;
+    const sub = interaction.options.getSubcommand();
+    try {
+      if (sub === 'list' || sub === 'search') {
+        const skills =
+          sub === 'list'
+            ? await admin.list(actor)
+            : await admin.search(interaction.options.getString('query', true), actor);
+        const content = skills.length === 0 ? 'No skills found.' : skills.slice(0, 15).map(line).join('\n');
+        await interaction.reply(ephemeral(content));
+        return;
+      }
+      if (sub === 'review') {
+        await review(interaction, context);
+        return;
+      }
+      const name = interaction.options.getString('name', true);
+      if (sub === 'approve' || sub === 'reject') {
+        const found = await admin.get(name, actor);
+        const scope = found?.scope ?? actor.guildId ?? 'global';
+        const version = interaction.options.getInteger('version') ?? undefined;
+        const history = found ? admin.history(found.name, actor) : [];
+        const newest = history.filter((v) => v.state === 'proposed').at(-1)?.version ?? found?.version ?? 1;
+        const text = await admin.decide(actor, {
+          skill: found?.name ?? name,
+          scope,
+          version: version ?? newest,
+          decision: sub,
+          ...(interaction.options.getBoolean('override') ? { override: true } : {}),
+        });
+        await interaction.reply(ephemeral(text));
+        return;
+      }
+      const skill = await admin.get(name, actor);
+      if (!skill) {
+        await interaction.reply(ephemeral(`No skill named ${name}.`));
+        return;
+      }
+      if (sub === 'show') {
+        const head = `**${skill.name}** v${skill.version} by ${skill.versionAuthor === skill.author ? skill.author : `${skill.versionAuthor} (first by ${skill.author})`} (${skill.source}, ${skill.scope}, ${skill.state}) — ${skill.description}\n\`${skill.signature}\`\nTools: ${skill.tools.map((t) => `tools.${t}`).join(', ') || 'none'}\n${skill.resolution}.`;
+        await interaction.reply(ephemeral(`${head}\n${codeBlock(skill.code, 1990 - head.length - 20)}`));
+        return;
+      }
+      if (sub === 'history') {
+        const versions = admin.history(skill.name, actor);
+        const lines = versions.map(
+          (v) =>
+            `v${v.version} ${v.state}${v.version === skill.version ? ' (in use)' : ''} — by ${v.author}, ${v.createdAt.slice(0, 10)}, ${v.note}${v.checkResult ? ` · check: ${v.checkResult.slice(0, 120)}` : ''}`,
+        );
+        await interaction.reply(ephemeral(`**${skill.name}**\n${lines.join('\n')}`));
+        return;
+      }
+      const removed = await admin.remove(skill.name, actor);
+      await interaction.reply(
+        ephemeral(
+          removed
+            ? skill.source === 'seed'
+              ? `Disabled ${skill.name} (a seed: it stays disabled).`
+              : `Deleted ${skill.name}.`
+            : `${skill.name} was already gone.`,
+        ),
+      );
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      await interaction.reply(ephemeral(describeError(error)));
     }
-    const removed = await admin.remove(skill.name, skill.scope);
-    await interaction.reply({
-      content: removed ? `Deleted ${skill.name}.` : `${skill.name} was already gone.`,
-      flags: 'Ephemeral',
-    });
   },
   async autocomplete(interaction, context) {
+    const actor = actorOfInteraction(interaction);
+    const allowed = context.service.access(actor) === undefined;
     const focused = interaction.options.getFocused().toLowerCase();
-    const skills = (await context.skillAdmin?.list(interaction.guildId ?? 'global')) ?? [];
+    const skills = allowed ? ((await context.skillAdmin?.list(actor)) ?? []) : [];
     await interaction.respond(
       skills
         .filter((skill) => skill.name.includes(focused))

@@ -33,6 +33,32 @@ export async function writeFileAtomic(file: string, content: Buffer | string): P
   await syncFolder(path.dirname(file));
 }
 
+/**
+ * Replace `file` atomically with the concatenation of `parts`, written as they come: a caller that
+ * yields between parts keeps a large file (the index at 50k skills is ~38 MB) from blocking the event
+ * loop while it is serialised.
+ */
+export async function writeFileAtomicParts(file: string, parts: AsyncIterable<string>): Promise<void> {
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}${TEMP_SUFFIX}`;
+  const handle = await open(temp, 'wx');
+  try {
+    for await (const part of parts) await handle.write(part);
+    await handle.sync();
+  } catch (error) {
+    await handle.close().catch(() => {});
+    await rm(temp, { force: true });
+    throw error;
+  }
+  await handle.close();
+  try {
+    await rename(temp, file);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+  await syncFolder(path.dirname(file));
+}
+
 async function syncFolder(folder: string): Promise<void> {
   // Makes the rename itself durable. Not supported on every platform (Windows); best effort there.
   const handle = await open(folder, 'r').catch(() => undefined);

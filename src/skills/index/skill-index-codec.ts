@@ -58,7 +58,8 @@ export class SkillIndexCodec implements IndexCodec {
     return Buffer.from(JSON.stringify({ ...header, ...data, items }), 'utf8');
   }
 
-  private encode(vector: number[]): string {
+  /** The stored form of a vector (cached by array identity: unchanged items cost nothing per save). */
+  encode(vector: number[]): string {
     let text = this.encoded.get(vector);
     if (text === undefined) {
       text = encodeVector(vector);

@@ -8,17 +8,33 @@
  * is on disk, later requests gather and the next save carries them all, so 50 concurrent saves cost a
  * few file writes, not 50 — and each save replaces the file atomically (AtomicFileStorage). A caller's
  * promise resolves only once a file holding its change is durably in place: that is the
- * acknowledgement the library gives. Reads never wait: vectra keeps the last committed items in memory,
- * and queries score a packed copy of them (see vector-matrix.ts for why not vectra's `queryItems`).
+ * acknowledgement the library gives. Reads never wait: the last committed items stay in memory, and
+ * queries score a packed copy of them (see vector-matrix.ts for why not vectra's `queryItems`), kept
+ * up to date in place by each write.
+ *
+ * vectra reads the file at open (through the codec, which checks every item). Writes no longer go
+ * through vectra's `endUpdate`, which serialises the whole file in one synchronous call (81-85 ms of
+ * blocked event loop at 50k skills): the file is written in parts of a few hundred items, yielding to
+ * the event loop between them, then renamed into place.
  */
 import { mkdir, rename } from 'node:fs/promises';
 import path from 'node:path';
-import { type IndexItem, ItemSelector, LocalIndex } from 'vectra';
+import { LocalIndex } from 'vectra';
 import { describeError, StorageError } from '../../errors.ts';
 import type { EmbedderInfo } from '../types.ts';
-import { AtomicFileStorage, removeStaleTempFiles, writeFileAtomic } from './atomic-file-storage.ts';
-import { CorruptIndexError, SkillIndexCodec, type SkillIndexMetadata } from './skill-index-codec.ts';
-import { type MatrixHit, VectorMatrix } from './vector-matrix.ts';
+import {
+  AtomicFileStorage,
+  removeStaleTempFiles,
+  writeFileAtomic,
+  writeFileAtomicParts,
+} from './atomic-file-storage.ts';
+import {
+  CorruptIndexError,
+  INDEX_FORMAT,
+  SkillIndexCodec,
+  type SkillIndexMetadata,
+} from './skill-index-codec.ts';
+import { type MatrixHit, type MatrixItem, VectorMatrix } from './vector-matrix.ts';
 
 export const INDEX_FILE = 'index.json';
 
@@ -43,6 +59,14 @@ type Op =
   | { kind: 'upsert'; entries: SkillIndexEntry[] }
   | { kind: 'delete'; ids: string[] }
   | { kind: 'replace'; entries: SkillIndexEntry[] };
+
+/** An item as held in memory and written to the file. */
+interface StoredItem extends MatrixItem {
+  metadata: SkillIndexMetadata;
+}
+
+/** Items serialised per part of the file; between parts the writer yields to the event loop. */
+const ITEMS_PER_PART = 400;
 
 interface Pending {
   op: Op;
@@ -73,28 +97,26 @@ export class SkillIndex {
   readonly status: IndexOpenStatus;
   /** Why the file was corrupt, when it was (for the start-up log line). */
   readonly problem: string | undefined;
-  private index: LocalIndex<SkillIndexMetadata>;
+  private readonly items: Map<string, StoredItem>;
   private readonly codec: SkillIndexCodec;
-  private readonly folder: string;
   private pending: Pending[] = [];
   private draining: Promise<void> | undefined;
   private closed = false;
   private writes = 0;
-  /** Packed vectors for scoring, rebuilt lazily after each committed write. */
+  /** Packed vectors for scoring: built at the first query, then changed in place by each write. */
   private matrix: VectorMatrix | undefined;
 
-  /** Use `openSkillIndex`; `index` is a vectra LocalIndex over `folder` using `codec` and atomic storage. */
+  /** Use `openSkillIndex`; `items` are what the file held, read by vectra through `codec`. */
   constructor(parts: {
     folder: string;
     codec: SkillIndexCodec;
-    index: LocalIndex<SkillIndexMetadata>;
+    items: StoredItem[];
     status: IndexOpenStatus;
     problem?: string;
   }) {
-    this.folder = parts.folder;
     this.file = path.join(parts.folder, INDEX_FILE);
     this.codec = parts.codec;
-    this.index = parts.index;
+    this.items = new Map(parts.items.map((item) => [item.id, item]));
     this.status = parts.status;
     this.problem = parts.problem;
   }
@@ -106,8 +128,7 @@ export class SkillIndex {
 
   /** Every id with the hash of the text its vector was made from. */
   async entries(): Promise<Map<string, string>> {
-    const items = await this.index.listItems();
-    return new Map(items.map((item) => [item.id, item.metadata.textHash]));
+    return new Map([...this.items.values()].map((item) => [item.id, item.metadata.textHash]));
   }
 
   /** Files written since opening (group commit makes this far fewer than the saves). */
@@ -116,7 +137,7 @@ export class SkillIndex {
   }
 
   async size(): Promise<number> {
-    return (await this.index.getIndexStats()).items;
+    return this.items.size;
   }
 
   /**
@@ -126,7 +147,7 @@ export class SkillIndex {
   async query(vector: number[], scopes: readonly string[], k: number): Promise<MatrixHit[]> {
     if (k <= 0 || scopes.length === 0) return [];
     this.checkVector(vector);
-    this.matrix ??= new VectorMatrix(await this.index.listItems());
+    this.matrix ??= new VectorMatrix([...this.items.values()], this.codec.embedder.dimensions);
     return this.matrix.topK(vector, new Set(scopes), k);
   }
 
@@ -197,10 +218,8 @@ export class SkillIndex {
       try {
         await this.write(batch.map((entry) => entry.op));
         this.writes += 1;
-        this.matrix = undefined;
         for (const entry of batch) entry.resolve();
       } catch (cause) {
-        this.matrix = undefined;
         const error =
           cause instanceof StorageError
             ? cause
@@ -213,45 +232,74 @@ export class SkillIndex {
     }
   }
 
+  /**
+   * Write the file the ops lead to, then (only once it is in place) apply them to the items in
+   * memory and to the matrix: a failed write leaves both as the file on disk still is.
+   */
   private async write(ops: Op[]): Promise<void> {
     const lastReplace = ops.findLastIndex((op) => op.kind === 'replace');
-    if (lastReplace >= 0) {
-      const replace = ops[lastReplace];
-      if (replace?.kind === 'replace') await this.writeFresh(replace.entries);
+    const base = lastReplace >= 0 ? undefined : this.items;
+    const changed = new Map<string, StoredItem | undefined>();
+    const replaced = lastReplace >= 0 ? ops[lastReplace] : undefined;
+    if (replaced?.kind === 'replace')
+      for (const entry of replaced.entries) changed.set(entry.id, toItem(entry));
+    for (const op of ops.slice(lastReplace + 1)) {
+      if (op.kind === 'delete') for (const id of op.ids) changed.set(id, undefined);
+      else for (const entry of op.entries) changed.set(entry.id, toItem(entry));
     }
-    const rest = ops.slice(lastReplace + 1);
-    if (rest.length === 0) return;
-    await this.index.beginUpdate();
-    try {
-      for (const op of rest) {
-        if (op.kind === 'delete') await this.index.deleteItems(op.ids);
-        else for (const entry of op.entries) await this.index.upsertItem(toItem(entry));
+    const next = function* (): Generator<StoredItem> {
+      if (base) for (const item of base.values()) if (!changed.has(item.id)) yield item;
+      for (const item of changed.values()) if (item) yield item;
+    };
+    await writeFileAtomicParts(this.file, this.serialize(next()));
+    if (!base) {
+      this.items.clear();
+      this.matrix = undefined;
+    }
+    for (const [id, item] of changed) {
+      if (item) {
+        this.items.set(id, item);
+        this.matrix?.set(item);
+      } else {
+        this.items.delete(id);
+        this.matrix?.remove(id);
       }
-      await this.index.endUpdate();
-    } catch (error) {
-      this.index.cancelUpdate();
-      throw error;
     }
   }
 
-  /** A rebuild writes the whole file in one go, then swaps in a fresh vectra instance that loads it. */
-  private async writeFresh(entries: SkillIndexEntry[]): Promise<void> {
-    const items = entries.map((entry) => ({ ...toItem(entry), norm: ItemSelector.normalize(entry.vector) }));
-    await writeFileAtomic(this.file, this.codec.serializeIndex({ version: 1, metadata_config: {}, items }));
-    this.index = new LocalIndex<SkillIndexMetadata>(
-      this.folder,
-      INDEX_FILE,
-      new AtomicFileStorage(),
-      this.codec,
-    );
-    await this.index.getIndexStats();
+  /** The index file in parts of a few hundred items, yielding to the event loop between parts. */
+  private async *serialize(items: Iterable<StoredItem>): AsyncGenerator<string> {
+    const embedder = { ...this.codec.embedder, dimensions: this.codec.embedder.dimensions ?? null };
+    yield `{"format":${JSON.stringify(INDEX_FORMAT)},"embedder":${JSON.stringify(embedder)},"version":1,"metadata_config":{},"items":[`;
+    let part: string[] = [];
+    let first = true;
+    for (const item of items) {
+      part.push(
+        JSON.stringify({
+          id: item.id,
+          metadata: item.metadata,
+          norm: item.norm,
+          vector: this.codec.encode(item.vector),
+        }),
+      );
+      if (part.length >= ITEMS_PER_PART) {
+        yield `${first ? '' : ','}${part.join(',')}`;
+        first = false;
+        part = [];
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    yield `${first || part.length === 0 ? '' : ','}${part.join(',')}]}`;
   }
 }
 
-function toItem(entry: SkillIndexEntry): Omit<IndexItem<SkillIndexMetadata>, 'norm'> {
+function toItem(entry: SkillIndexEntry): StoredItem {
+  let sum = 0;
+  for (const value of entry.vector) sum += value * value;
   return {
     id: entry.id,
     vector: entry.vector,
+    norm: Math.sqrt(sum),
     metadata: { scope: entry.metadata.scope, textHash: entry.metadata.textHash },
   };
 }
@@ -303,5 +351,11 @@ export async function openSkillIndex(options: SkillIndexOptions): Promise<SkillI
     index = new LocalIndex<SkillIndexMetadata>(folder, INDEX_FILE, storage, codec);
     await index.getIndexStats();
   }
-  return new SkillIndex({ folder, codec, index, status, ...(problem ? { problem } : {}) });
+  const items = (await index.listItems()).map((item) => ({
+    id: item.id,
+    vector: item.vector,
+    norm: item.norm,
+    metadata: { scope: item.metadata.scope, textHash: item.metadata.textHash },
+  }));
+  return new SkillIndex({ folder, codec, items, status, ...(problem ? { problem } : {}) });
 }
