@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import { type App, createApp } from '../../app/create-app.ts';
 import { loadConfig, requireValue, terminalOptions } from '../../config.ts';
+import { createModelRouter } from '../../model/create-model-router.ts';
 import { operatorActor } from '../../service/permissions.ts';
 import type { Actor, MessageOutcome } from '../../service/types.ts';
 import { takeOptionalValue } from '../args.ts';
@@ -20,16 +21,21 @@ import type { CliCommand } from '../types.ts';
 
 const command: CliCommand = {
   summary: 'Chat with the agent in the terminal: a saved session; follow-ups keep the sandbox state.',
-  usage: 'toolsmith chat [--resume [ID]] [--workspace DIR]',
+  usage: 'toolsmith chat [--resume [ID]] [--workspace DIR] [--model ID]',
   async run(argv) {
     const { rest, present: resume, value: resumeId } = takeOptionalValue(argv, '--resume');
-    const { values } = parseArgs({ args: rest, options: { workspace: { type: 'string' } } });
+    const { values } = parseArgs({
+      args: rest,
+      options: { workspace: { type: 'string' }, model: { type: 'string' } },
+    });
     const config = loadConfig();
     requireValue(config.anthropic.apiKey, 'ANTHROPIC_API_KEY', 'toolsmith chat');
     const screen = createScreen({ stream: process.stdout });
     const { debug } = terminalOptions(process.stdout.isTTY);
     const renderer = createTerminalRenderer({ screen, paint: color, debug });
-    const app = await createApp(config, { log: (text) => renderer.note(text) });
+    // ANTHROPIC_MODEL, or --model (one of ALLOWED_MODELS), with its MODEL_OPTIONS.
+    const model = createModelRouter(config).get(values.model);
+    const app = await createApp(config, { model, log: (text) => renderer.note(text) });
     const actor = operatorActor(config.localUser);
     const chat = createChatSession({
       app,
@@ -59,9 +65,7 @@ const command: CliCommand = {
 
     let unanswered = 0;
     try {
-      print(
-        color.bold('Toolsmith chat') + color.dim(` (model ${config.anthropic.model}; /help lists commands)`),
-      );
+      print(color.bold('Toolsmith chat') + color.dim(` (model ${model.modelId}; /help lists commands)`));
       for (const server of app.hub.servers())
         if (server.status === 'failed')
           print(color.yellow(`MCP server ${server.name} is not available: ${server.error ?? 'failed'}`));

@@ -13,6 +13,7 @@ import type { TaskReport } from '../../agent/types.ts';
 import { createApp } from '../../app/create-app.ts';
 import { loadConfig, requireValue, terminalOptions } from '../../config.ts';
 import { UsageError } from '../../errors.ts';
+import { createModelRouter } from '../../model/create-model-router.ts';
 import { operatorActor } from '../../service/permissions.ts';
 import type { MessageOutcome } from '../../service/types.ts';
 import { incomingFiles } from '../incoming-files.ts';
@@ -27,7 +28,7 @@ export const RUN_EXIT = { answered: 0, notAnswered: 1, usage: 2, interrupted: 13
 
 const command: CliCommand = {
   summary: 'Run one task with the agent: the answer on stdout, progress and a summary on stderr.',
-  usage: 'toolsmith run "task" [--file PATH]... [--workspace DIR] [--json] [--quiet]',
+  usage: 'toolsmith run "task" [--file PATH]... [--workspace DIR] [--model ID] [--json] [--quiet]',
   async run(argv) {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -35,6 +36,7 @@ const command: CliCommand = {
       options: {
         file: { type: 'string', multiple: true, default: [] },
         workspace: { type: 'string' },
+        model: { type: 'string' },
         json: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
       },
@@ -54,7 +56,10 @@ const command: CliCommand = {
     const screen = createScreen({ stream: process.stderr });
     const renderer = createTerminalRenderer({ screen, paint: errorColor, showAnswer: false, debug });
     const progress = !values.json && !values.quiet;
+    // ANTHROPIC_MODEL, or --model (one of ALLOWED_MODELS), with its MODEL_OPTIONS.
+    const model = createModelRouter(config).get(values.model);
     const app = await createApp(config, {
+      model,
       log: (text) => (progress || debug ? renderer.note(text) : undefined),
     });
     let interrupted = false;
