@@ -7,6 +7,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWorkspaceQuota } from '../../src/tools/builtin/workspace-quota.ts';
 import { createToolHub } from '../../src/tools/create-tool-hub.ts';
 import type { ToolHub } from '../../src/tools/types.ts';
 
@@ -93,5 +94,29 @@ describe('workspace quota', () => {
       path: 'fine.txt',
       bytes: 2,
     });
+  });
+
+  it('holds across servers that share one quota (two hubs appending to one workspace at once)', async () => {
+    const quota = createWorkspaceQuota({ maxBytes: 10 * MiB });
+    const hubs = [
+      await createToolHub({ workspace: { maxFileBytes: MiB, quota } }),
+      await createToolHub({ workspace: { maxFileBytes: MiB, quota } }),
+    ];
+    try {
+      const chunk = Buffer.alloc(MiB, 0x62).toString('base64');
+      const results = await Promise.allSettled(
+        Array.from({ length: 32 }, (_, i) =>
+          hubs[i % 2]?.call(
+            'workspace',
+            'write',
+            { path: `part-${i}.bin`, content: chunk, encoding: 'base64' },
+            { workspaceDir: path.join(base, 'shared') },
+          ),
+        ),
+      );
+      expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(10);
+    } finally {
+      for (const one of hubs) await one.close();
+    }
   });
 });

@@ -14,7 +14,7 @@ import { ok } from './tool-result.ts';
 import { fsError } from './workspace-fs-error.ts';
 import { countLines } from './workspace-lines.ts';
 import { relativeTo, resolveInside, workspaceRoot } from './workspace-paths.ts';
-import { createWorkspaceQuota, DEFAULT_WORKSPACE_MAX_BYTES } from './workspace-quota.ts';
+import { createWorkspaceQuota, DEFAULT_WORKSPACE_MAX_BYTES, type WorkspaceQuota } from './workspace-quota.ts';
 import { looksBinary, PAGE_BYTES, readRange } from './workspace-read.ts';
 import { type Extra, PathInput, registerReadTools } from './workspace-read-tools.ts';
 
@@ -28,6 +28,11 @@ export interface WorkspaceServerOptions {
   maxFileBytes: number;
   /** Most bytes the files of one workspace may hold (WORKSPACE_MAX_BYTES, default 1 GiB). */
   maxWorkspaceBytes?: number;
+  /**
+   * The quota to check writes against, when other writers (the chart server) must share it, so their
+   * changes to a workspace run one at a time with this server's. Default: one of its own.
+   */
+  quota?: WorkspaceQuota;
   /** Most entries one `list` returns (default 1000). */
   maxEntries?: number;
 }
@@ -44,7 +49,9 @@ export function createWorkspaceServer(options: WorkspaceServerOptions): McpServe
   const server = new McpServer({ name: 'toolsmith-workspace', version: '0.1.0' });
   const max = options.maxFileBytes;
   const maxEntries = options.maxEntries ?? 1000;
-  const quota = createWorkspaceQuota({ maxBytes: options.maxWorkspaceBytes ?? DEFAULT_WORKSPACE_MAX_BYTES });
+  const quota =
+    options.quota ??
+    createWorkspaceQuota({ maxBytes: options.maxWorkspaceBytes ?? DEFAULT_WORKSPACE_MAX_BYTES });
   const page = Math.min(max, PAGE_BYTES);
 
   const rootOf = async (extra: Extra): Promise<string> => {
