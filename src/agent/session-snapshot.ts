@@ -47,6 +47,9 @@ export const SessionSnapshotSchema = z.object({
     outputTokens: z.number(),
     cacheWriteTokens: z.number(),
     cacheReadTokens: z.number(),
+    // A restored session still knows its cost is unknown (tokens of a model with no price).
+    unpricedTokens: z.number().optional(),
+    estimatedTokens: z.number().optional(),
   }),
   costUsd: z.number(),
   skills: z.array(

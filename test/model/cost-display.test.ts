@@ -3,6 +3,7 @@
  * terminal's summary line and `/cost` line, fed the agent's own events.
  */
 import { describe, expect, it } from 'vitest';
+import { SessionSnapshotSchema } from '../../src/agent/session-snapshot.ts';
 import type { TaskReport } from '../../src/agent/types.ts';
 import { createPaint } from '../../src/cli/print.ts';
 import { createTerminalRenderer, formatCost } from '../../src/cli/render-events.ts';
@@ -52,5 +53,19 @@ describe('cost display', () => {
     expect(out).not.toContain('$0.0000');
     expect(formatCost(unpriced, 0)).toBe('1,000 in, 100 out, 0 cache read, 0 cache write: cost unknown');
     expect(formatCost(priced, 0.5)).toBe('1,000 in, 100 out, 0 cache read, 0 cache write: $0.5000');
+  });
+
+  it('a saved session keeps that part of its cost is unknown', () => {
+    const snapshot = {
+      id: 's1',
+      scope: { scope: 'local', author: 'me' },
+      workspaceDir: '/tmp/w',
+      messages: [],
+      usage: { ...unpriced, estimatedTokens: 100 },
+      costUsd: 0,
+      skills: [],
+    };
+    const parsed = SessionSnapshotSchema.parse(JSON.parse(JSON.stringify(snapshot)));
+    expect(parsed.usage).toEqual({ ...unpriced, estimatedTokens: 100 });
   });
 });
