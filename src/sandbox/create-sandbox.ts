@@ -5,7 +5,7 @@
  */
 import { UsageError } from '../errors.ts';
 import { compileErrorOf, normalizeError } from './error-normalizer.ts';
-import { flattenBindings, type Installed, installProviders } from './install-providers.ts';
+import { flattenBindings, type Installed, planProviders } from './install-providers.ts';
 import { IsolateSession } from './isolate-session.ts';
 import { IMPORT_NAMESPACE } from './libraries/catalog.ts';
 import { clip } from './output-buffer.ts';
@@ -184,23 +184,13 @@ class IsolateSandbox implements Sandbox {
     if (imports && !providers.some((provider) => provider.namespace === IMPORT_NAMESPACE)) {
       return withReset({ ok: false, logs: [], error: { ...NO_IMPORTS, ...imports }, durationMs: elapsed() });
     }
-    try {
-      await installProviders(session, this.#installed, providers, this.#cache);
-    } catch (error) {
-      if (error instanceof UsageError) throw error;
-      // A prelude that fails is a fault of the host's code, not the agent's: say which.
-      throw new UsageError(
-        `a sandbox provider failed to install: ${error instanceof Error ? error.message : String(error)}`,
-        {
-          cause: error,
-        },
-      );
-    }
+    const plan = planProviders(this.#installed, providers);
     const limits = { ...this.limits, ...definedOnly(options.limits ?? {}) };
     const run = createRun({
       id: ++this.#runSeq,
       session,
       bindings,
+      ...(plan.specs ? { provide: plan.specs } : {}),
       evaluate: (script) => this.#evaluate(session, script),
       limits,
       prepared: prepared.prepared,
@@ -212,6 +202,8 @@ class IsolateSandbox implements Sandbox {
     options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const outcome = await run.start();
+      // The changes went in with the run's code; a run that ended early sends them again next time.
+      if (!outcome.finalError) plan.commit();
       if (outcome.disposeIsolate || session.disposed) {
         this.#dropSession();
         this.#lostState = true;

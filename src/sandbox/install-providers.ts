@@ -1,16 +1,13 @@
 /**
- * Puts a run's providers into a session's context. A provider whose namespace, binding names,
- * prelude and data are those already installed costs nothing (only the host-side function table is
- * swapped); a changed one is installed again; one no longer given is removed. The prelude (a checked
- * runtime file) is compiled from the process's code cache, and receives the runtime kit: the one
- * copy of the close-name rules (src/text/close-names.ts).
+ * Plans what a run's providers change in a session's context. A provider whose namespace, binding
+ * names, prelude and data are those already installed costs nothing (only the host-side function
+ * table is swapped); a changed one is installed again; one no longer given is removed. The prelude (a checked
+ * runtime file) goes in as source and is compiled when its namespace is first touched, with the
+ * runtime kit: the one copy of the close-name rules (src/text/close-names.ts).
  */
-import type ivm from 'isolated-vm';
 import { UsageError } from '../errors.ts';
 import { isIdentifier } from '../text/identifiers.ts';
-import type { IsolateSession, RuntimeOp } from './isolate-session.ts';
 import { loadRuntimeModule } from './runtime-module.ts';
-import type { ScriptCache } from './script-cache.ts';
 import type { HostBindings, SandboxProvider } from './types.ts';
 
 const KIT_FILE = new URL('../text/close-names.ts', import.meta.url);
@@ -19,8 +16,8 @@ const KIT_FILE = new URL('../text/close-names.ts', import.meta.url);
 export type Installed = Map<string, string>;
 
 const keys = new WeakMap<SandboxProvider, string>();
-/** The kit, evaluated once per session that needs it (released with the isolate). */
-const kits = new WeakMap<IsolateSession, ivm.Reference<unknown>>();
+/** The sessions (by their installed map) whose context has the kit's source. */
+const withKit = new WeakSet<Installed>();
 
 /** A provider's identity as the isolate sees it (what would have to be installed again). */
 function keyOf(provider: SandboxProvider): string {
@@ -61,68 +58,67 @@ export function flattenBindings(providers: readonly SandboxProvider[]): HostBind
   return flat;
 }
 
-/** Install what changed since the last run of this session; returns when the context has it. */
-export async function installProviders(
-  session: IsolateSession,
-  installed: Installed,
-  providers: readonly SandboxProvider[],
-  cache: ScriptCache,
-): Promise<void> {
-  const wanted = new Map(providers.map((provider) => [provider.namespace, provider]));
-  for (const namespace of [...installed.keys()]) {
+/** What a run has to install: the specs (for the runtime's `execute`), and how to record them. */
+export interface ProviderPlan {
+  /** JSON of the changes, or undefined when the context has them all already. */
+  specs: string | undefined;
+  /** Record the changes as installed (call once the run's code was entered, which applies them). */
+  commit(): void;
+}
+
+/**
+ * The changes since the last run of this session. They go into the isolate with the run itself
+ * (no call of their own), so an unchanged set costs nothing and a changed one no extra crossing.
+ */
+export function planProviders(installed: Installed, providers: readonly SandboxProvider[]): ProviderPlan {
+  const wanted = new Set(providers.map((provider) => provider.namespace));
+  const specs: Record<string, unknown>[] = [];
+  const changes: [string, string | undefined][] = [];
+  for (const namespace of installed.keys()) {
     if (wanted.has(namespace)) continue;
-    installed.delete(namespace);
-    await call(session, ['unprovide', namespace]);
+    specs.push({ namespace, remove: true });
+    changes.push([namespace, undefined]);
   }
+  let kit = withKit.has(installed);
   for (const provider of providers) {
     const key = keyOf(provider);
     if (installed.get(provider.namespace) === key) continue;
-    const prelude = provider.prelude
-      ? await evaluate(session, cache, provider.prelude.file, 'prelude')
-      : undefined;
-    let kit = kits.get(session);
-    if (prelude && !kit) {
-      kit = await evaluate(session, cache, KIT_FILE);
-      kits.set(session, kit);
-    }
-    const spec = JSON.stringify({
+    const prelude = provider.prelude;
+    const spec: Record<string, unknown> = {
       namespace: provider.namespace,
       paths: Object.keys(provider.bindings),
-      data: provider.prelude?.data,
-      globals: provider.prelude?.globals ?? [],
-    });
-    await call(session, ['provide', spec, prelude?.derefInto(), prelude ? kit?.derefInto() : undefined]);
-    installed.set(provider.namespace, key);
+      globals: prelude?.globals ?? [],
+    };
+    if (prelude) {
+      spec.prelude = sourceOf(prelude.file, 'prelude');
+      spec.data = prelude.data;
+      // The kit goes with the first prelude a context gets; the runtime keeps it.
+      if (!kit) spec.kit = sourceOf(KIT_FILE);
+      kit = true;
+    }
+    specs.push(spec);
+    changes.push([provider.namespace, key]);
   }
+  return {
+    specs: specs.length > 0 ? JSON.stringify(specs) : undefined,
+    commit() {
+      for (const [namespace, key] of changes) {
+        if (key === undefined) installed.delete(namespace);
+        else installed.set(namespace, key);
+      }
+      if (kit) withKit.add(installed);
+    },
+  };
 }
 
-/** A runtime file's exports (or one of them) in the session's context, as a reference. */
-async function evaluate(
-  session: IsolateSession,
-  cache: ScriptCache,
-  file: URL,
-  name?: string,
-): Promise<ivm.Reference<unknown>> {
+/**
+ * A runtime file's exports (or one of them) as source for the runtime to compile when a namespace
+ * is first touched; named `toolsmith:...` so its frames stay out of the agent's stack traces.
+ */
+function sourceOf(file: URL, name?: string): string {
   const module = loadRuntimeModule(file);
   if (name !== undefined && !module.exports.includes(name)) {
     throw new UsageError(`runtime file ${module.filename} exports no ${name}`);
   }
-  const code = name === undefined ? module.source : `${module.source}.${name}`;
-  const sync = session.idle;
-  const script = await cache.compile(session.isolate, code, module.filename, sync);
-  const options = { reference: true, timeout: 2000 } as const;
-  try {
-    return sync
-      ? script.runSync(session.context, options)
-      : await session.track(script.run(session.context, options));
-  } finally {
-    script.release();
-  }
-}
-
-function call(session: IsolateSession, args: [RuntimeOp, ...unknown[]]): Promise<unknown> | unknown {
-  const [op, ...rest] = args;
-  return session.idle
-    ? session.api.applySync(undefined, [op, ...(rest as never[])], { timeout: 2000 })
-    : session.track(session.api.apply(undefined, [op, ...(rest as never[])], { timeout: 2000 }));
+  return `${module.source}${name === undefined ? '' : `.${name}`}\n//# sourceURL=${module.filename}`;
 }

@@ -102,7 +102,7 @@ export function runtimeSnapshot(): ivm.ExternalCopy<ArrayBuffer> | undefined {
 }
 
 /** What the host asks of the runtime (the function `boot` returns takes the name, then the arguments). */
-export type RuntimeOp = 'execute' | 'settle' | 'fire' | 'end' | 'provide' | 'unprovide';
+export type RuntimeOp = 'execute' | 'settle' | 'fire' | 'end';
 type RuntimeEntry = (op: RuntimeOp, ...args: unknown[]) => unknown;
 
 export interface IsolateSessionOptions {

@@ -62,6 +62,8 @@ export interface RunSetup {
   session: IsolateSession;
   /** Host functions by full dotted name (`tools.web.fetch`), from the run's providers. */
   bindings: HostBindings;
+  /** Provider changes the runtime applies before the code runs (see install-providers.ts). */
+  provide?: string;
   /** Evaluates a trusted script in the session's context (for the library loader). */
   evaluate: HostCallContext['evaluate'];
   limits: SandboxLimits;
@@ -365,7 +367,7 @@ export function createRun(setup: RunSetup): Run {
         return outcome;
       }
       active--;
-      enter('execute', [fn.derefInto({ release: true }), id]);
+      enter('execute', [fn.derefInto({ release: true }), id, setup.provide]);
       return outcome;
     },
     onCatastrophe() {

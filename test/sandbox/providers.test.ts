@@ -63,3 +63,29 @@ describe('the close-name rules inside the isolate', () => {
     }
   });
 });
+
+describe('providers across runs', () => {
+  it('give a prelude installed after other providers the kit, and hide prelude frames from stacks', async () => {
+    const hub = await createToolHub({ workspace: false });
+    try {
+      const sb = sandbox({ providers: [{ namespace: 'plain', bindings: { ping: () => 'pong' } }] });
+      expect((await sb.run('await plain.ping()')).data).toBe('pong');
+      const tools = hub.provider({ workspaceDir: '/tmp' });
+      const result = await sb.run('tools.wbe', { providers: [tools] });
+      expect(result.error).toMatchObject({ name: 'ToolError', line: 1 });
+      expect(result.error?.message).toMatch(/^unknown tool server tools.wbe; did you mean web\?/);
+      expect(result.error?.stack).not.toMatch(/toolsmith:|eval/);
+    } finally {
+      await hub.close();
+    }
+  });
+});
+
+describe('names the code takes', () => {
+  it('keep the code’s own value when it declared the name in the very first run', async () => {
+    const sb = sandbox({ providers: [{ namespace: 'tools', bindings: { 'a.b': () => 1 } }] });
+    const first = await sb.run('const tools = { mine: true };\ntools.mine');
+    expect(first).toMatchObject({ ok: true, data: true });
+    expect((await sb.run('tools.mine')).data).toBe(true);
+  });
+});

@@ -469,10 +469,20 @@
   }
   const defineGlobal = (name, value) =>
     Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: true });
-  function provide(specJson, prelude, kit) {
-    const spec = JSONparse(specJson);
+  // Preludes and the kit arrive as source and are compiled only when a namespace is first touched,
+  // so a session that never touches one pays nothing for it.
+  const evalGlobal = eval;
+  let kit;
+  let kitSource;
+  function provide(specsJson) {
+    const specs = JSONparse(specsJson);
+    for (let i = 0; i < specs.length; i++) provideOne(specs[i]);
+  }
+  function provideOne(spec) {
+    if (spec.kit) kitSource = spec.kit;
     const namespace = spec.namespace;
     unprovide(namespace);
+    if (spec.remove) return;
     const globals = [namespace, ...(spec.globals || [])];
     const entry = { globals, built: false, taken: new Set() };
     const build = () => {
@@ -480,12 +490,23 @@
       entry.built = true;
       for (const name of globals) if (!entry.taken.has(name)) delete globalThis[name];
       const api = bindingTree(namespace, spec.paths);
-      const value = prelude ? prelude(api, spec.data, kit) : api;
+      let value = api;
+      if (spec.prelude) {
+        kit ??= evalGlobal(kitSource);
+        value = evalGlobal(spec.prelude)(api, spec.data, kit);
+      }
       if (!entry.taken.has(namespace) && !Object.hasOwn(globalThis, namespace)) {
         defineGlobal(namespace, value === undefined ? api : value);
       }
     };
     for (const name of globals) {
+      // A name the code declared itself (`var`, a top-level `const` before any run had providers)
+      // is the code's: it keeps its value.
+      const own = Object.getOwnPropertyDescriptor(globalThis, name);
+      if (own && !own.configurable) {
+        entry.taken.add(name);
+        continue;
+      }
       Object.defineProperty(globalThis, name, {
         get: () => {
           build();
@@ -638,7 +659,7 @@
     }
     return result;
   }
-  function execute(fn, id) {
+  function execute(fn, id, provideJson) {
     runId = id;
     sent = 0;
     dropped = 0;
@@ -648,6 +669,8 @@
     outbox = [];
     let promise;
     try {
+      // The run's provider changes (install-providers.ts) come with it: no crossing of their own.
+      if (provideJson) provide(provideJson);
       promise = fn();
     } catch (error) {
       report(id, () => ({ ok: false, error: errorInfo(error) }));
@@ -711,15 +734,11 @@
         case 'settle':
           return settle(a, b, c);
         case 'execute':
-          return execute(a, b);
+          return execute(a, b, c);
         case 'fire':
           return fire();
         case 'end':
           return endRun(a);
-        case 'provide':
-          return provide(a, b, c);
-        case 'unprovide':
-          return unprovide(a);
         default:
           throw new TypeError(`unknown runtime operation ${op}`);
       }
