@@ -175,11 +175,12 @@ export function createTaskSession(options: TaskSessionOptions): TaskSession {
       skills: offered,
       files: filesBefore.map((file) => ({ path: file.path, bytes: file.bytes })),
     });
+    const notesTold = pendingNotes.splice(0);
     const userText =
-      pendingNotes.length > 0 ? `${pendingNotes.map((note) => `[${note}]`).join('\n')}\n\n${text}` : text;
-    pendingNotes.length = 0;
+      notesTold.length > 0 ? `${notesTold.map((note) => `[${note}]`).join('\n')}\n\n${text}` : text;
     await hydrateImages(messages, options.workspaceDir);
     const images = await imageBlocks(options.workspaceDir, sendOptions.images ?? []);
+    const mark = transcriptMark(messages);
     appendUserText(messages, images.note ? `${images.note}\n\n${userText}` : userText, images.blocks);
 
     const turn = await runTurn({
@@ -194,6 +195,12 @@ export function createTaskSession(options: TaskSessionOptions): TaskSession {
       emit,
       ...(options.now ? { now: options.now } : {}),
     });
+    // A message the model never answered (it could not be reached, or was stopped first) leaves the
+    // transcript again, so it is not merged into the next one; notes for the agent wait for that one.
+    if (!answeredSince(messages, mark)) {
+      rollBack(messages, mark);
+      pendingNotes.unshift(...notesTold);
+    }
     usage = addUsage(usage, turn.usage);
     costUsd += turn.costUsd;
     const files = changedFiles(filesBefore, await listWorkspaceFiles(options.workspaceDir));
@@ -254,6 +261,29 @@ export function createTaskSession(options: TaskSessionOptions): TaskSession {
       sandbox.dispose();
     },
   };
+}
+
+/** Where the transcript stood before a message was added: its length and the last user message's blocks. */
+interface TranscriptMark {
+  length: number;
+  lastUserBlocks: number | undefined;
+}
+
+function transcriptMark(messages: Message[]): TranscriptMark {
+  const last = messages[messages.length - 1];
+  return { length: messages.length, lastUserBlocks: last?.role === 'user' ? last.content.length : undefined };
+}
+
+/** Whether the model replied after the mark. */
+function answeredSince(messages: Message[], mark: TranscriptMark): boolean {
+  return messages.slice(mark.length).some((message) => message.role === 'assistant');
+}
+
+/** Take the message added after the mark back out (a new user message, or the blocks merged into one). */
+function rollBack(messages: Message[], mark: TranscriptMark): void {
+  messages.length = mark.length;
+  const last = messages[messages.length - 1];
+  if (last && mark.lastUserBlocks !== undefined) last.content.length = mark.lastUserBlocks;
 }
 
 /** Add user text, merging into a trailing user message (e.g. after tool results) to keep roles alternating. */

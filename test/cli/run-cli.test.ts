@@ -2,9 +2,12 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic.ts';
 import { toolsmith as cli, toolsmithPty } from './helpers/cli-harness.ts';
+
+// Each test starts toolsmith processes; on a busy machine one takes several seconds to start.
+vi.setConfig({ testTimeout: 120_000 });
 
 const MAIN = path.resolve(import.meta.dirname, '../../src/cli/main.ts');
 
@@ -129,7 +132,7 @@ describe('toolsmith run, as a person sees it', () => {
   });
 
   it('says once that the model could not be reached, and exits 1 with nothing on stdout', async () => {
-    fake.reply(fake.httpError(500, 'api_error', 'boom'));
+    fake.reply(fake.httpError(500, { message: 'boom' }));
     const result = await cli(['run', 'anything'], {
       env: { ...env(), ANTHROPIC_MAX_RETRIES: '0' },
       cwd: dir,
