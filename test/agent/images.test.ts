@@ -52,7 +52,7 @@ describe('images in', () => {
   it('sends a big chart downscaled as an image block before the text, naming the file', async () => {
     await writeFile(
       path.join(h.workspaceDir, 'chart.png'),
-      await sharp({ create: { width: 9000, height: 3000, channels: 4, background: '#3366cc80' } })
+      await sharp({ create: { width: 8200, height: 600, channels: 4, background: '#3366cc80' } })
         .png()
         .toBuffer(),
     );
@@ -62,39 +62,44 @@ describe('images in', () => {
     const [image, text] = firstUserBlocks(0);
     expect(image?.type).toBe('image');
     const sent = await decoded(image);
-    expect(sent).toMatchObject({ mediaType: 'image/png', format: 'png', width: 1568, height: 522 });
+    expect(sent).toMatchObject({ mediaType: 'image/png', format: 'png', width: 1568, height: 114 });
     expect((sent.width ?? 0) * (sent.height ?? 0)).toBeLessThanOrEqual(1_150_000);
     expect(text?.text).toBe(
-      '[Images attached, in this order, also in the workspace: chart.png (9000×3000, shown at 1568×522).]\n\nWhat does this chart show?',
+      '[Images attached, in this order, also in the workspace: chart.png (8200×600, shown at 1568×114).]\n\nWhat does this chart show?',
     );
   });
 
-  it('keeps a photo a JPEG, sends a small image as it is, and names a file that is not an image', async () => {
-    const photo = await sharp({
+  it('keeps a photo a JPEG, keeps every image within 5 MB, sends a small one as it is, names what is no image', async () => {
+    const photo = await sharp({ create: { width: 4000, height: 3000, channels: 3, background: '#8a7' } })
+      .jpeg()
+      .toBuffer();
+    await writeFile(path.join(h.workspaceDir, 'photo.jpg'), photo);
+    // Few enough pixels, but 4.5 MB of incompressible PNG: over the API's 5 MB once in base64.
+    const noisy = await sharp({
       create: {
-        width: 4000,
-        height: 3000,
-        channels: 3,
-        background: '#808080',
-        noise: { type: 'gaussian', mean: 128, sigma: 60 },
+        width: 1200,
+        height: 950,
+        channels: 4,
+        background: '#000',
+        noise: { type: 'gaussian', mean: 128, sigma: 80 },
       },
     })
-      .jpeg({ quality: 95 })
+      .png({ compressionLevel: 0 })
       .toBuffer();
-    expect(photo.length).toBeGreaterThan(5 * 1024 * 1024); // over the API's limit as it is
-    await writeFile(path.join(h.workspaceDir, 'photo.jpg'), photo);
+    expect(Math.ceil(noisy.length / 3) * 4).toBeGreaterThan(5 * 1024 * 1024);
+    await writeFile(path.join(h.workspaceDir, 'noisy.png'), noisy);
     const small = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#f00' } })
       .gif()
       .toBuffer();
     await writeFile(path.join(h.workspaceDir, 'small.gif'), small);
     await writeFile(path.join(h.workspaceDir, 'fake.png'), 'just text');
     await writeFile(path.join(h.workspaceDir, 'bomb.png'), await claimedPng(30_000, 30_000));
-    h.fake.reply(h.fake.text('Noise and a red square.'));
-    await h
-      .session()
-      .send('Describe these.', { images: ['photo.jpg', 'small.gif', 'fake.png', 'bomb.png', '../x.png'] });
+    h.fake.reply(h.fake.text('A photo, noise and a red square.'));
+    await h.session().send('Describe these.', {
+      images: ['photo.jpg', 'small.gif', 'noisy.png', 'fake.png', 'bomb.png', '../x.png'],
+    });
     const blocks = firstUserBlocks(0);
-    expect(blocks.map((block) => block.type)).toEqual(['image', 'image', 'text']);
+    expect(blocks.map((block) => block.type)).toEqual(['image', 'image', 'image', 'text']);
     expect(await decoded(blocks[0])).toMatchObject({
       mediaType: 'image/jpeg',
       format: 'jpeg',
@@ -102,8 +107,12 @@ describe('images in', () => {
       height: 928,
     });
     expect((blocks[1]?.source as { data: string } | undefined)?.data).toBe(small.toString('base64'));
-    expect(blocks[2]?.text).toBe(
-      '[Images attached, in this order, also in the workspace: photo.jpg (4000×3000, shown at 1238×928), small.gif (64×48). ' +
+    const sentNoisy = await decoded(blocks[2]);
+    expect(sentNoisy).toMatchObject({ mediaType: 'image/jpeg', format: 'jpeg', width: 1200, height: 950 });
+    expect(sentNoisy.chars).toBeLessThanOrEqual(5 * 1024 * 1024);
+    expect(blocks[3]?.text).toBe(
+      '[Images attached, in this order, also in the workspace: photo.jpg (4000×3000, shown at 1238×928), ' +
+        'small.gif (64×48), noisy.png (1200×950). ' +
         'Images in the workspace but not shown to you: fake.png (it is not a PNG, JPEG, GIF or WebP image); ' +
         'bomb.png (it is 30000×30000 pixels, over the 100-megapixel limit for an image); ' +
         '../x.png (path "../x.png" climbs out with ".."; use a path inside the workspace such as "notes/today.txt").]\n\nDescribe these.',
