@@ -1,5 +1,5 @@
 /**
- * Chart render time. The full tool call (hub -> in-process MCP -> worker thread: schema check, data
+ * Chart render time. The full tool call (hub -> in-process MCP -> worker process: schema check, data
  * read from the workspace, Vega-Lite, Vega, resvg -> PNG written to the workspace) is measured in
  * alternation with its baseline, the same render called directly in this thread (no MCP, no worker,
  * no file written), so load on the machine falls on both alike. The first chart of a hub (the worker

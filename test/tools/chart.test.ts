@@ -4,11 +4,12 @@
  * decoded with pngjs. Also the limits (points, pixels, time), the spec errors and the confinement to
  * the session's workspace.
  */
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChartRenderer } from '../../src/tools/builtin/chart/chart-renderer.ts';
 import { createToolHub } from '../../src/tools/create-tool-hub.ts';
 import type { ToolHub } from '../../src/tools/types.ts';
 
@@ -283,6 +284,114 @@ describe('chart limits', () => {
       await slow.close();
     }
   });
+});
+
+describe('chart cancellation', () => {
+  it('a cancelled call stops its render at once (the worker is ended), and the next chart renders', async () => {
+    const renderer = new ChartRenderer({ timeoutMs: 120_000 });
+    const root = await realpath(workspaceDir);
+    const request = {
+      scale: 1,
+      svg: false,
+      root,
+      maxFileBytes: LIMITS.maxFileBytes,
+      maxPoints: 1e9,
+      maxPixels: LIMITS.maxPixels,
+    };
+    try {
+      await renderer.render({ ...request, spec: bars({ data: { url: 'sales.csv' } }) });
+      const controller = new AbortController();
+      const slow = renderer.render(
+        {
+          ...request,
+          spec: {
+            data: { sequence: { start: 0, stop: 3e7 } },
+            transform: [{ calculate: 'sqrt(datum.data)', as: 'y' }],
+            mark: 'point',
+            encoding: { x: { field: 'data', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } },
+          },
+        },
+        controller.signal,
+      );
+      // The next chart waits behind the slow one: it renders only if cancelling really ended that one.
+      const next = renderer.render({ ...request, spec: bars({ data: { url: 'sales.csv' } }) });
+      setTimeout(() => controller.abort(), 1000);
+      await expect(slow).rejects.toThrow('the chart was cancelled');
+      const output = await next;
+      expect(PNG.sync.read(Buffer.from(output.png)).width).toBe(output.width);
+    } finally {
+      await renderer.close();
+    }
+  });
+});
+
+describe('chart memory', () => {
+  it('a spec that exhausts the worker heap ends only the worker, with a clear error; the next chart renders', async () => {
+    const renderer = new ChartRenderer({ timeoutMs: 120_000, memoryMb: 160 });
+    const request = {
+      scale: 1,
+      svg: false,
+      root: await realpath(workspaceDir),
+      maxFileBytes: LIMITS.maxFileBytes,
+      maxPoints: 1e9,
+      maxPixels: LIMITS.maxPixels,
+    };
+    try {
+      await expect(
+        renderer.render({
+          ...request,
+          spec: {
+            data: { sequence: { start: 0, stop: 3e7 } },
+            mark: 'point',
+            encoding: { x: { field: 'data', type: 'quantitative' } },
+          },
+        }),
+      ).rejects.toThrow('the chart needed more than 160 MB of memory');
+      const output = await renderer.render({ ...request, spec: bars({ data: { url: 'sales.csv' } }) });
+      expect(output.width).toBeGreaterThan(0);
+    } finally {
+      await renderer.close();
+    }
+  });
+});
+
+describe('chart worker environment', () => {
+  it.skipIf(process.platform !== 'linux')(
+    'the worker process gets none of the bot’s environment (no secrets)',
+    async () => {
+      process.env.TOOLSMITH_CHART_TEST_SECRET = 'sk-ant-do-not-leak';
+      const renderer = new ChartRenderer({ timeoutMs: 60_000 });
+      try {
+        await renderer.render({
+          spec: bars({ data: { url: 'sales.csv' } }),
+          scale: 1,
+          svg: false,
+          root: await realpath(workspaceDir),
+          maxFileBytes: LIMITS.maxFileBytes,
+          maxPoints: LIMITS.maxPoints,
+          maxPixels: LIMITS.maxPixels,
+        });
+        const workers: string[] = [];
+        for (const pid of await readdir('/proc')) {
+          if (!/^\d+$/.test(pid)) continue;
+          const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+          const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+          const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+          if (cmdline.includes('chart-worker.ts') && ppid === process.pid)
+            workers.push(await readFile(`/proc/${pid}/environ`, 'utf8'));
+        }
+        // This renderer's worker, and the shared hub's when its tests ran first.
+        expect(workers.length).toBeGreaterThanOrEqual(1);
+        for (const environ of workers) {
+          expect(environ).not.toContain('sk-ant-do-not-leak');
+          expect(environ).not.toContain('PATH=');
+        }
+      } finally {
+        delete process.env.TOOLSMITH_CHART_TEST_SECRET;
+        await renderer.close();
+      }
+    },
+  );
 });
 
 describe('chart quota', () => {

@@ -1,10 +1,14 @@
 /**
- * The host side of chart rendering: one worker thread, started at the first chart and kept for the
+ * The host side of chart rendering: one worker process, started at the first chart and kept for the
  * next, renders one chart at a time. A render that runs past its time limit (or whose call is
- * cancelled) terminates the worker, which is what bounds a runaway spec; a worker that ran out of its
- * heap or died is replaced at the next chart.
+ * cancelled) kills the worker, which is what bounds a runaway spec; a worker that ran out of its heap
+ * or died is replaced at the next chart.
+ *
+ * A process rather than a worker thread: a thread that reaches its heap limit can abort the whole
+ * process (V8's "Reached heap limit" is fatal when one allocation cannot be met), and the worker gets
+ * an empty environment, so no secret of the bot is within its reach.
  */
-import { Worker } from 'node:worker_threads';
+import { type ChildProcess, fork } from 'node:child_process';
 import { z } from 'zod';
 import { ToolError } from '../../tool-error.ts';
 import type { RenderOutput, RenderRequest } from './render-chart.ts';
@@ -12,7 +16,7 @@ import type { RenderOutput, RenderRequest } from './render-chart.ts';
 export interface ChartRendererOptions {
   /** Longest one render may take once the worker is ready, in ms. */
   timeoutMs: number;
-  /** The worker's heap limit, in MB (default 512). */
+  /** The worker's heap limit (--max-old-space-size), in MB (default 512). */
   memoryMb?: number;
   /** Longest the worker may take to start (load Vega, compile the schema), in ms (default 60 000). */
   startTimeoutMs?: number;
@@ -41,11 +45,11 @@ interface Job {
   reject: (error: Error) => void;
 }
 
-/** Renders charts in a worker thread; `close()` ends the worker. */
+/** Renders charts in a worker process; `close()` ends the worker. */
 export class ChartRenderer {
   private readonly options: ChartRendererOptions;
   private readonly queue: Job[] = [];
-  private worker: Worker | undefined;
+  private worker: ChildProcess | undefined;
   private ready = false;
   private running: { id: number; job: Job; timer: NodeJS.Timeout; onAbort: () => void } | undefined;
   private nextId = 1;
@@ -61,7 +65,19 @@ export class ChartRenderer {
     if (this.closed) return Promise.reject(new ToolError('the chart server is closed'));
     if (signal?.aborted) return Promise.reject(new ToolError('the chart was cancelled'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ request, signal, resolve, reject });
+      const job: Job = { request, signal, resolve, reject };
+      this.queue.push(job);
+      // Cancelled while waiting: leave the queue at once (a running job is stopped in pump's listener).
+      signal?.addEventListener(
+        'abort',
+        () => {
+          const index = this.queue.indexOf(job);
+          if (index < 0) return;
+          this.queue.splice(index, 1);
+          reject(new ToolError('the chart was cancelled'));
+        },
+        { once: true },
+      );
       this.pump();
     });
   }
@@ -103,39 +119,43 @@ export class ChartRenderer {
     const onAbort = () => void this.stop(new ToolError('the chart was cancelled'));
     job.signal?.addEventListener('abort', onAbort, { once: true });
     this.running = { id, job, timer, onAbort };
-    this.worker.postMessage({ id, request: job.request });
+    this.worker.send({ id, request: job.request });
   }
 
   private start(): void {
-    const worker = new Worker(new URL('./chart-worker.ts', import.meta.url), {
-      resourceLimits: { maxOldGenerationSizeMb: this.options.memoryMb ?? 512 },
-      stdout: true,
-      stderr: true,
+    const memoryMb = this.options.memoryMb ?? 512;
+    const worker = fork(new URL('./chart-worker.ts', import.meta.url), [], {
+      execArgv: [`--max-old-space-size=${memoryMb}`, '--disable-warning=ExperimentalWarning'],
+      env: {},
+      serialization: 'advanced',
+      // Anything Vega prints is dropped: what matters reaches the caller through the logger.
+      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
     });
+    // An idle worker does not keep the process alive; a running render's timer does.
     worker.unref();
-    // Anything Vega prints is dropped: what matters reaches the caller through the logger.
-    worker.stdout.resume();
-    worker.stderr.resume();
+    worker.channel?.unref();
     this.worker = worker;
     this.ready = false;
     this.startTimer = setTimeout(() => {
       void this.stop(new ToolError('the chart renderer did not start in time; try again'));
     }, this.options.startTimeoutMs ?? 60_000);
     worker.on('message', (message: unknown) => this.onMessage(worker, message));
-    worker.on('error', (error: Error & { code?: string }) => {
-      if (this.worker !== worker) return;
-      const why =
-        error.code === 'ERR_WORKER_OUT_OF_MEMORY'
-          ? `the chart needed more than ${this.options.memoryMb ?? 512} MB of memory; use fewer data points`
-          : `the chart renderer failed: ${error.message}`;
-      void this.stop(new ToolError(why));
+    worker.on('error', (error: Error) => {
+      if (this.worker === worker)
+        void this.stop(new ToolError(`the chart renderer failed: ${error.message}`));
     });
-    worker.on('exit', () => {
-      if (this.worker === worker) void this.stop(new ToolError('the chart renderer stopped unexpectedly'));
+    worker.on('exit', (code, signal) => {
+      if (this.worker !== worker) return;
+      // V8 aborts (SIGABRT, or exit code 134) when the heap limit is reached.
+      const why =
+        signal === 'SIGABRT' || code === 134
+          ? `the chart needed more than ${memoryMb} MB of memory; use fewer data points or a simpler spec`
+          : 'the chart renderer stopped unexpectedly';
+      void this.stop(new ToolError(why));
     });
   }
 
-  private onMessage(worker: Worker, message: unknown): void {
+  private onMessage(worker: ChildProcess, message: unknown): void {
     if (this.worker !== worker) return;
     const reply = Reply.safeParse(message);
     if (!reply.success) {
@@ -175,7 +195,12 @@ export class ChartRenderer {
     clearTimeout(this.startTimer);
     const job = this.finish() ?? (worker ? this.queue.shift() : undefined);
     job?.reject(error);
-    if (worker) await worker.terminate();
+    if (worker && worker.exitCode === null && worker.signalCode === null) {
+      const exited = new Promise((resolve) => worker.once('exit', resolve));
+      worker.ref(); // so that waiting for its exit keeps the process up
+      worker.kill('SIGKILL');
+      await exited;
+    }
     this.pump();
   }
 }

@@ -2,7 +2,7 @@
  * The built-in `chart` MCP server: `render` draws a Vega-Lite spec into a PNG (and optionally an SVG) in
  * the session's workspace, from which the front ends send it back like any file the code wrote. The
  * workspace comes from the request's `_meta`, as for the workspace server; rendering runs in a worker
- * thread with a time and memory limit (see chart-renderer.ts).
+ * process with a time and memory limit (see chart-renderer.ts).
  */
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';

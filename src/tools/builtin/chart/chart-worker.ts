@@ -1,23 +1,24 @@
 /**
- * The chart worker thread: sets Vega up once (fonts, text measuring, the Vega-Lite schema), says
- * `ready`, then renders one request at a time. The host terminates it when a render runs too long.
+ * The chart worker process: sets Vega up once (fonts, text measuring, the Vega-Lite schema), says
+ * `ready`, then renders one request at a time. The host kills it when a render runs too long; its heap
+ * limit (--max-old-space-size) ends only this process, never the bot.
  */
-import { parentPort } from 'node:worker_threads';
 import { describeError } from '../../../errors.ts';
 import { createRenderChart, type RenderRequest } from './render-chart.ts';
 
-const port = parentPort;
-if (!port) throw new Error('chart-worker.ts runs as a worker thread (see chart-renderer.ts)');
+const send = process.send?.bind(process);
+if (!send)
+  throw new Error('chart-worker.ts runs as a child process with an IPC channel (see chart-renderer.ts)');
 
 const render = createRenderChart();
-port.on('message', async (message: { id: number; request: RenderRequest }) => {
+process.on('message', async (message: { id: number; request: RenderRequest }) => {
   try {
     const output = await render(message.request);
-    // resvg's buffer lives outside the JS heap; a copy of it can be handed over without another copy.
-    const png = new Uint8Array(output.png);
-    port.postMessage({ id: message.id, ok: true, output: { ...output, png } }, [png.buffer]);
+    send({ id: message.id, ok: true, output: { ...output, png: new Uint8Array(output.png) } });
   } catch (error) {
-    port.postMessage({ id: message.id, ok: false, error: describeError(error) });
+    send({ id: message.id, ok: false, error: describeError(error) });
   }
 });
-port.postMessage({ ready: true });
+// The host going away (closed, or killed) ends this process too.
+process.on('disconnect', () => process.exit(0));
+send({ ready: true });

@@ -51,8 +51,8 @@ interface TextItem {
 }
 
 /**
- * Set Vega up for this thread (its text measuring is a module-wide setting, one reason this runs in a
- * worker of its own) and return the renderer.
+ * Set Vega up for this process (its text measuring is a module-wide setting, one more reason this runs
+ * in a worker of its own) and return the renderer.
  */
 export function createRenderChart(): RenderChart {
   const fonts = chartFonts();
