@@ -1,0 +1,142 @@
+/**
+ * `toolsmith doctor` (every problem at once, endpoints named by their setting, DATA_DIR printed),
+ * `toolsmith status` (what the store and DATA_DIR's holder hold), the configuration's paths resolved
+ * against the project folder, the hints for unreachable hosts and a rejected Discord token, and the
+ * open-access warning of the bot.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { type AddressInfo, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { hintFor } from '../../src/cli/explain-error.ts';
+import { openAccessWarning } from '../../src/cli/open-access.ts';
+import { configIssues, loadConfig, PROJECT_ROOT } from '../../src/config.ts';
+import { createFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic.ts';
+import { toolsmith } from './helpers/cli-harness.ts';
+
+// Each test starts toolsmith processes; on a busy machine one takes several seconds to start.
+vi.setConfig({ testTimeout: 120_000 });
+
+let fake: FakeAnthropic;
+let dir: string;
+beforeEach(async () => {
+  fake = await createFakeAnthropic({ apiKey: 'doc-key' });
+  dir = await mkdtemp(path.join(tmpdir(), 'toolsmith-doctor-'));
+});
+afterEach(async () => {
+  await fake.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('toolsmith doctor', () => {
+  it('reports every malformed key at once, DATA_DIR, and an endpoint it cannot reach by its setting', async () => {
+    const closed = await closedPort();
+    const result = await toolsmith(['doctor', '--timeout-ms', '2000'], {
+      cwd: dir,
+      env: {
+        DATA_DIR: path.join(dir, 'data'),
+        ANTHROPIC_API_KEY: 'doc-key',
+        ANTHROPIC_BASE_URL: fake.url,
+        SANDBOX_MEMORY_MB: 'lots',
+        AGENT_MAX_STEPS: 'many',
+        WEB_ALLOW_PRIVATE: 'maybe',
+        DISCORD_TOKEN: 'a-token-for-the-bot',
+        DISCORD_API_URL: `http://127.0.0.1:${closed}/api`,
+        MCP_CONFIG: path.join(dir, 'none.json'),
+      },
+    });
+    expect(result.code).toBe(1);
+    const out = result.stdout;
+    expect(out).toContain('✗ SANDBOX_MEMORY_MB: expected a whole number >= 8 (got "lots")');
+    expect(out).toContain('✗ AGENT_MAX_STEPS: expected a whole number >= 1 (got "many")');
+    expect(out).toContain('✗ WEB_ALLOW_PRIVATE: expected true or false (got "maybe")');
+    expect(out).toContain(`✓ DATA_DIR ${path.join(dir, 'data')}`);
+    expect(out).toMatch(new RegExp(`✓ model API ${fake.url.replace(/[.]/g, '\\.')} reachable`));
+    expect(out).toContain(
+      `✗ cannot reach the Discord API at http://127.0.0.1:${closed}/api (ECONNREFUSED): check the network, and DISCORD_API_URL`,
+    );
+    expect(out).toMatch(/✓ MCP server workspace: \d+ tools/);
+    expect(out).toContain('✓ store');
+    expect(out).toMatch(/skill index .* is missing: it is rebuilt from the store at the next start/);
+    expect(out).toMatch(/4 problems to fix/);
+  });
+});
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('toolsmith status', () => {
+  it('shows sessions in the store by state, workspaces on disk and audit rows, beside no running process', async () => {
+    fake.reply(fake.text('Done.'));
+    const env = {
+      DATA_DIR: path.join(dir, 'data'),
+      ANTHROPIC_API_KEY: 'doc-key',
+      ANTHROPIC_BASE_URL: fake.url,
+      SKILLS_LEARN: 'false',
+    };
+    expect((await toolsmith(['run', 'say done'], { cwd: dir, env })).code).toBe(0);
+    const result = await toolsmith(['status', '--json'], { cwd: dir, env });
+    expect(result.code).toBe(0);
+    const status = JSON.parse(result.stdout);
+    expect(status).toMatchObject({
+      dataDir: path.join(dir, 'data'),
+      sessions: { terminal: { idle: 1 } },
+      workspaces: 1,
+    });
+    expect(status.auditRows).toBeGreaterThanOrEqual(3);
+    expect(status.holder === undefined || status.holder.alive === false).toBe(true);
+    const text = await toolsmith(['status'], { cwd: dir, env });
+    expect(text.stdout).toContain('sessions (terminal): 1 idle');
+    expect(text.stdout).toMatch(/store: [\d.]+ [KM]?B, \d+ audit rows/);
+  });
+});
+
+describe('configuration for the terminal', () => {
+  it('resolves a relative DATA_DIR against the project folder, not the current directory', () => {
+    const before = process.cwd();
+    process.chdir(tmpdir());
+    try {
+      expect(loadConfig({ DATA_DIR: './data' }).dataDir).toBe(path.join(PROJECT_ROOT, 'data'));
+      expect(loadConfig({}).dataDir).toBe(path.join(PROJECT_ROOT, 'data'));
+    } finally {
+      process.chdir(before);
+    }
+  });
+
+  it('collects every malformed key, not only the first', () => {
+    expect(
+      configIssues({ SANDBOX_MEMORY_MB: 'x', AGENT_MAX_STEPS: 'y', ANTHROPIC_BASE_URL: 'nope' }).map(
+        (i) => i.key,
+      ),
+    ).toEqual(['ANTHROPIC_BASE_URL', 'SANDBOX_MEMORY_MB', 'AGENT_MAX_STEPS']);
+  });
+});
+
+describe('what to check', () => {
+  it('names the setting for a host that cannot be reached and for a rejected Discord token', () => {
+    const notFound = Object.assign(new Error('getaddrinfo ENOTFOUND discord.com'), {
+      code: 'ENOTFOUND',
+      hostname: 'discord.com',
+    });
+    expect(hintFor(notFound)).toMatch(/cannot reach discord\.com \(ENOTFOUND\).*DISCORD_API_URL/);
+    const wrapped = new Error('fetch failed', {
+      cause: Object.assign(new Error('connect ECONNREFUSED api.anthropic.com'), { code: 'ECONNREFUSED' }),
+    });
+    expect(hintFor(wrapped)).toMatch(/ANTHROPIC_BASE_URL/);
+    expect(hintFor(new Error('Authentication failed'))).toMatch(/DISCORD_TOKEN/);
+    expect(hintFor(new Error('something else'))).toBeUndefined();
+  });
+
+  it('warns at bot start when no allowlist is set, and not when one is', () => {
+    const open = loadConfig({}).discord;
+    expect(openAccessWarning(open)).toMatch(/every member of every server the bot is in may use it/);
+    expect(openAccessWarning(loadConfig({ ALLOWED_GUILDS: '123' }).discord)).toBeUndefined();
+  });
+});
