@@ -4,6 +4,7 @@
  * resources become small descriptive objects, so base64 never floods the model's context.
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { clip } from '../text/clip.ts';
 
 type Part = CallToolResult['content'][number];
 
@@ -38,7 +39,7 @@ export function maxJsonChars(result: CallToolResult): number {
   return parts.length === 1 && only?.type === 'text' ? only.text.length * 6 + 2 : Number.POSITIVE_INFINITY;
 }
 
-/** The message of an `isError` result: its text parts, joined (bounded). */
+/** The message of an `isError` result: its text parts, joined (head and tail kept within `maxChars`). */
 export function errorMessageOf(result: CallToolResult, maxChars = 4000): string {
   const text = (result.content ?? [])
     .map((part) => (part.type === 'text' ? part.text : ''))
@@ -46,9 +47,7 @@ export function errorMessageOf(result: CallToolResult, maxChars = 4000): string 
     .join('\n')
     .trim();
   if (!text) return 'the tool reported an error without a message';
-  return text.length > maxChars
-    ? `${text.slice(0, maxChars)}... (${text.length - maxChars} more characters)`
-    : text;
+  return clip(text, maxChars).text;
 }
 
 function unwrapPart(part: Part): unknown {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maxJsonChars, unwrapResult } from '../../src/tools/unwrap-result.ts';
+import { errorMessageOf, maxJsonChars, unwrapResult } from '../../src/tools/unwrap-result.ts';
 
 const text = (t: string) => ({ content: [{ type: 'text' as const, text: t }] });
 
@@ -27,5 +27,16 @@ describe('maxJsonChars', () => {
       Number.POSITIVE_INFINITY,
     );
     expect(maxJsonChars({ content: [] })).toBe(4);
+  });
+});
+
+describe('errorMessageOf', () => {
+  it('keeps the head and the tail of a long error within its budget (the one clip helper)', () => {
+    const long = `first line\n${'x'.repeat(10_000)}\nlast line: the real cause`;
+    const message = errorMessageOf({ content: [{ type: 'text', text: long }], isError: true }, 4000);
+    expect(message.length).toBeLessThanOrEqual(4000);
+    expect(message.startsWith('first line\n')).toBe(true);
+    expect(message.endsWith('last line: the real cause')).toBe(true);
+    expect(message).toMatch(/characters cut/);
   });
 });
