@@ -11,10 +11,10 @@ import type { ContentBlock, ImageBlock, Message, Model, Usage } from '../model/t
 import { createSandbox as defaultCreateSandbox } from '../sandbox/create-sandbox.ts';
 import { sharedLibraryProvider } from '../sandbox/libraries/create-library-provider.ts';
 import type { Sandbox, SandboxLimits, SandboxOptions, SandboxProvider } from '../sandbox/types.ts';
-import type { ToolHub } from '../tools/types.ts';
+import type { ToolBindingOptions, ToolHub } from '../tools/types.ts';
 import { createEmptySkillSource } from './empty-skill-source.ts';
-import { hydrateImages, imageBlocks, withoutImageData } from './image-blocks.ts';
 import type { AgentEvent, AgentEventListener } from './events.ts';
+import { hydrateImages, imageBlocks, withoutImageData } from './image-blocks.ts';
 import { type AgentLimits, runTurn } from './run-turn.ts';
 import type { SessionSnapshot } from './session-snapshot.ts';
 import { buildDynamicPrompt, buildStablePrompt } from './system-prompt.ts';
@@ -60,6 +60,8 @@ export interface SendOptions {
    * with the reason instead. A saved transcript keeps only their paths.
    */
   images?: readonly string[];
+  /** Asked before a tool call that needs a person's approval (see ToolBindingOptions.approve). */
+  approve?: ToolBindingOptions['approve'];
 }
 
 export interface TaskSession {
@@ -102,17 +104,23 @@ export function createTaskSession(options: TaskSessionOptions): TaskSession {
   let emit: (event: AgentEvent) => void = () => {};
   const used = new Set<string>();
 
-  const skillApi = skills.sandboxApi(options.scope, (name, ok) => {
-    used.add(name);
-    emit({ type: 'skill-used', name, ok });
-  });
+  // A skill call runs in a sandbox of its own, with only the tools it declares of this session's.
+  const skillApi = skills.sandboxApi(
+    options.scope,
+    (name, ok) => {
+      used.add(name);
+      emit({ type: 'skill-used', name, ok });
+    },
+    { tools: () => providers.find((provider) => provider.namespace === 'tools') },
+  );
   /** The tools provider is taken again with each message (the hub's tool list may have changed). */
-  const providersNow = (): SandboxProvider[] => [
+  const providersNow = (approve: SendOptions['approve']): SandboxProvider[] => [
     ...(options.tools
       ? [
           options.tools.provider({
             workspaceDir: options.workspaceDir,
             onCall: (call) => emit({ type: 'tool-call', step: currentStep, call }),
+            ...(approve ? { approve } : {}),
           }),
         ]
       : []),
@@ -164,7 +172,7 @@ export function createTaskSession(options: TaskSessionOptions): TaskSession {
       task: text,
       skillsOffered: offered.map((s) => s.name),
     });
-    providers = providersNow();
+    providers = providersNow(sendOptions.approve);
 
     const system = buildStablePrompt({
       toolDeclarations: options.tools?.declarations() ?? '',
@@ -259,6 +267,7 @@ export function createTaskSession(options: TaskSessionOptions): TaskSession {
     dispose() {
       disposed = true;
       sandbox.dispose();
+      skillApi.dispose?.();
     },
   };
 }

@@ -10,7 +10,8 @@ import { type SessionSnapshot, SessionSnapshotSchema } from '../agent/session-sn
 import { createTaskSession } from '../agent/task-session.ts';
 import type { SkillSource } from '../agent/types.ts';
 import type { Config } from '../config.ts';
-import { requireValue } from '../config.ts';
+import { requireValue, secretsOf } from '../config.ts';
+import { describeError } from '../errors.ts';
 import { createAnthropicModel } from '../model/create-anthropic-model.ts';
 import type { Model } from '../model/types.ts';
 import { createSandbox } from '../sandbox/create-sandbox.ts';
@@ -19,11 +20,13 @@ import type { SkillVotes, TaskService } from '../service/types.ts';
 import { openSkillLibraryFromConfig } from '../skills/open-from-config.ts';
 import type { SkillLibrary } from '../skills/types.ts';
 import { type AuditRepo, createAuditRepo } from '../store/audit-repo.ts';
+import { startAuditRetention } from '../store/audit-retention.ts';
 import { acquireDataDirLock } from '../store/data-dir-lock.ts';
 import { openStore, type Store } from '../store/open-store.ts';
 import { createReportsRepo } from '../store/reports-repo.ts';
 import { createSessionsRepo, type SessionsRepo } from '../store/sessions-repo.ts';
 import { createUsageRepo } from '../store/usage-repo.ts';
+import { createRedactor } from '../text/redact-secrets.ts';
 import { openToolHub } from '../tools/open-tool-hub.ts';
 import type { ToolHub } from '../tools/types.ts';
 import { createSkillAdmin } from './skill-admin.ts';
@@ -68,6 +71,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       baseUrl: config.anthropic.baseUrl,
       model: config.anthropic.model,
       maxRetries: config.anthropic.maxRetries,
+      // Nothing a secret was printed into reaches the model: transcripts, tool results, the prompt.
+      secrets: secretsOf(config),
     });
   // A bad mcp.json throws here, before anything is opened.
   const hub = await openToolHub(config);
@@ -83,6 +88,15 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     closers.push(() => store.close());
     const sessions = createSessionsRepo(store, { snapshotSchema: SessionSnapshotSchema });
     const audit = createAuditRepo(store);
+    closers.push(
+      startAuditRetention({
+        audit,
+        days: config.auditRetentionDays,
+        onPrune: (deleted, before) =>
+          options.log?.(`audit: ${deleted} rows older than ${before.toISOString().slice(0, 10)} removed`),
+        onError: (error) => options.log?.(`audit retention failed: ${describeError(error)}`),
+      }),
+    );
     const reports = createReportsRepo(store);
     const usage = createUsageRepo(store);
     const skillLibrary =
@@ -99,6 +113,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     const skills: SkillSource = options.createSkills
       ? await options.createSkills({ config, model, store })
       : (skillLibrary ?? createEmptySkillSource());
+    const redactor = createRedactor(secretsOf(config));
     const skillVotes = options.skillVotes ?? (skillLibrary ? createSkillAdmin(skillLibrary) : undefined);
     const service = createTaskService({
       config,
@@ -106,6 +121,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       audit,
       reports,
       usage,
+      redactor,
       ...(skillVotes ? { skillVotes } : {}),
       ...(options.log ? { log: options.log } : {}),
       async openSession({ id, scope, frontEnd, restore, restoredBecause, workspaceDir }) {
@@ -123,8 +139,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
           frontEnd: FRONT_END_NAMES[frontEnd],
           ...(restore ? { restore } : {}),
           ...(restoredBecause ? { restoredBecause } : {}),
-          // The transcript is saved after every message.
-          onSave: (snapshot) => sessions.saveSnapshot(id, snapshot),
+          // The transcript is saved after every message, without the secrets code may have printed.
+          onSave: (snapshot) => sessions.saveSnapshot(id, redactor.redactDeep(snapshot)),
         });
       },
     });

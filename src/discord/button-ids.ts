@@ -9,7 +9,8 @@ export type ButtonId =
   | { kind: 'stop'; sessionId: string }
   | { kind: 'vote'; reportId: string; delta: 1 | -1 }
   | { kind: 'skill'; reportId: string }
-  | { kind: 'review'; skill: string; scope: string; version: number; decision: 'approve' | 'reject' };
+  | { kind: 'review'; skill: string; scope: string; version: number; decision: 'approve' | 'reject' }
+  | { kind: 'approval'; approvalId: string; choice: 'once' | 'task' | 'deny' };
 
 const MAX_LENGTH = 100;
 
@@ -28,6 +29,9 @@ export function buttonId(id: ButtonId): string {
       break;
     case 'review':
       parts.push(id.decision, id.scope, String(id.version), id.skill);
+      break;
+    case 'approval':
+      parts.push(id.approvalId, id.choice);
       break;
   }
   const text = parts.join(':');
@@ -57,6 +61,10 @@ export function parseButtonId(text: string): ButtonId | undefined {
         ? { kind, decision: a, scope: b, version, skill }
         : undefined;
     }
+    case 'approval':
+      return a && (b === 'once' || b === 'task' || b === 'deny') && args.length === 2
+        ? { kind, approvalId: a, choice: b }
+        : undefined;
     default:
       return undefined;
   }

@@ -3,10 +3,11 @@
  * the service's events arrive, finished with the outcome, then the answer and its files. Posts go out
  * in order through one chain, so a refused file's warning never lands after the progress message.
  */
-import type { ThreadChannel } from 'discord.js';
+import type { Message, ThreadChannel } from 'discord.js';
 import type { Config } from '../config.ts';
 import { SHUTDOWN_TEXT } from '../service/create-task-service.ts';
 import type { MessageObserver, MessageOutcome } from '../service/types.ts';
+import { decisionLine, postApproval } from './approval-message.ts';
 import { postAnswer } from './post-answer.ts';
 import { type ProgressMessage, postProgressMessage } from './progress-message.ts';
 
@@ -23,6 +24,8 @@ export function createMessageView(
   const { config } = options;
   const now = options.now ?? Date.now;
   let progress: ProgressMessage | undefined;
+  /** Approval messages by approval id, to edit when decided. */
+  const approvals = new Map<string, Message>();
   let posts: Promise<unknown> = Promise.resolve();
   const post = (send: () => Promise<unknown>) => {
     posts = posts.then(send).catch(() => undefined);
@@ -53,6 +56,21 @@ export function createMessageView(
         case 'running':
           progress?.update((state) => ({ ...state, status: 'running', startedAt: now() }));
           return;
+        case 'approval': {
+          const view = event.approval;
+          void post(async () => approvals.set(view.id, await postApproval(thread, view)));
+          progress?.update((state) => ({ ...state, doing: `waiting for approval of ${view.label}` }));
+          return;
+        }
+        case 'approval-decided': {
+          const { id } = event;
+          void post(async () => {
+            const message = approvals.get(id);
+            approvals.delete(id);
+            await message?.edit({ content: `${message.content}\n${decisionLine(event)}`, components: [] });
+          });
+          return;
+        }
         default:
           progress?.apply(event);
       }

@@ -8,8 +8,8 @@ import type ivm from 'isolated-vm';
 import { compileErrorOf, type RawError } from './error-normalizer.ts';
 import { type IsolateSession, lostIsolates, MAX_LOST_ISOLATES, type RuntimeOp } from './isolate-session.ts';
 import { OutputBuffer } from './output-buffer.ts';
-import { SerializedJson } from './serialized-json.ts';
 import { CODE_FILENAME, PRELUDE_LINES, type PreparedCode } from './prepare-code.ts';
+import { SerializedJson } from './serialized-json.ts';
 import type {
   HostBindings,
   HostCallContext,
@@ -99,6 +99,24 @@ export function createRun(setup: RunSetup): Run {
   let finished = false;
   let cpuStart = 0;
   let wallTimer: NodeJS.Timeout | undefined;
+  /** Wall time spent before the latest resume, and when it resumed; paused while a person decides. */
+  let wallSpent = 0;
+  let wallResumedAt = 0;
+  let wallPauses = 0;
+  const pauseWall = async <T>(waiting: Promise<T>): Promise<T> => {
+    if (wallPauses++ === 0) {
+      wallSpent += Date.now() - wallResumedAt;
+      clearTimeout(wallTimer);
+    }
+    try {
+      return await waiting;
+    } finally {
+      if (--wallPauses === 0 && !finished) {
+        wallResumedAt = Date.now();
+        wallTimer = setTimeout(() => stop('wall'), Math.max(0, limits.wallMs - wallSpent));
+      }
+    }
+  };
   let resolveOutcome: (outcome: RunOutcome) => void = () => {};
   const outcome = new Promise<RunOutcome>((resolve) => {
     resolveOutcome = resolve;
@@ -267,7 +285,7 @@ export function createRun(setup: RunSetup): Run {
       const parsed: unknown = JSON.parse(argsJson);
       const args = Array.isArray(parsed) ? parsed : [parsed];
       controller ??= new AbortController();
-      const value = await fn(args, { name, signal: controller.signal, evaluate: setup.evaluate });
+      const value = await fn(args, { name, signal: controller.signal, evaluate: setup.evaluate, pauseWall });
       // A tool result comes serialised already (measured once, by the tool call).
       payload =
         value === undefined
@@ -340,6 +358,7 @@ export function createRun(setup: RunSetup): Run {
     async start() {
       if (finished) return outcome; // aborted before it began
       cpuStart = session.cpuTimeMs();
+      wallResumedAt = Date.now();
       wallTimer = setTimeout(() => stop('wall'), limits.wallMs);
       active++;
       let fn: ivm.Reference<unknown>;

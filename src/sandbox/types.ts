@@ -30,6 +30,11 @@ export interface HostCallContext {
    * data crosses, the script defines what it defines). Compiled code is cached by `cacheKey`.
    */
   evaluate(script: TrustedScript): Promise<void>;
+  /**
+   * Wait for a person (an approval) without spending the run's wall-clock limit: the wall timer is
+   * paused until `waiting` settles (the CPU limit is not). Resolves or rejects like `waiting`.
+   */
+  pauseWall<T>(waiting: Promise<T>): Promise<T>;
 }
 
 /** A script the host evaluates in a session's context (compiled once per process, then from cache). */

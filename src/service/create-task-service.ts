@@ -13,6 +13,8 @@ import type { AuditRepo } from '../store/audit-repo.ts';
 import type { ReportsRepo } from '../store/reports-repo.ts';
 import type { SessionRow, SessionsRepo } from '../store/sessions-repo.ts';
 import type { UsageRepo } from '../store/usage-repo.ts';
+import { createRedactor, type Redactor } from '../text/redact-secrets.ts';
+import { createApprovalDesk } from './approvals.ts';
 import { createFairScheduler } from './fair-scheduler.ts';
 import { createPermissions } from './permissions.ts';
 import { createQuotaKeeper } from './quotas.ts';
@@ -47,6 +49,8 @@ export interface TaskServiceOptions {
   reports: ReportsRepo;
   /** Spend from the audit log, for quotas and `usage`. */
   usage: UsageRepo;
+  /** Replaces known secrets in everything the service hands out or keeps (events, reports, audit rows). */
+  redactor?: Redactor;
   /** Where votes on skills are counted (the skill library), if there is one. */
   skillVotes?: SkillVotes;
   /** A new or restored task session with the app's parts and limits. */
@@ -66,8 +70,32 @@ export interface TaskServiceOptions {
 }
 
 export function createTaskService(options: TaskServiceOptions): TaskService {
-  const { config, sessions, audit, reports } = options;
+  const { config, sessions, reports } = options;
   const now = options.now ?? Date.now;
+  const redactor = options.redactor ?? createRedactor([]);
+  // Audit rows keep no secret, whatever the code printed or passed to a tool.
+  const audit: AuditRepo = {
+    ...options.audit,
+    record: (entry) => options.audit.record({ ...entry, data: redactor.redactDeep(entry.data) }),
+  };
+  const desk = createApprovalDesk({
+    timeoutMs: config.tasks.approvals.timeoutMs,
+    now,
+    redact: (text) => redactor.redact(text),
+    onDecision: (view, decision) =>
+      audit.record({
+        sessionId: view.sessionId,
+        actor: decision.by,
+        kind: 'approval',
+        data: {
+          id: view.id,
+          label: view.label,
+          reason: view.reason,
+          approved: decision.approved,
+          note: decision.note,
+        },
+      }),
+  });
   const permissions = createPermissions(config.discord);
   const rateLimit = createRateLimiter(config.tasks.rateLimitPerMinute, now);
   const quotas = createQuotaKeeper({ quotas: config.tasks.quotas, usage: options.usage, now });
@@ -180,6 +208,8 @@ export function createTaskService(options: TaskServiceOptions): TaskService {
           sessions,
           audit,
           reports,
+          desk,
+          redactor,
           isClosing: () => closing,
         }),
       )
@@ -293,6 +323,14 @@ export function createTaskService(options: TaskServiceOptions): TaskService {
     isAdmin: (actor) => permissions.isAdmin(actor),
 
     usage: (actor) => quotas.report(actor),
+
+    decide(approvalId, actor, choice) {
+      const role = config.tasks.approvals.approverRole;
+      const allowed =
+        permissions.refusal(actor) === undefined &&
+        (permissions.isAdmin(actor) || (role !== undefined && actor.roleIds.includes(role)));
+      return desk.decide(approvalId, actor.userId, choice, allowed);
+    },
 
     async shutdown() {
       closing = true;

@@ -9,6 +9,8 @@ import { describeError } from '../errors.ts';
 import type { AuditRepo } from '../store/audit-repo.ts';
 import type { ReportsRepo } from '../store/reports-repo.ts';
 import type { SessionsRepo } from '../store/sessions-repo.ts';
+import type { Redactor } from '../text/redact-secrets.ts';
+import type { ApprovalDesk } from './approvals.ts';
 import { createMessageAuditor } from './audit-events.ts';
 import type { FairScheduler } from './fair-scheduler.ts';
 import type { LiveSession } from './session-registry.ts';
@@ -23,15 +25,19 @@ export interface RunMessageOptions {
   audit: AuditRepo;
   reports: ReportsRepo;
   isClosing: () => boolean;
+  desk: ApprovalDesk;
+  redactor: Redactor;
 }
 
 export async function runMessage(options: RunMessageOptions): Promise<MessageOutcome> {
-  const { entry, message, observer, scheduler, sessions, audit, reports, isClosing } = options;
+  const { entry, message, observer, scheduler, sessions, audit, reports, isClosing, desk, redactor } =
+    options;
   const { id: sessionId, scope, workspaceDir } = entry.info;
   const actor = message.actor.userId;
   const emit = (event: TaskEvent) => {
     try {
-      observer.onEvent?.(event);
+      // Nothing a secret was printed into leaves the host: progress, logs, answers.
+      observer.onEvent?.(redactor.redactDeep(event));
     } catch {
       // a front end's rendering fault must not break the task
     }
@@ -70,11 +76,19 @@ export async function runMessage(options: RunMessageOptions): Promise<MessageOut
         auditor(event);
         emit(event);
       },
+      approve: (request) =>
+        desk.ask(sessionId, request, {
+          show: (approval) => emit({ type: 'approval', approval }),
+          decided: (id, decision) => emit({ type: 'approval-decided', id, ...decision }),
+        }),
     });
+    report = redactor.redactDeep(report);
   } catch (error) {
     sessions.setStatus(sessionId, 'idle');
     return { status: 'error', message: describeError(error) };
   } finally {
+    // A call still waiting when its run ended (stopped, timed out) is denied: nothing runs without a decision.
+    desk.cancelSession(sessionId, 'the run ended before a decision');
     auditor.flush();
     release();
     entry.controller = undefined;

@@ -6,6 +6,7 @@ import type { AgentEvent } from '../agent/events.ts';
 import type { TaskReport } from '../agent/types.ts';
 import type { Usage } from '../model/types.ts';
 import type { ReportRow } from '../store/reports-repo.ts';
+import type { ApprovalChoice, ApprovalView, DecideOutcome } from './approvals.ts';
 import type { UsageReport } from './quotas.ts';
 
 /** Who is acting, and where. Built by a front end from its own input; checked by the service. */
@@ -39,7 +40,10 @@ export type TaskEvent =
   | AgentEvent
   | { type: 'queued'; position: number }
   | { type: 'running' }
-  | { type: 'file'; outcome: FileOutcome };
+  | { type: 'file'; outcome: FileOutcome }
+  /** A tool call waits for an approver: show it with Approve once / Approve for this task / Deny. */
+  | { type: 'approval'; approval: ApprovalView }
+  | { type: 'approval-decided'; id: string; approved: boolean; by: string; note?: string };
 
 export interface MessageObserver {
   /**
@@ -188,6 +192,11 @@ export interface TaskService {
   isAdmin(actor: Actor): boolean;
   /** What `actor` and their server spent today and this month, against their quotas. */
   usage(actor: Actor): UsageReport;
+  /**
+   * An approver's decision on a tool call waiting for one. Only admins and the approver role may
+   * decide; a call whose run ended (or a restart) is `expired`.
+   */
+  decide(approvalId: string, actor: Actor, choice: ApprovalChoice): DecideOutcome;
   /** Stop taking work, cancel running steps, wait for them, release every sandbox. */
   shutdown(): Promise<void>;
 }

@@ -20,7 +20,8 @@ export const AUDIT_MIGRATIONS: readonly string[] = [
   'CREATE INDEX audit_at ON audit (at);',
 ];
 
-export type AuditKind = 'task' | 'message' | 'code' | 'tool' | 'outcome' | 'vote' | 'refused';
+export const AUDIT_KINDS = ['task', 'message', 'code', 'tool', 'outcome', 'vote', 'refused', 'approval'] as const;
+export type AuditKind = (typeof AUDIT_KINDS)[number];
 
 export interface AuditEntry {
   at: string;
@@ -35,7 +36,7 @@ const RowSchema = z.object({
   at: z.string(),
   session_id: z.string(),
   actor: z.string(),
-  kind: z.enum(['task', 'message', 'code', 'tool', 'outcome', 'vote', 'refused']),
+  kind: z.enum(AUDIT_KINDS),
   data: z.string(),
   cost_usd: z.number(),
 });

@@ -8,6 +8,7 @@ import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { HostBindings, SandboxProvider } from '../sandbox/types.ts';
 import { closeNames } from '../text/close-names.ts';
 import { toIdentifier } from '../text/identifiers.ts';
+import { type ApprovalRule, approvalReason } from './approval-policy.ts';
 import { WORKSPACE_META_KEY } from './builtin/workspace-server.ts';
 import { callTool, type ToolCall } from './call-tool.ts';
 import { type Declarations, generateDeclarations } from './generate-declarations.ts';
@@ -32,6 +33,8 @@ interface Entry {
   connection?: ServerConnection;
   /** Tools by identifier, from the connection's last listing. */
   tools: Map<string, Tool>;
+  /** Which calls wait for a person's approval. */
+  approval?: ApprovalRule;
 }
 
 /** Create the hub and connect every server (each within `connectTimeoutMs`). Never throws for a server. */
@@ -59,6 +62,10 @@ class Hub implements ToolHub {
         builtIn: plan.builtIn,
         tools: new Map(),
         ...(plan.description ? { description: plan.description } : {}),
+        ...(config?.approval ? { approval: config.approval } : {}),
+        ...(name === 'web' && plan.builtIn && options.approveWebWrites
+          ? { approval: { tools: [], destructive: false, webWrites: true } }
+          : {}),
       };
       if ('off' in plan.transports) entry.disabled = plan.transports.off;
       else {
@@ -141,13 +148,27 @@ class Hub implements ToolHub {
           if (args.length > 1)
             throw new ToolError(`${label} takes one object argument, e.g. ${label}({ ... })`);
           if (call instanceof ToolError) return Promise.reject(call);
-          return callTool(
-            call,
-            args[0],
-            onCall
-              ? { onCall, signal: context.signal, serialized: true }
-              : { signal: context.signal, serialized: true },
-          );
+          const invoke = () =>
+            callTool(
+              call,
+              args[0],
+              onCall
+                ? { onCall, signal: context.signal, serialized: true }
+                : { signal: context.signal, serialized: true },
+            );
+          const reason = approvalReason(entry.approval, tool, args[0]);
+          if (!reason) return invoke();
+          const request = { server: entry.name, tool: tool.name, label, input: args[0], reason };
+          return (async () => {
+            const decision = options.approve
+              ? await context.pauseWall(options.approve(request))
+              : { approved: false, by: 'nobody', note: 'no one can approve calls here' };
+            if (!decision.approved)
+              throw new ToolError(
+                `${label} was denied by ${decision.by}${decision.note ? ` (${decision.note})` : ''}`,
+              );
+            return invoke();
+          })();
         };
       }
     }

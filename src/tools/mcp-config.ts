@@ -19,6 +19,8 @@ const Common = {
   allowedTools: z.array(z.string().min(1)).optional(),
   disabledTools: z.array(z.string().min(1)).optional(),
   timeoutMs: z.number().int().min(100).optional(),
+  requireApproval: z.union([z.boolean(), z.array(z.string().min(1))]).optional(),
+  approveDestructive: z.boolean().optional(),
   connectTimeoutMs: z.number().int().min(100).optional(),
   // Keys other clients write; accepted and ignored so pasted files work.
   autoApprove: z.unknown().optional(),
@@ -69,6 +71,14 @@ interface ServerCommon {
   disabledTools: string[];
   timeoutMs: number | undefined;
   connectTimeoutMs: number | undefined;
+  /** Which calls wait for a person's approval (none when absent). */
+  approval?: ApprovalPolicy;
+}
+
+/** `all`: every tool of the server; a list: those tools; `destructive`: tools whose MCP annotations do not say read-only. */
+export interface ApprovalPolicy {
+  tools: 'all' | string[];
+  destructive: boolean;
 }
 
 /** A configured stdio server, variables expanded. */
@@ -161,6 +171,19 @@ export function parseMcpConfig(
       disabledTools: entry.disabledTools ?? [],
       timeoutMs: entry.timeoutMs,
       connectTimeoutMs: entry.connectTimeoutMs,
+      ...(entry.requireApproval || entry.approveDestructive
+        ? {
+            approval: {
+              tools:
+                entry.requireApproval === true
+                  ? ('all' as const)
+                  : Array.isArray(entry.requireApproval)
+                    ? entry.requireApproval
+                    : [],
+              destructive: entry.approveDestructive ?? false,
+            },
+          }
+        : {}),
     };
     // A disabled server's variables need not be set.
     const expand = (value: string, field: string): string => {
@@ -199,7 +222,7 @@ export function parseMcpConfig(
 function describeIssue(issue: z.core.$ZodIssue | undefined): string {
   if (!issue) return 'invalid';
   if (issue.code === 'unrecognized_keys') {
-    return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (known: command, args, env, cwd, type, url, headers, enabled, allowedTools, disabledTools, timeoutMs, connectTimeoutMs)`;
+    return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (known: command, args, env, cwd, type, url, headers, enabled, allowedTools, disabledTools, timeoutMs, connectTimeoutMs, requireApproval, approveDestructive)`;
   }
   return issue.message;
 }

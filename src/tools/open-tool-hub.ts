@@ -32,6 +32,7 @@ export async function openToolHub(config: Config): Promise<ToolHub> {
       maxWorkspaceBytes: config.tools.workspaceMaxBytes,
     },
     web: config.tools.web,
+    approveWebWrites: config.tools.approveWebWrites,
     chart: {
       maxFileBytes: config.tools.workspaceMaxFileBytes,
       maxWorkspaceBytes: config.tools.workspaceMaxBytes,

@@ -32,6 +32,8 @@ export interface ToolHubOptions {
   web?: WebServerOptions;
   /** The built-in chart server; left out when absent. */
   chart?: ChartServerOptions;
+  /** The built-in web fetch with a method other than GET/HEAD waits for approval. */
+  approveWebWrites?: boolean;
   inProcess?: InProcessServer[];
   connectTimeoutMs?: number;
   callTimeoutMs?: number;

@@ -48,11 +48,35 @@ export type HubEvent =
   | { type: 'status'; server: string; status: ServerStatus; error?: string }
   | { type: 'tools-changed'; server: string };
 
+/** A tool call waiting for a person's decision. */
+export interface ApprovalRequest {
+  server: string;
+  tool: string;
+  /** How code spells it: `tools.github.createIssue`. */
+  label: string;
+  /** The call's argument, as the code passed it (untrusted). */
+  input: unknown;
+  /** Why it needs approval. */
+  reason: string;
+}
+
+export interface ApprovalDecision {
+  approved: boolean;
+  /** Who decided (a member's id or name), or why nobody did (`timeout`, `nobody`). */
+  by: string;
+  note?: string;
+}
+
 export interface ToolBindingOptions {
   /** The task session's folder: the `workspace` tools act on it. */
   workspaceDir: string;
   /** Receives an event when each call starts, reports progress, and ends. */
   onCall?: (event: ToolCallEvent) => void;
+  /**
+   * Asked before a call that needs approval; the run's wall clock is paused while it waits. Without
+   * it such calls are denied.
+   */
+  approve?: (request: ApprovalRequest) => Promise<ApprovalDecision>;
 }
 
 export interface CallOptions extends ToolBindingOptions {

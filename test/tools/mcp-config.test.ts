@@ -120,6 +120,26 @@ describe('loadMcpConfig', () => {
     ]);
   });
 
+  it('reads which calls need approval, and refuses a malformed policy naming it', async () => {
+    const file = await fileWith({
+      mcpServers: {
+        all: { command: 'a', requireApproval: true },
+        some: { command: 'b', requireApproval: ['create_issue'] },
+        risky: { command: 'c', approveDestructive: true },
+        plain: { command: 'd' },
+      },
+    });
+    const servers = await loadMcpConfig(file, {});
+    expect(servers.map((server) => server.approval)).toEqual([
+      { tools: 'all', destructive: false },
+      { tools: ['create_issue'], destructive: false },
+      { tools: [], destructive: true },
+      undefined,
+    ]);
+    const error = await configError({ mcpServers: { x: { command: 'a', requireApproval: 'yes' } } });
+    expect(error.message).toMatch(/mcpServers\.x\.requireApproval/);
+  });
+
   it('rejects invalid JSON with the parser message', async () => {
     const error = await configError('{ "mcpServers": { "a": { "command": "x", } } }');
     expect(error.message).toMatch(/not valid JSON/);
