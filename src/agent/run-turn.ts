@@ -14,6 +14,7 @@ import type { Sandbox } from '../sandbox/types.ts';
 import { applyContextBudget } from './context-budget.ts';
 import type { AgentEvent } from './events.ts';
 import { extractFencedCode } from './fenced-code.ts';
+import { toFencedMessages } from './fenced-transcript.ts';
 import { formatFencedOutput, formatObservation } from './observation.ts';
 import { createStuckDetector } from './stuck-detector.ts';
 import { actingRules, CODE_TOOL } from './system-prompt.ts';
@@ -129,7 +130,7 @@ export async function runTurn(input: TurnInput): Promise<TurnResult> {
         {
           system,
           systemDynamic: input.systemDynamic,
-          messages,
+          messages: actions === 'tools' ? messages : toFencedMessages(messages),
           tools: actions === 'tools' ? [CODE_TOOL] : [],
         },
         {

@@ -101,6 +101,25 @@ describe('fenced actions', () => {
     expect(JSON.stringify(h.fake.requests[1]?.body?.messages)).not.toContain('tool_use');
   });
 
+  it('continues a session begun with tool use: its tool calls are sent as js blocks and outputs', async () => {
+    const first = h.session();
+    h.fake.reply(h.fake.code('const n = 20; n + 1'), h.fake.text('21'));
+    await first.send('start');
+    const snapshot = first.snapshot();
+    first.dispose();
+    h.fake.reply(h.fake.fenced('2 * 21'), h.fake.text('42'));
+    const report = await h.session({ model: fenced, restore: snapshot }).send('double it');
+    expect(report.answer).toBe('42');
+    const body = h.fake.requests[2]?.body as MessagesBody;
+    const raw = JSON.stringify(body.messages);
+    expect(raw).not.toContain('tool_use');
+    expect(raw).not.toContain('tool_result');
+    expect(raw).toContain('```js\\nconst n = 20; n + 1\\n```');
+    expect(raw).toContain('[Output of your code]\\n=> 21');
+    // The saved transcript keeps its tool blocks.
+    expect(JSON.stringify(snapshot.messages)).toContain('tool_use');
+  });
+
   it('tells the model when its js block was cut off by the output limit', async () => {
     h.fake.reply(
       h.fake.message([{ type: 'text', text: '```js\nconst big = [' }], { stopReason: 'max_tokens' }),

@@ -10,6 +10,8 @@ afterEach(async () => {
 });
 
 const client = () => new Anthropic({ apiKey: KEY, baseURL: fake.url, maxRetries: 0, logLevel: 'off' });
+const TOOLS = [{ name: 'run_code', description: 'Run JavaScript', input_schema: { type: 'object' } }];
+
 const body = (extra: Record<string, unknown> = {}) => ({
   model: 'claude-sonnet-4-6',
   max_tokens: 100,
@@ -119,6 +121,7 @@ describe('createFakeAnthropic', () => {
     const first = await post(body());
     const second = await post(
       body({
+        tools: TOOLS,
         messages: [
           { role: 'user', content: 'go' },
           {
@@ -215,6 +218,7 @@ describe('createFakeAnthropic', () => {
     [
       'a tool_use with no tool_result after it',
       body({
+        tools: TOOLS,
         messages: [
           { role: 'user', content: 'go' },
           { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'run_code', input: {} }] },
@@ -225,6 +229,20 @@ describe('createFakeAnthropic', () => {
       400,
       'invalid_request_error',
       'messages.1: `tool_use` ids were found without `tool_result` blocks immediately after: t1. Each `tool_use` block must have a corresponding `tool_result` block in the next message.',
+    ],
+    [
+      'tool blocks in a request that defines no tools',
+      body({
+        messages: [
+          { role: 'user', content: 'go' },
+          { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'run_code', input: {} }] },
+          { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: '1' }] },
+        ],
+      }),
+      undefined,
+      400,
+      'invalid_request_error',
+      'Requests which include `tool_use` or `tool_result` blocks must define tools.',
     ],
   ])(
     'rejects %s like the API, keeping the scripted reply for the next request',

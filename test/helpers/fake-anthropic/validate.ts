@@ -65,6 +65,12 @@ function checkBody(body: MessagesBody): string | undefined {
     breakpoints += blocks(message.content).filter((b) => b.cache_control).length;
   if (breakpoints > 4)
     return `A maximum of 4 blocks with cache_control may be provided. Found ${breakpoints}.`;
+  const toolBlocks = body.messages.some((message) =>
+    blocks(message.content).some((b) => b.type === 'tool_use' || b.type === 'tool_result'),
+  );
+  if (toolBlocks && !(body.tools ?? []).length) {
+    return 'Requests which include `tool_use` or `tool_result` blocks must define tools.';
+  }
 
   for (const [index, message] of body.messages.entries()) {
     const content = blocks(message.content);
