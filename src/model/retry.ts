@@ -118,7 +118,13 @@ function foreignErrorBody(body: unknown): { status?: number; type?: string; mess
  * breakpoints (LiteLLM or vLLM in front of a model without caching). Sent again without them.
  */
 export function refusesCacheControl(error: unknown): boolean {
-  return error instanceof APIError && error.status === 400 && /cache_control/i.test(error.message);
+  return (
+    error instanceof APIError &&
+    error.status === 400 &&
+    /cache_control/i.test(error.message) &&
+    // The Anthropic API's own limit on breakpoints is a client bug to surface, not a refusal.
+    !/maximum of \d+ blocks with cache_control/i.test(error.message)
+  );
 }
 
 /** E.g. `overloaded (529)`, or `overloaded (overloaded_error, mid-stream)` for an SSE error event. */

@@ -92,6 +92,15 @@ describe('createAnthropicModel: prompt caching', () => {
     expect(hasCacheControl(h.fake.requests[0]?.raw ?? '')).toBe(false);
   });
 
+  it("does not take the Anthropic API's limit of 4 breakpoints for a refusal", async () => {
+    h = await setup();
+    const limit = 'A maximum of 4 blocks with cache_control may be provided. Found 5.';
+    h.fake.reply(h.fake.httpError(400, { message: limit }));
+    const error = await rejection(h.model.complete(request()));
+    expect(error.message).toContain(limit);
+    expect(h.fake.requests).toHaveLength(1);
+  });
+
   it('still fails on a 400 that is not about cache_control', async () => {
     h = await setup();
     h.fake.reply(h.fake.httpError(400, { message: 'max_tokens: too large' }));
