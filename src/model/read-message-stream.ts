@@ -197,23 +197,25 @@ function parseToolInput(json: string): unknown {
   }
 }
 
+/**
+ * Merge one event's usage. A count is reported when it is above 0: every request has some input
+ * (uncached, or read from or written to the cache) and every reply some output, so a 0 is a server's
+ * placeholder. message_start's output count is always a placeholder; the real one is in message_delta.
+ */
 function mergeUsage(
   usage: Usage,
   raw: z.infer<typeof UsageSchema>,
   reported: StreamResult['reported'],
   from: 'start' | 'delta',
 ): void {
-  if (raw.input_tokens != null) {
-    usage.inputTokens = raw.input_tokens;
-    reported.input = true;
-  }
+  if (raw.input_tokens != null) usage.inputTokens = raw.input_tokens;
   if (raw.output_tokens != null) {
     usage.outputTokens = raw.output_tokens;
-    // message_start carries a placeholder output count; the real one comes in message_delta.
-    if (from === 'delta') reported.output = true;
+    if (from === 'delta' && raw.output_tokens > 0) reported.output = true;
   }
   if (raw.cache_creation_input_tokens != null) usage.cacheWriteTokens = raw.cache_creation_input_tokens;
   if (raw.cache_read_input_tokens != null) usage.cacheReadTokens = raw.cache_read_input_tokens;
+  if (usage.inputTokens + usage.cacheWriteTokens + usage.cacheReadTokens > 0) reported.input = true;
 }
 
 const STOP_REASONS = [

@@ -92,6 +92,19 @@ describe('readMessageStream', () => {
     });
   });
 
+  it('takes zero counts for placeholders, but a full cache hit (0 uncached input) as reported', async () => {
+    const zeros = await readMessageStream(
+      events(start({ input_tokens: 0, output_tokens: 0 }), ...end('end_turn', { output_tokens: 0 })),
+      () => {},
+    );
+    expect(zeros.reported).toEqual({ input: false, output: false });
+    const cached = await readMessageStream(
+      events(start({ input_tokens: 0, output_tokens: 1, cache_read_input_tokens: 900 }), ...end('end_turn')),
+      () => {},
+    );
+    expect(cached.reported).toEqual({ input: true, output: true });
+  });
+
   it('counts the placeholder output of message_start as not reported', async () => {
     const result = await readMessageStream(
       events(start({ input_tokens: 12, output_tokens: 1 }), { type: 'message_stop' }),
