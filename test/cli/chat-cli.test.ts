@@ -150,4 +150,23 @@ describe('toolsmith chat on a terminal', () => {
       pty.kill();
     }
   });
+
+  it('stops a running step with Ctrl-C and stays in the chat', async () => {
+    fake.reply(fake.code('1 + 1', { delayMs: 30_000 }), fake.text('Still here.'));
+    const pty = toolsmithPty(['chat'], { env: env(), cwd: dir });
+    try {
+      await pty.waitFor('> ');
+      pty.write('take your time\r');
+      await fake.waitForRequests(1);
+      pty.write('\x03');
+      await pty.waitFor('✗ not answered (aborted)');
+      expect(pty.text().split('Stopped: the task was cancelled.').length - 1).toBe(1);
+      pty.write('are you there?\r');
+      await pty.waitFor('Still here.');
+      pty.write('\x04');
+      expect(await pty.exited).toBe(0);
+    } finally {
+      pty.kill();
+    }
+  });
 });

@@ -164,6 +164,32 @@ describe('toolsmith run, as a person sees it', () => {
     expect(result.stdout.trim().split('\n')).toHaveLength(1);
   });
 
+  it('stops on Ctrl-C: the step is cancelled, said once, exit 130', async () => {
+    fake.reply(fake.code('1 + 1', { delayMs: 30_000 }));
+    const result = await cli(['run', 'slow'], {
+      env: env(),
+      cwd: dir,
+      onChild: (child) => void fake.waitForRequests(1).then(() => child.kill('SIGINT')),
+    });
+    expect(result.code).toBe(130);
+    expect(result.stderr.split('Stopped: the task was cancelled.').length - 1).toBe(1);
+    expect(result.stderr).toContain('✗ not answered (aborted)');
+    expect(result.stdout).toBe('');
+  });
+
+  it('refuses a --file over the attachment limit before anything starts (exit 2)', async () => {
+    await writeFile(path.join(dir, 'big.csv'), 'x'.repeat(4096));
+    const result = await cli(['run', 'read it', '--file', 'big.csv'], {
+      env: { ...env(), MAX_ATTACHMENT_BYTES: '1024' },
+      cwd: dir,
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      'error: --file big.csv is 4.0 KB, over the 1.0 KB limit for one file (1024 bytes, MAX_ATTACHMENT_BYTES)\n',
+    );
+    expect(fake.requests).toHaveLength(0);
+  });
+
   it('rejects an unknown flag with the command usage (exit 2)', async () => {
     const result = await cli(['run', 'x', '--jsn'], { env: env(), cwd: dir });
     expect(result.code).toBe(2);

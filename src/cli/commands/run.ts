@@ -16,7 +16,8 @@ import { UsageError } from '../../errors.ts';
 import { createModelRouter } from '../../model/create-model-router.ts';
 import { operatorActor } from '../../service/permissions.ts';
 import type { MessageOutcome } from '../../service/types.ts';
-import { incomingFiles } from '../incoming-files.ts';
+import { checkDeclaredFile, safeFileName } from '../../tools/builtin/incoming-file.ts';
+import { incomingFiles, localFileLimits } from '../incoming-files.ts';
 import { renderMarkdown } from '../markdown.ts';
 import { color, errorColor, print, printError } from '../print.ts';
 import { createTerminalRenderer } from '../render-events.ts';
@@ -48,9 +49,15 @@ const command: CliCommand = {
       );
     const config = loadConfig();
     requireValue(config.anthropic.apiKey, 'ANTHROPIC_API_KEY', 'toolsmith run');
+    // A file that cannot come in stops the command before anything starts (the quota is checked at the copy).
     for (const file of values.file) {
       const info = await stat(file).catch(() => undefined);
       if (!info?.isFile()) throw new UsageError(`--file ${file}: ${info ? 'not a file' : 'no such file'}`);
+      const refusal = checkDeclaredFile(
+        { name: safeFileName(file), size: info.size },
+        localFileLimits(config),
+      );
+      if (refusal) throw new UsageError(`--file ${refusal}`);
     }
     const { debug } = terminalOptions(process.stderr.isTTY);
     const screen = createScreen({ stream: process.stderr });

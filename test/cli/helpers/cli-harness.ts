@@ -3,7 +3,7 @@
  * (python3's pty module: a real TTY, so the status line, colours, line editing and Ctrl-C are the
  * real ones), against the fake Messages API. The screen is what the process wrote.
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 
 export const MAIN = path.resolve(import.meta.dirname, '../../../src/cli/main.ts');
@@ -18,7 +18,14 @@ export interface CliResult {
 /** Run `toolsmith args` over pipes with exactly `env` (plus PATH and HOME); `input` is piped to stdin. */
 export function toolsmith(
   args: string[],
-  options: { env: Record<string, string>; cwd?: string; input?: string; command?: string[] },
+  options: {
+    env: Record<string, string>;
+    cwd?: string;
+    input?: string;
+    command?: string[];
+    /** Sees the child once started (e.g. to send it a signal). */
+    onChild?: (child: ChildProcess) => void;
+  },
 ): Promise<CliResult> {
   return new Promise((resolve) => {
     const command = options.command ?? [process.execPath, ...NODE_FLAGS, MAIN];
@@ -32,6 +39,7 @@ export function toolsmith(
     child.stdout.on('data', (chunk) => (stdout += chunk));
     child.stderr.on('data', (chunk) => (stderr += chunk));
     child.on('close', (code) => resolve({ code, stdout, stderr }));
+    options.onChild?.(child);
     child.stdin.end(options.input ?? '');
   });
 }
