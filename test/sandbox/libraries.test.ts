@@ -5,6 +5,8 @@
  * the allowlist is a clear error naming what is available; code without imports loads nothing.
  */
 import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { readSheet as readSheetInNode } from 'read-excel-file/node';
 import { describe, expect, it } from 'vitest';
 import writeXlsxFile from 'write-excel-file/node';
@@ -223,5 +225,36 @@ describe('imports', () => {
       "import _ from 'lodash-es';\n[typeof require, typeof process, typeof _.template('<%= typeof require %>')]",
     );
     expect(reach.data).toEqual(['undefined', 'undefined', 'function']);
+  });
+
+  it('add no globals but what the code imports (and the loader itself)', async () => {
+    const sb = sandbox({ providers: [libraries] });
+    const before = (await sb.run('Object.getOwnPropertyNames(globalThis)')).data as string[];
+    const names = [
+      'papaparse',
+      'date-fns',
+      'lodash-es',
+      'simple-statistics',
+      'yaml',
+      'fflate',
+      'read-excel-file',
+    ];
+    await sb.run(`for (const name of ${JSON.stringify(names)}) await import(name);`);
+    const after = await sb.run(
+      'const symbols = Object.getOwnPropertySymbols(globalThis).map(String);\n[Object.getOwnPropertyNames(globalThis), symbols]',
+    );
+    const [own, symbols] = after.data as [string[], string[]];
+    expect(own.filter((name) => !before.includes(name))).toEqual(['symbols']);
+    expect(symbols.filter((s) => s.includes('toolsmith'))).toEqual([]);
+    expect(before).toContain('__toolsmith_import');
+  });
+
+  it('still import when the bundle cache cannot be written (its folder is a file)', async () => {
+    const readOnly = createLibraryProvider({
+      cacheDir: path.join(fileURLToPath(import.meta.url), 'not-a-folder'),
+    });
+    const sb = sandbox({ providers: [readOnly] });
+    const result = await sb.run("import { parse } from 'yaml';\nparse('a: [1, 2]')");
+    expect(result.data).toEqual({ a: [1, 2] });
   });
 });

@@ -53,10 +53,14 @@ export async function bundleLibrary(
     // not built yet
   }
   const code = await build(library);
-  await mkdir(cacheDir, { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, code);
-  await rename(temporary, file);
+  try {
+    await mkdir(cacheDir, { recursive: true });
+    const temporary = `${file}.${process.pid}.tmp`;
+    await writeFile(temporary, code);
+    await rename(temporary, file);
+  } catch {
+    // A read-only install: the bundle serves this process from memory and is built again next time.
+  }
   return { name: library.name, version, code };
 }
 
