@@ -99,6 +99,9 @@ function incomingFile(attachment: Attachment, context: BotContext): IncomingFile
   const file = { name: attachment.name, url: attachment.url, size: attachment.size };
   return {
     name: attachment.name,
-    save: (workspaceDir) => saveAttachment(file, workspaceDir, context.config.discord.maxAttachmentBytes),
+    save: (workspaceDir) =>
+      saveAttachment(file, workspaceDir, context.config.discord.maxAttachmentBytes, {
+        maxWorkspaceBytes: context.config.tools.workspaceMaxBytes,
+      }),
   };
 }

@@ -45,7 +45,12 @@ export async function runMessage(options: RunMessageOptions): Promise<MessageOut
   if (isClosing()) return { status: 'shutdown', interruptedStep: false };
 
   // Files join the workspace in the message's turn: never under a running step, never out of order.
-  for (const file of message.files ?? []) emit({ type: 'file', outcome: await file.save(workspaceDir) });
+  const images: string[] = [];
+  for (const file of message.files ?? []) {
+    const outcome = await file.save(workspaceDir);
+    if (outcome.ok && outcome.image) images.push(outcome.name);
+    emit({ type: 'file', outcome });
+  }
   const controller = new AbortController();
   entry.controller = controller;
   const queuedAt = scheduler.positionIfQueued(scope);
@@ -72,6 +77,7 @@ export async function runMessage(options: RunMessageOptions): Promise<MessageOut
   try {
     report = await entry.session.send(message.text, {
       signal: controller.signal,
+      ...(images.length > 0 ? { images } : {}),
       onEvent: (event) => {
         auditor(event);
         emit(event);
