@@ -10,7 +10,9 @@ import { fileURLToPath } from 'node:url';
 import { readSheet as readSheetInNode } from 'read-excel-file/node';
 import { describe, expect, it } from 'vitest';
 import writeXlsxFile from 'write-excel-file/node';
+import { createSandbox } from '../../src/sandbox/create-sandbox.ts';
 import { createLibraryProvider } from '../../src/sandbox/libraries/create-library-provider.ts';
+import { createScriptCache } from '../../src/sandbox/script-cache.ts';
 import type { HostFunction, SandboxProvider } from '../../src/sandbox/types.ts';
 import { useSandboxes } from './helpers.ts';
 
@@ -256,5 +258,15 @@ describe('imports', () => {
     const sb = sandbox({ providers: [readOnly] });
     const result = await sb.run("import { parse } from 'yaml';\nparse('a: [1, 2]')");
     expect(result.data).toEqual({ a: [1, 2] });
+  });
+
+  it('compile a library once per process: later sessions start from the code cache', async () => {
+    const cache = createScriptCache();
+    for (let i = 0; i < 3; i++) {
+      const sb = createSandbox({ providers: [libraries] }, cache);
+      expect((await sb.run("import { parse } from 'yaml';\nparse('n: 1')")).data).toEqual({ n: 1 });
+      sb.dispose();
+    }
+    expect(cache.stats()).toEqual({ entries: 1, rejected: 0 });
   });
 });
