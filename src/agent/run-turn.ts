@@ -48,6 +48,7 @@ export type TurnResult = Omit<TaskReport, 'files' | 'skillsOffered' | 'skillsUse
 const CodeInputSchema = z.object({ code: z.string().min(1) });
 const CANCELLED = 'Stopped: the task was cancelled.';
 const NOT_RUN = 'Not run: the task stopped.';
+const EMPTY_REPLY: ContentBlock = { type: 'text', text: '(empty reply)' };
 
 export async function runTurn(input: TurnInput): Promise<TurnResult> {
   const now = input.now ?? Date.now;
@@ -197,7 +198,11 @@ async function toolStep(
   messages: Message[],
   runCode: RunCode,
 ): Promise<StepOutcome> {
-  messages.push({ role: 'assistant', content: response.content });
+  // A server may answer with no blocks at all; an empty message would make the next request invalid.
+  messages.push({
+    role: 'assistant',
+    content: response.content.length > 0 ? response.content : [EMPTY_REPLY],
+  });
   const toolUses = response.content.filter(
     (block): block is Extract<ContentBlock, { type: 'tool_use' }> => block.type === 'tool_use',
   );
@@ -249,7 +254,7 @@ async function fencedStep(
   const kept = response.content.filter((block) => block.type !== 'tool_use');
   messages.push({
     role: 'assistant',
-    content: kept.length > 0 ? kept : [{ type: 'text', text: '(empty reply)' }],
+    content: kept.length > 0 ? kept : [EMPTY_REPLY],
   });
   const text = textOf(kept);
   const { blocks, unclosed } = extractFencedCode(text);

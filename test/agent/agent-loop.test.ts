@@ -243,6 +243,15 @@ describe('the CodeAct loop on Anthropic-compatible servers', () => {
     expect(h.fake.requests[2]?.raw).not.toContain('I will run');
   });
 
+  it('keeps the transcript valid after a reply with no content blocks at all', async () => {
+    const session = h.session();
+    h.fake.reply(h.fake.message([]));
+    expect((await session.send('hello')).answer).toBe('(no answer)');
+    h.fake.reply(h.fake.text('here now'));
+    // The fake answers an empty assistant message in the transcript with the API's 400.
+    expect((await session.send('again?')).answer).toBe('here now');
+  });
+
   it('shows the cost of a model with no known price as unknown, never $0', async () => {
     h.fake.reply(h.fake.code('1 + 1'), h.fake.text('2'));
     const report = await h.session({ model: localModel() }).send('add', { onEvent: (e) => h.events.push(e) });
