@@ -3,11 +3,13 @@
  * The isolate talks to the host only through one fire-and-forget callback (`host(kind, runId, ...)`);
  * the host drives it through one Reference (`api(op, ...)`) that never enters the isolate.
  */
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import ivm from 'isolated-vm';
 import { ServiceError } from '../errors.ts';
 import { loadRuntimeModule } from './runtime-module.ts';
 import type { LogLevel } from './types.ts';
+import { webVendorSource } from './web-vendor.ts';
 
 /** What the session reports to its owner; every call names the run it belongs to. */
 export interface SessionHooks {
@@ -62,13 +64,33 @@ const WARMUP = `
 `;
 
 interface Runtime {
-  /** Defines `globalThis.__toolsmith_boot(call, log, timer, done, limits, namesJson)`, which wires a context. */
-  source: string;
+  /** Scripts defining `globalThis.__toolsmith_boot(host, limits...)`, which wires a context. */
+  scripts: { code: string; filename: string }[];
   /** A V8 snapshot with the runtime already evaluated, when isolated-vm can make one. */
   snapshot: ivm.ExternalCopy<ArrayBuffer> | undefined;
 }
 
 let runtime: Runtime | undefined;
+
+/**
+ * The bundled web libraries (URL, SHA digests: see web-vendor.ts), handed to a context the first
+ * time its code uses them. Kept out of the snapshot: every isolate starts from it, most never use
+ * them, and 330 KB more of snapshot made every cold start slower.
+ */
+let vendorSource: string | undefined;
+const vendorCallback = new ivm.Callback(() => {
+  vendorSource ??= `${webVendorSource()}\n//# sourceURL=toolsmith:web-vendor`;
+  return vendorSource;
+});
+
+/**
+ * crypto.getRandomValues inside the isolate: `n` bytes (at most 64 KiB) from node:crypto's CSPRNG,
+ * as a latin1 string. Synchronous, as getRandomValues is; the runtime asks for 4 KiB at a time.
+ */
+const randomSource = new ivm.Callback((n: unknown) => {
+  const size = typeof n === 'number' && Number.isInteger(n) && n > 0 ? Math.min(n, 65_536) : 0;
+  return randomBytes(size).toString('latin1');
+});
 
 /**
  * The runtime, built once per process: new isolates start from a snapshot that already holds it
@@ -83,15 +105,29 @@ function loadRuntime(): Runtime {
         .replace(/;$/, '');
     // The clip helper is the host's own file (src/text/clip.ts), loaded as a runtime module.
     const clip = loadRuntimeModule(new URL('../text/clip.ts', import.meta.url)).source;
-    const source = `(${read('web-globals.js')})(globalThis);\nglobalThis.__toolsmith_boot = (${read('bootstrap.js')})(${read('inspect.js')}, ${clip});`;
+    // The web globals (see runtime/web-*.js), given the bundled libraries they use.
+    const web = `(() => {
+      const dom = (${read('web-events.js')})(globalThis);
+      const web = (${read('web-globals.js')})(globalThis, dom);
+      const crypto = (${read('web-crypto.js')})(globalThis, dom, web.loadVendor);
+      return {
+        start(random, origin, vendorSource) { web.start(origin, vendorSource); crypto.start(random); },
+      };
+    })()`;
+    const scripts = [
+      {
+        code: `globalThis.__toolsmith_boot = (${read('bootstrap.js')})(${read('inspect.js')}, ${clip}, ${web});`,
+        filename: RUNTIME_FILENAME,
+      },
+    ];
     let snapshot: ivm.ExternalCopy<ArrayBuffer> | undefined;
     try {
-      snapshot = ivm.Isolate.createSnapshot([{ code: source, filename: RUNTIME_FILENAME }], WARMUP);
+      snapshot = ivm.Isolate.createSnapshot(scripts, WARMUP);
     } catch {
       // No snapshot support: each context evaluates the runtime instead (slower, same behaviour).
       snapshot = undefined;
     }
-    runtime = { source, snapshot };
+    runtime = { scripts, snapshot };
   }
   return runtime;
 }
@@ -130,7 +166,7 @@ export class IsolateSession {
         { fix: 'Restart toolsmith to free them (a process manager can restart it on exit)' },
       );
     }
-    const { source, snapshot } = loadRuntime();
+    const { scripts, snapshot } = loadRuntime();
     // Without this handler such an out-of-memory error aborts the whole process. With it, the
     // isolate is lost (its memory too, until the process ends) but the host goes on.
     this.isolate = new ivm.Isolate({
@@ -146,7 +182,9 @@ export class IsolateSession {
       },
     });
     this.context = this.isolate.createContextSync();
-    if (!snapshot) this.context.evalSync(source, { filename: RUNTIME_FILENAME, timeout: 2000 });
+    if (!snapshot) {
+      for (const { code, filename } of scripts) this.context.evalSync(code, { filename, timeout: 2000 });
+    }
     // The arguments after the run id are those of the hook `kind` names (see runtime/bootstrap.js).
     const host = new ivm.Callback(
       (kind: string, runId: number, a: never, b: never, c: never) => {
@@ -163,7 +201,7 @@ export class IsolateSession {
     );
     const api: ivm.Reference<RuntimeEntry> = boot.applySync(
       undefined,
-      [host, options.maxOutputChars, 1_000_000, MAX_PENDING_TIMERS],
+      [host, options.maxOutputChars, 1_000_000, MAX_PENDING_TIMERS, randomSource, vendorCallback],
       { result: { reference: true }, timeout: 2000 },
     );
     boot.release();

@@ -1,5 +1,5 @@
 /**
- * An out-of-memory error V8 cannot recover from (one huge allocation, e.g. a Map's table doubling)
+ * An out-of-memory error V8 cannot recover from (one huge allocation, e.g. the table of an object or Map doubling)
  * parks the isolate's thread for good, with its heap. Such losses are bounded: past three in one
  * process, no new sandbox starts and the error says to restart. A file of its own, as the count is
  * per process (vitest runs each file in a process of its own).
@@ -10,21 +10,22 @@ import { lostIsolates, MAX_LOST_ISOLATES } from '../../src/sandbox/isolate-sessi
 import { useSandboxes } from './helpers.ts';
 
 const sandbox = useSandboxes();
-const MAP_BOMB = 'const m = new Map(); for (let i = 0; ; i++) m.set(i, i);';
+// An object grown key by key: its dictionary's doubling is one allocation larger than what is left.
+const KEY_BOMB = 'const o = {}; for (let i = 0; ; i++) o["k" + i] = i;';
 
 describe('isolates lost beyond recovery', () => {
   it('each loss ends its run with a memory error that counts down; then new sandboxes are refused', async () => {
     expect(MAX_LOST_ISOLATES).toBe(3);
     for (let i = 1; i <= MAX_LOST_ISOLATES; i++) {
-      const sb = sandbox({ limits: { memoryMb: 32 } });
+      const sb = sandbox({ limits: { memoryMb: 16 } });
       await sb.run('const kept = 1');
-      const result = await sb.run(MAP_BOMB);
+      const result = await sb.run(KEY_BOMB);
       expect(result.error).toMatchObject({ name: 'RangeError', limit: 'memory' });
       const left = MAX_LOST_ISOLATES - i;
       expect(result.error?.message).toBe(
-        `Memory limit of 32 MB exceeded by one allocation too large for what was left (a Map, Set or object grown to millions of keys?); the sandbox was reset, so variables from earlier runs are gone. Keep such collections smaller or in pieces: this process can lose ${left} more sandbox${left === 1 ? '' : 'es'} this way before it must be restarted`,
+        `Memory limit of 16 MB exceeded by one allocation too large for what was left (a Map, Set or object grown to millions of keys?); the sandbox was reset, so variables from earlier runs are gone. Keep such collections smaller or in pieces: this process can lose ${left} more sandbox${left === 1 ? '' : 'es'} this way before it must be restarted`,
       );
-      expect(lostIsolates()).toEqual({ count: i, heldMb: 32 * i });
+      expect(lostIsolates()).toEqual({ count: i, heldMb: 16 * i });
       if (i < MAX_LOST_ISOLATES) {
         // The same sandbox goes on, on a fresh isolate.
         expect(await sb.run('typeof kept')).toMatchObject({ ok: true, stateReset: true, data: 'undefined' });
@@ -37,7 +38,7 @@ describe('isolates lost beyond recovery', () => {
     );
     expect(error).toBeInstanceOf(ServiceError);
     expect((error as ServiceError).message).toBe(
-      'sandbox: 3 sandboxes ran out of memory in a way V8 cannot recover from (a Map, Set or object grown to millions of keys); their threads and about 96 MB stay taken until this process ends, so no new sandbox is started. Restart toolsmith to free them (a process manager can restart it on exit)',
+      'sandbox: 3 sandboxes ran out of memory in a way V8 cannot recover from (a Map, Set or object grown to millions of keys); their threads and about 48 MB stay taken until this process ends, so no new sandbox is started. Restart toolsmith to free them (a process manager can restart it on exit)',
     );
   });
 });

@@ -4,7 +4,7 @@
 // argument (never a global), so nothing of isolated-vm is reachable from the agent's code. The host
 // drives the isolate through the function `boot` returns (held only as a host-side Reference).
 // biome-ignore lint/complexity/useArrowFunction: evaluated as an expression by the host
-(function (api, text) {
+(function (api, text, web) {
   // biome-ignore lint/suspicious/noRedundantUseStrict: evaluated as a classic script in the isolate
   'use strict';
   const { inspect, format, getStringWidth } = api;
@@ -718,8 +718,11 @@
    * Wires this context to its host; callable once (it removes itself from the global object).
    * `host(kind, runId, ...)` is the one way out; the function returned is the one way in.
    */
-  return function boot(host, maxOutputChars, maxDataChars, timerCap) {
+  return function boot(host, maxOutputChars, maxDataChars, timerCap, random, vendorSource) {
     delete globalThis.__toolsmith_boot;
+    // The web globals' per-context state: the clock's origin, the host's random bytes, and where
+    // the bundled libraries come from at first use.
+    web.start(random, Date.now(), vendorSource);
     hostCall = (id, name, json) => host('call', runId, id, name, json);
     hostLog = (level, text) => host('log', runId, level, text);
     // The host hears the delay until the earliest timer, and how many are pending.
