@@ -5,6 +5,7 @@
  * their run (stop, shutdown): nothing runs without a decision.
  */
 import { randomUUID } from 'node:crypto';
+import type { AuditRepo } from '../store/audit-repo.ts';
 import type { ApprovalDecision, ApprovalRequest } from '../tools/types.ts';
 
 export type ApprovalChoice = 'once' | 'task' | 'deny';
@@ -51,8 +52,8 @@ export interface ApprovalDeskOptions {
   now: () => number;
   /** Redacts secrets from the shown argument. */
   redact: (text: string) => string;
-  /** Every decision, for the audit log. */
-  onDecision?: (view: ApprovalView, decision: ApprovalDecision) => void;
+  /** Where every decision is recorded. */
+  audit: Pick<AuditRepo, 'record'>;
   maxInputChars?: number;
 }
 
@@ -78,7 +79,19 @@ export function createApprovalDesk(options: ApprovalDeskOptions): ApprovalDesk {
     if (!entry) return false;
     pending.delete(id);
     clearTimeout(entry.timer);
-    options.onDecision?.(entry.view, decision);
+    const { view } = entry;
+    options.audit.record({
+      sessionId: view.sessionId,
+      actor: decision.by,
+      kind: 'approval',
+      data: {
+        id: view.id,
+        label: view.label,
+        reason: view.reason,
+        approved: decision.approved,
+        note: decision.note,
+      },
+    });
     entry.settle(decision);
     return true;
   };

@@ -14,11 +14,9 @@ import type { ReportsRepo } from '../store/reports-repo.ts';
 import type { SessionRow, SessionsRepo } from '../store/sessions-repo.ts';
 import type { UsageRepo } from '../store/usage-repo.ts';
 import { createRedactor, type Redactor } from '../text/redact-secrets.ts';
+import { createAdmission } from './admission.ts';
 import { createApprovalDesk } from './approvals.ts';
 import { createFairScheduler } from './fair-scheduler.ts';
-import { createPermissions } from './permissions.ts';
-import { createQuotaKeeper } from './quotas.ts';
-import { createRateLimiter } from './rate-limiter.ts';
 import { runMessage } from './run-message.ts';
 import { createSessionRegistry, type LiveSession } from './session-registry.ts';
 import type {
@@ -82,23 +80,9 @@ export function createTaskService(options: TaskServiceOptions): TaskService {
     timeoutMs: config.tasks.approvals.timeoutMs,
     now,
     redact: (text) => redactor.redact(text),
-    onDecision: (view, decision) =>
-      audit.record({
-        sessionId: view.sessionId,
-        actor: decision.by,
-        kind: 'approval',
-        data: {
-          id: view.id,
-          label: view.label,
-          reason: view.reason,
-          approved: decision.approved,
-          note: decision.note,
-        },
-      }),
+    audit,
   });
-  const permissions = createPermissions(config.discord);
-  const rateLimit = createRateLimiter(config.tasks.rateLimitPerMinute, now);
-  const quotas = createQuotaKeeper({ quotas: config.tasks.quotas, usage: options.usage, now });
+  const admission = createAdmission({ config, usage: options.usage, now });
   const scheduler = createFairScheduler({
     maxConcurrent: config.tasks.maxConcurrent,
     maxPerServer: config.tasks.maxConcurrentPerServer,
@@ -142,17 +126,9 @@ export function createTaskService(options: TaskServiceOptions): TaskService {
   const sweeper = setInterval(() => registry.sweep(), sweepEvery);
   sweeper.unref();
 
-  /** Access, shutdown and rate limit (a slot taken when allowed): a sentence when the actor may not go on now. */
-  const refusalOf = (actor: Actor): string | undefined => {
-    if (closing) return 'Toolsmith is shutting down; try again in a minute.';
-    const refusal = permissions.refusal(actor) ?? quotas.refusal(actor, permissions.isAdmin(actor));
-    if (refusal) return refusal;
-    if (actor.operator) return undefined;
-    const limited = rateLimit.take(actor.userId);
-    if (limited.ok) return undefined;
-    const per = config.tasks.rateLimitPerMinute;
-    return `Slow down: you can send ${per} message${per === 1 ? '' : 's'} to Toolsmith a minute (tasks and follow-ups). Try again in ${limited.retryInS} s.`;
-  };
+  /** Shutdown, access, quotas and rate limit (a slot taken when allowed): a sentence when refused. */
+  const refusalOf = (actor: Actor): string | undefined =>
+    closing ? 'Toolsmith is shutting down; try again in a minute.' : admission.admit(actor);
 
   const refuse = (actor: Actor, sessionId: string, refusal: string, data: Record<string, unknown> = {}) => {
     audit.record({
@@ -228,7 +204,7 @@ export function createTaskService(options: TaskServiceOptions): TaskService {
       return refusal ? refuse(actor, '-', refusal, { command: 'task' }) : undefined;
     },
 
-    access: (actor) => permissions.refusal(actor),
+    access: (actor) => admission.access(actor),
 
     open: async (request) => (await openSession(request)).info,
 
@@ -259,7 +235,7 @@ export function createTaskService(options: TaskServiceOptions): TaskService {
     stop(sessionId, actor) {
       const entry = registry.get(sessionId);
       if (!entry) return 'unknown';
-      if (entry.info.owner !== actor.userId && !permissions.isAdmin(actor)) return 'not-allowed';
+      if (entry.info.owner !== actor.userId && !admission.isAdmin(actor)) return 'not-allowed';
       if (!entry.controller) return 'idle';
       entry.controller.abort();
       return 'stopped';
@@ -268,7 +244,7 @@ export function createTaskService(options: TaskServiceOptions): TaskService {
     report: (id) => reports.get(id),
 
     async vote(reportId, actor, delta) {
-      const refusal = permissions.refusal(actor);
+      const refusal = admission.access(actor);
       if (refusal) return { status: 'refused', refusal: refuse(actor, '-', refusal, { command: 'vote' }) };
       const report = reports.get(reportId);
       if (!report) return { status: 'unknown' };
@@ -320,17 +296,12 @@ export function createTaskService(options: TaskServiceOptions): TaskService {
     recoverInterrupted: () =>
       sessions.markInterrupted().map((row) => ({ id: row.id, channelId: row.channelId })),
 
-    isAdmin: (actor) => permissions.isAdmin(actor),
+    isAdmin: (actor) => admission.isAdmin(actor),
 
-    usage: (actor) => quotas.report(actor),
+    usage: (actor) => admission.usage(actor),
 
-    decide(approvalId, actor, choice) {
-      const role = config.tasks.approvals.approverRole;
-      const allowed =
-        permissions.refusal(actor) === undefined &&
-        (permissions.isAdmin(actor) || (role !== undefined && actor.roleIds.includes(role)));
-      return desk.decide(approvalId, actor.userId, choice, allowed);
-    },
+    decide: (approvalId, actor, choice) =>
+      desk.decide(approvalId, actor.userId, choice, admission.mayApprove(actor)),
 
     async shutdown() {
       closing = true;

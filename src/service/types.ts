@@ -33,8 +33,7 @@ export interface IncomingFile {
 
 export type FileOutcome =
   /** `image`: the file is a picture (by its bytes) and is shown to the model with the message. */
-  | { ok: true; name: string; bytes: number; image?: string }
-  | { ok: false; name: string; reason: string };
+  { ok: true; name: string; bytes: number; image?: string } | { ok: false; name: string; reason: string };
 
 /** What a front end renders while a message is worked on: the agent's events and the service's own. */
 export type TaskEvent =
