@@ -110,6 +110,7 @@ export function createModelRouter(config: Config, client: Partial<AnthropicModel
         actions,
         promptCaching,
         ...(pricing ? { pricing } : {}),
+        ...(option.timeoutMs ? { timeoutMs: option.timeoutMs, idleTimeoutMs: option.timeoutMs } : {}),
         ...client,
       });
       // Known by its id here, whatever name its server knows it by.

@@ -44,6 +44,16 @@ export const ModelOptionSchema = z.strictObject({
   actions: z.enum(['tools', 'fenced'], { error: 'expected "tools" or "fenced"' }).optional(),
   /** Send prompt-caching breakpoints (default true; false for servers without caching). */
   promptCaching: z.boolean({ error: 'expected true or false' }).optional(),
+  /**
+   * How long (ms) to wait for the response to start and for each next piece of a stream (default
+   * 120 000 and 180 000): a local model on a CPU can take minutes to read a long prompt.
+   */
+  timeoutMs: z
+    .number({ error: 'expected a number of milliseconds' })
+    .int('expected a whole number of milliseconds')
+    .min(1000, 'expected at least 1000 ms')
+    .max(3_600_000, 'expected at most 3600000 ms (an hour)')
+    .optional(),
   /** Prices, for a model the built-in table does not know (its cost is unknown otherwise). */
   pricing: ModelPricingSchema.optional(),
 });
@@ -101,7 +111,7 @@ export function parseModelOptions(value: string | undefined, cwd: string): Model
     const at = (issue?.path ?? []).map(String);
     const field = at.length > 1 ? `"${at[0]}".${at.slice(1).join('.')}` : at[0] ? `"${at[0]}"` : 'the value';
     throw new ConfigError(KEY, `${field}: ${issue?.message ?? 'invalid'}`, {
-      fix: 'Fields per model: baseUrl, apiKeyEnv, model, actions ("tools" | "fenced"), promptCaching, pricing { input, output }',
+      fix: 'Fields per model: baseUrl, apiKeyEnv, model, actions ("tools" | "fenced"), promptCaching, timeoutMs, pricing { input, output }',
     });
   }
   return parsed.data;

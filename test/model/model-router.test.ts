@@ -95,6 +95,29 @@ describe('createModelRouter', () => {
     expect(claude.requests[0]?.raw).toContain('the key is [redacted]');
   });
 
+  it('waits timeoutMs for a slow local server, and gives up past it', async () => {
+    const config = loadConfig(
+      env({
+        ALLOWED_MODELS: 'claude-sonnet-4-6,slow,slower',
+        MODEL_OPTIONS: JSON.stringify({
+          slow: { baseUrl: local.url, timeoutMs: 3000 },
+          slower: { baseUrl: local.url, timeoutMs: 1000 },
+        }),
+        ANTHROPIC_MAX_RETRIES: '0',
+      }),
+      dir,
+    );
+    const router = createModelRouter(config);
+    local.reply(
+      local.delayed(1500, local.text('late but fine')),
+      local.delayed(1500, local.text('too late')),
+    );
+    expect((await router.get('slow').complete(request())).content).toEqual([
+      { type: 'text', text: 'late but fine' },
+    ]);
+    await expect(router.get('slower').complete(request())).rejects.toThrow(/timed out/);
+  });
+
   it('lists the allowed models, the default first, with how each is used', () => {
     const config = loadConfig(
       env({
@@ -160,6 +183,7 @@ describe('MODEL_OPTIONS', () => {
     [{ qwen: { apiKeyEnv: 'not a name' } }, '"qwen".apiKeyEnv: expected an environment variable name'],
     [{ qwen: { pricing: { input: -1, output: 0 } } }, '"qwen".pricing.input:'],
     [{ qwen: { promptCaching: 'no' } }, '"qwen".promptCaching: expected true or false'],
+    [{ qwen: { timeoutMs: 10 } }, '"qwen".timeoutMs: expected at least 1000 ms'],
     [['qwen'], 'the value:'],
   ])('refuses %j with one line naming the field', (value, message) => {
     const error = configError(() => loadConfig(env({ MODEL_OPTIONS: JSON.stringify(value) }), dir));
