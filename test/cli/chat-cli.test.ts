@@ -163,6 +163,11 @@ describe('toolsmith chat on a terminal', () => {
       expect(pty.text().split('Stopped: the task was cancelled.').length - 1).toBe(1);
       pty.write('are you there?\r');
       await pty.waitFor('Still here.');
+      // Another terminal sees what this chat's task service holds.
+      const status = await toolsmith(['status', '--json'], { env: env(), cwd: dir });
+      const { holder } = JSON.parse(status.stdout);
+      expect(holder).toMatchObject({ alive: true, service: { liveSessions: 1, running: 0, queued: 0 } });
+      expect(holder.service.rssBytes).toBeGreaterThan(0);
       pty.write('\x04');
       expect(await pty.exited).toBe(0);
     } finally {

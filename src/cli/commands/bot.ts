@@ -8,6 +8,7 @@ import { loadConfig, redact, requireValue, secretsOf } from '../../config.ts';
 import { createBot } from '../../discord/create-bot.ts';
 import { openAccessWarning } from '../open-access.ts';
 import { color, print, printError, printNote, printWarning } from '../print.ts';
+import { startStatusFile } from '../service-status-file.ts';
 import type { CliCommand } from '../types.ts';
 
 const command: CliCommand = {
@@ -50,6 +51,9 @@ const command: CliCommand = {
       process.once('SIGTERM', () => void stop().then(resolve));
     });
     await bot.start(token);
+    // `toolsmith status` in another terminal shows what the service holds.
+    const statusFile = startStatusFile(config.dataDir, () => app.service.status());
+    void done.then(() => statusFile.stop());
     print(
       color.green(
         `Toolsmith is online as ${bot.client.user?.tag ?? 'the bot'} in ${bot.client.guilds.cache.size} server(s).`,

@@ -17,6 +17,7 @@ import { type ChatSession, createChatSession } from '../chat/chat-session.ts';
 import { color } from '../print.ts';
 import { createTerminalRenderer, type TerminalRenderer } from '../render-events.ts';
 import { createScreen, type Screen } from '../screen.ts';
+import { startStatusFile } from '../service-status-file.ts';
 import type { CliCommand } from '../types.ts';
 
 const command: CliCommand = {
@@ -37,6 +38,7 @@ const command: CliCommand = {
     const model = createModelRouter(config).get(values.model);
     const app = await createApp(config, { model, log: (text) => renderer.note(text) });
     const actor = operatorActor(config.localUser);
+    const statusFile = startStatusFile(config.dataDir, () => app.service.status());
     const chat = createChatSession({
       app,
       actor,
@@ -87,6 +89,7 @@ const command: CliCommand = {
           running = session.id;
           const result = await send({ app, actor, chat, text, renderer, screen });
           running = undefined;
+          statusFile.refresh();
           if (result !== 'answered') unanswered++;
           // A message the model never got is put back in the line, to send again.
           if (result === 'failed') input.refill(text);
@@ -97,6 +100,7 @@ const command: CliCommand = {
       process.off('SIGINT', onSigint);
       input.close();
       screen.close();
+      statusFile.stop();
       await app.close();
     }
     return !input.terminal && unanswered > 0 ? 1 : 0;

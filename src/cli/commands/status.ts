@@ -18,6 +18,7 @@ import { createSessionsRepo } from '../../store/sessions-repo.ts';
 import { formatBytes } from '../../text/format-bytes.ts';
 import { bytesUnder } from '../../tools/builtin/workspace-quota.ts';
 import { color, print } from '../print.ts';
+import { readStatusFile, type StatusFile } from '../service-status-file.ts';
 import type { CliCommand } from '../types.ts';
 
 const CountRow = z.object({ status: z.string(), front_end: z.string(), n: z.number() });
@@ -80,7 +81,17 @@ const command: CliCommand = {
 
 interface StatusReport {
   dataDir: string;
-  holder: { pid: number; command: string; since: string; alive: boolean; rssBytes?: number } | undefined;
+  holder:
+    | {
+        pid: number;
+        command: string;
+        since: string;
+        alive: boolean;
+        rssBytes?: number;
+        /** What its task service held at `at` (written every few seconds). */
+        service?: StatusFile['status'] & { at: string };
+      }
+    | undefined;
   /** Per front end, per state: how many sessions. */
   sessions: Record<string, Record<string, number>>;
   auditRows: number;
@@ -116,12 +127,14 @@ function holderOf(dataDir: string): StatusReport['holder'] {
       // not Linux, or not ours to read
     }
   }
+  const written = alive ? readStatusFile(dataDir, holder.pid) : undefined;
   return {
     pid: holder.pid,
     command: holder.command,
     since: holder.since,
     alive,
     ...(rssBytes ? { rssBytes } : {}),
+    ...(written ? { service: { ...written.status, at: written.at } } : {}),
   };
 }
 
@@ -130,9 +143,15 @@ function statusLines(report: StatusReport): string[] {
   const { holder } = report;
   if (holder?.alive)
     lines.push(
-      `in use by process ${holder.pid} (${holder.command}) since ${holder.since}${holder.rssBytes ? `, ${formatBytes(holder.rssBytes)} resident` : ''}; its live sessions: /status in Discord`,
+      `in use by process ${holder.pid} (${holder.command}) since ${holder.since}${holder.rssBytes ? `, ${formatBytes(holder.rssBytes)} resident` : ''}`,
     );
   else lines.push(color.dim('no Toolsmith process holds it now'));
+  const service = holder?.alive ? holder.service : undefined;
+  if (service)
+    lines.push(
+      `its task service: ${service.liveSessions}/${service.maxLiveSessions} live sessions, sandbox heap ${formatBytes(service.sandboxHeapBytes)}, ` +
+        `${service.running} running, ${service.queued} queued (as of ${service.at})`,
+    );
   const fronts = Object.entries(report.sessions);
   if (fronts.length === 0) lines.push('sessions: none saved');
   for (const [frontEnd, byStatus] of fronts) {
