@@ -108,6 +108,7 @@ function loadRuntime(): Runtime {
     // The web globals (see runtime/web-*.js), given the bundled libraries they use.
     const web = `(() => {
       const dom = (${read('web-events.js')})(globalThis);
+      (${read('web-encoding.js')})(globalThis);
       const web = (${read('web-globals.js')})(globalThis, dom);
       const crypto = (${read('web-crypto.js')})(globalThis, dom, web.loadVendor);
       return {

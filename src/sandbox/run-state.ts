@@ -10,6 +10,7 @@ import { type IsolateSession, lostIsolates, MAX_LOST_ISOLATES, type RuntimeOp } 
 import { OutputBuffer } from './output-buffer.ts';
 import { CODE_FILENAME, PRELUDE_LINES, type PreparedCode } from './prepare-code.ts';
 import { SerializedJson } from './serialized-json.ts';
+import { createTurnDispatcher } from './turn-dispatcher.ts';
 import type {
   HostBindings,
   HostCallContext,
@@ -309,49 +310,8 @@ export function createRun(setup: RunSetup): Run {
     enter('settle', [callId, ok, payload]);
   }
 
-  // What the isolate reports is handled at once while this run's share of the host's current
-  // event-loop turn lasts; past it, the rest waits (in order) for the next turns, so a flood of
-  // reports (logs, calls, the end) never holds the host's event loop for long.
-  const inbox: (() => void)[] = [];
-  let inboxHead = 0;
-  let turnStarted = -1;
-  let pumping = false;
-  function withinTurnBudget(): boolean {
-    const now = performance.now();
-    if (turnStarted < 0) {
-      turnStarted = now;
-      setImmediate(() => {
-        turnStarted = -1;
-      });
-      return true;
-    }
-    return now - turnStarted < TURN_BUDGET_MS;
-  }
-  function dispatch(work: () => void): void {
-    if (inboxHead === inbox.length && withinTurnBudget()) {
-      work();
-      return;
-    }
-    inbox.push(work);
-    if (!pumping) {
-      pumping = true;
-      setImmediate(pump);
-    }
-  }
-  function pump(): void {
-    while (inboxHead < inbox.length && withinTurnBudget()) {
-      const work = inbox[inboxHead];
-      inbox[inboxHead++] = noop;
-      work?.();
-    }
-    if (inboxHead < inbox.length) {
-      setImmediate(pump);
-      return;
-    }
-    pumping = false;
-    inbox.length = 0;
-    inboxHead = 0;
-  }
+  // Reports are handled within this run's share of each event-loop turn (see turn-dispatcher.ts).
+  const { dispatch } = createTurnDispatcher({ budgetMs: TURN_BUDGET_MS });
 
   const run: Run = {
     id,
@@ -473,5 +433,3 @@ export function createRun(setup: RunSetup): Run {
     onDone: (resultJson) => dispatch(() => run.onDone(resultJson)),
   };
 }
-
-const noop = () => {};
