@@ -47,7 +47,12 @@ function lastUserText(body: MessagesBody | undefined): string {
 
 describe('toolsmith chat over pipes', () => {
   it('takes a piped conversation, multi-line messages as one, and ends cleanly at EOF', async () => {
-    fake.reply(fake.code('1 + 2'), fake.text('It is 3.'), fake.text('Two lines read.'), fake.text('Joined.'));
+    fake.reply(
+      fake.code("await tools.workspace.write({ path: 'sum.txt', content: String(1 + 2) }); 1 + 2"),
+      fake.text('It is 3.'),
+      fake.text('Two lines read.'),
+      fake.text('Joined.'),
+    );
     const input = [
       'add 1 and 2',
       '"""',
@@ -67,7 +72,9 @@ describe('toolsmith chat over pipes', () => {
     expect(lastUserText(fake.requests[3]?.body)).toBe('one \nmessage');
     expect(result.stdout).toContain('> add 1 and 2\n');
     expect(result.stdout.split('It is 3.').length - 1).toBe(1);
-    expect(result.stdout).toContain('(no files)');
+    // Files the agent wrote are announced with the answer, and listed by /files.
+    expect(result.stdout).toMatch(/files written: \/\S+\/workspaces\/chat-[\w-]+\/sum\.txt\n/);
+    expect(result.stdout).toContain('sum.txt  1 B');
   });
 
   it('adds files with /add (attachment limits), lists them, and saves, lists, resumes and audits the session', async () => {
