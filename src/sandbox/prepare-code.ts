@@ -10,10 +10,10 @@
  * Every edit either keeps lengths (keyword -> spaces) or is a recorded insertion, so positions that
  * V8 reports in the generated script map back to the submitted code exactly.
  */
-import { stripTypeScriptTypes } from 'node:module';
 import type * as acorn from 'acorn';
 import { IMPORT_NAMESPACE } from './libraries/catalog.ts';
 import { parseWithImports } from './lower-imports.ts';
+import { stripTypes } from './strip-types.ts';
 
 /** File name shown in stack frames of the agent's code. */
 export const CODE_FILENAME = 'task.js';
@@ -73,7 +73,7 @@ export function prepareCode(input: string): PrepareResult {
     const failed = program.program;
     let stripped: string;
     try {
-      stripped = stripTypeScriptTypes(input, { mode: 'strip' });
+      stripped = stripTypes(input);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       // Unsupported TypeScript (enums, namespaces) says so.

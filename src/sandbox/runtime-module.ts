@@ -6,11 +6,11 @@
  * turned into one expression whose value is the object of its exports.
  */
 import { readFileSync } from 'node:fs';
-import { stripTypeScriptTypes } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as acorn from 'acorn';
 import { UsageError } from '../errors.ts';
+import { stripTypes } from './strip-types.ts';
 
 /** A runtime file ready for the isolate. */
 export interface RuntimeModule {
@@ -36,7 +36,7 @@ export function loadRuntimeModule(file: URL): RuntimeModule {
 
 /** The transformation itself, for a source text (exported for tests). */
 export function toRuntimeModule(typescript: string, name: string): RuntimeModule {
-  const code = stripTypeScriptTypes(typescript, { mode: 'strip' });
+  const code = stripTypes(typescript);
   let program: acorn.Program;
   try {
     program = acorn.parse(code, { ecmaVersion: 'latest', sourceType: 'module' });

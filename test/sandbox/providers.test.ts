@@ -2,6 +2,7 @@
  * The provider contract: runtime files are self-contained TypeScript turned into isolate code, and
  * the one copy of the close-name rules runs the same inside the isolate as on the host.
  */
+import { execFile } from 'node:child_process';
 import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.ts';
@@ -87,5 +88,28 @@ describe('names the code takes', () => {
     const first = await sb.run('const tools = { mine: true };\ntools.mine');
     expect(first).toMatchObject({ ok: true, data: true });
     expect((await sb.run('tools.mine')).data).toBe(true);
+  });
+});
+
+describe('a process that runs sandboxes', () => {
+  it('prints no ExperimentalWarning for the type stripping of runtime files and TypeScript code', async () => {
+    const sandboxModule = new URL('../../src/sandbox/create-sandbox.ts', import.meta.url).href;
+    const prelude = new URL('./fixtures/test-prelude.ts', import.meta.url).href;
+    const script = `
+      import { createSandbox } from ${JSON.stringify(sandboxModule)};
+      const sb = createSandbox({ providers: [{ namespace: 'extra', bindings: {}, prelude: { file: new URL(${JSON.stringify(prelude)}), data: { helper: 2 }, globals: ['helper'] } }] });
+      const result = await sb.run('const n: number = 20;\\nn + helper()');
+      sb.dispose();
+      process.stdout.write(JSON.stringify(result.data));`;
+    const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
+      execFile(
+        process.execPath,
+        ['--no-node-snapshot', '--input-type=module', '-e', script],
+        { timeout: 60_000 },
+        (error, out, err) => (error ? reject(error) : resolve({ stdout: out, stderr: err })),
+      );
+    });
+    expect(stdout).toBe('22');
+    expect(stderr).toBe('');
   });
 });
