@@ -4,14 +4,19 @@
  * decoded with pngjs. Also the limits (points, pixels, time), the spec errors and the confinement to
  * the session's workspace.
  */
-import { mkdir, mkdtemp, readdir, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
+
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PNG } from 'pngjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChartRenderer } from '../../src/tools/builtin/chart/chart-renderer.ts';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ChartRenderer, chartWorkerPermissions } from '../../src/tools/builtin/chart/chart-renderer.ts';
 import { createToolHub } from '../../src/tools/create-tool-hub.ts';
 import type { ToolHub } from '../../src/tools/types.ts';
+
+// Most tests start a chart worker (Vega loads, the Vega-Lite schema compiles): seconds on a busy machine.
+vi.setConfig({ testTimeout: 120_000 });
 
 let base: string;
 let workspaceDir: string;
@@ -289,12 +294,10 @@ describe('chart limits', () => {
 describe('chart cancellation', () => {
   it('a cancelled call stops its render at once (the worker is ended), and the next chart renders', async () => {
     const renderer = new ChartRenderer({ timeoutMs: 120_000 });
-    const root = await realpath(workspaceDir);
     const request = {
       scale: 1,
       svg: false,
-      root,
-      maxFileBytes: LIMITS.maxFileBytes,
+      files: { 'sales.csv': SALES },
       maxPoints: 1e9,
       maxPixels: LIMITS.maxPixels,
     };
@@ -308,7 +311,10 @@ describe('chart cancellation', () => {
             data: { sequence: { start: 0, stop: 3e7 } },
             transform: [{ calculate: 'sqrt(datum.data)', as: 'y' }],
             mark: 'point',
-            encoding: { x: { field: 'data', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } },
+            encoding: {
+              x: { field: 'data', type: 'quantitative' },
+              y: { field: 'y', type: 'quantitative' },
+            },
           },
         },
         controller.signal,
@@ -331,8 +337,7 @@ describe('chart memory', () => {
     const request = {
       scale: 1,
       svg: false,
-      root: await realpath(workspaceDir),
-      maxFileBytes: LIMITS.maxFileBytes,
+      files: { 'sales.csv': SALES },
       maxPoints: 1e9,
       maxPixels: LIMITS.maxPixels,
     };
@@ -357,7 +362,7 @@ describe('chart memory', () => {
 
 describe('chart worker environment', () => {
   it.skipIf(process.platform !== 'linux')(
-    'the worker process gets none of the bot’s environment (no secrets)',
+    'the worker process gets none of the bot’s environment (no secrets) and runs with --permission',
     async () => {
       process.env.TOOLSMITH_CHART_TEST_SECRET = 'sk-ant-do-not-leak';
       const renderer = new ChartRenderer({ timeoutMs: 60_000 });
@@ -366,8 +371,7 @@ describe('chart worker environment', () => {
           spec: bars({ data: { url: 'sales.csv' } }),
           scale: 1,
           svg: false,
-          root: await realpath(workspaceDir),
-          maxFileBytes: LIMITS.maxFileBytes,
+          files: { 'sales.csv': SALES },
           maxPoints: LIMITS.maxPoints,
           maxPixels: LIMITS.maxPixels,
         });
@@ -377,8 +381,11 @@ describe('chart worker environment', () => {
           const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
           const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
           const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-          if (cmdline.includes('chart-worker.ts') && ppid === process.pid)
+          if (cmdline.includes('chart-worker.ts') && ppid === process.pid) {
             workers.push(await readFile(`/proc/${pid}/environ`, 'utf8'));
+            // ... and it runs under the permission model tested below.
+            expect(cmdline.split('\0')).toContain('--permission');
+          }
         }
         // This renderer's worker, and the shared hub's when its tests ran first.
         expect(workers.length).toBeGreaterThanOrEqual(1);
@@ -392,6 +399,36 @@ describe('chart worker environment', () => {
       }
     },
   );
+});
+
+describe('chart worker permissions', () => {
+  // What code that escaped Vega's expression sandbox in the worker could do: run it under the same flags.
+  const attempt = (code: string) =>
+    spawnSync(process.execPath, [...chartWorkerPermissions(), '-e', code], { env: {}, encoding: 'utf8' });
+
+  it('reads its libraries, but not the workspaces, the project folder (.env) or the system', async () => {
+    expect(attempt(`require('vega-lite/vega-lite-schema.json'); process.exit(7)`).status).toBe(7);
+    for (const file of [
+      path.join(workspaceDir, 'sales.csv'),
+      path.resolve('.env.example'),
+      '/etc/hostname',
+    ]) {
+      const result = attempt(`require('node:fs').readFileSync(${JSON.stringify(file)})`);
+      expect(result.status).not.toBe(0);
+      expect(result.stderr).toContain('ERR_ACCESS_DENIED');
+    }
+  });
+
+  it('writes nothing and starts no process or thread', () => {
+    for (const code of [
+      `require('node:fs').writeFileSync(${JSON.stringify(path.join(base, 'pwned.txt'))}, 'x')`,
+      `require('node:child_process').execSync('id')`,
+      `new (require('node:worker_threads').Worker)('1', { eval: true })`,
+    ]) {
+      const result = attempt(code);
+      expect(result.stderr).toContain('ERR_ACCESS_DENIED');
+    }
+  });
 });
 
 describe('chart quota', () => {

@@ -1,21 +1,17 @@
 /**
- * The data of a chart, made inline before Vega sees the spec: every `data: { url }` is read from the
- * session's workspace (confined like the workspace tools; URLs and paths outside refused) and parsed
- * with Vega's own reader, so Vega never loads anything itself. Counts the data points on the way (inline
- * rows, file rows, named datasets, sequence generators) and records each data source's fields.
+ * The data of a chart made inline before Vega sees the spec, in the worker: every `data: { url }` is
+ * replaced by the rows of the workspace file the host read for it (chart-files.ts), parsed with Vega's
+ * own reader, so Vega never loads anything itself. Counts the data points on the way (inline rows, file
+ * rows, named datasets, sequence generators) and records each data source's fields.
  */
-import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { read } from 'vega';
 import { ToolError } from '../../tool-error.ts';
-import { resolveInside } from '../workspace-paths.ts';
-
-export type Json = Record<string, unknown>;
+import { forEachDataSource, isObject, type Json } from './chart-files.ts';
 
 export interface ChartDataOptions {
-  /** The workspace's real path. */
-  root: string;
-  maxFileBytes: number;
+  /** The text of each workspace file the spec names, by URL (read by the host). */
+  files: Readonly<Record<string, string>>;
 }
 
 export interface ChartData {
@@ -46,34 +42,14 @@ export async function inlineChartData(spec: Json, options: ChartDataOptions): Pr
       result.datasets.set(name, fieldsOf(rows));
     }
   }
-  const visit = async (node: unknown, key: string | undefined, where: string): Promise<void> => {
-    if (Array.isArray(node)) {
-      for (const [index, item] of node.entries()) await visit(item, undefined, `${where}[${index}]`);
-      return;
-    }
-    if (!isObject(node)) return;
-    if (key === 'data') {
-      await source(node, where, options, result);
-      return;
-    }
-    for (const [child, value] of Object.entries(node)) {
-      if (where === '' && (child === 'datasets' || child === 'config')) continue;
-      await visit(value, child, where ? `${where}.${child}` : child);
-    }
-  };
-  await visit(spec, undefined, '');
+  await forEachDataSource(spec, (node, where) => source(node, where, options, result));
   return result;
 }
 
-async function source(
-  node: Json,
-  where: string,
-  options: ChartDataOptions,
-  result: ChartData,
-): Promise<void> {
+function source(node: Json, where: string, options: ChartDataOptions, result: ChartData): void {
   const format = isObject(node.format) ? node.format : {};
   if (typeof node.url === 'string') {
-    const rows = await readRows(node.url, format, `${where}.url`, options);
+    const rows = rowsOf(node.url, format, `${where}.url`, options);
     delete node.url;
     delete node.format;
     node.values = rows;
@@ -101,30 +77,12 @@ async function source(
   }
 }
 
-async function readRows(
-  url: string,
-  format: Json,
-  where: string,
-  options: ChartDataOptions,
-): Promise<unknown[]> {
-  if (/^[a-z][a-z0-9+.-]*:/i.test(url) || url.startsWith('//')) {
-    throw new ToolError(
-      `${where} is "${url}": charts read only files in the workspace (e.g. "sales.csv"); fetch the data with the web tools and write it to the workspace first`,
-    );
-  }
-  const file = await resolveInside(options.root, url);
-  const info = await stat(file).catch(() => {
-    throw new ToolError(`${where}: no such file in the workspace: "${url}"`);
-  });
-  if (!info.isFile()) throw new ToolError(`${where}: "${url}" is not a file`);
-  if (info.size > options.maxFileBytes) {
-    throw new ToolError(
-      `${where}: "${url}" is ${info.size} bytes, over the ${options.maxFileBytes}-byte file limit`,
-    );
-  }
+function rowsOf(url: string, format: Json, where: string, options: ChartDataOptions): unknown[] {
+  const text = options.files[url];
+  if (text === undefined) throw new ToolError(`${where}: "${url}" was not read for this chart`);
   const type =
     typeof format.type === 'string' ? format.type : (EXTENSIONS[path.extname(url).toLowerCase()] ?? 'json');
-  return parse(await readFile(file, 'utf8'), { ...format, type }, where);
+  return parse(text, { ...format, type }, where);
 }
 
 function parse(text: string, format: Json, where: string): unknown[] {
@@ -148,8 +106,4 @@ function fieldsOf(rows: unknown[]): Set<string> {
     else fields.add('data');
   }
   return fields;
-}
-
-export function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

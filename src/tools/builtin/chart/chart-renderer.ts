@@ -5,10 +5,16 @@
  * or died is replaced at the next chart.
  *
  * A process rather than a worker thread: a thread that reaches its heap limit can abort the whole
- * process (V8's "Reached heap limit" is fatal when one allocation cannot be met), and the worker gets
- * an empty environment, so no secret of the bot is within its reach.
+ * process (V8's "Reached heap limit" is fatal when one allocation cannot be met). And a process can be
+ * fenced in: it gets an empty environment (no secret of the bot), and runs under Node's permission
+ * model, reading only Toolsmith's sources and node_modules (not `.env`, not the data folder, not the
+ * workspaces: the host reads the data files), writing nothing and starting no process or thread. Only
+ * resvg's native addon is allowed, which the permission model cannot fence.
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ToolError } from '../../tool-error.ts';
 import type { RenderOutput, RenderRequest } from './render-chart.ts';
@@ -125,7 +131,12 @@ export class ChartRenderer {
   private start(): void {
     const memoryMb = this.options.memoryMb ?? 512;
     const worker = fork(new URL('./chart-worker.ts', import.meta.url), [], {
-      execArgv: [`--max-old-space-size=${memoryMb}`, '--disable-warning=ExperimentalWarning'],
+      execArgv: [
+        `--max-old-space-size=${memoryMb}`,
+        '--disable-warning=ExperimentalWarning',
+        '--disable-warning=SecurityWarning',
+        ...chartWorkerPermissions(),
+      ],
       env: {},
       serialization: 'advanced',
       // Anything Vega prints is dropped: what matters reaches the caller through the logger.
@@ -203,4 +214,20 @@ export class ChartRenderer {
     }
     this.pump();
   }
+}
+
+/** Node's permission model for the chart worker: read its code and its libraries, nothing else. */
+export function chartWorkerPermissions(): string[] {
+  const src = fileURLToPath(new URL('../../../', import.meta.url));
+  const packageJson = fileURLToPath(new URL('../../../../package.json', import.meta.url));
+  const nodeModules = path.dirname(
+    path.dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')),
+  );
+  return [
+    '--permission',
+    `--allow-fs-read=${src}`,
+    `--allow-fs-read=${packageJson}`,
+    `--allow-fs-read=${nodeModules}${path.sep}`,
+    '--allow-addons',
+  ];
 }

@@ -13,6 +13,7 @@ import { ok } from '../tool-result.ts';
 import { relativeTo, resolveInside, workspaceRoot } from '../workspace-paths.ts';
 import { createWorkspaceQuota } from '../workspace-quota.ts';
 import { WORKSPACE_META_KEY } from '../workspace-server.ts';
+import { readChartFiles, withChartOptions } from './chart-files.ts';
 import { ChartRenderer } from './chart-renderer.ts';
 
 export interface ChartServerOptions {
@@ -93,16 +94,13 @@ export function createChartServer(options: ChartServerOptions): McpServer {
           const svgFile = input.svg
             ? await resolveInside(root, target.replace(/\.png$/i, '.svg'))
             : undefined;
+          const spec = withChartOptions(input.spec, input);
           const output = await renderer.render(
             {
-              spec: input.spec,
-              ...(input.dataFile !== undefined ? { dataFile: input.dataFile } : {}),
-              ...(input.width !== undefined ? { width: input.width } : {}),
-              ...(input.height !== undefined ? { height: input.height } : {}),
+              spec,
+              files: await readChartFiles(spec, { root, maxFileBytes: options.maxFileBytes }),
               scale: input.scale ?? 2,
               svg: input.svg ?? false,
-              root,
-              maxFileBytes: options.maxFileBytes,
               maxPoints: options.maxPoints,
               maxPixels: options.maxPixels,
             },

@@ -6,7 +6,8 @@
  */
 import { closeNames } from '../../../text/close-names.ts';
 import { ToolError } from '../../tool-error.ts';
-import { type ChartData, isObject, type Json } from './chart-data.ts';
+import type { ChartData } from './chart-data.ts';
+import { isObject, type Json } from './chart-files.ts';
 
 const CHILDREN = ['layer', 'hconcat', 'vconcat', 'concat'] as const;
 

@@ -10,25 +10,21 @@ import * as vega from 'vega';
 import { expressionInterpreter } from 'vega-interpreter';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { ToolError } from '../../tool-error.ts';
-import { inlineChartData, isObject, type Json } from './chart-data.ts';
+import { inlineChartData } from './chart-data.ts';
+import { isObject, type Json } from './chart-files.ts';
 import { CHART_FONT_FAMILY, chartFonts } from './chart-fonts.ts';
 import { checkFields } from './check-fields.ts';
 import { readFontMetrics } from './font-metrics.ts';
 import { createSpecChecker } from './spec-checker.ts';
 
 export interface RenderRequest {
+  /** The spec, with the tool's options already in it (see withChartOptions). */
   spec: Json;
-  /** A workspace file used as the spec's data. */
-  dataFile?: string;
-  /** Size of the whole image in CSS pixels (before `scale`). */
-  width?: number;
-  height?: number;
+  /** The text of each workspace file the spec names, by URL (see readChartFiles). */
+  files: Record<string, string>;
   /** Pixels per CSS pixel. */
   scale: number;
   svg: boolean;
-  /** The workspace's real path. */
-  root: string;
-  maxFileBytes: number;
   maxPoints: number;
   maxPixels: number;
 }
@@ -82,20 +78,10 @@ export function createRenderChart(): RenderChart {
 
   return async (request) => {
     const spec = structuredClone(request.spec);
-    if (request.dataFile !== undefined) {
-      if (spec.data !== undefined)
-        throw new ToolError('give the data either in spec.data or as dataFile, not both');
-      spec.data = { url: request.dataFile };
-    }
-    if (request.width !== undefined || request.height !== undefined) {
-      if (request.width !== undefined) spec.width = request.width;
-      if (request.height !== undefined) spec.height = request.height;
-      spec.autosize ??= { type: 'fit', contains: 'padding' };
-    }
     const invalid = checkSpec(spec);
     if (invalid) throw new ToolError(`invalid Vega-Lite spec: ${invalid}`);
 
-    const data = await inlineChartData(spec, { root: request.root, maxFileBytes: request.maxFileBytes });
+    const data = await inlineChartData(spec, { files: request.files });
     if (data.points > request.maxPoints) {
       throw new ToolError(
         `the chart has ${data.points} data points, over the limit of ${request.maxPoints} (CHART_MAX_POINTS); aggregate or sample the data in code first`,
