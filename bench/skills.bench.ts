@@ -2,23 +2,27 @@
  * The skill library at scale, with the real store, real vectra index and the local embedder:
  * local embedding throughput; query latency at 1k and 10k skills (end to end through `retrieve`,
  * and the index query alone); save latency at 10k (each save rewrites the index file atomically;
- * concurrent saves share writes); the start-up rebuild of 10k; and retrieval quality, recall@3 on
- * 40 hand-written tasks with paraphrased queries (bench/skills-recall-set.ts), among the seeds alone
+ * concurrent saves share writes); the start-up rebuild of 10k; and retrieval quality per embedder,
+ * recall@1, recall@3 and MRR on 40 hand-written tasks with paraphrased queries
+ * (bench/skills-recall-set.ts, bench/skills-recall.ts), among the seeds alone
  * and among 1000 synthetic distractors too.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { loadConfig } from '../src/config.ts';
+import { createEmbedder } from '../src/skills/embeddings/create-embedder.ts';
 import { createLocalEmbedder, LOCAL_MODEL } from '../src/skills/embeddings/local-embedder.ts';
 import { openSkillIndex } from '../src/skills/index/skill-index.ts';
 import { SEEDS_DIR } from '../src/skills/open-from-config.ts';
 import { openSkillLibrary } from '../src/skills/records/skill-library.ts';
 import { operatorActor } from '../src/skills/records/trust.ts';
 import { codeHash, toIdentifier } from '../src/skills/skill-name.ts';
-import type { SkillDraft, SkillLibrary } from '../src/skills/types.ts';
+import type { Embedder, SkillDraft, SkillLibrary } from '../src/skills/types.ts';
 import { openStore, type Store } from '../src/store/open-store.ts';
 import { createSkillsRepo } from '../src/store/skills-repo.ts';
 import { type BenchRow, measure, round } from './measure.ts';
+import { measureRecall, saveRecallSet } from './skills-recall.ts';
 import { RECALL_SET } from './skills-recall-set.ts';
 
 const OPERATOR = operatorActor('bench');
@@ -128,22 +132,6 @@ function fillStore(store: Store, count: number, seed: number): void {
   });
 }
 
-async function recall(library: SkillLibrary): Promise<{ hits: number; total: number; row: BenchRow }> {
-  let hits = 0;
-  let i = 0;
-  const row = await measure(
-    'retrieve, recall set query',
-    async () => {
-      const item = RECALL_SET[i++ % RECALL_SET.length];
-      if (!item) return;
-      const offered = await library.retrieve({ text: item.query, scope: 'guild-1', author: 'bench' });
-      if (i <= RECALL_SET.length && offered.some((skill) => skill.name === item.name)) hits++;
-    },
-    { runs: RECALL_SET.length, warmup: 0 },
-  );
-  return { hits, total: RECALL_SET.length, row };
-}
-
 const withDir = async <T>(fn: (dir: string) => Promise<T>): Promise<T> => {
   const dir = await mkdtemp(path.join(tmpdir(), 'toolsmith-skills-bench-'));
   try {
@@ -162,21 +150,55 @@ async function openAt(dir: string, store: Store, seeds = false): Promise<SkillLi
   });
 }
 
-async function saveRecallSet(library: SkillLibrary): Promise<void> {
-  for (const item of RECALL_SET) {
-    const id = toIdentifier(item.name);
-    await library.save(
-      {
-        ...item,
-        signature: `${id}(input)`,
-        code: `function ${id}(input) {\n  return input; // ${item.name}\n}`,
-        scope: 'guild-1',
-        author: 'bench',
-        source: 'imported',
-      },
-      OPERATOR,
-    );
+/** The configured embedder when it is not the local one and has what it needs (else undefined). */
+function configuredEmbedder() {
+  try {
+    const config = loadConfig();
+    if (config.skills.provider === 'local' || !config.skills.apiKey) return undefined;
+    return createEmbedder(config.skills);
+  } catch {
+    return undefined;
   }
+}
+
+/** recall@1, recall@3 and MRR on the paraphrase set, among the seeds and then 1000 distractors too. */
+async function quality(embedder: Embedder, label: string): Promise<BenchRow[]> {
+  return withDir(async (dir) => {
+    const store = openStore({ dataDir: dir });
+    const open = (seeds: boolean) =>
+      openSkillLibrary({
+        store,
+        embedder,
+        indexDir: path.join(dir, 'skills-index'),
+        ...(seeds ? { seedsDir: SEEDS_DIR } : {}),
+      });
+    const library = await open(true);
+    await saveRecallSet(library);
+    const rows: BenchRow[] = [];
+    const row = async (lib: SkillLibrary, name: string, note: string) => {
+      const started = process.hrtime.bigint();
+      const figures = await measureRecall(lib);
+      const us = Number(process.hrtime.bigint() - started) / 1000 / figures.total;
+      rows.push({
+        name,
+        medianUs: round(us),
+        runs: figures.total,
+        note: `recall@3 = ${round(figures.recallAt3, 3)}, MRR = ${round(figures.mrr, 3)}, recall@1 = ${round(figures.recallAt1, 3)} (${label}; ${note})`,
+      });
+    };
+    await row(library, `recall set, ${label}, among ${library.list().length} skills`, 'time is per query');
+    await library.close();
+    fillStore(store, 1000, 7);
+    const bigger = await open(false);
+    await row(
+      bigger,
+      `recall set, ${label}, among ${bigger.list().length} skills`,
+      '1000 synthetic distractors',
+    );
+    await bigger.close();
+    store.close();
+    return rows;
+  });
 }
 
 export default async function skillsBench(): Promise<BenchRow[]> {
@@ -192,29 +214,17 @@ export default async function skillsBench(): Promise<BenchRow[]> {
     note: `${Math.round(1e6 / embedRow.medianUs)} texts/s, ${text.length} chars, ${LOCAL_MODEL}`,
   });
 
-  // Quality: the recall set among the seeds, then among 1000 synthetic distractors as well.
-  await withDir(async (dir) => {
-    const store = openStore({ dataDir: dir });
-    const library = await openAt(dir, store, true);
-    await saveRecallSet(library);
-    const small = await recall(library);
+  // Quality per embedder: the local one always; the configured one too when it has its key.
+  rows.push(...(await quality(embedder, `local/${LOCAL_MODEL}`)));
+  const remote = configuredEmbedder();
+  if (remote) rows.push(...(await quality(remote, `${remote.info.provider}/${remote.info.model}`)));
+  else
     rows.push({
-      ...small.row,
-      name: `recall@3 among ${library.list().length} skills`,
-      note: `recall@3 = ${round(small.hits / small.total, 3)} (${small.hits}/${small.total}), top-3 with the 0.25 floor`,
+      name: 'recall set, voyage / openai-compatible',
+      medianUs: 0,
+      runs: 0,
+      note: 'not measured: set EMBEDDINGS_PROVIDER and its key to measure the configured embedder',
     });
-    await library.close();
-    fillStore(store, 1000, 7);
-    const bigger = await openAt(dir, store);
-    const large = await recall(bigger);
-    rows.push({
-      ...large.row,
-      name: `recall@3 among ${bigger.list().length} skills`,
-      note: `recall@3 = ${round(large.hits / large.total, 3)} (${large.hits}/${large.total}) with 1000 synthetic distractors`,
-    });
-    await bigger.close();
-    store.close();
-  });
 
   for (const size of [1000, 10_000]) {
     await withDir(async (dir) => {

@@ -2,9 +2,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { LocalIndex } from 'vectra';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SkillIndexCodec } from '../../src/skills/index/skill-index-codec.ts';
+import { openSkillIndex } from '../../src/skills/index/skill-index.ts';
 import { openSkillLibrary } from '../../src/skills/records/skill-library.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { createDenseEmbedder } from './fixtures/dense-embedder.ts';
@@ -15,14 +14,25 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Is a save on disk right now? A temporary index file exists, or index.json shrank (an in-place write). */
-function writing(indexDir: string, last: { size: number }): boolean {
+/**
+ * Is a save on disk right now? A temporary index file exists (a rebuild or compaction), index.json
+ * shrank (an in-place write), or the journal grew since the last look (an append in progress).
+ */
+function writing(indexDir: string, last: { size: number; journal: number }): boolean {
   try {
     if (readdirSync(indexDir).some((file) => file.endsWith('.tmp'))) return true;
     const size = statSync(path.join(indexDir, 'index.json')).size;
     const shrank = size < last.size;
     last.size = size;
-    return shrank;
+    let journal = 0;
+    try {
+      journal = statSync(path.join(indexDir, 'index.journal')).size;
+    } catch {
+      // no journal yet
+    }
+    const grew = journal !== last.journal;
+    last.journal = journal;
+    return shrank || grew;
   } catch {
     return false;
   }
@@ -46,7 +56,7 @@ function runAndKill(
     let stderr = '';
     let watching: NodeJS.Timeout | undefined;
     let midSave = false;
-    const last = { size: 0 };
+    const last = { size: 0, journal: 0 };
     const kill = (duringSave: boolean) => {
       if (child.exitCode !== null || child.killed) return;
       midSave = duringSave;
@@ -86,22 +96,17 @@ describe('a process killed during saves', () => {
     dirs.push(dataDir);
     const indexDir = path.join(dataDir, 'skills-index');
 
-    // Several rounds: each child is killed while a save is on disk, and the file it leaves is
-    // loaded by a bare vectra LocalIndex (with the index codec, which checks every item) before
-    // the next child (which would repair it) starts.
+    // Several rounds: each child is killed while a save is on disk, and what it leaves (index.json,
+    // checked item by item by the codec, plus the journal) is opened before the next child starts.
     const acked = new Map<string, string>();
     let midSave = 0;
     for (let round = 0; round < 5; round++) {
       const run = await runAndKill(dataDir, 12);
       for (const [id, name] of run.acked) acked.set(id, name);
       if (run.midSave) midSave++;
-      const bare = new LocalIndex(
-        indexDir,
-        'index.json',
-        undefined,
-        new SkillIndexCodec(createDenseEmbedder().info),
-      );
-      const ids = new Set((await bare.listItems()).map((item) => item.id));
+      const opened = await openSkillIndex({ folder: indexDir, embedder: createDenseEmbedder().info });
+      expect(opened.status).toBe('loaded');
+      const ids = new Set((await opened.entries()).keys());
       expect([...acked.keys()].filter((id) => !ids.has(id))).toEqual([]);
     }
     expect(acked.size).toBeGreaterThanOrEqual(60);

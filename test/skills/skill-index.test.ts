@@ -61,7 +61,7 @@ describe('skill index', () => {
     expect(hits.map((hit) => [hit.id, Math.round(hit.similarity)])).toEqual([['1', 1]]);
   });
 
-  it('gathers 50 concurrent saves into a few atomic file writes and loses none', async () => {
+  it('gathers 50 concurrent saves into a few journal appends, loses none, and folds them in at close', async () => {
     const folder = tempFolder();
     const index = await openSkillIndex({ folder, embedder: LOCAL });
     await Promise.all(Array.from({ length: 50 }, (_, i) => index.upsert([entry(String(i), [1, i, 0, 0])])));
@@ -93,6 +93,7 @@ describe('skill index', () => {
     const folder = tempFolder();
     const index = await openSkillIndex({ folder, embedder: LOCAL });
     await index.upsert([entry('1', [1, 0, 0, 0])]);
+    await index.close();
     const file = path.join(folder, INDEX_FILE);
     writeFileSync(file, readFileSync(file, 'utf8').replace(encodeVector([1, 0, 0, 0]), encodeVector([1, 0])));
     const reopened = await openSkillIndex({ folder, embedder: LOCAL });
@@ -162,6 +163,42 @@ describe('skill index', () => {
     const reopened = await openSkillIndex({ folder, embedder: remote });
     expect(reopened.embedder.dimensions).toBe(3);
     await expect(reopened.upsert([entry('2', [1, 2])])).rejects.toThrow(/3 dimensions/);
+  });
+});
+
+describe('the journal', () => {
+  it('a save appends to the journal instead of rewriting the file; reopening replays it; a torn last line is dropped', async () => {
+    const folder = tempFolder();
+    const index = await openSkillIndex({ folder, embedder: LOCAL });
+    await index.upsert([entry('1', [1, 0, 0, 0])]);
+    await index.close();
+    const file = path.join(folder, INDEX_FILE);
+    const before = readFileSync(file, 'utf8');
+    const again = await openSkillIndex({ folder, embedder: LOCAL });
+    await again.upsert([entry('2', [0, 1, 0, 0])]);
+    await again.delete(['1']);
+    expect(readFileSync(file, 'utf8')).toBe(before);
+    const journal = path.join(folder, 'index.journal');
+    expect(readFileSync(journal, 'utf8').trim().split('\n')).toHaveLength(2);
+    // A kill in the middle of the next append leaves a torn line: never acknowledged, dropped.
+    writeFileSync(journal, `${readFileSync(journal, 'utf8')}{"op":"upsert","id":"3","no`);
+    const replayed = await openSkillIndex({ folder, embedder: LOCAL });
+    expect(replayed.status).toBe('loaded');
+    expect([...(await replayed.entries()).keys()]).toEqual(['2']);
+    expect((await replayed.query([0, 1, 0, 0], ['g1'], 3)).map((hit) => hit.id)).toEqual(['2']);
+  });
+
+  it('a journal damaged in the middle makes the index corrupt (rebuilt from the store), kept aside', async () => {
+    const folder = tempFolder();
+    const index = await openSkillIndex({ folder, embedder: LOCAL });
+    await index.upsert([entry('1', [1, 0, 0, 0])]);
+    await index.upsert([entry('2', [0, 1, 0, 0])]);
+    const journal = path.join(folder, 'index.journal');
+    writeFileSync(journal, readFileSync(journal, 'utf8').replace('"op":"upsert"', '"op":"frob"'));
+    const reopened = await openSkillIndex({ folder, embedder: LOCAL });
+    expect(reopened.status).toBe('corrupt');
+    expect(reopened.problem).toMatch(/journal line 1 is malformed/);
+    expect(readdirSync(folder).some((name) => name.startsWith('index.journal.corrupt-'))).toBe(true);
   });
 });
 

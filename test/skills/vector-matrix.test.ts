@@ -79,3 +79,19 @@ describe('VectorMatrix changed in place', () => {
     expect(matrix.size).toBe(kept.length);
   });
 });
+
+describe('VectorMatrix.topKAsync', () => {
+  it('gives what topK gives, in slices, and restarts when a write lands during a pause', async () => {
+    const data = items(300, 40);
+    const matrix = new VectorMatrix(data, 40);
+    const query = Array.from({ length: 40 }, (_, j) => Math.sin(j + 2));
+    const scopes = new Set(['global', 'g1', 'g2']);
+    expect(await matrix.topKAsync(query, scopes, 5, 7)).toEqual(matrix.topK(query, scopes, 5));
+    const pending = matrix.topKAsync(query, scopes, 5, 7);
+    const winner = matrix.topK(query, scopes, 1)[0]?.id ?? '';
+    matrix.remove(winner);
+    const hits = await pending;
+    expect(hits.map((hit) => hit.id)).not.toContain(winner);
+    expect(hits).toEqual(matrix.topK(query, scopes, 5));
+  });
+});

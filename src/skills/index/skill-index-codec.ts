@@ -7,7 +7,7 @@
 import type { IndexCodec, IndexData, MetadataTypes } from 'vectra';
 import { JsonCodec } from 'vectra';
 import { z } from 'zod';
-import { describeError } from '../../errors.ts';
+import { describeError, StorageError } from '../../errors.ts';
 import type { EmbedderInfo } from '../types.ts';
 import { decodeVector, encodeVector } from './vector-encoding.ts';
 
@@ -121,4 +121,52 @@ function readItem(item: unknown, dimensions: number | undefined): IndexData['ite
   if (!values || (dimensions !== undefined && values.length !== dimensions)) return undefined;
   if (values.some((value) => !Number.isFinite(value))) return undefined;
   return { id, vector: values, norm, metadata: { scope, textHash } };
+}
+
+/** Items serialised per part of a snapshot; between parts the writer yields to the event loop. */
+const ITEMS_PER_PART = 400;
+
+/** An item as a snapshot stores it (its vector already encoded). */
+export interface SnapshotItem {
+  id: string;
+  norm: number;
+  metadata: SkillIndexMetadata;
+  encoded: string;
+}
+
+/** The index file in parts of a few hundred items, yielding to the event loop between parts. */
+export async function* snapshotParts(
+  embedder: EmbedderInfo,
+  items: readonly SnapshotItem[],
+): AsyncGenerator<string> {
+  const header = { ...embedder, dimensions: embedder.dimensions ?? null };
+  yield `{"format":${JSON.stringify(INDEX_FORMAT)},"embedder":${JSON.stringify(header)},"version":1,"metadata_config":{},"items":[`;
+  for (let start = 0; start < items.length; start += ITEMS_PER_PART) {
+    const part = items
+      .slice(start, start + ITEMS_PER_PART)
+      .map((item) =>
+        JSON.stringify({ id: item.id, metadata: item.metadata, norm: item.norm, vector: item.encoded }),
+      );
+    yield `${start === 0 ? '' : ','}${part.join(',')}`;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  yield ']}';
+}
+
+/** The embedder recorded in an index differs from the configured one. */
+export function mismatchError(recorded: EmbedderInfo, configured: EmbedderInfo, file: string): StorageError {
+  const show = (info: EmbedderInfo) =>
+    `${info.provider}/${info.model}${info.dimensions ? ` (${info.dimensions} dimensions)` : ''}`;
+  return new StorageError(
+    `the skill index ${file} was built with ${show(recorded)}, but the configured embedder is ${show(configured)}`,
+    {
+      fix: 'Run `toolsmith skills reindex` to rebuild it with the configured embedder, or set EMBEDDINGS_* back',
+    },
+  );
+}
+
+/** Do two embedders make comparable vectors (dimensions unknown on one side match any)? */
+export function sameEmbedder(a: EmbedderInfo, b: EmbedderInfo): boolean {
+  if (a.provider !== b.provider || a.model !== b.model) return false;
+  return a.dimensions === undefined || b.dimensions === undefined || a.dimensions === b.dimensions;
 }

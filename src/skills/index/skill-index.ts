@@ -1,21 +1,13 @@
 /**
- * The vector index of the skill library: a vectra LocalIndex (in-memory cosine search over every
- * item, with metadata filters) in `<dataDir>/skills-index/index.json`. It is derived from the store,
- * so a missing or corrupt file is reported to the caller for a rebuild rather than trusted.
- *
- * Why a wrapper rather than vectra alone: vectra writes its file in place and lets concurrent
- * `beginUpdate`s collide. Here every write goes through one queue with group commit — while a save
- * is on disk, later requests gather and the next save carries them all, so 50 concurrent saves cost a
- * few file writes, not 50 — and each save replaces the file atomically (AtomicFileStorage). A caller's
- * promise resolves only once a file holding its change is durably in place: that is the
- * acknowledgement the library gives. Reads never wait: the last committed items stay in memory, and
- * queries score a packed copy of them (see vector-matrix.ts for why not vectra's `queryItems`), kept
- * up to date in place by each write.
- *
- * vectra reads the file at open (through the codec, which checks every item). Writes no longer go
- * through vectra's `endUpdate`, which serialises the whole file in one synchronous call (81-85 ms of
- * blocked event loop at 50k skills): the file is written in parts of a few hundred items, yielding to
- * the event loop between them, then renamed into place.
+ * The vector index of the skill library, derived from the store (a missing or corrupt index is
+ * reported for a rebuild, not trusted): `index.json` (vectra's layout, read by vectra through the
+ * codec, which checks every item) plus a journal of later changes (index-journal.ts). Every write goes
+ * through one queue with group commit: while one is on disk, later requests gather and the next write
+ * carries them all. A caller's promise resolves once its change is durable (the library's
+ * acknowledgement). A save appends a few lines to the journal instead of rewriting the file (38 MB at
+ * 50k skills); rebuilds and compactions write the file in parts that yield to the event loop. Reads
+ * never wait: items stay in memory and queries score a packed matrix (vector-matrix.ts) that each
+ * write changes in place.
  */
 import { mkdir, rename } from 'node:fs/promises';
 import path from 'node:path';
@@ -29,12 +21,22 @@ import {
   writeFileAtomicParts,
 } from './atomic-file-storage.ts';
 import {
+  appendJournal,
+  JOURNAL_FILE,
+  type JournalItem,
+  journalLine,
+  removeJournal,
+  replayJournal,
+} from './index-journal.ts';
+import {
   CorruptIndexError,
-  INDEX_FORMAT,
+  mismatchError,
   SkillIndexCodec,
   type SkillIndexMetadata,
+  sameEmbedder,
+  snapshotParts,
 } from './skill-index-codec.ts';
-import { type MatrixHit, type MatrixItem, VectorMatrix } from './vector-matrix.ts';
+import { type MatrixHit, VectorMatrix } from './vector-matrix.ts';
 
 export const INDEX_FILE = 'index.json';
 
@@ -60,35 +62,16 @@ type Op =
   | { kind: 'delete'; ids: string[] }
   | { kind: 'replace'; entries: SkillIndexEntry[] };
 
-/** An item as held in memory and written to the file. */
-interface StoredItem extends MatrixItem {
-  metadata: SkillIndexMetadata;
+/** An item and its vector, as read or as a change brings it. */
+interface Loaded {
+  item: JournalItem;
+  vector: number[];
 }
-
-/** Items serialised per part of the file; between parts the writer yields to the event loop. */
-const ITEMS_PER_PART = 400;
 
 interface Pending {
   op: Op;
   resolve: () => void;
   reject: (error: unknown) => void;
-}
-
-/** The embedder recorded in an index differs from the configured one. */
-export function mismatchError(recorded: EmbedderInfo, configured: EmbedderInfo, file: string): StorageError {
-  const show = (info: EmbedderInfo) =>
-    `${info.provider}/${info.model}${info.dimensions ? ` (${info.dimensions} dimensions)` : ''}`;
-  return new StorageError(
-    `the skill index ${file} was built with ${show(recorded)}, but the configured embedder is ${show(configured)}`,
-    {
-      fix: 'Run `toolsmith skills reindex` to rebuild it with the configured embedder, or set EMBEDDINGS_* back',
-    },
-  );
-}
-
-function sameEmbedder(a: EmbedderInfo, b: EmbedderInfo): boolean {
-  if (a.provider !== b.provider || a.model !== b.model) return false;
-  return a.dimensions === undefined || b.dimensions === undefined || a.dimensions === b.dimensions;
 }
 
 /** The index, opened. Create with `openSkillIndex`. */
@@ -97,26 +80,33 @@ export class SkillIndex {
   readonly status: IndexOpenStatus;
   /** Why the file was corrupt, when it was (for the start-up log line). */
   readonly problem: string | undefined;
-  private readonly items: Map<string, StoredItem>;
+  private items: Map<string, JournalItem>;
+  private readonly journalFile: string;
+  /** Journal lines since the last compaction. */
+  private journalLines: number;
   private readonly codec: SkillIndexCodec;
   private pending: Pending[] = [];
   private draining: Promise<void> | undefined;
   private closed = false;
   private writes = 0;
-  /** Packed vectors for scoring: built at the first query, then changed in place by each write. */
+  /** Packed vectors for scoring, changed in place by each write (undefined until the dimensions are known). */
   private matrix: VectorMatrix | undefined;
 
-  /** Use `openSkillIndex`; `items` are what the file held, read by vectra through `codec`. */
+  /** Use `openSkillIndex`; `loaded` is what the file and its journal held. */
   constructor(parts: {
     folder: string;
     codec: SkillIndexCodec;
-    items: StoredItem[];
+    loaded: Loaded[];
+    journalLines: number;
     status: IndexOpenStatus;
     problem?: string;
   }) {
     this.file = path.join(parts.folder, INDEX_FILE);
+    this.journalFile = path.join(parts.folder, JOURNAL_FILE);
+    this.journalLines = parts.journalLines;
     this.codec = parts.codec;
-    this.items = new Map(parts.items.map((item) => [item.id, item]));
+    this.items = new Map(parts.loaded.map(({ item }) => [item.id, item]));
+    this.matrix = this.matrixOf(parts.loaded);
     this.status = parts.status;
     this.problem = parts.problem;
   }
@@ -147,8 +137,7 @@ export class SkillIndex {
   async query(vector: number[], scopes: readonly string[], k: number): Promise<MatrixHit[]> {
     if (k <= 0 || scopes.length === 0) return [];
     this.checkVector(vector);
-    this.matrix ??= new VectorMatrix([...this.items.values()], this.codec.embedder.dimensions);
-    return this.matrix.topK(vector, new Set(scopes), k);
+    return (await this.matrix?.topKAsync(vector, new Set(scopes), k)) ?? [];
   }
 
   /** Add or replace vectors. Resolves once a file holding them has replaced the old one. */
@@ -167,9 +156,11 @@ export class SkillIndex {
   }
 
   /** Wait for queued writes, then refuse new ones. */
+  /** Wait for queued writes, fold the journal into the file, then refuse new writes. */
   async close(): Promise<void> {
     this.closed = true;
     while (this.draining) await this.draining;
+    if (this.journalLines > 0) await this.compact();
   }
 
   private checkVector(vector: number[]): void {
@@ -232,76 +223,90 @@ export class SkillIndex {
     }
   }
 
+  private matrixOf(loaded: readonly Loaded[]): VectorMatrix | undefined {
+    const dimensions = this.codec.embedder.dimensions ?? loaded[0]?.vector.length;
+    if (dimensions === undefined) return undefined;
+    return new VectorMatrix(
+      loaded.map(({ item, vector }) => ({ id: item.id, vector, norm: item.norm, metadata: item.metadata })),
+      dimensions,
+    );
+  }
+
+  private loadedOf(entry: SkillIndexEntry): Loaded {
+    let sum = 0;
+    for (const value of entry.vector) sum += value * value;
+    const metadata = { scope: entry.metadata.scope, textHash: entry.metadata.textHash };
+    return {
+      item: { id: entry.id, norm: Math.sqrt(sum), metadata, encoded: this.codec.encode(entry.vector) },
+      vector: entry.vector,
+    };
+  }
+
   /**
-   * Write the file the ops lead to, then (only once it is in place) apply them to the items in
-   * memory and to the matrix: a failed write leaves both as the file on disk still is.
+   * Make the ops durable, then (only then) apply them to the items in memory and to the matrix. A
+   * rebuild writes a fresh file; other changes are appended to the journal, which is compacted into
+   * the file once it holds more than a fifth of the items (at least 2000 lines).
    */
   private async write(ops: Op[]): Promise<void> {
     const lastReplace = ops.findLastIndex((op) => op.kind === 'replace');
-    const base = lastReplace >= 0 ? undefined : this.items;
-    const changed = new Map<string, StoredItem | undefined>();
-    const replaced = lastReplace >= 0 ? ops[lastReplace] : undefined;
-    if (replaced?.kind === 'replace')
-      for (const entry of replaced.entries) changed.set(entry.id, toItem(entry));
-    for (const op of ops.slice(lastReplace + 1)) {
-      if (op.kind === 'delete') for (const id of op.ids) changed.set(id, undefined);
-      else for (const entry of op.entries) changed.set(entry.id, toItem(entry));
-    }
-    const next = function* (): Generator<StoredItem> {
-      if (base) for (const item of base.values()) if (!changed.has(item.id)) yield item;
-      for (const item of changed.values()) if (item) yield item;
-    };
-    await writeFileAtomicParts(this.file, this.serialize(next()));
-    if (!base) {
-      this.items.clear();
-      this.matrix = undefined;
-    }
-    for (const [id, item] of changed) {
-      if (item) {
-        this.items.set(id, item);
-        this.matrix?.set(item);
-      } else {
-        this.items.delete(id);
-        this.matrix?.remove(id);
+    const replaced = ops[lastReplace];
+    if (replaced?.kind === 'replace') {
+      const next = new Map(replaced.entries.map((entry) => [entry.id, this.loadedOf(entry)]));
+      for (const op of ops.slice(lastReplace + 1)) {
+        if (op.kind === 'delete') for (const id of op.ids) next.delete(id);
+        else for (const entry of op.entries) next.set(entry.id, this.loadedOf(entry));
       }
-    }
-  }
-
-  /** The index file in parts of a few hundred items, yielding to the event loop between parts. */
-  private async *serialize(items: Iterable<StoredItem>): AsyncGenerator<string> {
-    const embedder = { ...this.codec.embedder, dimensions: this.codec.embedder.dimensions ?? null };
-    yield `{"format":${JSON.stringify(INDEX_FORMAT)},"embedder":${JSON.stringify(embedder)},"version":1,"metadata_config":{},"items":[`;
-    let part: string[] = [];
-    let first = true;
-    for (const item of items) {
-      part.push(
-        JSON.stringify({
-          id: item.id,
-          metadata: item.metadata,
-          norm: item.norm,
-          vector: this.codec.encode(item.vector),
-        }),
+      await writeFileAtomicParts(
+        this.file,
+        snapshotParts(
+          this.codec.embedder,
+          [...next.values()].map(({ item }) => item),
+        ),
       );
-      if (part.length >= ITEMS_PER_PART) {
-        yield `${first ? '' : ','}${part.join(',')}`;
-        first = false;
-        part = [];
-        await new Promise((resolve) => setImmediate(resolve));
+      await removeJournal(this.journalFile);
+      this.items = new Map([...next].map(([id, { item }]) => [id, item]));
+      this.matrix = this.matrixOf([...next.values()]);
+      this.journalLines = 0;
+      return;
+    }
+    const changes: Array<Loaded | string> = [];
+    for (const op of ops) {
+      if (op.kind === 'delete') changes.push(...op.ids);
+      else if (op.kind === 'upsert') for (const entry of op.entries) changes.push(this.loadedOf(entry));
+    }
+    await appendJournal(
+      this.journalFile,
+      changes.map((change) =>
+        typeof change === 'string'
+          ? journalLine({ op: 'delete', id: change })
+          : journalLine({ op: 'upsert', item: change.item }),
+      ),
+    );
+    for (const change of changes) {
+      if (typeof change === 'string') {
+        this.items.delete(change);
+        this.matrix?.remove(change);
+      } else {
+        const { item, vector } = change;
+        this.items.set(item.id, item);
+        this.matrix ??= new VectorMatrix([], vector.length);
+        this.matrix.set({ id: item.id, vector, norm: item.norm, metadata: item.metadata });
       }
     }
-    yield `${first || part.length === 0 ? '' : ','}${part.join(',')}]}`;
+    this.journalLines += changes.length;
+    if (this.journalLines > Math.max(2000, this.items.size / 5)) await this.compact();
   }
-}
 
-function toItem(entry: SkillIndexEntry): StoredItem {
-  let sum = 0;
-  for (const value of entry.vector) sum += value * value;
-  return {
-    id: entry.id,
-    vector: entry.vector,
-    norm: Math.sqrt(sum),
-    metadata: { scope: entry.metadata.scope, textHash: entry.metadata.textHash },
-  };
+  /** Fold the journal into a fresh index file. A failure leaves the journal (still durable) in place. */
+  private async compact(): Promise<void> {
+    try {
+      await writeFileAtomicParts(this.file, snapshotParts(this.codec.embedder, [...this.items.values()]));
+      await removeJournal(this.journalFile);
+      this.journalLines = 0;
+    } catch {
+      // the changes are safe in the journal; the next write tries again
+    }
+  }
 }
 
 /**
@@ -351,11 +356,24 @@ export async function openSkillIndex(options: SkillIndexOptions): Promise<SkillI
     index = new LocalIndex<SkillIndexMetadata>(folder, INDEX_FILE, storage, codec);
     await index.getIndexStats();
   }
-  const items = (await index.listItems()).map((item) => ({
-    id: item.id,
-    vector: item.vector,
-    norm: item.norm,
-    metadata: { scope: item.metadata.scope, textHash: item.metadata.textHash },
-  }));
-  return new SkillIndex({ folder, codec, items, status, ...(problem ? { problem } : {}) });
+  const loaded = new Map<string, Loaded>();
+  for (const item of await index.listItems()) {
+    const metadata = { scope: item.metadata.scope, textHash: item.metadata.textHash };
+    const encoded = codec.encode(item.vector);
+    loaded.set(item.id, { item: { id: item.id, norm: item.norm, metadata, encoded }, vector: item.vector });
+  }
+  let journalLines = 0;
+  if (status === 'loaded') {
+    const replayed = await replayJournal(folder, codec, loaded);
+    if (replayed.ok) journalLines = replayed.lines;
+    else {
+      loaded.clear();
+      status = 'corrupt';
+      problem = replayed.problem;
+    }
+  } else {
+    await removeJournal(path.join(folder, JOURNAL_FILE));
+  }
+  const parts = { folder, codec, loaded: [...loaded.values()], journalLines, status };
+  return new SkillIndex({ ...parts, ...(problem ? { problem } : {}) });
 }
