@@ -72,35 +72,27 @@ export interface ProviderPlan {
  */
 export function planProviders(installed: Installed, providers: readonly SandboxProvider[]): ProviderPlan {
   const wanted = new Set(providers.map((provider) => provider.namespace));
-  const specs: Record<string, unknown>[] = [];
+  const specs: string[] = [];
   const changes: [string, string | undefined][] = [];
   for (const namespace of installed.keys()) {
     if (wanted.has(namespace)) continue;
-    specs.push({ namespace, remove: true });
+    specs.push(JSON.stringify({ namespace, remove: true }));
     changes.push([namespace, undefined]);
   }
   let kit = withKit.has(installed);
   for (const provider of providers) {
     const key = keyOf(provider);
     if (installed.get(provider.namespace) === key) continue;
-    const prelude = provider.prelude;
-    const spec: Record<string, unknown> = {
-      namespace: provider.namespace,
-      paths: Object.keys(provider.bindings),
-      globals: prelude?.globals ?? [],
-    };
-    if (prelude) {
-      spec.prelude = sourceOf(prelude.file, 'prelude');
-      spec.data = prelude.data;
-      // The kit goes with the first prelude a context gets; the runtime keeps it.
-      if (!kit) spec.kit = sourceOf(KIT_FILE);
+    // The kit goes before the first prelude a context gets; the runtime keeps it.
+    if (provider.prelude && !kit) {
+      specs.push(`{"kit":${jsonSourceOf(KIT_FILE)}}`);
       kit = true;
     }
-    specs.push(spec);
+    specs.push(specOf(provider));
     changes.push([provider.namespace, key]);
   }
   return {
-    specs: specs.length > 0 ? JSON.stringify(specs) : undefined,
+    specs: specs.length > 0 ? `[${specs.join(',')}]` : undefined,
     commit() {
       for (const [namespace, key] of changes) {
         if (key === undefined) installed.delete(namespace);
@@ -109,6 +101,37 @@ export function planProviders(installed: Installed, providers: readonly SandboxP
       if (kit) withKit.add(installed);
     },
   };
+}
+
+const specs = new WeakMap<SandboxProvider, string>();
+const jsonSources = new Map<string, string>();
+
+/** A provider's spec as JSON, made once per provider object (its prelude's source is the bulk). */
+function specOf(provider: SandboxProvider): string {
+  let spec = specs.get(provider);
+  if (spec === undefined) {
+    const prelude = provider.prelude;
+    const head = JSON.stringify({
+      namespace: provider.namespace,
+      paths: Object.keys(provider.bindings),
+      globals: prelude?.globals ?? [],
+      ...(prelude ? { data: prelude.data } : {}),
+    });
+    spec = prelude ? `${head.slice(0, -1)},"prelude":${jsonSourceOf(prelude.file, 'prelude')}}` : head;
+    specs.set(provider, spec);
+  }
+  return spec;
+}
+
+/** `sourceOf` as a JSON string, once per process (escaping kilobytes of source is not free). */
+function jsonSourceOf(file: URL, name?: string): string {
+  const key = `${file.href}#${name ?? ''}`;
+  let json = jsonSources.get(key);
+  if (json === undefined) {
+    json = JSON.stringify(sourceOf(file, name));
+    jsonSources.set(key, json);
+  }
+  return json;
 }
 
 /**

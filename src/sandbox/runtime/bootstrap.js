@@ -479,7 +479,10 @@
     for (let i = 0; i < specs.length; i++) provideOne(specs[i]);
   }
   function provideOne(spec) {
-    if (spec.kit) kitSource = spec.kit;
+    if (spec.kit) {
+      kitSource = spec.kit;
+      return;
+    }
     const namespace = spec.namespace;
     unprovide(namespace);
     if (spec.remove) return;
