@@ -1,65 +1,18 @@
 /**
- * The `toolsmith` command: one entry point for the bot and the terminal tools.
- * Each subcommand lives in its own module under `src/cli/commands/`, loaded on demand (some pull in
- * heavy libraries), so the help lists each with its one-line summary from the table below.
+ * The `toolsmith` command: one entry point for the bot and the terminal tools. Each subcommand lives
+ * in its own module under `src/cli/commands/`, loaded on demand (see command-table.ts).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { terminalOptions } from '../config.ts';
 import { ConfigError, ToolsmithError, UsageError } from '../errors.ts';
+import { COMMANDS } from './command-table.ts';
 import { hintFor } from './explain-error.ts';
 import { printError } from './print.ts';
-import type { CliCommand } from './types.ts';
 
 export type { CliCommand } from './types.ts';
 
-interface Entry {
-  summary: string;
-  load: () => Promise<{ default: CliCommand }>;
-}
-
-const COMMANDS: Record<string, Entry> = {
-  chat: {
-    summary: 'Chat with the agent in the terminal (a saved, resumable session).',
-    load: () => import('./commands/chat.ts'),
-  },
-  run: {
-    summary: 'Run one task: the answer on stdout, progress and a summary on stderr.',
-    load: () => import('./commands/run.ts'),
-  },
-  sessions: {
-    summary: 'List saved task sessions (terminal and Discord).',
-    load: () => import('./commands/sessions.ts'),
-  },
-  status: {
-    summary: 'What Toolsmith holds: sessions, sandboxes, memory, store and disk.',
-    load: () => import('./commands/status.ts'),
-  },
-  doctor: {
-    summary: 'Check the configuration, network, MCP servers, store and skill index.',
-    load: () => import('./commands/doctor.ts'),
-  },
-  bot: { summary: 'Start the Discord bot.', load: () => import('./commands/bot.ts') },
-  'deploy-commands': {
-    summary: "Register the bot's slash commands with Discord.",
-    load: () => import('./commands/deploy-commands.ts'),
-  },
-  tools: {
-    summary: 'Show the tool servers, their tools and the declarations the model sees.',
-    load: () => import('./commands/tools.ts'),
-  },
-  skills: {
-    summary: 'Manage the skill library (list, search, show, review, export, import, ...).',
-    load: () => import('./commands/skills.ts'),
-  },
-  sandbox: {
-    summary: 'Run JavaScript/TypeScript files in one sandbox session, as the agent would.',
-    load: () => import('./commands/sandbox.ts'),
-  },
-};
-
-/** The command names, for tests and completion. */
-export const COMMAND_NAMES = Object.keys(COMMANDS);
+const COMMAND_NAMES = Object.keys(COMMANDS);
 
 function help(): string {
   const width = Math.max(...COMMAND_NAMES.map((name) => name.length));

@@ -96,6 +96,9 @@ const command: CliCommand = {
         }
         input.prompt();
       }
+      const last = chat.current();
+      if (last)
+        print(color.dim(`session ${last.id} is saved: toolsmith chat --resume ${last.id} goes on with it`));
     } finally {
       process.off('SIGINT', onSigint);
       input.close();
