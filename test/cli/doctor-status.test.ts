@@ -13,6 +13,7 @@ import { hintFor } from '../../src/cli/explain-error.ts';
 import { openAccessWarning } from '../../src/cli/open-access.ts';
 import { configIssues, loadConfig, PROJECT_ROOT } from '../../src/config.ts';
 import { createFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic.ts';
+import { createFakeDiscord } from '../helpers/fake-discord/index.ts';
 import { toolsmith } from './helpers/cli-harness.ts';
 
 // Each test starts toolsmith processes; on a busy machine one takes several seconds to start.
@@ -132,6 +133,31 @@ describe('what to check', () => {
     expect(hintFor(wrapped)).toMatch(/ANTHROPIC_BASE_URL/);
     expect(hintFor(new Error('Authentication failed'))).toMatch(/DISCORD_TOKEN/);
     expect(hintFor(new Error('something else'))).toBeUndefined();
+  });
+
+  it('toolsmith bot: warns that access is open, and names DISCORD_TOKEN when Discord rejects it', async () => {
+    const discord = await createFakeDiscord();
+    try {
+      const result = await toolsmith(['bot'], {
+        cwd: dir,
+        env: {
+          DATA_DIR: path.join(dir, 'data'),
+          ANTHROPIC_API_KEY: 'doc-key',
+          ANTHROPIC_BASE_URL: fake.url,
+          DISCORD_TOKEN: 'not-the-bot-token',
+          DISCORD_CLIENT_ID: discord.applicationId,
+          DISCORD_API_URL: discord.apiUrl,
+          MCP_CONFIG: path.join(dir, 'none.json'),
+        },
+      });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(
+        'warning: no allowlist is set, so every member of every server the bot is in may use it',
+      );
+      expect(result.stderr).toContain('check DISCORD_TOKEN');
+    } finally {
+      await discord.close();
+    }
   });
 
   it('warns at bot start when no allowlist is set, and not when one is', () => {
