@@ -109,9 +109,13 @@ describe('follow-ups in a task thread', () => {
     const { thread } = await startTask(h, { prompt: 'one task' });
     await waitForAnswers(h, thread.id);
     await waitForIdle(h, thread.id);
-    // the bot's own messages in the thread (the answer) did not start anything
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(h.anthropic.requests).toHaveLength(1);
+    // The bot's own messages in the thread (the answer) did not start anything: a member's message
+    // after them, in the same session's queue, is the next request, with nothing in between.
+    h.anthropic.reply(h.anthropic.text('Next.'));
+    await h.discord.message({ channelId: thread.id, author: 'alice', content: 'and then?' });
+    await waitForAnswers(h, thread.id, 2);
+    expect(h.anthropic.requests).toHaveLength(2);
+    expect(userTexts(h, 1)).toEqual(['one task', 'and then?']);
     // in #general the bot only answered the command (type 20: "Working on it in …")
     expect(botMessages(h, h.discord.channelId('general')).map((m) => m.type)).toEqual([20]);
   });

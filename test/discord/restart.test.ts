@@ -58,6 +58,8 @@ describe('restarts', () => {
     await h.discord.message({ channelId: thread.id, author: 'alice', content: 'thanks' });
     await waitForAnswers(h, thread.id, 3);
     expect(userTexts(h, 4).filter((text) => text.includes(RESTORED_NOTE))).toHaveLength(1);
+    // The message's work is over (saved, slot freed) before anything is said about its state or errors.
+    await waitForIdle(h, thread.id);
     expect(h.app.sessions.get(thread.id)).toMatchObject({
       owner: h.discord.user('alice').id,
       status: 'idle',
@@ -90,10 +92,11 @@ describe('restarts', () => {
     const [progress] = progressMessages(h, thread.id);
     expect(progress?.content).not.toMatch(/Working/);
     expect(progress && buttonIds(progress)).toEqual([]);
-    // Told once: another restart says nothing more.
+    // Told once: another restart says nothing more. The restart resolves once the new bot has told
+    // every interrupted thread (its start awaits that), so nothing is left to come from it.
+    const told = () => botMessages(h, thread.id).filter((m) => m.content.includes('restarted while'));
     await h.restart();
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(botMessages(h, thread.id).filter((m) => m.content.includes('restarted while'))).toHaveLength(1);
+    expect(told()).toHaveLength(1);
 
     // The thread continues.
     h.anthropic.reply(h.anthropic.text('Picking up where we left off.'));
@@ -101,7 +104,11 @@ describe('restarts', () => {
     const answers = await waitForAnswers(h, thread.id);
     expect(answers.at(-1)?.content).toBe('Picking up where we left off.');
     expect(userTexts(h, 1).at(-1)).toBe(`[${RESTORED_NOTE}]\n\ngo on`);
+    await waitForIdle(h, thread.id);
     expect(h.app.sessions.get(thread.id)?.status).toBe('idle');
+    // Still told once, now that the new bot has long been at work in the thread.
+    expect(told()).toHaveLength(1);
+    expect(h.errors).toEqual([]);
   });
 
   it('two messages arriving together after a restart continue one session, in order', async () => {
