@@ -1,8 +1,9 @@
 /**
  * Model client costs: the pure parts (pricing, request mapping, event folding) and whole turns
  * through the real SDK against the fake Messages API on loopback (no network). The quirks of
- * Anthropic-compatible servers (no usage, no caching, fenced actions) are each timed interleaved
- * with their baseline in the same run.
+ * Anthropic-compatible servers (no usage, no caching, fenced actions) are each timed round robin
+ * with their baseline in rounds (bench/measure.ts): the ratio is the median of the per-round ratios,
+ * with their range.
  */
 import { extractFencedCode } from '../src/agent/fenced-code.ts';
 import { createAnthropicModel } from '../src/model/create-anthropic-model.ts';
@@ -12,7 +13,7 @@ import { toAnthropicParams } from '../src/model/to-anthropic-params.ts';
 import type { Message, ModelRequest } from '../src/model/types.ts';
 import { withoutCacheControl } from '../src/model/without-cache-control.ts';
 import { createFakeAnthropic } from '../test/helpers/fake-anthropic.ts';
-import { type BenchRow, measure, summarize } from './measure.ts';
+import { type BenchRow, compare, measure, type RoundRobinOptions } from './measure.ts';
 
 const KEY = 'sk-ant-bench-0123456789';
 const RUN_CODE = {
@@ -67,31 +68,14 @@ async function* iterate(items: unknown[]): AsyncGenerator<unknown> {
   yield* items;
 }
 
-async function time(fn: () => unknown): Promise<number> {
-  const start = process.hrtime.bigint();
-  await fn();
-  return Number(process.hrtime.bigint() - start) / 1000;
-}
-
-/** `a` and `b` alternately, so both see the same machine state; samples in microseconds. */
-async function interleaved(runs: number, warmup: number, a: () => unknown, b: () => unknown) {
-  for (let i = 0; i < warmup; i++) {
-    await a();
-    await b();
-  }
-  const samples: [number[], number[]] = [[], []];
-  for (let i = 0; i < runs; i++) {
-    samples[0].push(await time(a));
-    samples[1].push(await time(b));
-  }
-  return samples;
-}
-
-/** A baseline row and its variant's row, the variant noting its median as a ratio of the baseline. */
-function pair(names: [string, string], [base, variant]: [number[], number[]]): BenchRow[] {
-  const a = { name: names[0], ...summarize(base), runs: base.length };
-  const b = { name: names[1], ...summarize(variant), runs: variant.length };
-  return [a, { ...b, note: `${(b.medianUs / a.medianUs).toFixed(2)}x the baseline above` }];
+/** A baseline and its variant timed round robin in rounds; the variant's row gives its ratio over the rounds. */
+function pair(
+  names: [string, string],
+  options: RoundRobinOptions,
+  base: () => unknown,
+  variant: () => unknown,
+): Promise<BenchRow[]> {
+  return compare({ name: names[0], fn: base }, [{ name: names[1], fn: variant }], options);
 }
 
 export default async function (): Promise<BenchRow[]> {
@@ -120,18 +104,15 @@ export default async function (): Promise<BenchRow[]> {
   );
 
   rows.push(
-    ...pair(
+    ...(await pair(
       [
         'toAnthropicParams, 12-step conversation (baseline)',
         'the same + withoutCacheControl (a server without prompt caching)',
       ],
-      await interleaved(
-        1000,
-        100,
-        () => toAnthropicParams(request, { model: 'm', maxTokens: 1000 }),
-        () => withoutCacheControl(toAnthropicParams(request, { model: 'm', maxTokens: 1000 })),
-      ),
-    ),
+      { rounds: 10, perRound: 100, warmup: 100 },
+      () => toAnthropicParams(request, { model: 'm', maxTokens: 1000 }),
+      () => withoutCacheControl(toAnthropicParams(request, { model: 'm', maxTokens: 1000 })),
+    )),
   );
 
   const events = streamEvents(1000);
@@ -149,15 +130,12 @@ export default async function (): Promise<BenchRow[]> {
   // Fenced actions: finding the js blocks of a 20 KB reply, against splitting it into lines.
   const reply = `Let me look.\n\`\`\`js\n${CODE.repeat(8)}\`\`\`\n${'prose '.repeat(800)}\n\`\`\`text\nshown\n\`\`\``;
   rows.push(
-    ...pair(
+    ...(await pair(
       ['split a 20 KB reply into lines (baseline)', 'extractFencedCode: the js blocks of the same reply'],
-      await interleaved(
-        2000,
-        100,
-        () => reply.split(/\r?\n/),
-        () => extractFencedCode(reply),
-      ),
-    ),
+      { rounds: 10, perRound: 200, warmup: 100 },
+      () => reply.split(/\r?\n/),
+      () => extractFencedCode(reply),
+    )),
   );
 
   const fake = await createFakeAnthropic({ apiKey: KEY });
@@ -211,40 +189,34 @@ export default async function (): Promise<BenchRow[]> {
       promptCaching: false,
     });
     rows.push(
-      ...pair(
+      ...(await pair(
         [
           'complete: 12-step conversation, prompt caching (baseline)',
           'complete: the same, promptCaching: false (cache_control stripped)',
         ],
-        await interleaved(
-          100,
-          10,
-          () => model.complete(request),
-          () => uncached.complete(request),
-        ),
-      ),
+        { rounds: 8, perRound: 20, warmup: 10 },
+        () => model.complete(request),
+        () => uncached.complete(request),
+      )),
     );
     let usageReport: 'all' | 'none' = 'all';
     fake.replyWith(() => fake.withUsage(usageReport, fake.text('The answer is 3')));
     rows.push(
-      ...pair(
+      ...(await pair(
         [
           'complete: 12-step conversation, server reports usage (baseline)',
           'complete: the same, server reports no usage (estimated from the request)',
         ],
-        await interleaved(
-          100,
-          10,
-          () => {
-            usageReport = 'all';
-            return model.complete(request);
-          },
-          () => {
-            usageReport = 'none';
-            return model.complete(request);
-          },
-        ),
-      ),
+        { rounds: 8, perRound: 20, warmup: 10 },
+        () => {
+          usageReport = 'all';
+          return model.complete(request);
+        },
+        () => {
+          usageReport = 'none';
+          return model.complete(request);
+        },
+      )),
     );
   } finally {
     await fake.close();

@@ -2,10 +2,11 @@
  * Redacting secrets from 1 MB of text (a big tool result or transcript), with none and with a few
  * secrets in it: the compiled redactor (plain, URL-encoded, base64 and base64url forms of three
  * secrets in one regular expression) against the split/join of each plain secret it replaced, which
- * found far fewer forms. The two alternate call by call, so load on the machine falls on both alike.
+ * found far fewer forms. The two alternate call by call in rounds (bench/measure.ts), so load on the
+ * machine falls on both alike; the ratio is the median of the per-round ratios, with their range.
  */
 import { createRedactor } from '../src/text/redact-secrets.ts';
-import { type BenchRow, round, summarize } from './measure.ts';
+import { type BenchRow, compare } from './measure.ts';
 
 const SECRETS = [
   'sk-ant-api03-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789',
@@ -32,29 +33,18 @@ export default async function (): Promise<BenchRow[]> {
     ['no secret in it', clean],
     ['three secrets in it (plain, base64, URL-encoded)', dirty],
   ] as const) {
-    const ours: number[] = [];
-    const base: number[] = [];
-    for (let i = 0; i < 220; i++) {
-      const a = process.hrtime.bigint();
-      redactor.redact(text);
-      const b = process.hrtime.bigint();
-      splitJoin(text);
-      const c = process.hrtime.bigint();
-      if (i >= 20) {
-        ours.push(Number(b - a) / 1000);
-        base.push(Number(c - b) / 1000);
-      }
-    }
-    const mine = summarize(ours);
-    const theirs = summarize(base);
     rows.push(
-      { name: `split/join of each plain secret, 1 MB, ${label}`, ...theirs, runs: base.length },
-      {
-        name: `createRedactor, 1 MB, ${label}`,
-        ...mine,
-        runs: ours.length,
-        note: `${round(mine.medianUs / theirs.medianUs)}x the split/join, which finds only the plain form`,
-      },
+      ...(await compare(
+        { name: `split/join of each plain secret, 1 MB, ${label} (baseline)`, fn: () => splitJoin(text) },
+        [
+          {
+            name: `createRedactor, 1 MB, ${label}`,
+            fn: () => redactor.redact(text),
+            note: 'the split/join finds only the plain form',
+          },
+        ],
+        { rounds: 8, perRound: 25, warmup: 20 },
+      )),
     );
   }
   return rows;

@@ -2,15 +2,28 @@
  * The sandbox's costs against the floors it is built on: a cold session (isolate, context, runtime,
  * 20 bindings, one run, dispose) against raw isolated-vm doing the least it can, a warm run, a host
  * call round trip against the same round trip in bare isolated-vm, and a `node -e` subprocess per
- * snippet (what the sandbox saves). Each sandbox figure is sampled alternately with its floor, so
- * both see the same machine load. `npm run bench -- sandbox`.
+ * snippet (what the sandbox saves). Each sandbox figure is timed round robin with its floor in rounds
+ * (bench/measure.ts), so both see the same machine load; ratios are the median over the rounds of each
+ * round's ratio of medians, with their range and how many rounds met the target. `npm run bench -- sandbox`.
  */
 import { spawn } from 'node:child_process';
 import ivm from 'isolated-vm';
 import { createSandbox } from '../src/sandbox/create-sandbox.ts';
 import { runtimeSnapshot } from '../src/sandbox/isolate-session.ts';
 import type { HostBindings, RunResult, SandboxProvider } from '../src/sandbox/types.ts';
-import { type BenchRow, measure, round, summarize } from './measure.ts';
+import {
+  against,
+  type BenchRow,
+  formatRatio,
+  measure,
+  overRounds,
+  ratioOverRounds,
+  round,
+  roundRobin,
+  roundsMeeting,
+  rowOf,
+  type Spread,
+} from './measure.ts';
 
 const TARGETS = { coldOverRaw: 1.5, roundTripUs: 40, subprocessOverCold: 15 };
 const CALLS = 1000;
@@ -23,26 +36,6 @@ function twentyBindings(): SandboxProvider[] {
 
 function check(result: RunResult, expected: unknown): void {
   if (!result.ok || result.data !== expected) throw new Error(`unexpected result: ${JSON.stringify(result)}`);
-}
-
-async function time(fn: () => unknown): Promise<number> {
-  const start = process.hrtime.bigint();
-  await fn();
-  return Number(process.hrtime.bigint() - start) / 1000;
-}
-
-/** Sample `a` and `b` alternately (after a warmup of both); returns both sample sets. */
-async function interleaved(runs: number, warmup: number, a: () => unknown, b: () => unknown) {
-  for (let i = 0; i < warmup; i++) {
-    await a();
-    await b();
-  }
-  const samples: [number[], number[]] = [[], []];
-  for (let i = 0; i < runs; i++) {
-    samples[0].push(await time(a));
-    samples[1].push(await time(b));
-  }
-  return samples;
 }
 
 function rawSync(snapshot?: ivm.ExternalCopy<ArrayBuffer>): void {
@@ -109,33 +102,27 @@ function nodeSubprocess(): Promise<void> {
   });
 }
 
-/**
- * Median of the ratios of samples taken side by side: each pair saw the same machine load, so the
- * figure holds even when this VM's speed drifts during the run (the ratio of medians is shown too).
- */
-function pairedRatio(base: number[], sample: number[]): number {
-  return summarize(sample.map((us, i) => us / (base[i] ?? Number.NaN))).medianUs;
-}
-
-function row(name: string, samples: number[], note?: string): BenchRow {
-  return { name, ...summarize(samples), runs: samples.length, ...(note ? { note } : {}) };
-}
-
+/** A ratio row: the figure's verdict against its target, round by round. */
 function ratioRow(
   name: string,
-  value: number,
+  ratio: Spread,
   target: string,
-  met: boolean,
+  meets: (value: number) => boolean,
   base: BenchRow,
-  extra?: string,
 ): BenchRow {
   return {
     name,
     medianUs: base.medianUs,
     runs: base.runs,
-    note: `${round(value)}x (target ${target}): ${met ? 'met' : 'MISSED'}${extra ? `; ${extra}` : ''}`,
+    ratio,
+    note:
+      target === 'informative'
+        ? `${formatRatio(ratio)}; informative`
+        : `${formatRatio(ratio)} (target ${target}): ${roundsMeeting(ratio, meets)}`,
   };
 }
+
+const perCall = (rounds: number[][]) => rounds.map((samples) => samples.map((us) => us / CALLS));
 
 export default async function (): Promise<BenchRow[]> {
   const bindings = twentyBindings();
@@ -144,26 +131,29 @@ export default async function (): Promise<BenchRow[]> {
     check(await sandbox.run('return 1+2'), 3);
     sandbox.dispose();
   };
-
-  const [rawSamples, coldSamples] = await interleaved(200, 200, () => rawSync(), coldRun);
-  const raw = row(
-    'raw isolated-vm: Isolate + createContextSync + compileScriptSync 1+2 + runSync + dispose',
+  // The runtime snapshot's raw start: what the runtime (console, Node-like formatting, timers, the
+  // binding bridge) adds to a cold run before the sandbox does anything.
+  const snapshot = runtimeSnapshot();
+  const [rawSamples = [], coldSamples = [], rawAsyncSamples = [], runtimeSamples = []] = await roundRobin(
+    [() => rawSync(), coldRun, rawAsync, () => rawSync(snapshot)],
+    { rounds: 8, perRound: 25, warmup: 20 },
+  );
+  const raw = rowOf(
+    'raw isolated-vm: Isolate + createContextSync + compileScriptSync 1+2 + runSync + dispose (baseline)',
     rawSamples,
   );
-  const cold = row('cold run: createSandbox + 20 bindings + run `return 1+2` + dispose', coldSamples);
-  const [rawAsyncSamples, coldAgain] = await interleaved(100, 10, rawAsync, coldRun);
-  const rawAsyncRow = row('raw isolated-vm, async API: createContext + compileScript + run', rawAsyncSamples);
-  // The same raw steps from the sandbox's runtime snapshot: what the runtime (console, Node-like
-  // formatting, timers, the binding bridge) adds to a cold run before the sandbox does anything.
-  const snapshot = runtimeSnapshot();
-  const [rawAgain, runtimeSamples] = await interleaved(
-    100,
-    10,
-    () => rawSync(),
-    () => rawSync(snapshot),
+  const cold = against(
+    'cold run: createSandbox + 20 bindings + run `return 1+2` + dispose',
+    rawSamples,
+    coldSamples,
   );
-  const runtimeRow = row(
+  const rawAsyncRow = rowOf(
+    'raw isolated-vm, async API: createContext + compileScript + run',
+    rawAsyncSamples,
+  );
+  const runtimeRow = against(
     'raw isolated-vm (sync API) started from the sandbox runtime snapshot',
+    rawSamples,
     runtimeSamples,
   );
 
@@ -172,95 +162,94 @@ export default async function (): Promise<BenchRow[]> {
   const warm = await measure(
     'warm run on an existing session: `return 1+2`',
     async () => check(await session.run('return 1+2'), 3),
-    {
-      runs: 1000,
-      warmup: 50,
-    },
+    { runs: 1000, warmup: 50 },
   );
 
   const loop = `let sum = 0;\nfor (let i = 0; i < ${CALLS}; i++) sum += await tools.server0.tool0(1);\nsum`;
   const floor = rawRoundTrip();
-  const [floorSamples, tripSamples] = await interleaved(
-    30,
-    3,
-    () => floor.run(),
-    async () => check(await session.run(loop), CALLS),
+  const [floorSamples = [], tripSamples = []] = await roundRobin(
+    [() => floor.run(), async () => check(await session.run(loop), CALLS)],
+    { rounds: 6, perRound: 5, warmup: 3 },
   );
   floor.dispose();
   session.dispose();
-  const perCall = (samples: number[]) => samples.map((us) => us / CALLS);
-  const roundTrip = row(
+  const roundTripFloor = rowOf(
+    'raw isolated-vm round trip (callback out, apply back, per call; baseline)',
+    perCall(floorSamples),
+  );
+  const roundTrip = against(
     `host call round trip (${CALLS} sequential awaited calls in one run, per call)`,
+    perCall(floorSamples),
     perCall(tripSamples),
     `target <= ${TARGETS.roundTripUs} us`,
   );
-  const roundTripFloor = row(
-    'raw isolated-vm round trip (callback out, apply back, per call)',
-    perCall(floorSamples),
-  );
+  const roundTripUs = overRounds(perCall(floorSamples), perCall(tripSamples), (_base, trip) => trip);
 
-  const subprocess = await measure('baseline: `node -e` subprocess per snippet', nodeSubprocess, {
-    runs: 20,
+  // What the sandbox saves: a `node -e` subprocess per snippet, against the cold run, round robin.
+  const [coldAgain = [], subprocessSamples = []] = await roundRobin([coldRun, nodeSubprocess], {
+    rounds: 5,
+    perRound: 4,
     warmup: 2,
   });
+  const subprocess = against(
+    '`node -e` subprocess per snippet',
+    coldAgain,
+    subprocessSamples,
+    'against a cold run',
+  );
 
-  const coldOverRaw = pairedRatio(rawSamples, coldSamples);
-  const coldOverRawAsync = pairedRatio(rawAsyncSamples, coldAgain);
-  const runtimeOverRaw = pairedRatio(rawAgain, runtimeSamples);
-  const ofMedians = (a: number, b: number) => `ratio of medians ${round(a / b)}x`;
-  const subprocessOverCold = subprocess.medianUs / cold.medianUs;
+  const coldOverRaw = ratioOverRounds(rawSamples, coldSamples);
+  const coldOverRawAsync = ratioOverRounds(rawAsyncSamples, coldSamples);
+  const runtimeOverRaw = ratioOverRounds(rawSamples, runtimeSamples);
+  const subprocessOverCold = ratioOverRounds(coldAgain, subprocessSamples);
   return [
     raw,
     rawAsyncRow,
     runtimeRow,
     cold,
     warm,
-    roundTrip,
     roundTripFloor,
+    roundTrip,
     subprocess,
     ratioRow(
-      'ratio cold / raw isolated-vm (sync API), median of side-by-side pairs',
+      'ratio cold / raw isolated-vm (sync API)',
       coldOverRaw,
       `<= ${TARGETS.coldOverRaw}`,
-      coldOverRaw <= TARGETS.coldOverRaw,
+      (value) => value <= TARGETS.coldOverRaw,
       cold,
-      ofMedians(cold.medianUs, raw.medianUs),
     ),
     ratioRow(
-      'ratio cold / raw isolated-vm (async API), median of side-by-side pairs',
+      'ratio cold / raw isolated-vm (async API)',
       coldOverRawAsync,
       `<= ${TARGETS.coldOverRaw}`,
-      coldOverRawAsync <= TARGETS.coldOverRaw,
-      rawAsyncRow,
-      ofMedians(summarize(coldAgain).medianUs, rawAsyncRow.medianUs),
+      (value) => value <= TARGETS.coldOverRaw,
+      cold,
     ),
     ratioRow(
       'ratio runtime snapshot / raw isolated-vm (sync API): the part of the cold ratio the runtime takes',
       runtimeOverRaw,
       'informative',
-      true,
+      () => true,
       runtimeRow,
-      ofMedians(runtimeRow.medianUs, summarize(rawAgain).medianUs),
     ),
-    ratioRow(
-      'ratio round trip / 40 us target',
-      roundTrip.medianUs / TARGETS.roundTripUs,
-      '<= 1',
-      roundTrip.medianUs <= TARGETS.roundTripUs,
-      roundTrip,
-    ),
+    {
+      name: 'round trip against the 40 us target',
+      medianUs: roundTripUs.median,
+      runs: roundTrip.runs,
+      note: `per-round medians ${round(roundTripUs.low, 1)}-${round(roundTripUs.high, 1)} us (target <= ${TARGETS.roundTripUs} us): ${roundsMeeting(roundTripUs, (us) => us <= TARGETS.roundTripUs)}`,
+    },
     ratioRow(
       'ratio round trip / raw round trip',
-      roundTrip.medianUs / roundTripFloor.medianUs,
+      ratioOverRounds(perCall(floorSamples), perCall(tripSamples)),
       'informative',
-      true,
+      () => true,
       roundTrip,
     ),
     ratioRow(
       'ratio subprocess / cold',
       subprocessOverCold,
       `>= ${TARGETS.subprocessOverCold}`,
-      subprocessOverCold >= TARGETS.subprocessOverCold,
+      (value) => value >= TARGETS.subprocessOverCold,
       subprocess,
     ),
   ];
