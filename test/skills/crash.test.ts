@@ -130,5 +130,5 @@ describe('a process killed during saves', () => {
       await library.close();
       store.close();
     }
-  });
+  }, 90_000);
 });

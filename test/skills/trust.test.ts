@@ -153,6 +153,25 @@ describe('global skills and seeds', () => {
   });
 });
 
+describe('votes', () => {
+  it('vote stuffing: 25 clicks of one member on one answer are one vote; other answers and members count', async () => {
+    const library = await h.open();
+    await library.save(draft({ source: 'imported' }), OPERATOR);
+    const vote = (memberId: string, answerId: string, delta: 1 | -1 = 1) =>
+      library.vote({ answerId, memberId, skill: 'sum-by-group', scope: 'guild-1', delta });
+    for (let i = 0; i < 25; i++) vote('mallory', 'answer-1');
+    expect(library.get('sum-by-group', ['guild-1'])?.votes).toBe(1);
+    vote('mallory', 'answer-2');
+    vote('bo', 'answer-1');
+    vote('cy', 'answer-1', -1);
+    expect(library.get('sum-by-group', ['guild-1'])?.votes).toBe(2);
+    // A member cannot vote on a skill their server cannot see.
+    expect(() =>
+      library.vote({ answerId: 'a', memberId: 'eve', skill: 'sum-by-group', scope: 'guild-evil', delta: 1 }),
+    ).toThrow(/no skill named sum-by-group/);
+  });
+});
+
 describe('prompt injection', () => {
   it('skill text cannot close its container or start a heading in the prompt', async () => {
     const library = await h.open();

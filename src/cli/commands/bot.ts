@@ -3,7 +3,7 @@
  * running steps cancelled, stores flushed, MCP servers closed.
  */
 import { createApp } from '../../app/create-app.ts';
-import { createSkillAdmin } from '../../app/skill-admin.ts';
+import { createSkillAdmin, skillRolesFrom } from '../../app/skill-admin.ts';
 import { loadConfig, redact, requireValue, secretsOf } from '../../config.ts';
 import { createBot } from '../../discord/create-bot.ts';
 import { openAccessWarning } from '../open-access.ts';
@@ -34,7 +34,7 @@ const command: CliCommand = {
       config,
       service: app.service,
       tools: app.hub,
-      ...(app.skillLibrary ? { skillAdmin: createSkillAdmin(app.skillLibrary) } : {}),
+      ...(app.skillLibrary ? { skillAdmin: createSkillAdmin(app.skillLibrary, skillRolesFrom(config)) } : {}),
       onError: (message) => printError(redact(message, secretsOf(config))),
     });
     let stopping: Promise<void> | undefined;
