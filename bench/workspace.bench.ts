@@ -1,6 +1,7 @@
 /**
  * Big files through the workspace tools (hub -> in-process MCP -> workspace server), each figure
- * alternated with its baseline in plain Node in the same run, so load on the machine falls on both:
+ * timed round robin with its baseline in plain Node in rounds (bench/measure.ts), so load on the
+ * machine falls on both; ratios are the median of the per-round ratios, with their range:
  *   - a 200 MB CSV read whole in 2 MiB text ranges, against fs.readFile of the same file;
  *   - the same CSV read in 100k-line parts with readLines, against node:readline over a stream;
  *   - the first 100 lines of the 200 MB file, against the first 100 lines of a 10 KB file (a read
@@ -16,39 +17,30 @@ import { createInterface } from 'node:readline';
 import sharp from 'sharp';
 import { prepareImage } from '../src/agent/prepare-image.ts';
 import { createToolHub } from '../src/tools/create-tool-hub.ts';
-import { type BenchRow, summarize } from './measure.ts';
+import { against, type BenchRow, roundRobin, rowOf } from './measure.ts';
 
 const MiB = 1024 * 1024;
 
-async function time(fn: () => Promise<unknown>): Promise<number> {
-  const start = process.hrtime.bigint();
-  await fn();
-  return Number(process.hrtime.bigint() - start) / 1000;
-}
-
-/** Alternate `a` and `b`, `runs` samples each after `warmup` untimed pairs. */
+/** A baseline and its contender timed round robin in `rounds` rounds of `perRound` calls each. */
 async function interleaved(
-  runs: number,
-  warmup: number,
+  rounds: number,
+  perRound: number,
   a: () => Promise<unknown>,
   b: () => Promise<unknown>,
-) {
-  for (let i = 0; i < warmup; i++) {
-    await a();
-    await b();
-  }
-  const samples: [number[], number[]] = [[], []];
-  for (let i = 0; i < runs; i++) {
-    samples[0].push(await time(a));
-    samples[1].push(await time(b));
-  }
-  return samples;
+): Promise<[number[][], number[][]]> {
+  const [base = [], other = []] = await roundRobin([a, b], { rounds, perRound, warmup: 1 });
+  return [base, other];
 }
 
-function pair(names: [string, string], samples: [number[], number[]], unit = 'the baseline'): BenchRow[] {
-  const base: BenchRow = { name: names[0], ...summarize(samples[0]), runs: samples[0].length };
-  const target: BenchRow = { name: names[1], ...summarize(samples[1]), runs: samples[1].length };
-  return [base, { ...target, note: `${(target.medianUs / base.medianUs).toFixed(2)}x ${unit}` }];
+function pair(
+  names: [string, string],
+  [base, other]: [number[][], number[][]],
+  unit = 'the baseline',
+): BenchRow[] {
+  return [
+    rowOf(names[0], base),
+    against(names[1], base, other, unit === 'the baseline' ? undefined : `baseline: ${unit}`),
+  ];
 }
 
 /** A CSV of about `bytes`: id, region, amount. */
@@ -122,7 +114,7 @@ export default async function (): Promise<BenchRow[]> {
           '200 MB CSV summed: node:readline over a stream',
           'tools.workspace.readLines: the same sum, 100k-line parts',
         ],
-        await interleaved(3, 0, sumWithReadline, sumWithReadLines),
+        await interleaved(3, 1, sumWithReadline, sumWithReadLines),
       ),
     );
 
@@ -130,8 +122,8 @@ export default async function (): Promise<BenchRow[]> {
       ...pair(
         ['first 100 lines of a 10 KB CSV (readLines)', 'first 100 lines of the 200 MB CSV (readLines)'],
         await interleaved(
-          200,
-          10,
+          8,
+          25,
           () => ws('readLines', { path: 'small.csv', count: 100 }),
           () => ws('readLines', { path: 'big.csv', count: 100 }),
         ),
@@ -145,8 +137,8 @@ export default async function (): Promise<BenchRow[]> {
       ...pair(
         ['1 MiB append: fs.appendFile', 'tools.workspace.write append 1 MiB (base64), under the quota'],
         await interleaved(
-          50,
-          3,
+          5,
+          10,
           () => appendFile(path.join(dir, 'plain.bin'), chunk),
           () => ws('write', { path: 'quota.bin', content: base64, encoding: 'base64', append: true }),
         ),
@@ -174,8 +166,8 @@ export default async function (): Promise<BenchRow[]> {
           `image for the model: 12 MP PNG (${(photo.length / MiB).toFixed(1)} MB) downscaled to 1238x928`,
         ],
         await interleaved(
-          10,
-          1,
+          5,
+          2,
           () => prepareImage(small),
           () => prepareImage(photo),
         ),
