@@ -5,9 +5,8 @@
  * at the end of it. Exit 0, or 1 when piped messages were not all answered.
  */
 import { parseArgs } from 'node:util';
-import { type App, createApp } from '../../app/create-app.ts';
+import type { App } from '../../app/create-app.ts';
 import { loadConfig, requireValue, terminalOptions } from '../../config.ts';
-import { createModelRouter } from '../../model/create-model-router.ts';
 import { operatorActor } from '../../service/permissions.ts';
 import type { Actor, MessageOutcome } from '../../service/types.ts';
 import { takeOptionalValue } from '../args.ts';
@@ -35,6 +34,11 @@ const command: CliCommand = {
     const { debug } = terminalOptions(process.stdout.isTTY);
     const renderer = createTerminalRenderer({ screen, paint: color, debug });
     // ANTHROPIC_MODEL, or --model (one of ALLOWED_MODELS), with its MODEL_OPTIONS.
+    // Loaded only now, so a usage or configuration error is told without loading the whole app.
+    const [{ createApp }, { createModelRouter }] = await Promise.all([
+      import('../../app/create-app.ts'),
+      import('../../model/create-model-router.ts'),
+    ]);
     const model = createModelRouter(config).get(values.model);
     const app = await createApp(config, { model, log: (text) => renderer.note(text) });
     const actor = operatorActor(config.localUser);

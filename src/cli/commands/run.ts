@@ -10,10 +10,8 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { TaskReport } from '../../agent/types.ts';
-import { createApp } from '../../app/create-app.ts';
 import { loadConfig, requireValue, terminalOptions } from '../../config.ts';
 import { UsageError } from '../../errors.ts';
-import { createModelRouter } from '../../model/create-model-router.ts';
 import { operatorActor } from '../../service/permissions.ts';
 import type { MessageOutcome } from '../../service/types.ts';
 import { checkDeclaredFile, safeFileName } from '../../tools/builtin/incoming-file.ts';
@@ -64,6 +62,11 @@ const command: CliCommand = {
     const renderer = createTerminalRenderer({ screen, paint: errorColor, showAnswer: false, debug });
     const progress = !values.json && !values.quiet;
     // ANTHROPIC_MODEL, or --model (one of ALLOWED_MODELS), with its MODEL_OPTIONS.
+    // Loaded only now, so a usage or configuration error is told without loading the whole app.
+    const [{ createApp }, { createModelRouter }] = await Promise.all([
+      import('../../app/create-app.ts'),
+      import('../../model/create-model-router.ts'),
+    ]);
     const model = createModelRouter(config).get(values.model);
     const app = await createApp(config, {
       model,
