@@ -142,6 +142,7 @@ export const EnvSchema = z.object({
   MAX_CONCURRENT_PER_SERVER: int(1, 0),
   SESSION_IDLE_MINUTES: int(1, 30),
   SESSION_MAX_LIVE: int(1, 64),
+  PROFILES: text(),
   QUOTA_MEMBER_DAILY_USD: num(0, 0),
   QUOTA_MEMBER_MONTHLY_USD: num(0, 0),
   QUOTA_SERVER_DAILY_USD: num(0, 0),
@@ -202,6 +203,8 @@ export interface Config {
     chart: { maxPixels: number; maxPoints: number; timeoutMs: number };
   };
   agent: { maxSteps: number; wallMs: number; maxTokens: number; maxCostUsd: number };
+  /** The channel profiles file (YAML or JSON), resolved against the project folder; none when unset. */
+  profilesPath: string | undefined;
   /** The task service: scheduling, session lifecycle and admission, for every front end. */
   tasks: {
     /** Tasks running at once, all servers together (default: twice the cores, at least 2). */
@@ -344,6 +347,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = PROJECT_
       maxTokens: e.AGENT_MAX_TOKENS,
       maxCostUsd: e.AGENT_MAX_COST_USD,
     },
+    profilesPath: e.PROFILES ? path.resolve(root, e.PROFILES) : undefined,
     tasks: tasksConfig(e),
     skills: {
       provider: e.EMBEDDINGS_PROVIDER,

@@ -62,6 +62,22 @@ export interface SendOptions {
   images?: readonly string[];
   /** Asked before a tool call that needs a person's approval (see ToolBindingOptions.approve). */
   approve?: ToolBindingOptions['approve'];
+  /** What a channel's profile (or a member's `/model`) sets for this message. */
+  setup?: MessageSetup;
+}
+
+/** Per-message settings from the task service: the model, the operator's instructions, tools, budgets. */
+export interface MessageSetup {
+  /** The model for this message (default the session's). */
+  model?: Model;
+  /** The operator's extra instructions for this channel, added to the system prompt. */
+  instructions?: string;
+  /** Only these tool servers (by configured name). */
+  servers?: readonly string[];
+  /** Budgets of this message, over the session's. */
+  limits?: Partial<AgentLimits>;
+  /** False: learn no skill from this message. */
+  learn?: boolean;
 }
 
 export interface TaskSession {
@@ -114,13 +130,14 @@ export function createTaskSession(options: TaskSessionOptions): TaskSession {
     { tools: () => providers.find((provider) => provider.namespace === 'tools') },
   );
   /** The tools provider is taken again with each message (the hub's tool list may have changed). */
-  const providersNow = (approve: SendOptions['approve']): SandboxProvider[] => [
+  const providersNow = (sendOptions: SendOptions): SandboxProvider[] => [
     ...(options.tools
       ? [
           options.tools.provider({
             workspaceDir: options.workspaceDir,
             onCall: (call) => emit({ type: 'tool-call', step: currentStep, call }),
-            ...(approve ? { approve } : {}),
+            ...(sendOptions.approve ? { approve: sendOptions.approve } : {}),
+            ...(sendOptions.setup?.servers ? { servers: sendOptions.setup.servers } : {}),
           }),
         ]
       : []),
@@ -172,13 +189,17 @@ export function createTaskSession(options: TaskSessionOptions): TaskSession {
       task: text,
       skillsOffered: offered.map((s) => s.name),
     });
-    providers = providersNow(sendOptions.approve);
-
-    const system = buildStablePrompt({
-      toolDeclarations: options.tools?.declarations() ?? '',
+    providers = providersNow(sendOptions);
+    const setup = sendOptions.setup ?? {};
+    const limits = { ...options.limits, ...setup.limits };
+    const stable = buildStablePrompt({
+      toolDeclarations: options.tools?.declarations(setup.servers) ?? '',
       frontEnd: options.frontEnd ?? 'a terminal',
-      limits: { ...sandbox.limits, maxSteps: options.limits.maxSteps },
+      limits: { ...sandbox.limits, maxSteps: limits.maxSteps },
     });
+    const system = setup.instructions
+      ? `${stable}\n\n# Instructions from the operator for this channel\n\n${setup.instructions}`
+      : stable;
     const systemDynamic = buildDynamicPrompt({
       skills: offered,
       files: filesBefore.map((file) => ({ path: file.path, bytes: file.bytes })),
@@ -193,12 +214,12 @@ export function createTaskSession(options: TaskSessionOptions): TaskSession {
 
     const turn = await runTurn({
       task: text,
-      model: options.model,
+      model: setup.model ?? options.model,
       sandbox,
       messages,
       system,
       systemDynamic,
-      limits: options.limits,
+      limits,
       ...(sendOptions.signal ? { signal: sendOptions.signal } : {}),
       emit,
       ...(options.now ? { now: options.now } : {}),
@@ -223,7 +244,7 @@ export function createTaskSession(options: TaskSessionOptions): TaskSession {
     await options.onSave?.(snapshot());
     if (report.ok) {
       try {
-        const learned = await skills.learn(report, options.scope);
+        const learned = setup.learn === false ? undefined : await skills.learn(report, options.scope);
         if (learned) {
           report.skillLearned = learned;
           emit({ type: 'skill-learned', name: learned });

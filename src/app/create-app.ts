@@ -12,16 +12,19 @@ import type { SkillSource } from '../agent/types.ts';
 import type { Config } from '../config.ts';
 import { requireValue, secretsOf } from '../config.ts';
 import { describeError } from '../errors.ts';
-import { createAnthropicModel } from '../model/create-anthropic-model.ts';
+import type { AnthropicModelOptions } from '../model/create-anthropic-model.ts';
+import { createModelRouter, type ModelRouter } from '../model/create-model-router.ts';
 import type { Model } from '../model/types.ts';
 import { createSandbox } from '../sandbox/create-sandbox.ts';
 import { createTaskService } from '../service/create-task-service.ts';
+import { loadProfiles } from '../service/profiles.ts';
 import type { SkillVotes, TaskService } from '../service/types.ts';
 import { openSkillLibraryFromConfig } from '../skills/open-from-config.ts';
 import type { SkillLibrary } from '../skills/types.ts';
 import { type AuditRepo, createAuditRepo } from '../store/audit-repo.ts';
 import { startAuditRetention } from '../store/audit-retention.ts';
 import { acquireDataDirLock } from '../store/data-dir-lock.ts';
+import { createModelChoicesRepo } from '../store/model-choices-repo.ts';
 import { openStore, type Store } from '../store/open-store.ts';
 import { createReportsRepo } from '../store/reports-repo.ts';
 import { createSessionsRepo, type SessionsRepo } from '../store/sessions-repo.ts';
@@ -55,8 +58,10 @@ export interface CreateAppOptions {
   skills?: false;
   /** Build the skill source instead (tests hand in their own). */
   createSkills?: (parts: { config: Config; model: Model; store: Store }) => Promise<SkillSource>;
-  /** The model (default: the Anthropic client from the config). */
+  /** One model for everything, with no choice (tests); default: the router over ALLOWED_MODELS. */
   model?: Model;
+  /** Options added to every model client the router makes (tests: backoff). */
+  modelClient?: Partial<AnthropicModelOptions>;
   /** Where votes on skills go (default: the skill library's own). */
   skillVotes?: SkillVotes;
   /** Lines worth telling an operator (index rebuilt, seeds loaded, ...). */
@@ -64,16 +69,15 @@ export interface CreateAppOptions {
 }
 
 export async function createApp(config: Config, options: CreateAppOptions = {}): Promise<App> {
-  const model =
-    options.model ??
-    createAnthropicModel({
-      apiKey: requireValue(config.anthropic.apiKey, 'ANTHROPIC_API_KEY', 'the agent'),
-      baseUrl: config.anthropic.baseUrl,
-      model: config.anthropic.model,
-      maxRetries: config.anthropic.maxRetries,
-      // Nothing a secret was printed into reaches the model: transcripts, tool results, the prompt.
-      secrets: secretsOf(config),
-    });
+  // One client per allowed model (MODEL_OPTIONS: servers, actions, caching, prices); the default
+  // one is the session's, and each message may run on the one its thread, channel or profile picks.
+  if (!options.model && !config.anthropic.modelOptions[config.anthropic.model]?.baseUrl)
+    requireValue(config.anthropic.apiKey, 'ANTHROPIC_API_KEY', 'the agent');
+  const router = options.model ? undefined : createModelRouter(config, options.modelClient ?? {});
+  const model = options.model ?? (router as ModelRouter).get();
+  const profiles = config.profilesPath
+    ? loadProfiles(config.profilesPath, config.anthropic.allowedModels)
+    : undefined;
   // A bad mcp.json throws here, before anything is opened.
   const hub = await openToolHub(config);
   const closers: (() => unknown)[] = [() => hub.close()];
@@ -99,6 +103,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     );
     const reports = createReportsRepo(store);
     const usage = createUsageRepo(store);
+    const choices = createModelChoicesRepo(store);
     const skillLibrary =
       options.skills === false || options.createSkills
         ? undefined
@@ -121,6 +126,9 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       audit,
       reports,
       usage,
+      choices,
+      ...(router ? { catalog: router } : {}),
+      ...(profiles ? { profiles } : {}),
       redactor,
       ...(skillVotes ? { skillVotes } : {}),
       ...(options.log ? { log: options.log } : {}),

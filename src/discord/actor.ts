@@ -9,6 +9,7 @@ export function actorOfInteraction(interaction: Interaction): Actor {
     userId: interaction.user.id,
     guildId: interaction.guildId,
     channelId,
+    categoryId: categoryOf(channel),
     roleIds: rolesOf(interaction.member),
     isGuildAdmin: interaction.memberPermissions?.has(PermissionFlagsBits.Administrator) ?? false,
   };
@@ -21,9 +22,17 @@ export function actorOfMessage(message: Message): Actor {
     userId: message.author.id,
     guildId: message.guildId,
     channelId,
+    categoryId: categoryOf(channel),
     roleIds: rolesOf(message.member),
     isGuildAdmin: message.member?.permissions.has(PermissionFlagsBits.Administrator) ?? false,
   };
+}
+
+/** The category of a channel, or of a thread's parent channel (from the cache; none when unknown). */
+function categoryOf(channel: Interaction['channel'] | Message['channel']): string | null {
+  if (!channel || !('parentId' in channel)) return null;
+  if (channel.isThread()) return channel.parent?.parentId ?? null;
+  return channel.parentId ?? null;
 }
 
 function rolesOf(member: Interaction['member'] | GuildMember | null): string[] {

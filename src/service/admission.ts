@@ -3,9 +3,10 @@
  * rate limit that counts every message (new tasks and follow-ups). One place for the sentences a
  * refused member reads.
  */
-import type { Config } from '../config.ts';
+import type { Config, Quotas } from '../config.ts';
 import type { UsageRepo } from '../store/usage-repo.ts';
 import { createPermissions } from './permissions.ts';
+import type { Profile } from './profiles.ts';
 import { createQuotaKeeper, type UsageReport } from './quotas.ts';
 import { createRateLimiter } from './rate-limiter.ts';
 import type { Actor } from './types.ts';
@@ -25,11 +26,29 @@ export function createAdmission(options: {
   config: Pick<Config, 'tasks' | 'discord'>;
   usage: UsageRepo;
   now: () => number;
+  /** The channel profile in force for an actor (its quotas and approver role win). */
+  profileOf?: (actor: Actor) => Profile | undefined;
 }): Admission {
   const { config, now } = options;
   const permissions = createPermissions(config.discord);
   const rateLimit = createRateLimiter(config.tasks.rateLimitPerMinute, now);
-  const quotas = createQuotaKeeper({ quotas: config.tasks.quotas, usage: options.usage, now });
+  const quotasFor = (actor: Actor): Quotas => {
+    const own = options.profileOf?.(actor)?.quotas;
+    if (!own) return config.tasks.quotas;
+    const base = config.tasks.quotas;
+    return {
+      ...base,
+      member: {
+        dailyUsd: own.memberDailyUsd ?? base.member.dailyUsd,
+        monthlyUsd: own.memberMonthlyUsd ?? base.member.monthlyUsd,
+      },
+      server: {
+        dailyUsd: own.serverDailyUsd ?? base.server.dailyUsd,
+        monthlyUsd: own.serverMonthlyUsd ?? base.server.monthlyUsd,
+      },
+    };
+  };
+  const quotas = createQuotaKeeper({ quotasFor, usage: options.usage, now });
   return {
     access: (actor) => permissions.refusal(actor),
     admit(actor) {
@@ -42,7 +61,7 @@ export function createAdmission(options: {
     },
     isAdmin: (actor) => permissions.isAdmin(actor),
     mayApprove(actor) {
-      const role = config.tasks.approvals.approverRole;
+      const role = options.profileOf?.(actor)?.approverRole ?? config.tasks.approvals.approverRole;
       return (
         permissions.refusal(actor) === undefined &&
         (permissions.isAdmin(actor) || (role !== undefined && actor.roleIds.includes(role)))

@@ -10,6 +10,7 @@ import { listWorkspaceFiles } from '../agent/workspace-files.ts';
 import type { Config } from '../config.ts';
 import { describeError } from '../errors.ts';
 import type { AuditRepo } from '../store/audit-repo.ts';
+import type { ModelChoicesRepo } from '../store/model-choices-repo.ts';
 import type { ReportsRepo } from '../store/reports-repo.ts';
 import type { SessionRow, SessionsRepo } from '../store/sessions-repo.ts';
 import type { UsageRepo } from '../store/usage-repo.ts';
@@ -17,6 +18,8 @@ import { createRedactor, type Redactor } from '../text/redact-secrets.ts';
 import { createAdmission } from './admission.ts';
 import { createApprovalDesk } from './approvals.ts';
 import { createFairScheduler } from './fair-scheduler.ts';
+import { createSetupResolver, type ModelCatalog } from './message-setup.ts';
+import { NO_PROFILES, type Profiles } from './profiles.ts';
 import { runMessage } from './run-message.ts';
 import { createSessionRegistry, type LiveSession } from './session-registry.ts';
 import type {
@@ -49,6 +52,12 @@ export interface TaskServiceOptions {
   usage: UsageRepo;
   /** Replaces known secrets in everything the service hands out or keeps (events, reports, audit rows). */
   redactor?: Redactor;
+  /** Channel profiles (PROFILES); none by default. */
+  profiles?: Profiles;
+  /** The models members may pick, and their clients; without it every message uses the session's model. */
+  catalog?: ModelCatalog;
+  /** Models picked with /model. */
+  choices: ModelChoicesRepo;
   /** Where votes on skills are counted (the skill library), if there is one. */
   skillVotes?: SkillVotes;
   /** A new or restored task session with the app's parts and limits. */
@@ -82,7 +91,12 @@ export function createTaskService(options: TaskServiceOptions): TaskService {
     redact: (text) => redactor.redact(text),
     audit,
   });
-  const admission = createAdmission({ config, usage: options.usage, now });
+  const setups = createSetupResolver({
+    profiles: options.profiles ?? NO_PROFILES,
+    catalog: options.catalog,
+    choices: options.choices,
+  });
+  const admission = createAdmission({ config, usage: options.usage, now, profileOf: setups.profile });
   const scheduler = createFairScheduler({
     maxConcurrent: config.tasks.maxConcurrent,
     maxPerServer: config.tasks.maxConcurrentPerServer,
@@ -186,6 +200,7 @@ export function createTaskService(options: TaskServiceOptions): TaskService {
           reports,
           desk,
           redactor,
+          setup: setups.setupFor(live.info.id, message.actor),
           isClosing: () => closing,
         }),
       )
@@ -299,6 +314,21 @@ export function createTaskService(options: TaskServiceOptions): TaskService {
     isAdmin: (actor) => admission.isAdmin(actor),
 
     usage: (actor) => admission.usage(actor),
+
+    profile: (actor) => setups.profile(actor),
+
+    models: () => options.catalog?.models() ?? [],
+
+    modelId: (sessionId, actor) => setups.modelId(sessionId, actor),
+
+    chooseModel(target, actor, model) {
+      if ('sessionId' in target) {
+        const owner = registry.get(target.sessionId)?.info.owner ?? sessions.get(target.sessionId)?.owner;
+        if (!owner) return 'unknown-session';
+        return setups.choose({ sessionId: target.sessionId, owner }, actor, admission.isAdmin(actor), model);
+      }
+      return setups.choose(target, actor, admission.isAdmin(actor), model);
+    },
 
     decide: (approvalId, actor, choice) =>
       desk.decide(approvalId, actor.userId, choice, admission.mayApprove(actor)),

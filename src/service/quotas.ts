@@ -41,13 +41,15 @@ export function periods(now: Date) {
 const usd = (value: number) => `$${value.toFixed(2)}`;
 
 export function createQuotaKeeper(options: {
-  quotas: Quotas;
+  /** The quotas that hold for `actor` (the config's, or their channel profile's). */
+  quotasFor: (actor: Actor) => Quotas;
   usage: UsageRepo;
   now: () => number;
 }): QuotaKeeper {
-  const { quotas, usage } = options;
+  const { usage } = options;
   /** A member's limits: the most generous of their roles' and the default (0, no quota, is the most generous). */
   const memberLimits = (actor: Actor) => {
+    const quotas = options.quotasFor(actor);
     const pick = (key: 'dailyUsd' | 'monthlyUsd') => {
       const values = [
         quotas.member[key],
@@ -60,6 +62,7 @@ export function createQuotaKeeper(options: {
   const scopeOf = (actor: Actor) => actor.guildId ?? 'local';
 
   const report = (actor: Actor): UsageReport => {
+    const quotas = options.quotasFor(actor);
     const at = periods(new Date(options.now()));
     const scope = scopeOf(actor);
     const limits = memberLimits(actor);
@@ -87,6 +90,7 @@ export function createQuotaKeeper(options: {
   return {
     report,
     refusal(actor, isAdmin) {
+      const quotas = options.quotasFor(actor);
       if (actor.operator || (isAdmin && quotas.adminsExempt)) return undefined;
       const limits = memberLimits(actor);
       if (!limits.daily && !limits.monthly && !quotas.server.dailyUsd && !quotas.server.monthlyUsd)

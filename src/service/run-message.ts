@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { SessionSnapshot } from '../agent/session-snapshot.ts';
+import type { MessageSetup } from '../agent/task-session.ts';
 import type { TaskReport } from '../agent/types.ts';
 import { describeError } from '../errors.ts';
 import type { AuditRepo } from '../store/audit-repo.ts';
@@ -27,10 +28,12 @@ export interface RunMessageOptions {
   isClosing: () => boolean;
   desk: ApprovalDesk;
   redactor: Redactor;
+  /** The channel profile's and the chosen model's settings for this message. */
+  setup: MessageSetup;
 }
 
 export async function runMessage(options: RunMessageOptions): Promise<MessageOutcome> {
-  const { entry, message, observer, scheduler, sessions, audit, reports, isClosing, desk, redactor } =
+  const { entry, message, observer, scheduler, sessions, audit, reports, isClosing, desk, redactor, setup } =
     options;
   const { id: sessionId, scope, workspaceDir } = entry.info;
   const actor = message.actor.userId;
@@ -77,6 +80,7 @@ export async function runMessage(options: RunMessageOptions): Promise<MessageOut
   try {
     report = await entry.session.send(message.text, {
       signal: controller.signal,
+      setup,
       ...(images.length > 0 ? { images } : {}),
       onEvent: (event) => {
         auditor(event);

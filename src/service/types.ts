@@ -7,6 +7,7 @@ import type { TaskReport } from '../agent/types.ts';
 import type { Usage } from '../model/types.ts';
 import type { ReportRow } from '../store/reports-repo.ts';
 import type { ApprovalChoice, ApprovalView, DecideOutcome } from './approvals.ts';
+import type { NamedProfile } from './profiles.ts';
 import type { UsageReport } from './quotas.ts';
 
 /** Who is acting, and where. Built by a front end from its own input; checked by the service. */
@@ -17,6 +18,8 @@ export interface Actor {
   guildId: string | null;
   /** The channel, or for a thread its parent channel. */
   channelId: string | null;
+  /** The channel's category, when it has one (for channel profiles). */
+  categoryId?: string | null;
   roleIds: readonly string[];
   /** Discord's own Administrator permission. */
   isGuildAdmin: boolean;
@@ -197,6 +200,18 @@ export interface TaskService {
    * decide; a call whose run ended (or a restart) is `expired`.
    */
   decide(approvalId: string, actor: Actor, choice: ApprovalChoice): DecideOutcome;
+  /** The channel profile in force where `actor` is (PROFILES), if any. */
+  profile(actor: Actor): NamedProfile | undefined;
+  /** The models members may pick (ALLOWED_MODELS), the default first. */
+  models(): { id: string; default: boolean }[];
+  /** The model a message of `actor` would use now, in this session or (none) a new task here. */
+  modelId(sessionId: string | undefined, actor: Actor): string;
+  /** Pick the model of a thread (its owner or an admin) or of a channel (admins only). */
+  chooseModel(
+    target: { sessionId: string } | { channelId: string },
+    actor: Actor,
+    model: string,
+  ): 'set' | 'unknown-model' | 'not-allowed' | 'unknown-session';
   /** Stop taking work, cancel running steps, wait for them, release every sandbox. */
   shutdown(): Promise<void>;
 }

@@ -49,6 +49,7 @@ class Hub implements ToolHub {
   private readonly listeners = new Set<(event: HubEvent) => void>();
   private readonly maxResultChars: number;
   private cached: Declarations | undefined;
+  private subsets: { key: string; of: Declarations; decls: Declarations } | undefined;
   private closed = false;
 
   constructor(options: ToolHubOptions) {
@@ -96,7 +97,12 @@ class Hub implements ToolHub {
 
   provider(options: ToolBindingOptions): SandboxProvider {
     const reasons: Record<string, string> = {};
+    const shown = (entry: Entry) => !options.servers || options.servers.includes(entry.name);
     for (const entry of this.entries) {
+      if (!shown(entry)) {
+        reasons[entry.identifier] = "is not enabled in this channel's profile";
+        continue;
+      }
       if (entry.tools.size > 0) continue;
       if (entry.disabled !== undefined) reasons[entry.identifier] = `is ${entry.disabled}`;
       else if (entry.connection?.status === 'failed')
@@ -133,13 +139,14 @@ class Hub implements ToolHub {
     });
   }
 
-  declarations(): string {
-    return this.decls().text;
+  declarations(servers?: readonly string[]): string {
+    return this.decls(servers).text;
   }
 
   private bindings(options: ToolBindingOptions): HostBindings {
     const bindings: HostBindings = {};
     for (const entry of this.entries) {
+      if (options.servers && !options.servers.includes(entry.name)) continue;
       for (const [identifier, tool] of entry.tools) {
         const label = `tools.${entry.identifier}.${identifier}`;
         const call = this.toolCall(entry, tool, label, options.workspaceDir);
@@ -265,11 +272,25 @@ class Hub implements ToolHub {
     }
   }
 
-  private decls(): Declarations {
-    this.cached ??= generateDeclarations(
+  /** Declarations of every live server, or of `servers` only (a channel profile's subset), cached. */
+  private decls(servers?: readonly string[]): Declarations {
+    if (servers) {
+      const key = servers.join('\n');
+      if (this.subsets?.key !== key || this.subsets.of !== this.decls())
+        this.subsets = { key, of: this.decls(), decls: this.generate(servers) };
+      return this.subsets.decls;
+    }
+    this.cached ??= this.generate();
+    return this.cached;
+  }
+
+  private generate(servers?: readonly string[]): Declarations {
+    return generateDeclarations(
       this.entries
         .filter(
-          (entry) => entry.connection?.status === 'connected' || entry.connection?.status === 'reconnecting',
+          (entry) =>
+            (entry.connection?.status === 'connected' || entry.connection?.status === 'reconnecting') &&
+            (!servers || servers.includes(entry.name)),
         )
         .map((entry) => ({
           identifier: entry.identifier,
@@ -286,6 +307,5 @@ class Hub implements ToolHub {
           })),
         })),
     );
-    return this.cached;
   }
 }

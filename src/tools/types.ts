@@ -77,6 +77,8 @@ export interface ToolBindingOptions {
    * it such calls are denied.
    */
   approve?: (request: ApprovalRequest) => Promise<ApprovalDecision>;
+  /** Only these servers (by configured name); default every server. */
+  servers?: readonly string[];
 }
 
 export interface CallOptions extends ToolBindingOptions {
@@ -85,8 +87,8 @@ export interface CallOptions extends ToolBindingOptions {
 
 export interface ToolHub {
   servers(): ServerInfo[];
-  /** TypeScript declarations of `tools` as the model sees them. */
-  declarations(): string;
+  /** TypeScript declarations of `tools` as the model sees them (of `servers` only, when given). */
+  declarations(servers?: readonly string[]): string;
   /**
    * The sandbox provider of `tools`: `tools.<server>.<tool>` for every tool, `ToolError`, and guards
    * that make unknown servers and tools throw with the close names instead of `undefined is not a

@@ -13,7 +13,6 @@ import { type Config, loadConfig } from '../../src/config.ts';
 import { type Bot, createBot } from '../../src/discord/create-bot.ts';
 import { loadCommands } from '../../src/discord/load-commands.ts';
 import type { SkillAdmin } from '../../src/discord/types.ts';
-import { createAnthropicModel } from '../../src/model/create-anthropic-model.ts';
 import { createFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic.ts';
 import {
   createFakeDiscord,
@@ -67,20 +66,16 @@ export async function createBotHarness(options: BotHarnessOptions = {}): Promise
     MCP_CONFIG: mcpPath,
     MCP_CONNECT_TIMEOUT_MS: '5000',
     PROGRESS_EDIT_MS: '200',
+    ANTHROPIC_MAX_RETRIES: '2',
     ...(typeof options.env === 'function' ? options.env(discord) : options.env),
   });
   const errors: string[] = [];
   const logs: string[] = [];
   const start = async () => {
-    const model = createAnthropicModel({
-      apiKey: 'test-key',
-      baseUrl: anthropic.url,
-      maxRetries: 2,
-      backoff: { baseDelayMs: 5, maxDelayMs: 20 },
-    });
     const skillSource = options.skillSource;
+    // The real model router over ALLOWED_MODELS, every client pointed at the fake Messages API.
     const app = await createApp(config, {
-      model,
+      modelClient: { backoff: { baseDelayMs: 5, maxDelayMs: 20 } },
       ...(skillSource
         ? { createSkills: async () => skillSource }
         : options.realSkills

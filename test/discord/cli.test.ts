@@ -53,13 +53,13 @@ const discordEnv = () => ({
   DISCORD_API_URL: fake.apiUrl,
 });
 
-const COMMANDS = ['help', 'skills', 'status', 'stop', 'task', 'tools', 'usage'];
+const COMMANDS = ['help', 'model', 'profile', 'skills', 'status', 'stop', 'task', 'tools', 'usage'];
 
 describe('toolsmith deploy-commands', () => {
   it('with DISCORD_GUILD_ID registers the commands in that guild (instant)', async () => {
     const outcome = await toolsmith(['deploy-commands'], { ...discordEnv(), DISCORD_GUILD_ID: fake.guildId });
     expect(outcome.stderr).toBe('');
-    expect(outcome.stdout).toBe(`Registered 7 commands in guild ${fake.guildId}.\n`);
+    expect(outcome.stdout).toBe(`Registered 9 commands in guild ${fake.guildId}.\n`);
     expect(outcome.code).toBe(0);
     const stored = fake.commands(fake.guildId);
     expect(stored.map((c) => c.name).sort()).toEqual(COMMANDS);
@@ -77,7 +77,7 @@ describe('toolsmith deploy-commands', () => {
   it('without DISCORD_GUILD_ID registers them globally', async () => {
     const outcome = await toolsmith(['deploy-commands'], discordEnv());
     expect(outcome.code).toBe(0);
-    expect(outcome.stdout).toBe('Registered 7 commands globally (they may take up to an hour to appear).\n');
+    expect(outcome.stdout).toBe('Registered 9 commands globally (they may take up to an hour to appear).\n');
     expect(
       fake
         .commands()

@@ -17,7 +17,9 @@ import { type AuditRepo, createAuditRepo } from '../../src/store/audit-repo.ts';
 import { openStore, type Store } from '../../src/store/open-store.ts';
 import { createReportsRepo } from '../../src/store/reports-repo.ts';
 import { createSessionsRepo, type SessionsRepo } from '../../src/store/sessions-repo.ts';
+import { createModelChoicesRepo } from '../../src/store/model-choices-repo.ts';
 import { createUsageRepo } from '../../src/store/usage-repo.ts';
+import { createRedactor } from '../../src/text/redact-secrets.ts';
 
 /** A message being worked on by a scripted session. */
 export interface Held {
@@ -25,6 +27,8 @@ export interface Held {
   text: string;
   signal: AbortSignal | undefined;
   emit: (event: AgentEvent) => void;
+  /** Ask for approval as a tool call that needs it would. */
+  approve: NonNullable<SendOptions['approve']>;
   /** End the message with an answer (or a given report). */
   finish(report?: Partial<TaskReport>): void;
 }
@@ -47,6 +51,9 @@ export interface ServiceHarness {
   restart(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** A configured secret: nothing the service hands out may contain it. */
+export const SECRET = 'sk-secret-value-123456';
 
 export const member = (userId: string, guildId = 'g1', extra: Partial<Actor> = {}): Actor => ({
   userId,
@@ -87,6 +94,7 @@ export async function createServiceHarness(
   const audit = createAuditRepo(store);
   const reports = createReportsRepo(store);
   const usage = createUsageRepo(store);
+  const choices = createModelChoicesRepo(store);
   const running: Held[] = [];
   const opened: ServiceHarness['opened'] = [];
   const disposed: string[] = [];
@@ -127,6 +135,9 @@ export async function createServiceHarness(
             text,
             signal: options.signal,
             emit: (event) => options.onEvent?.(event),
+            approve: (request) =>
+              options.approve?.(request) ??
+              Promise.resolve({ approved: false, by: 'nobody', note: 'no approver' }),
             finish: (extra = {}) => {
               running.splice(running.indexOf(held), 1);
               busy = false;
@@ -155,6 +166,8 @@ export async function createServiceHarness(
       audit,
       reports,
       usage,
+      choices,
+      redactor: createRedactor([SECRET]),
       now: () => clock.now,
       sweepIntervalMs: 5,
       async openSession({ id, scope, restore, restoredBecause }) {

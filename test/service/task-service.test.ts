@@ -328,3 +328,93 @@ describe('quotas', () => {
     expect(h.service.admit(member('root', 'g1', { roleIds: ['admins'] }))).toBeUndefined();
   });
 });
+
+describe('approvals', () => {
+  const request = (tool = 'createIssue') => ({
+    server: 'github',
+    tool,
+    label: `tools.github.${tool}`,
+    input: { title: 'hi', token: 'sk-secret-value-123456' },
+    reason: 'this tool is set to need approval',
+  });
+
+  const startHeld = async (env: Record<string, string> = {}) => {
+    h = await createServiceHarness({ ADMIN_ROLE: 'admins', APPROVER_ROLE: 'approvers', ...env });
+    await open('s1');
+    const events: TaskEvent[] = [];
+    const sent = accepted(
+      await h.service.send('s1', { actor: member('ana'), text: 'go' }, { onEvent: (e) => events.push(e) }),
+    );
+    await h.waitFor(() => h.running.length === 1);
+    const held = h.running[0];
+    if (!held) throw new Error('nothing running');
+    return { events, sent, held };
+  };
+
+  const shown = (events: TaskEvent[]) => events.flatMap((e) => (e.type === 'approval' ? [e.approval] : []));
+
+  it('waits for an approver; others cannot decide; "approve for this task" skips the next prompt', async () => {
+    const { events, held } = await startHeld();
+    const first = held.approve(request());
+    await h.waitFor(() => shown(events).length === 1);
+    const [view] = shown(events);
+    expect(view).toMatchObject({
+      label: 'tools.github.createIssue',
+      reason: 'this tool is set to need approval',
+    });
+    expect(view?.input).toContain('"title": "hi"');
+    // The task's owner is not an approver; neither is a stranger.
+    expect(h.service.decide(view?.id ?? '', member('ana'), 'once')).toEqual({ status: 'not-allowed' });
+    expect(
+      h.service.decide(view?.id ?? '', member('approver', 'g1', { roleIds: ['approvers'] }), 'task'),
+    ).toEqual({
+      status: 'decided',
+      approved: true,
+    });
+    expect(await first).toMatchObject({ approved: true, by: 'approver' });
+    // The same tool again in this task: no prompt. Another tool: a prompt.
+    expect(await held.approve(request())).toMatchObject({ approved: true });
+    expect(shown(events)).toHaveLength(1);
+    const other = held.approve(request('deleteRepo'));
+    await h.waitFor(() => shown(events).length === 2);
+    expect(
+      h.service.decide(shown(events)[1]?.id ?? '', member('root', 'g1', { roleIds: ['admins'] }), 'deny'),
+    ).toEqual({ status: 'decided', approved: false });
+    expect(await other).toMatchObject({ approved: false, by: 'root' });
+    expect(
+      events
+        .filter((e) => e.type === 'approval-decided')
+        .map((e) => e.type === 'approval-decided' && e.approved),
+    ).toEqual([true, false]);
+    const rows = h.audit.list('s1').filter((e) => e.kind === 'approval');
+    expect(rows.map((r) => [r.actor, r.data.approved, r.data.label])).toEqual([
+      ['approver', true, 'tools.github.createIssue'],
+      ['root', false, 'tools.github.deleteRepo'],
+    ]);
+    held.finish();
+  });
+
+  it('denies when nobody decides in time, and when the run is stopped while it waits', async () => {
+    const { events, held, sent } = await startHeld({ APPROVAL_TIMEOUT_MS: '1000' });
+    expect(await held.approve(request())).toMatchObject({ approved: false, by: 'timeout' });
+    const waiting = held.approve(request('other'));
+    await h.waitFor(() => shown(events).length === 2);
+    expect(h.service.stop('s1', member('ana'))).toBe('stopped');
+    expect(await waiting).toMatchObject({ approved: false, by: 'nobody' });
+    await sent.done;
+    // After its run ended, the buttons of that call do nothing.
+    expect(
+      h.service.decide(shown(events)[1]?.id ?? '', member('root', 'g1', { roleIds: ['admins'] }), 'once'),
+    ).toEqual({
+      status: 'expired',
+    });
+  });
+
+  it('never shows a configured secret in the argument it asks about', async () => {
+    const { events, held } = await startHeld();
+    void held.approve({ ...request(), input: { key: 'sk-secret-value-123456' } });
+    await h.waitFor(() => shown(events).length === 1);
+    expect(shown(events)[0]?.input).toBe('{\n  "key": "[redacted]"\n}');
+    held.finish();
+  });
+});
