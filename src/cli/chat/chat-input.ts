@@ -148,6 +148,8 @@ export function createChatInput(options: ChatInputOptions): ChatInput {
     if (ended) return;
     ended = true;
     clearTimeout(pasteTimer);
+    // Leave the prompt's row, so what is printed next starts on a line of its own.
+    if (terminal) options.output.write('\n');
     // What was typed before the end is still a message (an unfinished """ block included).
     if (lines.length > 0) submit();
     for (const take of waiting.splice(0)) take(undefined);

@@ -109,7 +109,7 @@ export function toolsmithPty(
     screen: () => output,
     text,
     write: (keys) => child.stdin.write(keys),
-    waitFor(pattern, { timeoutMs = 20_000, from = 0 } = {}) {
+    waitFor(pattern, { timeoutMs = 60_000, from = 0 } = {}) {
       const found = () => {
         const t = text().slice(from);
         return typeof pattern === 'string' ? t.includes(pattern) : pattern.test(t);
