@@ -142,6 +142,11 @@ describe('learning from a solved task', () => {
       /uses tools\[\.\.\.\]/,
     ],
     ['the code does not compile', reply({ code: 'function totalByColumn( {' }), /does not compile/],
+    [
+      "the code calls another skill (not callable from a skill's own sandbox)",
+      reply({ code: distilled.code.replace('return totals;', "return skills.parseCsv('a') && totals;") }),
+      /check failed: the example fails: ReferenceError: skills is not defined/,
+    ],
     ['the code loops forever', reply({ example: 'while (true) {}' }), /check failed: the example fails/],
     ['the answer is not JSON', 'I would call it totalByColumn.', /not a skill \(reply: /],
     ['a field is missing', JSON.stringify({ ...distilled, example: undefined }), /not a skill \(/],

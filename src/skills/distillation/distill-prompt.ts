@@ -11,6 +11,7 @@ Write ONE self-contained function that does the reusable part of the work:
 - the function's name is the skill name in camelCase;
 - the code is exactly that one function declaration: nothing else at top level (no IIFE, no top-level await, no variables, no calls);
 - call tools only as \`tools.<server>.<tool>(...)\` written out (never \`tools[name]\`), and only the tools the work needs.
+- do not call \`skills.<name>(...)\`: a skill runs alone, so inline what it needs from other skills.
 
 Reply with one JSON object and nothing else:
 {"name": "lowercase-hyphen-name", "description": "What it does and when to use it, one or two sentences.", "signature": "camelName(param: type, options?: {...}): returnType", "code": "function camelName(...) { ... }", "example": "await camelName(<literal arguments>)", "expected": <the JSON value the example returns>}

@@ -181,9 +181,9 @@ export async function openSkillLibrary(options: SkillLibraryOptions): Promise<Sk
     async learn(report: TaskReport, scope: TaskScope) {
       if (options.learn === false || !options.distiller || !report.ok || !report.resultCode.trim())
         return undefined;
-      const api = library.sandboxApi(scope);
+      // No skills in the check: a skill runs in a sandbox of its own, where other skills are not callable.
       try {
-        const result = await options.distiller.distill({ task: report.task, code: report.resultCode }, api);
+        const result = await options.distiller.distill({ task: report.task, code: report.resultCode });
         if (!result.ok) {
           log('info', `learned nothing from "${report.task.slice(0, 60)}": ${result.reason}`);
           return undefined;
@@ -200,8 +200,6 @@ export async function openSkillLibrary(options: SkillLibraryOptions): Promise<Sk
       } catch (error) {
         log('warn', `learning failed for "${report.task.slice(0, 60)}": ${describeError(error)}`);
         return undefined;
-      } finally {
-        api.dispose?.();
       }
     },
 
