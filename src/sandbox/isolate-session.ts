@@ -156,6 +156,8 @@ export class IsolateSession {
   #disposed = false;
   #broken = false;
   #inFlight = 0;
+  #entered = false;
+  #heapUsed = 0;
   #lastCpuMs = 0;
 
   constructor(options: IsolateSessionOptions) {
@@ -217,6 +219,11 @@ export class IsolateSession {
    * message only.
    */
   enter(op: RuntimeOp, args: unknown[], timeout: number): Promise<unknown> {
+    if (!this.#entered) {
+      // The last moment a synchronous read is safe: a starting figure for heapUsed().
+      this.#heapUsed = this.isolate.getHeapStatisticsSync().used_heap_size;
+      this.#entered = true;
+    }
     const api = this.api;
     return this.track(
       Promise.resolve().then(api.apply.bind(api, undefined, [op, ...(args as never[])], { timeout })),
@@ -236,8 +243,15 @@ export class IsolateSession {
     return call;
   }
 
+  /**
+   * True only before the session's first entry: a synchronous call then cannot meet a parked
+   * thread. After code has run, V8 may still be working on its heap between entries (a GC task),
+   * and if that work hits an out-of-memory V8 cannot recover from, the thread is parked holding the
+   * isolate's lock: a synchronous call would block the host's event loop for good (seen in the
+   * host bench). So from then on every call into the isolate is asynchronous.
+   */
   get idle(): boolean {
-    return this.#inFlight === 0;
+    return this.#inFlight === 0 && !this.#entered;
   }
 
   get disposed(): boolean {
@@ -249,9 +263,20 @@ export class IsolateSession {
     this.context.evalSync(code, { filename, timeout: 2000 });
   }
 
+  /**
+   * Heap in use: read synchronously only before the first entry (see idle); after that, the latest
+   * figure, with a fresh one asked for asynchronously, so a parked thread can never block the host.
+   */
   heapUsed(): number {
     if (this.disposed) return 0;
-    return this.isolate.getHeapStatisticsSync().used_heap_size;
+    if (!this.#entered) return this.isolate.getHeapStatisticsSync().used_heap_size;
+    this.isolate.getHeapStatistics().then(
+      (statistics) => {
+        this.#heapUsed = statistics.used_heap_size;
+      },
+      () => undefined,
+    );
+    return this.#heapUsed;
   }
 
   /** CPU time used so far; after disposal, the last value read (isolated-vm forgets it). */
