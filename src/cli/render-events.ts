@@ -64,7 +64,7 @@ export function createTerminalRenderer(options: TerminalRendererOptions): Termin
   const skillsShown = new Set<string>();
 
   const statusText = () => {
-    const parts = [step > 0 ? `step ${step}/${maxSteps}` : 'starting', seconds(now() - startedAt)];
+    const parts = [step > 0 ? `step ${step}/${maxSteps}` : '', seconds(now() - startedAt)];
     if (usage)
       parts.push(`${totalTokens(usage).toLocaleString('en-US')} tokens`, describeCost(costUsd, usage));
     const call = [...calls.values()].at(-1);
