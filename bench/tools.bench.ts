@@ -3,7 +3,9 @@
  * the host stamps each call's arrival, so the gap between two arrivals is one full round trip
  * (isolate -> host -> tool -> host -> isolate -> next call). The plain host function (the baseline) and
  * the in-process MCP tool (target: <= 3x the baseline) are measured in alternating blocks, so load on
- * the machine falls on both alike; the stdio call to server-everything runs on its own hub afterwards.
+ * the machine falls on both alike; each pair of blocks is a round with its own ratio, reported as the
+ * median over the rounds and their range (bench/measure.ts). The stdio call to server-everything runs
+ * on its own hub afterwards (a figure with no baseline).
  * Last, hub start-up with one stdio server, with and without a second one that never answers
  * (alternating): the hung one should cost its connect limit, not the time it takes to end it.
  */
@@ -18,7 +20,18 @@ import type { HostBindings, Sandbox, SandboxProvider } from '../src/sandbox/type
 import { withTimeout } from '../src/tools/connection-errors.ts';
 import { createToolHub } from '../src/tools/create-tool-hub.ts';
 import { EVERYTHING_SERVER, stdioServer } from '../test/helpers/stdio-server.ts';
-import { type BenchRow, measure, round, summarize } from './measure.ts';
+import {
+  against,
+  type BenchRow,
+  deltaOverRounds,
+  formatDelta,
+  measure,
+  ratioOverRounds,
+  round,
+  roundsMeeting,
+  rowOf,
+  summarize,
+} from './measure.ts';
 
 function createEcho(): McpServer {
   const server = new McpServer({ name: 'bench', version: '1.0.0' });
@@ -77,34 +90,35 @@ export default async function (): Promise<BenchRow[]> {
       await plain.block(1000, false);
       await mcp.block(1000, false);
     }
-    for (let i = 0; i < 5; i++) {
-      await plain.block(200);
-      await mcp.block(200);
+    // Rounds of 200 round trips each, the order swapped every round; a ratio per round.
+    const plainRounds: number[][] = [];
+    const mcpRounds: number[][] = [];
+    for (let i = 0; i < 6; i++) {
+      const turns = [
+        { paths: plain, into: plainRounds },
+        { paths: mcp, into: mcpRounds },
+      ];
+      for (const { paths, into } of i % 2 === 0 ? turns : turns.reverse()) {
+        const before = paths.samples.length;
+        await paths.block(200);
+        into.push(paths.samples.slice(before));
+      }
     }
-    const base = {
-      name: 'sandbox -> plain host function',
-      ...summarize(plain.samples),
-      runs: plain.samples.length,
-    };
-    const viaMcp = {
-      name: 'sandbox -> in-process MCP tool',
-      ...summarize(mcp.samples),
-      runs: mcp.samples.length,
-    };
-    const firstRatio = summarize(mcpFirst).medianUs / summarize(plainFirst).medianUs;
-    rows.push(
-      base,
-      {
-        ...viaMcp,
-        note: `${round(viaMcp.medianUs / base.medianUs)}x the plain host function (target <= 3x)`,
-      },
-      {
-        name: 'sandbox -> in-process MCP tool, first 1000 calls of the process',
-        ...summarize(mcpFirst),
-        runs: mcpFirst.length,
-        note: `${round(firstRatio)}x the plain host function's first 1000; JIT not settled yet`,
-      },
+    const base = rowOf('sandbox -> plain host function (baseline)', plainRounds);
+    const ratio = ratioOverRounds(plainRounds, mcpRounds);
+    const viaMcp = against(
+      'sandbox -> in-process MCP tool',
+      plainRounds,
+      mcpRounds,
+      `target <= 3x: ${roundsMeeting(ratio, (value) => value <= 3)}`,
     );
+    const firstRatio = summarize(mcpFirst).medianUs / summarize(plainFirst).medianUs;
+    rows.push(base, viaMcp, {
+      name: 'sandbox -> in-process MCP tool, first 1000 calls of the process',
+      ...summarize(mcpFirst),
+      runs: mcpFirst.length,
+      note: `${round(firstRatio)}x the plain host function's first 1000; JIT not settled yet`,
+    });
     rows.push(
       await measure(
         'hub.call in-process MCP tool (host side, no sandbox)',
@@ -173,11 +187,18 @@ export async function startupWithHungServer(): Promise<BenchRow[]> {
   await start([fine], []);
   await start([fine, mute], []);
   for (let i = 0; i < 12; i++) {
-    await start([fine], samples.alone);
+    // The order swapped every round, so neither always starts right after the other.
+    if (i % 2 === 0) await start([fine], samples.alone);
     await start([fine, mute], samples.hung, samples.close);
+    if (i % 2 === 1) await start([fine], samples.alone);
   }
   const alone = summarize(samples.alone);
   const hung = summarize(samples.hung);
+  // Each pair of start-ups (alone, then with the hung server) is a round of its own.
+  const added = deltaOverRounds(
+    samples.alone.map((us) => [us]),
+    samples.hung.map((us) => [us]),
+  );
   const spread = (values: number[]) =>
     `${round(Math.min(...values) / 1000, 0)}-${round(Math.max(...values) / 1000, 0)} ms`;
   return [
@@ -191,7 +212,7 @@ export async function startupWithHungServer(): Promise<BenchRow[]> {
       name: `hub start-up, plus one that never answers (limit ${connectLimitMs} ms)`,
       ...hung,
       runs: samples.hung.length,
-      note: `spread ${spread(samples.hung)}; median ${round((hung.medianUs - alone.medianUs) / 1000, 0)} ms from the one server alone (in parallel, so at most the limit; before: ~4.5 s more)`,
+      note: `spread ${spread(samples.hung)}; ${formatDelta(added)} over the one server alone, start-up by start-up (in parallel, so at most the limit; before: ~4.5 s more)`,
     },
     {
       name: 'hub close after it (waits for the hung process to be SIGKILLed)',
