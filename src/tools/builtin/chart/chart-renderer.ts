@@ -12,7 +12,9 @@
  * resvg's native addon is allowed, which the permission model cannot fence.
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { Socket } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -139,12 +141,19 @@ export class ChartRenderer {
       ],
       env: {},
       serialization: 'advanced',
-      // Anything Vega prints is dropped: what matters reaches the caller through the logger.
-      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+      // What Vega prints is dropped (what matters reaches the caller through its logger); the end of
+      // stderr is kept to say why a worker died.
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     // An idle worker does not keep the process alive; a running render's timer does.
+    let stderr = '';
+    worker.stderr?.setEncoding('utf8');
+    worker.stderr?.on('data', (chunk: string) => {
+      stderr = (stderr + chunk).slice(-4000);
+    });
     worker.unref();
     worker.channel?.unref();
+    if (worker.stderr instanceof Socket) worker.stderr.unref();
     this.worker = worker;
     this.ready = false;
     this.startTimer = setTimeout(() => {
@@ -161,7 +170,7 @@ export class ChartRenderer {
       const why =
         signal === 'SIGABRT' || code === 134
           ? `the chart needed more than ${memoryMb} MB of memory; use fewer data points or a simpler spec`
-          : 'the chart renderer stopped unexpectedly';
+          : `the chart renderer stopped unexpectedly${lastError(stderr)}`;
       void this.stop(new ToolError(why));
     });
   }
@@ -216,18 +225,41 @@ export class ChartRenderer {
   }
 }
 
-/** Node's permission model for the chart worker: read its code and its libraries, nothing else. */
+/**
+ * Node's permission model for the chart worker: read its code and its libraries, nothing else. The
+ * libraries are allowed both where the project's node_modules is and where it really is (a symlinked
+ * node_modules is looked up through the link, then loaded from its target).
+ */
 export function chartWorkerPermissions(): string[] {
-  const src = fileURLToPath(new URL('../../../', import.meta.url));
-  const packageJson = fileURLToPath(new URL('../../../../package.json', import.meta.url));
-  const nodeModules = path.dirname(
+  const root = fileURLToPath(new URL('../../../../', import.meta.url));
+  const installed = path.dirname(
     path.dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')),
   );
+  const modules = new Set([
+    path.join(root, 'node_modules'),
+    installed,
+    realpathOr(path.join(root, 'node_modules')),
+  ]);
   return [
     '--permission',
-    `--allow-fs-read=${src}`,
-    `--allow-fs-read=${packageJson}`,
-    `--allow-fs-read=${nodeModules}${path.sep}`,
+    `--allow-fs-read=${path.join(root, 'src')}${path.sep}`,
+    `--allow-fs-read=${path.join(root, 'package.json')}`,
+    ...[...modules].map((dir) => `--allow-fs-read=${dir}${path.sep}`),
     '--allow-addons',
   ];
+}
+
+function realpathOr(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return dir;
+  }
+}
+
+/** The last error a dead worker printed (`Error: ...`, `TypeError [CODE]: ...`), as ": <line>", or nothing. */
+function lastError(stderr: string): string {
+  const lines = stderr.split('\n').filter((line) => /^\w*Error\b/.test(line));
+  const line = lines[lines.length - 1]?.trim();
+  return line ? `: ${line.slice(0, 300)}` : '';
 }
