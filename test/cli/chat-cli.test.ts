@@ -116,6 +116,10 @@ describe('toolsmith chat over pipes', () => {
     expect(body).toContain('read sales.csv');
     expect(body).toContain('what did I ask?');
 
+    const unknown = await toolsmith(['chat', '--resume', 'nope'], { env: env(), cwd: dir });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('error: no saved session nope (toolsmith sessions list shows them)');
+
     const store = openStore({ dataDir: path.join(dir, 'data') });
     const kinds = createAuditRepo(store)
       .list(id)

@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import type { App } from '../../app/create-app.ts';
 import { loadConfig, requireValue, terminalOptions } from '../../config.ts';
+import { UsageError } from '../../errors.ts';
 import { operatorActor } from '../../service/permissions.ts';
 import type { Actor, MessageOutcome } from '../../service/types.ts';
 import { takeOptionalValue } from '../args.ts';
@@ -77,10 +78,7 @@ const command: CliCommand = {
           print(color.yellow(`MCP server ${server.name} is not available: ${server.error ?? 'failed'}`));
       if (resume) {
         const resumed = chat.resume(resumeId);
-        if (!resumed.ok) {
-          print(color.yellow(resumed.reason));
-          return 2;
-        }
+        if (!resumed.ok) throw new UsageError(resumed.reason);
         printResumed(resumed.info, resumed.lastExchange, { paint: color, print });
       }
       input.prompt();
