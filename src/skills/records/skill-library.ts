@@ -124,7 +124,7 @@ export async function openSkillLibrary(options: SkillLibraryOptions): Promise<Sk
   };
   const search = async (text: string, scopes: readonly string[], limit = 10, viewer?: SkillViewer) => {
     const vector = (await core.embedOne(text, 'query')).vector;
-    const hits = await core.nearestTo(vector, scopes, viewer ? limit * 4 + 8 : limit);
+    const hits = await core.nearestTo(vector, scopes, viewer ? limit * 2 + 4 : limit);
     return hits
       .filter((hit) => !viewer || visibleTo(hit.skill, viewer))
       .sort((a, b) => b.score - a.score)
@@ -141,10 +141,13 @@ export async function openSkillLibrary(options: SkillLibraryOptions): Promise<Sk
     async retrieve(query): Promise<OfferedSkill[]> {
       if (topK <= 0 || !query.text.trim()) return [];
       const viewer = { scope: query.scope, member: query.author };
-      const scored = await search(query.text, scopesFor(query.scope), Math.max(topK * 4, 12), viewer);
-      const offered = scored
-        .filter((entry) => entry.similarity >= minScore && resolvesTo(entry, viewer))
-        .slice(0, topK);
+      const scored = await search(query.text, scopesFor(query.scope), Math.max(topK * 2, 8), viewer);
+      // Resolve names only as far as needed: each check reads the store.
+      const offered: ScoredSkill[] = [];
+      for (const entry of scored) {
+        if (offered.length >= topK) break;
+        if (entry.similarity >= minScore && resolvesTo(entry, viewer)) offered.push(entry);
+      }
       for (const entry of offered) repo.addCounters(entry.skill.id, { retrieved: 1 });
       return offered.map((entry) => toOffered(entry.skill, entry.score));
     },
