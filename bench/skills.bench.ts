@@ -268,7 +268,7 @@ export default async function skillsBench(): Promise<BenchRow[]> {
             {
               runs: 20,
               warmup: 2,
-              note: 'store insert + embed + atomic rewrite of the index file',
+              note: 'store insert (record + version) + embed + journal append (fsync)',
             },
           ),
         );
@@ -282,7 +282,7 @@ export default async function skillsBench(): Promise<BenchRow[]> {
         );
         rows.push({
           ...concurrent,
-          note: `per batch of 10; group commit shares file writes (${round(concurrent.medianUs / 10 / 1000, 1)} ms per save)`,
+          note: `per batch of 10; group commit shares journal appends (${round(concurrent.medianUs / 10 / 1000, 1)} ms per save)`,
         });
       }
       await library.close();
