@@ -29,7 +29,8 @@ describe('commands', () => {
     expect(reply.ephemeral).toBe(true);
     expect(reply.content).toBe(
       '🟢 **workspace** (connected, built-in)\n`list`, `readText`, `readLines`, `readBase64`, `write`, `delete`, `stat`\n\n' +
-        '⚪ **web** (disabled, built-in) — off: no host is allowed (set WEB_ALLOWED_HOSTS to turn it on)\n(no tools)',
+        '⚪ **web** (disabled, built-in) — off: no host is allowed (set WEB_ALLOWED_HOSTS to turn it on)\n(no tools)\n\n' +
+        '🟢 **chart** (connected, built-in)\n`render`',
     );
     await h.close();
     h = await createBotHarness({ env: { WEB_ALLOWED_HOSTS: 'example.com' } });

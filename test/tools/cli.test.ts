@@ -54,14 +54,15 @@ describe('toolsmith tools', () => {
     expect(out.servers.map((s) => [s.name, s.status])).toEqual([
       ['workspace', 'connected'],
       ['web', 'disabled'],
+      ['chart', 'connected'],
       ['everything', 'connected'],
       ['ghost', 'failed'],
     ]);
-    expect(out.servers[3]?.error).toBe(
+    expect(out.servers[4]?.error).toBe(
       'stdio: command not found: toolsmith-no-such-command (check "command" and PATH)',
     );
-    expect(out.servers[2]?.tools.map((t) => t.name)).toContain('get-sum');
-    expect(Object.keys(out.servers[2]?.tools[0] ?? {})).toEqual(['name', 'description']);
+    expect(out.servers[3]?.tools.map((t) => t.name)).toContain('get-sum');
+    expect(Object.keys(out.servers[3]?.tools[0] ?? {})).toEqual(['name', 'description']);
     expect(out.declarations).toContain('getSum(input: {');
   });
 
@@ -75,6 +76,7 @@ describe('toolsmith tools', () => {
     });
     expect(code).toBe(0);
     expect(stdout).toContain('  web  connected  built-in, 1 tools');
+    expect(stdout).toContain('  chart  connected  built-in, 1 tools');
     expect(stdout).toContain('    getSum (get-sum)  Returns the sum of two numbers');
     expect(stdout).toMatch(/Declarations the model sees: \d+ characters \(~\d+ tokens\)/);
   });
