@@ -4,8 +4,8 @@
  */
 import { loadConfig, requireValue } from '../../config.ts';
 import { deployCommands } from '../../discord/deploy-commands.ts';
-import type { CliCommand } from '../types.ts';
 import { print } from '../print.ts';
+import type { CliCommand } from '../types.ts';
 
 const command: CliCommand = {
   summary: 'Register the slash commands with Discord.',

@@ -6,8 +6,8 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config.ts';
 import { openToolHub } from '../../tools/open-tool-hub.ts';
 import type { ServerInfo } from '../../tools/types.ts';
-import type { CliCommand } from '../types.ts';
 import { color, print } from '../print.ts';
+import type { CliCommand } from '../types.ts';
 
 const command: CliCommand = {
   summary: 'Show the tool servers, their status and tools, and the declarations the model sees.',
