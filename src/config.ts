@@ -284,6 +284,20 @@ export function configIssues(env: NodeJS.ProcessEnv = process.env): ConfigIssue[
 }
 
 /**
+ * The configuration with every malformed key left at its default, and the list of those keys (for
+ * `toolsmith doctor`, which reports them all and goes on checking the rest).
+ */
+export function loadConfigLeniently(env: NodeJS.ProcessEnv = process.env): {
+  config: Config;
+  issues: ConfigIssue[];
+} {
+  const issues = configIssues(env);
+  const bad = new Set(issues.map((issue) => issue.key));
+  const config = loadConfig(Object.fromEntries(Object.entries(env).filter(([key]) => !bad.has(key))));
+  return { config, issues };
+}
+
+/**
  * Parse the environment once. Throws a ConfigError naming the first bad key. Relative paths
  * (DATA_DIR, MCP_CONFIG) are resolved against `root`, the project folder by default, so they do not
  * depend on the directory a command is started from.

@@ -29,7 +29,7 @@ const command: CliCommand = {
       print(color.bold(name));
       for (const finding of findings) print(`  ${MARK[finding.level]} ${finding.text}`);
     };
-    const { findings, config } = checkConfig(process.env);
+    const { findings, config } = checkConfig();
     show('configuration', findings);
     show(
       'network',

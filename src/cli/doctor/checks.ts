@@ -4,7 +4,7 @@
  * store and the skill index.
  */
 import { hostname } from 'node:os';
-import { type Config, configIssues, EnvSchema, loadConfig } from '../../config.ts';
+import { type Config, loadConfigLeniently } from '../../config.ts';
 import { describeError } from '../../errors.ts';
 import { createEmbedder } from '../../skills/embeddings/create-embedder.ts';
 import { openSkillIndex } from '../../skills/index/skill-index.ts';
@@ -23,15 +23,13 @@ const warn = (text: string): Finding => ({ level: 'warn', text });
 const fail = (text: string): Finding => ({ level: 'fail', text });
 
 /** Every malformed key, then the keys commands need; and the config with the bad keys left at defaults. */
-export function checkConfig(env: NodeJS.ProcessEnv): { findings: Finding[]; config: Config } {
-  const issues = configIssues(env);
+export function checkConfig(env?: NodeJS.ProcessEnv): { findings: Finding[]; config: Config } {
+  const { config, issues } = loadConfigLeniently(env);
   const findings = issues.map((issue) =>
     fail(`${issue.key}: ${issue.message}. Set ${issue.key} in .env or the environment (see .env.example)`),
   );
-  const bad = new Set(issues.map((issue) => issue.key));
-  const config = loadConfig(Object.fromEntries(Object.entries(env).filter(([key]) => !bad.has(key))));
   if (issues.length === 0)
-    findings.push(ok(`configuration: ${Object.keys(EnvSchema.shape).length} keys checked`));
+    findings.push(ok('configuration: every key parses'));
   findings.push(ok(`DATA_DIR ${config.dataDir}`));
   if (!config.anthropic.apiKey)
     findings.push(
