@@ -4,6 +4,7 @@
  */
 import { type ChartServerOptions, createChartServer } from './builtin/chart/chart-server.ts';
 import { createWebServer, type WebServerOptions } from './builtin/web-server.ts';
+import { createWorkspaceQuota, DEFAULT_WORKSPACE_MAX_BYTES } from './builtin/workspace-quota.ts';
 import { createWorkspaceServer, type WorkspaceServerOptions } from './builtin/workspace-server.ts';
 import type { McpServerConfig } from './mcp-config.ts';
 import type { ReconnectPolicy } from './server-connection.ts';
@@ -67,8 +68,14 @@ const DESCRIPTIONS = {
 /** The hub's servers, in the order they are shown and declared. */
 export function planServers(options: ToolHubOptions): ServerPlan[] {
   const plans: ServerPlan[] = [];
+  // The workspace and chart servers write into the same workspaces: one quota, so their writes to a
+  // workspace run one at a time and count together.
+  const given = options.workspace === false ? undefined : options.workspace;
+  const quota =
+    given?.quota ??
+    createWorkspaceQuota({ maxBytes: given?.maxWorkspaceBytes ?? DEFAULT_WORKSPACE_MAX_BYTES });
   if (options.workspace !== false) {
-    const workspace = options.workspace ?? { maxFileBytes: 10 * 1024 * 1024 };
+    const workspace = { quota, ...(options.workspace ?? { maxFileBytes: 10 * 1024 * 1024 }) };
     plans.push({
       name: 'workspace',
       builtIn: true,
@@ -92,7 +99,11 @@ export function planServers(options: ToolHubOptions): ServerPlan[] {
       name: 'chart',
       builtIn: true,
       description: DESCRIPTIONS.chart,
-      transports: [inProcessTransport(() => createChartServer(chart))],
+      transports: [
+        inProcessTransport(() =>
+          createChartServer(options.workspace === false ? chart : { quota, ...chart }),
+        ),
+      ],
     });
   }
   for (const extra of options.inProcess ?? []) {

@@ -272,6 +272,32 @@ describe('chart quota', () => {
       await small.close();
     }
   });
+
+  it('shares one quota with the workspace tools: what they wrote a moment ago counts', async () => {
+    const dir = path.join(base, 'shared');
+    await mkdir(dir);
+    await writeFile(path.join(dir, 'sales.csv'), SALES);
+    const spec = bars({ data: { url: 'sales.csv' } });
+    const png = Result(await render({ spec, path: 'probe.png', scale: 1 }));
+    const quota = SALES.length + 2 * png.bytes + 10_000 - 1;
+    const shared = await createToolHub({
+      workspace: { maxFileBytes: LIMITS.maxFileBytes, maxWorkspaceBytes: quota },
+      chart: LIMITS,
+    });
+    const call = (server: string, tool: string, input: Record<string, unknown>) =>
+      shared.call(server, tool, input, { workspaceDir: dir });
+    try {
+      await call('chart', 'render', { spec, path: 'a.png', scale: 1 });
+      await call('workspace', 'write', { path: 'notes.txt', content: 'x'.repeat(10_000) });
+      // One byte short for the second chart: the chart server sees the workspace tools' write at once.
+      await expect(call('chart', 'render', { spec, path: 'b.png', scale: 1 })).rejects.toThrow(
+        /writing "b.png" would bring the workspace to .* over its quota/,
+      );
+      await expect(readFile(path.join(dir, 'b.png'))).rejects.toThrow(/ENOENT/);
+    } finally {
+      await shared.close();
+    }
+  });
 });
 
 describe('chart confinement', () => {

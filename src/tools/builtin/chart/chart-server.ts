@@ -11,7 +11,11 @@ import { z } from 'zod';
 import { ToolError } from '../../tool-error.ts';
 import { ok } from '../tool-result.ts';
 import { relativeTo, resolveInside, workspaceRoot } from '../workspace-paths.ts';
-import { createWorkspaceQuota } from '../workspace-quota.ts';
+import {
+  createWorkspaceQuota,
+  DEFAULT_WORKSPACE_MAX_BYTES,
+  type WorkspaceQuota,
+} from '../workspace-quota.ts';
 import { WORKSPACE_META_KEY } from '../workspace-server.ts';
 import { readChartFiles, withChartOptions } from './chart-files.ts';
 import { ChartRenderer } from './chart-renderer.ts';
@@ -29,6 +33,8 @@ export interface ChartServerOptions {
   memoryMb?: number;
   /** The workspace quota (WORKSPACE_MAX_BYTES) the chart files count against (default 1 GiB). */
   maxWorkspaceBytes?: number;
+  /** The quota shared with the workspace server, so writes to a workspace run one at a time. */
+  quota?: WorkspaceQuota;
 }
 
 const Meta = z.object({ [WORKSPACE_META_KEY]: z.string().min(1) });
@@ -41,7 +47,9 @@ export function createChartServer(options: ChartServerOptions): McpServer {
     ...(options.memoryMb ? { memoryMb: options.memoryMb } : {}),
   });
   server.server.onclose = () => void renderer.close();
-  const quota = createWorkspaceQuota({ maxBytes: options.maxWorkspaceBytes ?? 1024 * 1024 * 1024 });
+  const quota =
+    options.quota ??
+    createWorkspaceQuota({ maxBytes: options.maxWorkspaceBytes ?? DEFAULT_WORKSPACE_MAX_BYTES });
 
   server.registerTool(
     'render',
