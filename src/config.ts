@@ -3,157 +3,16 @@
  * parsed once with zod into one typed object. Every key here is documented in `.env.example`.
  * A missing or malformed value becomes one ConfigError line naming the key and what to set.
  */
-import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { z } from 'zod';
+import { type Env, EnvSchema } from './config/env-schema.ts';
+import { type ModelOptions, parseModelOptions } from './config/model-options.ts';
+import { type TasksConfig, tasksConfig } from './config/tasks-config.ts';
 import { ConfigError } from './errors.ts';
-import { type ModelOptions, parseModelOptions } from './model/model-options.ts';
+
+export { type Env, EnvSchema } from './config/env-schema.ts';
+export type { Quotas, TasksConfig } from './config/tasks-config.ts';
+
 import { createRedactor, MIN_SECRET_LENGTH } from './text/redact-secrets.ts';
-
-const int = (min: number, fallback: number) =>
-  z
-    .string()
-    .trim()
-    .regex(/^\d+$/, `expected a whole number >= ${min}`)
-    .transform(Number)
-    .pipe(z.number().int().min(min))
-    .optional()
-    .transform((value) => value ?? fallback);
-
-const num = (min: number, fallback: number) =>
-  z
-    .string()
-    .trim()
-    .regex(/^\d+(\.\d+)?$/, `expected a number >= ${min}`)
-    .transform(Number)
-    .pipe(z.number().min(min))
-    .optional()
-    .transform((value) => value ?? fallback);
-
-const bool = (fallback: boolean) =>
-  z
-    .string()
-    .trim()
-    .toLowerCase()
-    .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { error: 'expected true or false' }))
-    .transform((value) => ['true', '1', 'yes', 'on'].includes(value))
-    .optional()
-    .transform((value) => value ?? fallback);
-
-const list = () =>
-  z
-    .string()
-    .optional()
-    .transform((value) =>
-      (value ?? '')
-        .split(',')
-        .map((item) => item.trim())
-        .filter(Boolean),
-    );
-
-const text = () =>
-  z
-    .string()
-    .optional()
-    .transform((value) => (value?.trim() ? value.trim() : undefined));
-
-const url = () =>
-  z
-    .string()
-    .trim()
-    .url({ error: 'expected a URL such as https://example.com' })
-    .optional()
-    .or(z.literal('').transform(() => undefined));
-
-/** The environment keys Toolsmith reads. Keep in step with `.env.example`. */
-export const EnvSchema = z.object({
-  DATA_DIR: text(),
-  AUDIT_RETENTION_DAYS: int(0, 90),
-  /** Read by `terminalOptions` (debug shows stacks); checked here so a bad value fails at start-up. */
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).optional().default('info'),
-  /** Read by `terminalOptions` (https://no-color.org): any non-empty value turns colours off. */
-  NO_COLOR: text(),
-
-  ANTHROPIC_API_KEY: text(),
-  ANTHROPIC_MODEL: text(),
-  ANTHROPIC_BASE_URL: url(),
-  ANTHROPIC_MAX_RETRIES: int(0, 4),
-  SKILLS_DISTILL_MODEL: text(),
-  AGENT_ACTIONS: z
-    .enum(['tools', 'fenced'], { error: 'expected tools or fenced' })
-    .optional()
-    .default('tools'),
-  MODEL_OPTIONS: text(),
-  ALLOWED_MODELS: list(),
-
-  SANDBOX_MEMORY_MB: int(8, 128),
-  SANDBOX_TIMEOUT_MS: int(10, 10_000),
-  SANDBOX_WALL_MS: int(10, 60_000),
-  SANDBOX_MAX_OUTPUT_CHARS: int(100, 20_000),
-  SANDBOX_MAX_PENDING_CALLS: int(1, 256),
-
-  MCP_CONFIG: text(),
-  MCP_CONNECT_TIMEOUT_MS: int(100, 15_000),
-  MCP_CALL_TIMEOUT_MS: int(100, 60_000),
-  MCP_SERVER_USER: text(),
-  WORKSPACE_MAX_FILE_BYTES: int(1, 10 * 1024 * 1024),
-  WORKSPACE_MAX_BYTES: int(1, 1024 * 1024 * 1024),
-  WEB_ALLOWED_HOSTS: list(),
-  WEB_ALLOW_PRIVATE: bool(false),
-  WEB_MAX_BYTES: int(1, 2 * 1024 * 1024),
-  WEB_TIMEOUT_MS: int(100, 15_000),
-  WEB_APPROVE_WRITES: bool(false),
-  APPROVER_ROLE: text(),
-  APPROVAL_TIMEOUT_MS: int(1000, 10 * 60_000),
-  CHART_MAX_PIXELS: int(1, 4096 * 4096),
-  CHART_MAX_POINTS: int(1, 100_000),
-  CHART_TIMEOUT_MS: int(100, 20_000),
-
-  AGENT_MAX_STEPS: int(1, 12),
-  AGENT_WALL_MS: int(1000, 10 * 60_000),
-  AGENT_MAX_TOKENS: int(1000, 400_000),
-  AGENT_MAX_COST_USD: num(0, 2),
-
-  EMBEDDINGS_PROVIDER: z.enum(['local', 'voyage', 'openai']).optional().default('local'),
-  EMBEDDINGS_MODEL: text(),
-  EMBEDDINGS_BASE_URL: url(),
-  EMBEDDINGS_API_KEY: text(),
-  EMBEDDINGS_DIMENSIONS: int(0, 0),
-  VOYAGE_API_KEY: text(),
-  SKILLS_TOP_K: int(0, 3),
-  SKILLS_MIN_SCORE: num(0, 0.25),
-  SKILLS_DEDUPE_THRESHOLD: num(0, 0.92),
-  SKILLS_LEARN: bool(true),
-  SKILLS_SHARE_PURE: bool(false),
-  OPERATOR_USERS: list(),
-  SKILL_REVIEWER_ROLE: text(),
-
-  DISCORD_TOKEN: text(),
-  DISCORD_CLIENT_ID: text(),
-  DISCORD_GUILD_ID: text(),
-  DISCORD_API_URL: url(),
-  ALLOWED_GUILDS: list(),
-  ALLOWED_CHANNELS: list(),
-  ALLOWED_ROLES: list(),
-  ALLOWED_USERS: list(),
-  ADMIN_ROLE: text(),
-  RATE_LIMIT_PER_MINUTE: int(1, 5),
-  MAX_CONCURRENT_TASKS: int(1, 0),
-  MAX_CONCURRENT_PER_SERVER: int(1, 0),
-  SESSION_IDLE_MINUTES: int(1, 30),
-  SESSION_MAX_LIVE: int(1, 64),
-  PROFILES: text(),
-  QUOTA_MEMBER_DAILY_USD: num(0, 0),
-  QUOTA_MEMBER_MONTHLY_USD: num(0, 0),
-  QUOTA_SERVER_DAILY_USD: num(0, 0),
-  QUOTA_SERVER_MONTHLY_USD: num(0, 0),
-  QUOTA_ROLES: list(),
-  QUOTA_ADMINS_EXEMPT: bool(false),
-  MAX_ATTACHMENT_BYTES: int(1, 8 * 1024 * 1024),
-  PROGRESS_EDIT_MS: int(100, 1500),
-});
-
-export type Env = z.infer<typeof EnvSchema>;
 
 /** Toolsmith's configuration, grouped by the part that reads it. */
 export interface Config {
@@ -206,24 +65,8 @@ export interface Config {
   /** The channel profiles file (YAML or JSON), resolved against the project folder; none when unset. */
   profilesPath: string | undefined;
   /** The task service: scheduling, session lifecycle and admission, for every front end. */
-  tasks: {
-    /** Tasks running at once, all servers together (default: twice the cores, at least 2). */
-    maxConcurrent: number;
-    /** Tasks of one server running at once (default: the global cap less one, at least 1). */
-    maxConcurrentPerServer: number;
-    /** What the machine's cores allow without starving the bot's event loop. */
-    recommendedMaxConcurrent: number;
-    /** Messages (tasks and follow-ups) per member per minute. */
-    rateLimitPerMinute: number;
-    /** An idle live session is released (sandbox freed, transcript kept) after this long. */
-    sessionIdleMs: number;
-    /** At most this many sessions keep a live sandbox; the least recently used idle one goes first. */
-    maxLiveSessions: number;
-    /** Cost quotas in USD (0 = none), from the audit log's outcomes, per UTC day and month. */
-    quotas: Quotas;
-    /** Tool calls that need a person: who may decide (besides admins) and how long a call waits. */
-    approvals: { approverRole: string | undefined; timeoutMs: number };
-  };
+  tasks: TasksConfig;
+
   skills: {
     provider: Env['EMBEDDINGS_PROVIDER'];
     model: string | undefined;
@@ -393,57 +236,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = PROJECT_
       maxAttachmentBytes: e.MAX_ATTACHMENT_BYTES,
       progressEditMs: e.PROGRESS_EDIT_MS,
     },
-  };
-}
-
-/** Cost quotas: per member (raised by their roles), per server; 0 means no quota. */
-export interface Quotas {
-  member: { dailyUsd: number; monthlyUsd: number };
-  server: { dailyUsd: number; monthlyUsd: number };
-  /** Per role id: a member's quota is the most generous of their roles' and the member default. */
-  roles: { roleId: string; dailyUsd: number; monthlyUsd: number }[];
-  /** Admins (Administrator, ADMIN_ROLE) are not held to quotas. */
-  adminsExempt: boolean;
-}
-
-const RoleQuotaSchema = z
-  .string()
-  .regex(/^[^=\s]+=\d+(\.\d+)?\/\d+(\.\d+)?$/, 'expected ROLE_ID=DAILY/MONTHLY in USD, e.g. 123=5/50');
-
-function quotasConfig(e: Env): Quotas {
-  const roles = e.QUOTA_ROLES.map((entry) => {
-    const checked = RoleQuotaSchema.safeParse(entry);
-    if (!checked.success)
-      throw new ConfigError('QUOTA_ROLES', `${checked.error.issues[0]?.message} (got "${entry}")`, {
-        fix: 'Set QUOTA_ROLES to comma-separated ROLE_ID=DAILY/MONTHLY entries (see .env.example)',
-      });
-    const [roleId = '', amounts = ''] = entry.split('=');
-    const [daily = '0', monthly = '0'] = amounts.split('/');
-    return { roleId, dailyUsd: Number(daily), monthlyUsd: Number(monthly) };
-  });
-  return {
-    member: { dailyUsd: e.QUOTA_MEMBER_DAILY_USD, monthlyUsd: e.QUOTA_MEMBER_MONTHLY_USD },
-    server: { dailyUsd: e.QUOTA_SERVER_DAILY_USD, monthlyUsd: e.QUOTA_SERVER_MONTHLY_USD },
-    roles,
-    adminsExempt: e.QUOTA_ADMINS_EXEMPT,
-  };
-}
-
-function tasksConfig(e: Env): Config['tasks'] {
-  const recommended = Math.max(2, 2 * availableParallelism());
-  const maxConcurrent = e.MAX_CONCURRENT_TASKS || recommended;
-  return {
-    maxConcurrent,
-    maxConcurrentPerServer: Math.min(
-      maxConcurrent,
-      e.MAX_CONCURRENT_PER_SERVER || Math.max(1, maxConcurrent - 1),
-    ),
-    recommendedMaxConcurrent: recommended,
-    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
-    sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
-    maxLiveSessions: e.SESSION_MAX_LIVE,
-    quotas: quotasConfig(e),
-    approvals: { approverRole: e.APPROVER_ROLE, timeoutMs: e.APPROVAL_TIMEOUT_MS },
   };
 }
 

@@ -7,7 +7,7 @@
 import { type Config, secretsOf } from '../config.ts';
 import { ConfigError, UsageError } from '../errors.ts';
 import { type AnthropicModelOptions, createAnthropicModel } from './create-anthropic-model.ts';
-import type { ModelOption } from './model-options.ts';
+import type { ModelOption } from '../config/model-options.ts';
 import { type Prices, priceOf } from './pricing.ts';
 import type { ActionProtocol, Model } from './types.ts';
 

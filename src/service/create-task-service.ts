@@ -267,7 +267,14 @@ export function createTaskService(options: TaskServiceOptions): TaskService {
       const skills = [
         ...new Set([...(report.skillLearned ? [report.skillLearned] : []), ...report.skillsUsed]),
       ];
-      for (const name of skills) await options.skillVotes?.vote(name, report.scope, delta);
+      for (const skill of skills)
+        await options.skillVotes?.vote({
+          answerId: reportId,
+          memberId: actor.userId,
+          skill,
+          scope: report.scope,
+          delta,
+        });
       audit.record({
         sessionId: report.sessionId,
         actor: actor.userId,

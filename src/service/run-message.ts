@@ -7,6 +7,7 @@ import type { SessionSnapshot } from '../agent/session-snapshot.ts';
 import type { MessageSetup } from '../agent/task-session.ts';
 import type { TaskReport } from '../agent/types.ts';
 import { describeError } from '../errors.ts';
+import { budgetCostOf, isCostKnown } from '../model/pricing.ts';
 import type { AuditRepo } from '../store/audit-repo.ts';
 import type { ReportsRepo } from '../store/reports-repo.ts';
 import type { SessionsRepo } from '../store/sessions-repo.ts';
@@ -107,6 +108,8 @@ export async function runMessage(options: RunMessageOptions): Promise<MessageOut
   // interrupted and tells the thread (as after a crash). A step that ended anyway is answered.
   const interrupted = isClosing() && report.stopReason === 'aborted';
   if (!interrupted) sessions.setStatus(sessionId, 'idle');
+  // Tokens of unknown price count at the agent budget's stand-in price, so quotas still hold for them.
+  const costKnown = isCostKnown(report.usage);
   audit.record({
     sessionId,
     actor,
@@ -116,8 +119,9 @@ export async function runMessage(options: RunMessageOptions): Promise<MessageOut
       stopReason: report.stopReason,
       steps: report.steps,
       skillLearned: report.skillLearned,
+      ...(costKnown ? {} : { costEstimated: true }),
     },
-    costUsd: report.costUsd,
+    costUsd: budgetCostOf(report.costUsd, report.usage),
   });
   if (interrupted) return { status: 'shutdown', interruptedStep: true };
   const reportId = randomUUID();

@@ -119,7 +119,14 @@ export type VoteOutcome =
 
 /** Where votes on skills go (the skill library); absent when there is none. */
 export interface SkillVotes {
-  vote(name: string, scope: string, delta: 1 | -1): Promise<void>;
+  /** One vote per member per answer per skill (the library keeps that rule too). */
+  vote(input: {
+    answerId: string;
+    memberId: string;
+    skill: string;
+    scope: string;
+    delta: 1 | -1;
+  }): Promise<void>;
 }
 
 export type StopOutcome = 'stopped' | 'idle' | 'not-allowed' | 'unknown';

@@ -14,10 +14,10 @@ import { loadConfig } from '../../src/config.ts';
 import { createTaskService, type TaskServiceOptions } from '../../src/service/create-task-service.ts';
 import type { Actor, TaskService } from '../../src/service/types.ts';
 import { type AuditRepo, createAuditRepo } from '../../src/store/audit-repo.ts';
+import { createModelChoicesRepo } from '../../src/store/model-choices-repo.ts';
 import { openStore, type Store } from '../../src/store/open-store.ts';
 import { createReportsRepo } from '../../src/store/reports-repo.ts';
 import { createSessionsRepo, type SessionsRepo } from '../../src/store/sessions-repo.ts';
-import { createModelChoicesRepo } from '../../src/store/model-choices-repo.ts';
 import { createUsageRepo } from '../../src/store/usage-repo.ts';
 import { createRedactor } from '../../src/text/redact-secrets.ts';
 

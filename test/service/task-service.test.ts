@@ -211,7 +211,7 @@ describe('votes', () => {
     const counted: string[] = [];
     h = await createServiceHarness(
       { ALLOWED_ROLES: 'team' },
-      { skillVotes: { vote: async (name, scope, delta) => void counted.push(`${name}@${scope}:${delta}`) } },
+      { skillVotes: { vote: async (v) => void counted.push(`${v.skill}@${v.scope}:${v.delta}`) } },
     );
     const ana = member('ana', 'g1', { roleIds: ['team'] });
     await open('s1', ana);
@@ -313,6 +313,30 @@ describe('quotas', () => {
     expect(h.service.admit(member('admin', 'g1', { roleIds: ['admins'] }))).toMatch(/monthly quota/);
     // Another server is not held to this one's quota.
     expect(h.service.admit(member('zed', 'g2', { roleIds: ['big'] }))).toBeUndefined();
+  });
+
+  it('counts tokens of a model with no known price, so a local model cannot spend past the quota', async () => {
+    h = await createServiceHarness({ QUOTA_MEMBER_DAILY_USD: '1' });
+    h.clock.now = Date.now();
+    await open('s1');
+    const sent = accepted(await h.service.send('s1', { actor: member('ana'), text: 'local' }));
+    await h.waitFor(() => h.running.length === 1);
+    h.running[0]?.finish({
+      costUsd: 0,
+      usage: {
+        inputTokens: 900_000,
+        outputTokens: 100_000,
+        cacheReadTokens: 0,
+        cacheWriteTokens: 0,
+        unpricedTokens: 1_000_000,
+      },
+    });
+    await sent.done;
+    expect(h.service.usage(member('ana')).member.todayUsd).toBeGreaterThan(1);
+    expect(h.service.admit(member('ana'))).toMatch(/daily quota/);
+    expect(h.audit.list('s1').find((row) => row.kind === 'outcome')?.data).toMatchObject({
+      costEstimated: true,
+    });
   });
 
   it('exempts admins when QUOTA_ADMINS_EXEMPT is on', async () => {
