@@ -33,6 +33,7 @@ import type {
   SkillVotes,
   TaskService,
 } from './types.ts';
+import { createVoting } from './votes.ts';
 
 type Message = { actor: Actor; text: string; files?: IncomingFile[] };
 
@@ -258,31 +259,15 @@ export function createTaskService(options: TaskServiceOptions): TaskService {
 
     report: (id) => reports.get(id),
 
-    async vote(reportId, actor, delta) {
-      const refusal = admission.access(actor);
-      if (refusal) return { status: 'refused', refusal: refuse(actor, '-', refusal, { command: 'vote' }) };
-      const report = reports.get(reportId);
-      if (!report) return { status: 'unknown' };
-      if (!reports.addVote(reportId, actor.userId, delta)) return { status: 'already-voted' };
-      const skills = [
-        ...new Set([...(report.skillLearned ? [report.skillLearned] : []), ...report.skillsUsed]),
-      ];
-      for (const skill of skills)
-        await options.skillVotes?.vote({
-          answerId: reportId,
-          memberId: actor.userId,
-          skill,
-          scope: report.scope,
-          delta,
-        });
-      audit.record({
-        sessionId: report.sessionId,
-        actor: actor.userId,
-        kind: 'vote',
-        data: { delta, skills, reportId },
-      });
-      return { status: 'counted', skills };
-    },
+    vote: createVoting({
+      reports,
+      audit,
+      skillVotes: options.skillVotes,
+      refusal: (actor) => {
+        const refusal = admission.access(actor);
+        return refusal ? refuse(actor, '-', refusal, { command: 'vote' }) : undefined;
+      },
+    }),
 
     async files(sessionId) {
       const dir = registry.get(sessionId)?.info.workspaceDir ?? sessions.get(sessionId)?.workspaceDir;
