@@ -1,11 +1,12 @@
 /**
  * Chart render time. The full tool call (hub -> in-process MCP -> worker process: schema check, data
- * read from the workspace, Vega-Lite, Vega, resvg -> PNG written to the workspace) is measured in
- * alternation with its baseline, the same render called directly in this process (no MCP, no worker,
- * no file written), so load on the machine falls on both alike. The first chart of a hub (the worker
- * starting: Vega loaded, the Vega-Lite schema compiled) alternates with a warm call. Last, what
- * interpreting spec expressions (vega-interpreter, so no spec becomes JavaScript code) costs against
- * Vega's default code generation, on the dataflow of the scatter.
+ * read from the workspace, Vega-Lite, Vega, resvg -> PNG written to the workspace) against its
+ * baseline, the same render called directly in this process (no MCP, no worker, no file written).
+ * The first chart of a hub (the worker starting: Vega loaded, the Vega-Lite schema compiled) against
+ * a warm call. Last, what interpreting spec expressions (vega-interpreter, so no spec becomes
+ * JavaScript code) costs against Vega's default code generation, on the dataflow of the scatter.
+ * Each pair is timed round robin in rounds (bench/measure.ts), so load on the machine falls on both
+ * alike; its ratio is the median of the per-round ratios, with their range.
  */
 import { mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,7 +18,7 @@ import { readChartFiles } from '../src/tools/builtin/chart/chart-files.ts';
 import { createRenderChart, type RenderRequest } from '../src/tools/builtin/chart/render-chart.ts';
 import { createToolHub } from '../src/tools/create-tool-hub.ts';
 import type { ToolHub } from '../src/tools/types.ts';
-import { type BenchRow, summarize } from './measure.ts';
+import { against, type BenchRow, roundRobin, rowOf } from './measure.ts';
 
 const LIMITS = {
   maxFileBytes: 10 * 1024 * 1024,
@@ -56,37 +57,15 @@ const scatterSpec = {
   },
 };
 
-async function time(fn: () => Promise<unknown>): Promise<number> {
-  const start = process.hrtime.bigint();
-  await fn();
-  return Number(process.hrtime.bigint() - start) / 1000;
-}
-
-/** Alternate `a` and `b`, `runs` samples each after `warmup` untimed pairs. */
+/** A baseline and its contender timed round robin in `rounds` rounds of `perRound` calls each. */
 async function interleaved(
-  runs: number,
-  warmup: number,
+  rounds: number,
+  perRound: number,
   a: () => Promise<unknown>,
   b: () => Promise<unknown>,
-) {
-  for (let i = 0; i < warmup; i++) {
-    await a();
-    await b();
-  }
-  const samples: [number[], number[]] = [[], []];
-  for (let i = 0; i < runs; i++) {
-    samples[0].push(await time(a));
-    samples[1].push(await time(b));
-  }
-  return samples;
-}
-
-function row(name: string, samples: number[], note?: string): BenchRow {
-  return { name, ...summarize(samples), runs: samples.length, ...(note ? { note } : {}) };
-}
-
-function ratio(target: BenchRow, base: BenchRow): string {
-  return `${(target.medianUs / base.medianUs).toFixed(2)}x the direct render`;
+): Promise<[number[][], number[][]]> {
+  const [base = [], other = []] = await roundRobin([a, b], { rounds, perRound, warmup: 1 });
+  return [base, other];
 }
 
 export default async function (): Promise<BenchRow[]> {
@@ -106,28 +85,30 @@ export default async function (): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   try {
     const [barBase, barTool] = await interleaved(
-      40,
+      8,
       5,
       () => direct(barSpec),
       () => call(hub, barSpec, 'bar.png'),
     );
-    const barDirect = row('bar chart (6 rows from a workspace CSV), rendered in this process', barBase);
-    const barCall = row('tools.chart.render: the same bar chart, via MCP + worker, PNG written', barTool);
-    rows.push(barDirect, { ...barCall, note: ratio(barCall, barDirect) });
+    rows.push(
+      rowOf('bar chart (6 rows from a workspace CSV), rendered in this process (baseline)', barBase),
+      against('tools.chart.render: the same bar chart, via MCP + worker, PNG written', barBase, barTool),
+    );
 
     const [scatterBase, scatterTool] = await interleaved(
-      15,
-      2,
+      5,
+      3,
       () => direct(scatterSpec),
       () => call(hub, scatterSpec, 'scatter.png'),
     );
-    const scatterDirect = row('scatter (5000 inline points), rendered in this process', scatterBase);
-    const scatterCall = row('tools.chart.render: the same scatter, via MCP + worker', scatterTool);
-    rows.push(scatterDirect, { ...scatterCall, note: ratio(scatterCall, scatterDirect) });
+    rows.push(
+      rowOf('scatter (5000 inline points), rendered in this process (baseline)', scatterBase),
+      against('tools.chart.render: the same scatter, via MCP + worker', scatterBase, scatterTool),
+    );
 
     const [warm, cold] = await interleaved(
       5,
-      0,
+      1,
       () => call(hub, barSpec, 'warm.png'),
       async () => {
         const fresh = await createToolHub({ workspace: false, chart: LIMITS });
@@ -138,9 +119,10 @@ export default async function (): Promise<BenchRow[]> {
         }
       },
     );
-    const warmRow = row('bar chart on a hub whose worker is running', warm);
-    const coldRow = row('first chart of a new hub (worker start: Vega, schema compile)', cold);
-    rows.push(warmRow, { ...coldRow, note: `${(coldRow.medianUs / warmRow.medianUs).toFixed(1)}x warm` });
+    rows.push(
+      rowOf('bar chart on a hub whose worker is running (baseline)', warm),
+      against('first chart of a new hub (worker start: Vega, schema compile)', warm, cold),
+    );
 
     const dataflow = vega.parse(compile(scatterSpec as TopLevelSpec).spec);
     const dataflowAst = vega.parse(compile(scatterSpec as TopLevelSpec).spec, undefined, {
@@ -154,23 +136,15 @@ export default async function (): Promise<BenchRow[]> {
       view.finalize();
     };
     const [generated, interpreted] = await interleaved(
-      15,
-      2,
+      5,
+      3,
       () => run(false),
       () => run(true),
     );
-    const generatedRow = row(
-      'scatter dataflow (Vega run), expressions compiled to JS (Vega default)',
-      generated,
+    rows.push(
+      rowOf('scatter dataflow (Vega run), expressions compiled to JS (Vega default; baseline)', generated),
+      against('scatter dataflow (Vega run), expressions interpreted (as charts run)', generated, interpreted),
     );
-    const interpretedRow = row(
-      'scatter dataflow (Vega run), expressions interpreted (as charts run)',
-      interpreted,
-    );
-    rows.push(generatedRow, {
-      ...interpretedRow,
-      note: `${(interpretedRow.medianUs / generatedRow.medianUs).toFixed(2)}x compiled`,
-    });
   } finally {
     await hub.close();
     await rm(dir, { recursive: true, force: true });
