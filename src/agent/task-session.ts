@@ -7,7 +7,7 @@
 import { mkdir } from 'node:fs/promises';
 import { UsageError } from '../errors.ts';
 import { addUsage, emptyUsage } from '../model/pricing.ts';
-import type { ContentBlock, ImageBlock, Message, Model, Usage } from '../model/types.ts';
+import type { Message, Model, Usage } from '../model/types.ts';
 import { createSandbox as defaultCreateSandbox } from '../sandbox/create-sandbox.ts';
 import { sharedLibraryProvider } from '../sandbox/libraries/create-library-provider.ts';
 import type { Sandbox, SandboxLimits, SandboxOptions, SandboxProvider } from '../sandbox/types.ts';
@@ -18,6 +18,7 @@ import { hydrateImages, imageBlocks, withoutImageData } from './image-blocks.ts'
 import { type AgentLimits, runTurn } from './run-turn.ts';
 import type { SessionSnapshot } from './session-snapshot.ts';
 import { buildDynamicPrompt, buildStablePrompt } from './system-prompt.ts';
+import { answeredSince, appendUserText, recentUserText, rollBack, transcriptMark } from './transcript.ts';
 import type { OfferedSkill, SkillSource, TaskReport, TaskScope } from './types.ts';
 import { changedFiles, listWorkspaceFiles } from './workspace-files.ts';
 
@@ -291,47 +292,4 @@ export function createTaskSession(options: TaskSessionOptions): TaskSession {
       skillApi.dispose?.();
     },
   };
-}
-
-/** Where the transcript stood before a message was added: its length and the last user message's blocks. */
-interface TranscriptMark {
-  length: number;
-  lastUserBlocks: number | undefined;
-}
-
-function transcriptMark(messages: Message[]): TranscriptMark {
-  const last = messages[messages.length - 1];
-  return { length: messages.length, lastUserBlocks: last?.role === 'user' ? last.content.length : undefined };
-}
-
-/** Whether the model replied after the mark. */
-function answeredSince(messages: Message[], mark: TranscriptMark): boolean {
-  return messages.slice(mark.length).some((message) => message.role === 'assistant');
-}
-
-/** Take the message added after the mark back out (a new user message, or the blocks merged into one). */
-function rollBack(messages: Message[], mark: TranscriptMark): void {
-  messages.length = mark.length;
-  const last = messages[messages.length - 1];
-  if (last && mark.lastUserBlocks !== undefined) last.content.length = mark.lastUserBlocks;
-}
-
-/** Add user text, merging into a trailing user message (e.g. after tool results) to keep roles alternating. */
-function appendUserText(messages: Message[], text: string, images: ImageBlock[] = []): void {
-  const last = messages[messages.length - 1];
-  // Images before the text, as the API advises.
-  const content: ContentBlock[] = [...images, { type: 'text', text }];
-  if (last && last.role === 'user') last.content.push(...content);
-  else messages.push({ role: 'user', content });
-}
-
-/** The text of the last few user messages, for retrieval on follow-ups. */
-function recentUserText(messages: Message[], count = 3): string {
-  const texts: string[] = [];
-  for (let i = messages.length - 1; i >= 0 && texts.length < count; i--) {
-    const message = messages[i];
-    if (message?.role !== 'user') continue;
-    for (const block of message.content) if (block.type === 'text') texts.push(block.text);
-  }
-  return texts.reverse().join('\n');
 }
