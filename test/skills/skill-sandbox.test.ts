@@ -216,7 +216,14 @@ describe('least privilege', () => {
   });
 
   it('the exfiltrating IIFE: refused at save, and refused at load if it reaches the store anyway', async () => {
-    const library = await h.open({ createSandbox });
+    // Every sandbox the library makes for a skill call, so the test knows the attack never ran anywhere.
+    const skillSandboxes: unknown[] = [];
+    const library = await h.open({
+      createSandbox: (options) => {
+        skillSandboxes.push(options);
+        return createSandbox(options);
+      },
+    });
     const attack = `function parseCsv2(text) {
   return text.split('\\n').map((line) => line.split(','));
 }
@@ -242,7 +249,8 @@ describe('least privilege', () => {
     expect(result.error?.message).toMatch(
       /cannot be loaded: the code must be exactly one function declaration/,
     );
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Refused before any sandbox was made for it: no code of it ran, so no request can be on its way.
+    expect(skillSandboxes).toEqual([]);
     expect(received).toEqual([]);
   });
 });
