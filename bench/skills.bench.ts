@@ -13,7 +13,7 @@ import path from 'node:path';
 import { loadConfig } from '../src/config.ts';
 import { createEmbedder } from '../src/skills/embeddings/create-embedder.ts';
 import { createLocalEmbedder, LOCAL_MODEL } from '../src/skills/embeddings/local-embedder.ts';
-import { openSkillIndex } from '../src/skills/index/skill-index.ts';
+import { openSkillIndex } from '../src/skills/index/open-skill-index.ts';
 import { SEEDS_DIR } from '../src/skills/open-from-config.ts';
 import { openSkillLibrary } from '../src/skills/records/skill-library.ts';
 import { operatorActor } from '../src/skills/records/trust.ts';

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openSkillIndex } from '../../src/skills/index/skill-index.ts';
+import { openSkillIndex } from '../../src/skills/index/open-skill-index.ts';
 import { openSkillLibrary } from '../../src/skills/records/skill-library.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { createDenseEmbedder } from './fixtures/dense-embedder.ts';

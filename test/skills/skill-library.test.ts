@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StorageError, UsageError } from '../../src/errors.ts';
 import { createLocalEmbedder } from '../../src/skills/embeddings/local-embedder.ts';
-import { openSkillIndex } from '../../src/skills/index/skill-index.ts';
+import { openSkillIndex } from '../../src/skills/index/open-skill-index.ts';
 import { codeHash } from '../../src/skills/skill-name.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { createSkillsRepo } from '../../src/store/skills-repo.ts';

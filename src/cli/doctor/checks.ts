@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { type Config, loadConfigLeniently } from '../../config.ts';
 import { describeError } from '../../errors.ts';
 import { createEmbedder } from '../../skills/embeddings/create-embedder.ts';
-import { openSkillIndex } from '../../skills/index/skill-index.ts';
+import { openSkillIndex } from '../../skills/index/open-skill-index.ts';
 import { skillIndexDir } from '../../skills/open-from-config.ts';
 import { readHolder } from '../../store/data-dir-lock.ts';
 import { openStore } from '../../store/open-store.ts';

@@ -12,7 +12,7 @@ import { createSkillsRepo } from '../../store/skills-repo.ts';
 import type { Distiller } from '../distillation/distill.ts';
 import { loadSeedSkills } from '../files/seed-skills.ts';
 import { syncIndex } from '../index/index-sync.ts';
-import { openSkillIndex } from '../index/skill-index.ts';
+import { openSkillIndex } from '../index/open-skill-index.ts';
 import { createSkillRunner } from '../runner/skill-runner.ts';
 import { createSkillSandboxApi } from '../sandbox-api.ts';
 import { scopesFor } from '../skill-name.ts';
