@@ -7,7 +7,8 @@
  * ("dedupe" / "duplicates"); bigrams keep a little word order.
  */
 import type { Embedder, EmbedKind } from '../types.ts';
-import { BROAD_CONCEPTS, COMMON_WORDS, CONCEPT_GROUPS, STOP_WORDS } from './lexicon.ts';
+import { CONCEPT_GROUPS } from './concept-groups.ts';
+import { BROAD_CONCEPTS, COMMON_WORDS, STOP_WORDS } from './lexicon.ts';
 import { stem, words } from './tokenize.ts';
 
 /** The model id recorded in the index; bump when features or the lexicon change. */
