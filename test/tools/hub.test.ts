@@ -146,6 +146,7 @@ describe('names and arguments', () => {
       name: 'tools.kitchen.typed',
       signal: new AbortController().signal,
       evaluate: async () => {},
+      pauseWall: <T>(waiting: Promise<T>) => waiting,
     };
     expect(() => binding?.([{ count: 1 }, 'extra'], context)).toThrow(/takes one object argument/);
     // For the sandbox the result is serialised once, here; the boundary hands this text over as it is.
