@@ -91,7 +91,13 @@ describe('stop', () => {
   });
 
   it('only the owner or an admin may stop a task; others are told so and the task goes on', async () => {
-    h.anthropic.reply(h.anthropic.code('await sleep(800); 7'), h.anthropic.text('Seven.'));
+    // The answer waits until the refusals are seen, so the task is surely still running for them.
+    const { promise: refused, resolve: answer } = Promise.withResolvers<void>();
+    h.anthropic.reply(h.anthropic.code('7'));
+    h.anthropic.replyWith(async () => {
+      await refused;
+      return h.anthropic.text('Seven.');
+    });
     const { thread } = await startTask(h, { prompt: "alice's task", user: 'alice' });
     await codeRunning(thread.id);
     const [progress] = progressMessages(h, thread.id);
@@ -107,6 +113,7 @@ describe('stop', () => {
     expect((await replyTo(h, stop)).content).toBe(
       'Only the person who started this task (or an admin) can stop it.',
     );
+    answer();
     expect((await waitForAnswers(h, thread.id))[0]?.content).toBe('Seven.');
 
     // alice has Discord's Administrator permission: she may stop bob's task

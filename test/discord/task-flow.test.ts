@@ -160,7 +160,13 @@ describe('/task', () => {
   });
 
   it('still answers when a moderator deleted the progress message mid-task', async () => {
-    h.anthropic.reply(h.anthropic.code('await sleep(500); 5'), h.anthropic.text('Five.'));
+    // The answer waits until the progress message is gone, so it is deleted mid-task however slow the machine.
+    const { promise: deleting, resolve: answer } = Promise.withResolvers<void>();
+    h.anthropic.reply(h.anthropic.code('5'));
+    h.anthropic.replyWith(async () => {
+      await deleting;
+      return h.anthropic.text('Five.');
+    });
     const { thread } = await startTask(h, { prompt: 'lose the progress message' });
     const progress = await h.discord.waitFor(() => progressMessages(h, thread.id)[0], 5000, 'progress');
     await h.discord.waitFor(
@@ -173,8 +179,9 @@ describe('/task', () => {
       headers: { Authorization: `Bot ${h.discord.token}` },
     });
     expect(deleted.status).toBe(204);
-    const [answer] = await waitForAnswers(h, thread.id);
-    expect(answer?.content).toBe('Five.');
+    answer();
+    const [posted] = await waitForAnswers(h, thread.id);
+    expect(posted?.content).toBe('Five.');
     expect(botMessages(h, thread.id).some((m) => m.content.startsWith('❌'))).toBe(false);
   });
 });
