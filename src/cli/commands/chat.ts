@@ -18,6 +18,7 @@ import { color } from '../print.ts';
 import { createTerminalRenderer, type TerminalRenderer } from '../render-events.ts';
 import { createScreen, type Screen } from '../screen.ts';
 import { startStatusFile } from '../service-status-file.ts';
+import { withTerminalApprovals } from '../terminal-approvals.ts';
 import type { CliCommand } from '../types.ts';
 
 const command: CliCommand = {
@@ -131,7 +132,14 @@ async function send({
   screen,
 }: SendContext): Promise<'answered' | 'stopped' | 'failed'> {
   const session = await chat.ensure(text);
-  const sent = await app.service.send(session.id, { actor, text }, { onEvent: renderer.onEvent });
+  // The chat's input line is busy while a step runs: a call that needs approval is denied, and says so.
+  const onEvent = withTerminalApprovals(renderer.onEvent, {
+    service: app.service,
+    actor,
+    screen,
+    whyNot: 'chat cannot ask while a step runs; use `toolsmith run` in a terminal, or Discord',
+  });
+  const sent = await app.service.send(session.id, { actor, text }, { onEvent });
   const outcome: MessageOutcome = sent.accepted
     ? await sent.done
     : { status: 'error', message: sent.reason === 'refused' ? sent.refusal : 'the session is gone' };

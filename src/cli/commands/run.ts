@@ -20,6 +20,7 @@ import { renderMarkdown } from '../markdown.ts';
 import { color, errorColor, print, printError } from '../print.ts';
 import { createTerminalRenderer } from '../render-events.ts';
 import { createScreen } from '../screen.ts';
+import { terminalQuestion, withTerminalApprovals } from '../terminal-approvals.ts';
 import type { CliCommand } from '../types.ts';
 
 /** Exit codes of `toolsmith run` (documented in the README). */
@@ -92,7 +93,14 @@ const command: CliCommand = {
       const sent = await app.service.send(
         session.id,
         { actor, text: task, files: incomingFiles(values.file, config) },
-        progress ? { onEvent: renderer.onEvent } : {},
+        {
+          onEvent: withTerminalApprovals(progress ? renderer.onEvent : () => {}, {
+            service: app.service,
+            actor,
+            screen,
+            ...terminalQuestionOr(),
+          }),
+        },
       );
       const outcome: MessageOutcome = sent.accepted
         ? await sent.done
@@ -149,6 +157,14 @@ function jsonReport(report: TaskReport, files: string[], sessionId: string) {
     sessionId,
     ...(report.skillLearned ? { skillLearned: report.skillLearned } : {}),
   };
+}
+
+/** Ask on the terminal when stdin is one; in a pipe, deny and say why. */
+function terminalQuestionOr(): { ask: (question: string) => Promise<string> } | { whyNot: string } {
+  const ask = terminalQuestion();
+  return ask
+    ? { ask }
+    : { whyNot: 'stdin is not a terminal, so nobody can approve it (run it in a terminal to be asked)' };
 }
 
 export default command;
