@@ -73,7 +73,11 @@ export default async function (): Promise<BenchRow[]> {
         }),
       );
     }
-    await h.discord.waitFor(() => h.app.service.status().running >= LOAD_TASKS, 30_000, `${LOAD_TASKS} tasks running`);
+    await h.discord.waitFor(
+      () => h.app.service.status().running >= LOAD_TASKS,
+      30_000,
+      `${LOAD_TASKS} tasks running`,
+    );
 
     const probes: InteractionRecord[] = [];
     let fewestRunning = LOAD_TASKS;

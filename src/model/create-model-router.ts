@@ -4,10 +4,11 @@
  * (server, key, action protocol, caching, prices). The task service asks for a model by id per
  * session; an id outside the list is refused with the list.
  */
+
+import type { ModelOption } from '../config/model-options.ts';
 import { type Config, secretsOf } from '../config.ts';
 import { ConfigError, UsageError } from '../errors.ts';
 import { type AnthropicModelOptions, createAnthropicModel } from './create-anthropic-model.ts';
-import type { ModelOption } from '../config/model-options.ts';
 import { type Prices, priceOf } from './pricing.ts';
 import type { ActionProtocol, Model } from './types.ts';
 

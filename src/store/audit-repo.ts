@@ -20,7 +20,16 @@ export const AUDIT_MIGRATIONS: readonly string[] = [
   'CREATE INDEX audit_at ON audit (at);',
 ];
 
-export const AUDIT_KINDS = ['task', 'message', 'code', 'tool', 'outcome', 'vote', 'refused', 'approval'] as const;
+export const AUDIT_KINDS = [
+  'task',
+  'message',
+  'code',
+  'tool',
+  'outcome',
+  'vote',
+  'refused',
+  'approval',
+] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 
 export interface AuditEntry {

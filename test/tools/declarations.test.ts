@@ -4,10 +4,10 @@
  */
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createToolHub } from '../../src/tools/create-tool-hub.ts';
-import { generateDeclarations } from '../../src/tools/generate-declarations.ts';
 import { closeNames } from '../../src/text/close-names.ts';
 import { toIdentifier } from '../../src/text/identifiers.ts';
+import { createToolHub } from '../../src/tools/create-tool-hub.ts';
+import { generateDeclarations } from '../../src/tools/generate-declarations.ts';
 import { schemaToTs } from '../../src/tools/schema-to-ts.ts';
 import type { ToolHub } from '../../src/tools/types.ts';
 import { createSchemaServer, SCHEMA_TOOLS } from './fixtures/schema-server.ts';

@@ -28,8 +28,7 @@ export function checkConfig(env?: NodeJS.ProcessEnv): { findings: Finding[]; con
   const findings = issues.map((issue) =>
     fail(`${issue.key}: ${issue.message}. Set ${issue.key} in .env or the environment (see .env.example)`),
   );
-  if (issues.length === 0)
-    findings.push(ok('configuration: every key parses'));
+  if (issues.length === 0) findings.push(ok('configuration: every key parses'));
   findings.push(ok(`DATA_DIR ${config.dataDir}`));
   if (!config.anthropic.apiKey)
     findings.push(

@@ -471,6 +471,7 @@
     Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: true });
   // Preludes and the kit arrive as source and are compiled only when a namespace is first touched,
   // so a session that never touches one pays nothing for it.
+  // biome-ignore lint/security/noGlobalEval: preludes are the host's own code, compiled in the isolate's global scope
   const evalGlobal = eval;
   let kit;
   let kitSource;
