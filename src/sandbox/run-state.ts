@@ -5,21 +5,18 @@
  * because isolated-vm's own timeout only counts synchronous execution.
  */
 import type ivm from 'isolated-vm';
-import { compileErrorOf, type RawError } from './error-normalizer.ts';
-import { type IsolateSession, lostIsolates, MAX_LOST_ISOLATES, type RuntimeOp } from './isolate-session.ts';
+import { compileErrorOf } from './error-normalizer.ts';
+import { lostIsolates, MAX_LOST_ISOLATES, type RuntimeOp } from './isolate-session.ts';
 import { OutputBuffer } from './output-buffer.ts';
-import { CODE_FILENAME, PRELUDE_LINES, type PreparedCode } from './prepare-code.ts';
+import { CODE_FILENAME, PRELUDE_LINES } from './prepare-code.ts';
+import type { DoneMessage, Run, RunOutcome, RunSetup } from './run-types.ts';
 import { SerializedJson } from './serialized-json.ts';
+
+export type { Run, RunOutcome, RunSetup } from './run-types.ts';
+
 import { createTurnDispatcher } from './turn-dispatcher.ts';
-import type {
-  HostBindings,
-  HostCallContext,
-  LimitName,
-  LogEntry,
-  LogLevel,
-  RunError,
-  SandboxLimits,
-} from './types.ts';
+import type { LimitName, LogLevel } from './types.ts';
+import { WallClock } from './wall-clock.ts';
 
 /** isolated-vm's message when it disposed the isolate for its memory limit. */
 const MEMORY_LIMIT_MESSAGE = /disposed during execution due to memory limit/i;
@@ -31,59 +28,6 @@ const TURN_BUDGET_MS = 8;
 
 /** Largest host result copied into the isolate, in characters of JSON. */
 const MAX_RESULT_CHARS = 8_000_000;
-
-export interface RunOutcome {
-  value?: string;
-  data?: unknown;
-  /** A fault of the code, still in isolate coordinates. */
-  rawError?: RawError;
-  /** A limit that ended the run, or the code that did not compile: final as it is. */
-  finalError?: RunError;
-  logs: OutputBuffer;
-  /** The isolate must be thrown away (it was busy when the run had to stop, or it is gone). */
-  disposeIsolate: boolean;
-}
-
-export interface Run {
-  readonly id: number;
-  start(): Promise<RunOutcome>;
-  abort(reason: 'signal' | 'dispose'): void;
-  /** The isolate ran out of memory beyond recovery (see SessionHooks.onCatastrophe). */
-  onCatastrophe(): void;
-  onCall(callId: number, name: string, argsJson: string): void;
-  /** One line, or with level 'batch' several (see SessionHooks.onLog). */
-  onLog(level: LogLevel | 'batch', text: string): void;
-  /** The isolate's earliest timer is due in `ms` (`pending` timers in all); see runtime/bootstrap.js. */
-  onTimer(op: 'wake', pending: number, ms: number): void;
-  onDone(resultJson: string): void;
-}
-
-export interface RunSetup {
-  id: number;
-  session: IsolateSession;
-  /** Host functions by full dotted name (`tools.web.fetch`), from the run's providers. */
-  bindings: HostBindings;
-  /** Provider changes the runtime applies before the code runs (see install-providers.ts). */
-  provide?: string;
-  /** Evaluates a trusted script in the session's context (for the library loader). */
-  evaluate: HostCallContext['evaluate'];
-  limits: SandboxLimits;
-  prepared: PreparedCode;
-  onLog?: (entry: LogEntry) => void;
-}
-
-interface DoneMessage {
-  ok: boolean;
-  value?: string;
-  data?: string;
-  error?: RawError;
-  /** Characters dropped from the output inside the isolate (held-back lines). */
-  dropped?: number;
-  /** Characters cut from the middle of single long lines (noted in the line itself). */
-  clipped?: number;
-  /** Timers still pending when the run ended (cancelled with it). */
-  timers?: number;
-}
 
 export function createRun(setup: RunSetup): Run {
   const { id, session, bindings, limits } = setup;
@@ -99,25 +43,9 @@ export function createRun(setup: RunSetup): Run {
   let active = 0;
   let finished = false;
   let cpuStart = 0;
-  let wallTimer: NodeJS.Timeout | undefined;
-  /** Wall time spent before the latest resume, and when it resumed; paused while a person decides. */
-  let wallSpent = 0;
-  let wallResumedAt = 0;
-  let wallPauses = 0;
-  const pauseWall = async <T>(waiting: Promise<T>): Promise<T> => {
-    if (wallPauses++ === 0) {
-      wallSpent += Date.now() - wallResumedAt;
-      clearTimeout(wallTimer);
-    }
-    try {
-      return await waiting;
-    } finally {
-      if (--wallPauses === 0 && !finished) {
-        wallResumedAt = Date.now();
-        wallTimer = setTimeout(() => stop('wall'), Math.max(0, limits.wallMs - wallSpent));
-      }
-    }
-  };
+  const wall = new WallClock(limits.wallMs, () => stop('wall'));
+  const pauseWall = <T>(waiting: Promise<T>) => wall.pauseWhile(waiting);
+
   let resolveOutcome: (outcome: RunOutcome) => void = () => {};
   const outcome = new Promise<RunOutcome>((resolve) => {
     resolveOutcome = resolve;
@@ -134,7 +62,7 @@ export function createRun(setup: RunSetup): Run {
   ): void {
     if (finished) return;
     finished = true;
-    clearTimeout(wallTimer);
+    wall.stop();
     clearTimeout(wake);
     wake = undefined;
     if (timersPending > 0 && !result.finalError) {
@@ -318,8 +246,7 @@ export function createRun(setup: RunSetup): Run {
     async start() {
       if (finished) return outcome; // aborted before it began
       cpuStart = session.cpuTimeMs();
-      wallResumedAt = Date.now();
-      wallTimer = setTimeout(() => stop('wall'), limits.wallMs);
+      wall.start();
       active++;
       let fn: ivm.Reference<unknown>;
       try {
