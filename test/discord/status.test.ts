@@ -31,7 +31,10 @@ describe('/status', () => {
     release();
     await waitForAnswers(h, first.thread.id);
     await waitForAnswers(h, second.thread.id);
-    const idle = await replyTo(h, await h.discord.slashCommand({ name: 'status' }));
+    // The heap figure is refreshed asynchronously: ask until the fresh one shows.
+    let idle = await replyTo(h, await h.discord.slashCommand({ name: 'status' }));
+    for (let i = 0; i < 10 && !/sandboxes hold \d+(\.\d+)? MB/.test(idle.content); i++)
+      idle = await replyTo(h, await h.discord.slashCommand({ name: 'status' }));
     expect(idle.content).toContain('**Tasks**: 0 running of 1 slots, 0 queued');
     expect(idle.content).toContain('**Sessions**: 2 with a live sandbox (at most 64;');
     // The first task's isolate keeps 200,000 objects: megabytes of heap, shown in MB.
