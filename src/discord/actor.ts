@@ -1,6 +1,12 @@
 /** Who is acting, from an interaction or a message, for the task service's checks. */
-import { type GuildMember, type Interaction, type Message, PermissionFlagsBits } from 'discord.js';
-import type { Actor } from '../service/types.ts';
+import {
+  type ChatInputCommandInteraction,
+  type GuildMember,
+  type Interaction,
+  type Message,
+  PermissionFlagsBits,
+} from 'discord.js';
+import type { Actor, TaskService } from '../service/types.ts';
 
 export function actorOfInteraction(interaction: Interaction): Actor {
   const channel = interaction.channel;
@@ -39,4 +45,19 @@ function rolesOf(member: Interaction['member'] | GuildMember | null): string[] {
   if (!member) return [];
   if ('cache' in member.roles) return [...member.roles.cache.keys()];
   return Array.isArray(member.roles) ? member.roles : [];
+}
+
+/**
+ * The actor of a command, or undefined after telling them (ephemerally) why they may not use the bot
+ * here: the allowlist check every command starts with.
+ */
+export async function allowedActor(
+  interaction: ChatInputCommandInteraction,
+  service: Pick<TaskService, 'access'>,
+): Promise<Actor | undefined> {
+  const actor = actorOfInteraction(interaction);
+  const refusal = service.access(actor);
+  if (!refusal) return actor;
+  await interaction.reply({ content: refusal, flags: 'Ephemeral' });
+  return undefined;
 }

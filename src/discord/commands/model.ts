@@ -1,5 +1,5 @@
 import { SlashCommandBuilder } from 'discord.js';
-import { actorOfInteraction } from '../actor.ts';
+import { allowedActor } from '../actor.ts';
 import type { Command } from '../types.ts';
 
 const REPLIES = {
@@ -32,12 +32,8 @@ export default {
         ),
     ),
   async execute(interaction, context) {
-    const actor = actorOfInteraction(interaction);
-    const refusal = context.service.access(actor);
-    if (refusal) {
-      await interaction.reply({ content: refusal, flags: 'Ephemeral' });
-      return;
-    }
+    const actor = await allowedActor(interaction, context.service);
+    if (!actor) return;
     const channel = interaction.channel;
     const threadId = channel?.isThread() && context.service.has(channel.id) ? channel.id : undefined;
     if (interaction.options.getSubcommand() === 'list') {

@@ -1,6 +1,6 @@
 import { SlashCommandBuilder } from 'discord.js';
 import type { NamedProfile } from '../../service/profiles.ts';
-import { actorOfInteraction } from '../actor.ts';
+import { allowedActor } from '../actor.ts';
 import type { Command } from '../types.ts';
 
 /** /profile: the channel profile in force here (the operator's PROFILES file), and the model in use. */
@@ -9,12 +9,8 @@ export default {
     .setName('profile')
     .setDescription('The settings Toolsmith uses in this channel.'),
   async execute(interaction, context) {
-    const actor = actorOfInteraction(interaction);
-    const refusal = context.service.access(actor);
-    if (refusal) {
-      await interaction.reply({ content: refusal, flags: 'Ephemeral' });
-      return;
-    }
+    const actor = await allowedActor(interaction, context.service);
+    if (!actor) return;
     const channel = interaction.channel;
     const threadId = channel?.isThread() && context.service.has(channel.id) ? channel.id : undefined;
     const model = context.service.modelId(threadId, actor);

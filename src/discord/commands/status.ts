@@ -1,7 +1,7 @@
 import { SlashCommandBuilder } from 'discord.js';
 import type { ServiceStatus } from '../../service/types.ts';
 import { formatBytes } from '../../text/format-bytes.ts';
-import { actorOfInteraction } from '../actor.ts';
+import { allowedActor } from '../actor.ts';
 import type { Command } from '../types.ts';
 
 /** /status: what the bot is holding right now — tasks running and queued, live sandboxes and their memory. */
@@ -10,11 +10,7 @@ export default {
     .setName('status')
     .setDescription('Tasks running and queued, and the memory the live sandboxes hold.'),
   async execute(interaction, context) {
-    const refusal = context.service.access(actorOfInteraction(interaction));
-    if (refusal) {
-      await interaction.reply({ content: refusal, flags: 'Ephemeral' });
-      return;
-    }
+    if (!(await allowedActor(interaction, context.service))) return;
     await interaction.reply({
       content: renderStatus(context.service.status(), interaction.guildId),
       flags: 'Ephemeral',

@@ -1,5 +1,5 @@
 import { SlashCommandBuilder } from 'discord.js';
-import { actorOfInteraction } from '../actor.ts';
+import { allowedActor } from '../actor.ts';
 import type { Command } from '../types.ts';
 
 const ICON = {
@@ -18,11 +18,7 @@ export default {
     .setDescription('List the tools the agent can use, by MCP server.'),
   async execute(interaction, context) {
     // The allowlists (guild, channel, role, user) hold for every command, not only /task.
-    const refusal = context.service.access(actorOfInteraction(interaction));
-    if (refusal) {
-      await interaction.reply({ content: refusal, flags: 'Ephemeral' });
-      return;
-    }
+    if (!(await allowedActor(interaction, context.service))) return;
     const lines = context.tools.servers().map((server) => {
       const tools = server.tools.map((tool) => `\`${tool.identifier}\``).join(', ') || '(no tools)';
       const why = server.error ? ` — ${server.error.slice(0, 200)}` : '';

@@ -1,6 +1,6 @@
 import { SlashCommandBuilder } from 'discord.js';
 import type { UsageReport } from '../../service/quotas.ts';
-import { actorOfInteraction } from '../actor.ts';
+import { allowedActor } from '../actor.ts';
 import type { Command } from '../types.ts';
 
 /** /usage: what the caller and the server spent today and this month, against the quotas; admins see the top members. */
@@ -9,12 +9,8 @@ export default {
     .setName('usage')
     .setDescription('What you and this server spent today and this month, and the quotas.'),
   async execute(interaction, context) {
-    const actor = actorOfInteraction(interaction);
-    const refusal = context.service.access(actor);
-    if (refusal) {
-      await interaction.reply({ content: refusal, flags: 'Ephemeral' });
-      return;
-    }
+    const actor = await allowedActor(interaction, context.service);
+    if (!actor) return;
     const report = context.service.usage(actor);
     await interaction.reply({
       content: renderUsage(report, context.service.isAdmin(actor)),
