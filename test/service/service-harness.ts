@@ -27,6 +27,8 @@ export interface Held {
   text: string;
   signal: AbortSignal | undefined;
   emit: (event: AgentEvent) => void;
+  /** What the service set up for this message (profile and model). */
+  setup: SendOptions['setup'];
   /** Ask for approval as a tool call that needs it would. */
   approve: NonNullable<SendOptions['approve']>;
   /** End the message with an answer (or a given report). */
@@ -135,6 +137,7 @@ export async function createServiceHarness(
             text,
             signal: options.signal,
             emit: (event) => options.onEvent?.(event),
+            setup: options.setup,
             approve: (request) =>
               options.approve?.(request) ??
               Promise.resolve({ approved: false, by: 'nobody', note: 'no approver' }),

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { operatorActor } from '../../src/service/permissions.ts';
-import type { MessageOutcome, SendResult, TaskEvent } from '../../src/service/types.ts';
+import { checkProfiles } from '../../src/service/profiles.ts';
+import type { Actor, MessageOutcome, SendResult, TaskEvent } from '../../src/service/types.ts';
 import { createServiceHarness, member, type ServiceHarness } from './service-harness.ts';
 
 let h: ServiceHarness;
@@ -440,5 +441,86 @@ describe('approvals', () => {
     await h.waitFor(() => shown(events).length === 1);
     expect(shown(events)[0]?.input).toBe('{\n  "key": "[redacted]"\n}');
     held.finish();
+  });
+});
+
+describe('channel profiles in the service', () => {
+  const profiles = () =>
+    checkProfiles(
+      {
+        profiles: {
+          finance: {
+            prompt: 'Use EUR.',
+            tools: ['workspace'],
+            maxSteps: 3,
+            maxCostUsd: 0.25,
+            learnSkills: false,
+            quotas: { memberDailyUsd: 0.0005 },
+            approverRole: 'fin',
+          },
+        },
+        channels: { fin: 'finance' },
+      },
+      'profiles.yaml',
+      ['claude-sonnet-5-5'],
+    );
+  const inFinance = (userId: string, extra: Partial<Actor> = {}) =>
+    member(userId, 'g1', { channelId: 'fin', ...extra });
+
+  it("gives a message its channel's instructions, tools, budgets and learning; other channels keep the defaults", async () => {
+    h = await createServiceHarness({ RATE_LIMIT_PER_MINUTE: '100' }, { profiles: profiles() });
+    await open('s1', inFinance('ana'));
+    accepted(await h.service.send('s1', { actor: inFinance('ana'), text: 'in finance' }));
+    await h.waitFor(() => h.running.length === 1);
+    expect(h.running[0]?.setup).toEqual({
+      instructions: 'Use EUR.',
+      servers: ['workspace'],
+      limits: { maxSteps: 3, maxCostUsd: 0.25 },
+      learn: false,
+    });
+    h.running[0]?.finish();
+    await open('s2');
+    accepted(await h.service.send('s2', { actor: member('ana'), text: 'elsewhere' }));
+    await h.waitFor(() => h.running[0]?.text === 'elsewhere');
+    expect(h.running[0]?.setup).toEqual({});
+    h.running[0]?.finish();
+  });
+
+  it("holds a channel to its profile's quota and lets its approver role decide there only", async () => {
+    h = await createServiceHarness({ RATE_LIMIT_PER_MINUTE: '100' }, { profiles: profiles() });
+    h.clock.now = Date.now();
+    await open('s1', inFinance('ana'));
+    const events: TaskEvent[] = [];
+    const sent = accepted(
+      await h.service.send(
+        's1',
+        { actor: inFinance('ana'), text: 'spend' },
+        { onEvent: (e) => events.push(e) },
+      ),
+    );
+    await h.waitFor(() => h.running.length === 1);
+    const held = h.running[0];
+    const asked = held?.approve({
+      server: 'web',
+      tool: 'fetch',
+      label: 'tools.web.fetch',
+      input: {},
+      reason: 'r',
+    });
+    await h.waitFor(() => events.some((e) => e.type === 'approval'));
+    const id = events.flatMap((e) => (e.type === 'approval' ? [e.approval.id] : []))[0] ?? '';
+    // The role approves in the finance channel only: the same member elsewhere may not decide.
+    expect(h.service.decide(id, member('fay', 'g1', { roleIds: ['fin'] }), 'once')).toEqual({
+      status: 'not-allowed',
+    });
+    expect(h.service.decide(id, inFinance('fay', { roleIds: ['fin'] }), 'once')).toEqual({
+      status: 'decided',
+      approved: true,
+    });
+    expect(await asked).toMatchObject({ approved: true, by: 'fay' });
+    held?.finish({ costUsd: 0.001 });
+    await sent.done;
+    expect(h.service.admit(inFinance('ana'))).toMatch(/daily quota/);
+    expect(h.service.admit(member('ana'))).toBeUndefined();
   });
 });
