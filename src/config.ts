@@ -6,13 +6,14 @@
 import path from 'node:path';
 import { type Env, EnvSchema } from './config/env-schema.ts';
 import { type ModelOptions, parseModelOptions } from './config/model-options.ts';
+import { projectRoot } from './config/project-root.ts';
 import { type TasksConfig, tasksConfig } from './config/tasks-config.ts';
 import { ConfigError } from './errors.ts';
 
 export { type Env, EnvSchema } from './config/env-schema.ts';
+export * from './config/project-root.ts';
+export * from './config/secrets.ts';
 export type { Quotas, TasksConfig } from './config/tasks-config.ts';
-
-import { createRedactor, MIN_SECRET_LENGTH } from './text/redact-secrets.ts';
 
 /** Toolsmith's configuration, grouped by the part that reads it. */
 export interface Config {
@@ -101,9 +102,6 @@ export interface Config {
 
 export const defaultModels = { code: 'claude-sonnet-5-5', distill: 'claude-haiku-5-5' } as const;
 
-/** The folder of package.json: relative paths in the configuration are resolved against it. */
-export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
-
 /** One malformed key of the environment. */
 export interface ConfigIssue {
   key: string;
@@ -145,7 +143,7 @@ export function loadConfigLeniently(env: NodeJS.ProcessEnv = process.env): {
  * (DATA_DIR, MCP_CONFIG) are resolved against `root`, the project folder by default, so they do not
  * depend on the directory a command is started from.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = PROJECT_ROOT): Config {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = projectRoot()): Config {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
     const [first] = configIssues(env);
@@ -245,32 +243,6 @@ export function requireValue<T>(value: T | undefined, key: string, why: string):
     throw new ConfigError(key, `not set; ${why} needs it`, { fix: `Set ${key} in .env or the environment` });
   }
   return value;
-}
-
-/** Environment variables whose values are treated as secrets, whatever reads them (e.g. mcp.json). */
-const SECRET_NAME = /(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS?)(_|$)/i;
-
-/**
- * The secret values in a config, for `createRedactor` (src/text/redact-secrets.ts): the API keys and
- * the Discord token, and every environment variable named like a secret (`GITHUB_TOKEN`, `..._API_KEY`,
- * ...) since mcp.json hands those to tool servers.
- */
-export function secretsOf(config: Config): string[] {
-  const fromEnv = Object.entries(config.env)
-    .filter(([key]) => SECRET_NAME.test(key))
-    .map(([, value]) => value);
-  const all = [config.anthropic.apiKey, config.skills.apiKey, config.discord.token, ...fromEnv];
-  return [...new Set(all)].filter(
-    (value): value is string => typeof value === 'string' && value.length >= MIN_SECRET_LENGTH,
-  );
-}
-
-/**
- * Replace every secret in `text` (and its base64 and URL-encoded forms) with a marker, for one-off
- * log lines and error messages; build one `createRedactor(secrets)` for anything repeated.
- */
-export function redact(text: string, secrets: readonly string[]): string {
-  return createRedactor(secrets).redact(text);
 }
 
 /** How the terminal front ends print: colours (a TTY without NO_COLOR) and stacks (LOG_LEVEL=debug). */
