@@ -12,6 +12,7 @@ import type { Actor } from '../service/types.ts';
 import { canReview, memberActor, operatorActor } from '../skills/records/trust.ts';
 import { GLOBAL_SCOPE, scopesFor } from '../skills/skill-name.ts';
 import type {
+  Proposal,
   Skill,
   SkillActor,
   SkillLibrary,
@@ -48,6 +49,21 @@ export interface SkillDetail extends SkillSummary {
 }
 
 /** A proposal as a reviewer sees it. */
+/** A proposal as reviewers read it (Discord and the CLI alike). */
+export function proposalView(p: Proposal): ProposalView {
+  return {
+    name: p.skill.name,
+    scope: p.skill.scope,
+    version: p.version.version,
+    newSkill: p.skill.state === 'proposed',
+    author: p.version.author,
+    task: p.version.task,
+    checkResult: p.version.checkResult,
+    tools: p.version.tools,
+    code: p.version.code,
+  };
+}
+
 export interface ProposalView {
   name: string;
   scope: string;
@@ -202,17 +218,7 @@ export function createSkillAdmin(
           'only a reviewer of this server (its admin role or skill reviewer role) can review skills',
         );
       }
-      return library.proposals(scopes).map((p) => ({
-        name: p.skill.name,
-        scope: p.skill.scope,
-        version: p.version.version,
-        newSkill: p.skill.state === 'proposed',
-        author: p.version.author,
-        task: p.version.task,
-        checkResult: p.version.checkResult,
-        tools: p.version.tools,
-        code: p.version.code,
-      }));
+      return library.proposals(scopes).map(proposalView);
     },
     async decide(actor, decision) {
       const skillActor = skillActorOf(actor, roles);

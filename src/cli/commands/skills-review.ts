@@ -3,6 +3,7 @@
  * library from the bot host. The CLI acts as an operator (it has the host's authority): it may
  * review every scope, `global` included.
  */
+import { proposalView } from '../../app/skill-admin.ts';
 import { UsageError } from '../../errors.ts';
 import type { SkillActor, SkillLibrary, SkillVersionRecord } from '../../skills/types.ts';
 import { color } from '../print.ts';
@@ -50,35 +51,23 @@ export async function runReview(
 ): Promise<number> {
   if (args.sub === 'review') {
     const proposals = library.proposals(args.scope ? [args.scope] : undefined);
-    emit(
-      proposals.map((p) => ({
-        name: p.skill.name,
-        scope: p.skill.scope,
-        version: p.version.version,
-        newSkill: p.skill.state === 'proposed',
-        author: p.version.author,
-        task: p.version.task,
-        checkResult: p.version.checkResult,
-        tools: p.version.tools,
-        code: p.version.code,
-      })),
-      () =>
-        proposals.length === 0
-          ? ['nothing to review']
-          : proposals.flatMap((p) => [
-              color.bold(
-                `${p.skill.name} v${p.version.version} (${p.skill.scope}) ${p.skill.state === 'proposed' ? 'new skill' : `proposed change; v${p.skill.version} in use`}`,
-              ),
-              `  by ${p.version.author}; tools: ${p.version.tools.join(', ') || 'none'}`,
-              `  check: ${p.version.checkResult || '(none)'}`,
-              ...(p.version.task ? [`  task: ${p.version.task.replace(/\s+/g, ' ').slice(0, 200)}`] : []),
-              ...p.version.code
-                .trimEnd()
-                .split('\n')
-                .map((line) => `  | ${line}`),
-              `  toolsmith skills approve ${p.skill.name} --scope ${p.skill.scope} --version ${p.version.version}`,
-              '',
-            ]),
+    emit(proposals.map(proposalView), () =>
+      proposals.length === 0
+        ? ['nothing to review']
+        : proposals.flatMap((p) => [
+            color.bold(
+              `${p.skill.name} v${p.version.version} (${p.skill.scope}) ${p.skill.state === 'proposed' ? 'new skill' : `proposed change; v${p.skill.version} in use`}`,
+            ),
+            `  by ${p.version.author}; tools: ${p.version.tools.join(', ') || 'none'}`,
+            `  check: ${p.version.checkResult || '(none)'}`,
+            ...(p.version.task ? [`  task: ${p.version.task.replace(/\s+/g, ' ').slice(0, 200)}`] : []),
+            ...p.version.code
+              .trimEnd()
+              .split('\n')
+              .map((line) => `  | ${line}`),
+            `  toolsmith skills approve ${p.skill.name} --scope ${p.skill.scope} --version ${p.version.version}`,
+            '',
+          ]),
     );
     return 0;
   }

@@ -100,6 +100,8 @@ export const reviewButton: ButtonHandler<'review'> = async (interaction, id, con
 
 const nameOption = (option: import('discord.js').SlashCommandStringOption) =>
   option.setName('name').setDescription('Skill name').setRequired(true).setAutocomplete(true);
+const versionOption = (option: import('discord.js').SlashCommandIntegerOption) =>
+  option.setName('version').setDescription('Version (default: the newest proposed)').setMinValue(1);
 
 /** /skills: browse, review and manage the team's skill library. */
 export default {
@@ -138,9 +140,7 @@ export default {
         .setName('approve')
         .setDescription('Approve a proposed skill or version (reviewers)')
         .addStringOption(nameOption)
-        .addIntegerOption((option) =>
-          option.setName('version').setDescription('Version (default: the newest proposed)').setMinValue(1),
-        )
+        .addIntegerOption(versionOption)
         .addBooleanOption((option) =>
           option.setName('override').setDescription('Let it take the name of a global skill in this server'),
         ),
@@ -150,9 +150,7 @@ export default {
         .setName('reject')
         .setDescription('Reject a proposed skill or version (reviewers)')
         .addStringOption(nameOption)
-        .addIntegerOption((option) =>
-          option.setName('version').setDescription('Version (default: the newest proposed)').setMinValue(1),
-        ),
+        .addIntegerOption(versionOption),
     ),
   async execute(interaction, context) {
     const admin = context.skillAdmin;
