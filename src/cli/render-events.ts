@@ -15,6 +15,7 @@ import { classifyLibraryNote, skillLine } from './library-notes.ts';
 import { renderMarkdown } from './markdown.ts';
 import type { Paint } from './print.ts';
 import type { Screen } from './screen.ts';
+import { createRenderState, type RenderState, seconds, setPhase, showToolCall } from './terminal-status.ts';
 
 export interface TerminalRendererOptions {
   screen: Screen;
@@ -43,180 +44,22 @@ export interface TerminalRenderer {
 
 const MAX_VALUE_LINES = 40;
 
+/** A renderer that prints each event of a task once, in its place (see the module header). */
 export function createTerminalRenderer(options: TerminalRendererOptions): TerminalRenderer {
-  const { screen, paint } = options;
-  const now = options.now ?? Date.now;
-  const maxLiveLines = options.maxLiveLines ?? 200;
-  const markdown = options.markdown ?? screen.tty;
-  const line = (text: string) => screen.line(text);
-
-  let stepText = '';
-  let lastCode = '';
-  let liveLines = 0;
-  let hiddenLines = 0;
-  let startedAt = now();
-  let step = 0;
-  let maxSteps = 0;
-  let usage: Usage | undefined;
-  let costUsd = 0;
-  let phase = '';
-  const calls = new Map<string, { name: string; progress?: string }>();
-  const skillsShown = new Set<string>();
-
-  const statusText = () => {
-    const parts = [step > 0 ? `step ${step}/${maxSteps}` : '', seconds(now() - startedAt)];
-    if (usage)
-      parts.push(`${totalTokens(usage).toLocaleString('en-US')} tokens`, describeCost(costUsd, usage));
-    const call = [...calls.values()].at(-1);
-    parts.push(call ? `${call.name}${call.progress ? ` ${call.progress}` : ''}` : phase);
-    return parts.filter(Boolean).join(' · ');
-  };
-  const setPhase = (next: string) => {
-    phase = next;
-    screen.status(statusText);
-  };
-  /** The held text of the step, shown as working notes (before code, or before a failure). */
-  const flushNotes = () => {
-    const notes = stepText.trim();
-    stepText = '';
-    if (notes) line(paint.dim(notes));
-  };
-
-  const onEvent = (event: TaskEvent): void => {
-    switch (event.type) {
-      case 'queued':
-        line(paint.dim(`waiting for a free slot (position ${event.position})`));
-        setPhase(`queued, position ${event.position}`);
-        return;
-      case 'running':
-        startedAt = now();
-        setPhase('starting');
-        return;
-      case 'file':
-        line(
-          event.outcome.ok
-            ? paint.dim(`added ${event.outcome.name} (${formatBytes(event.outcome.bytes)})`)
-            : paint.yellow(`not added: ${event.outcome.reason}`),
-        );
-        return;
-      case 'task-started':
-        step = 0;
-        usage = undefined;
-        costUsd = 0;
-        startedAt = now();
-        if (event.skillsOffered.length > 0)
-          line(paint.dim(`skills offered: ${event.skillsOffered.join(', ')}`));
-        setPhase('starting');
-        return;
-      case 'step':
-        step = event.step;
-        maxSteps = event.maxSteps;
-        stepText = '';
-        line(paint.cyan(`── step ${event.step}/${event.maxSteps} ──`));
-        setPhase('waiting for the model');
-        return;
-      case 'text-delta':
-        stepText += event.text;
-        setPhase(`writing: ${stepText.trim().split('\n').at(-1) ?? ''}`);
-        return;
-      case 'code':
-        flushNotes();
-        lastCode = event.code;
-        liveLines = 0;
-        hiddenLines = 0;
-        line(paint.dim(gutter(event.code, '  │ ')));
-        setPhase('running code');
-        return;
-      case 'log':
-        liveLines++;
-        if (liveLines > maxLiveLines) {
-          hiddenLines++;
-          return;
-        }
-        line(
-          event.entry.level === 'error' || event.entry.level === 'warn'
-            ? paint.yellow(event.entry.text)
-            : event.entry.text,
-        );
-        return;
-      case 'tool-call':
-        onToolCall(event.call);
-        return;
-      case 'observation':
-        onObservation(event.result);
-        setPhase('waiting for the model');
-        return;
-      case 'retry':
-        line(paint.yellow(`model busy (${event.reason}); retrying in ${Math.ceil(event.delayMs / 1000)} s`));
-        return;
-      case 'usage':
-        usage = event.usage;
-        costUsd = event.costUsd;
-        screen.status(statusText);
-        return;
-      case 'skill-used':
-        line(paint.dim(`  skill ${event.name} ${event.ok ? 'ok' : 'failed'}`));
-        return;
-      case 'skill-learned':
-        if (!skillsShown.has(event.name)) line(paint.green(`learned skill ${event.name}`));
-        skillsShown.add(event.name);
-        return;
-      case 'answer':
-        stepText = '';
-        screen.status(undefined);
-        if (options.showAnswer !== false) line(answerText(event.text));
-        return;
-      case 'failure':
-        flushNotes();
-        screen.status(undefined);
-        line(paint.red(event.message));
-        return;
-    }
-  };
-
-  const onToolCall = (call: Extract<TaskEvent, { type: 'tool-call' }>['call']) => {
-    const name = `${call.server}.${call.tool}`;
-    if (call.phase === 'start') {
-      calls.set(call.callId, { name });
-      line(paint.dim(`  → ${name}`));
-    } else if (call.phase === 'progress' && call.progress) {
-      const { progress, total, message } = call.progress;
-      const amount = total ? `${progress}/${total}` : String(progress);
-      calls.set(call.callId, { name, progress: message ? `${amount} ${message}` : amount });
-    } else if (call.phase === 'end') {
-      calls.delete(call.callId);
-      if (!call.ok) line(paint.yellow(`  ✗ ${name}: ${call.error ?? 'failed'}`));
-      else if ((call.durationMs ?? 0) >= 1000)
-        line(paint.dim(`  ✓ ${name} (${seconds(call.durationMs ?? 0)})`));
-    }
-    screen.status(statusText);
-  };
-
-  const onObservation = (result: Extract<TaskEvent, { type: 'observation' }>['result']) => {
-    if (hiddenLines > 0)
-      line(paint.dim(`  ⋯ ${hiddenLines.toLocaleString('en-US')} more lines of output not shown here`));
-    if (result.truncated)
-      line(paint.dim('  ⋯ output cut to fit SANDBOX_MAX_OUTPUT_CHARS: the model sees its head and tail'));
-    if (result.stateReset)
-      line(paint.yellow('  (the sandbox was reset before this run: variables are gone)'));
-    if (result.value !== undefined) line(clipLines(`=> ${result.value}`, MAX_VALUE_LINES, paint));
-    // The error as the model reads it: name, message, the failing line with a caret, its own frames.
-    if (result.error)
-      line(paint.red(renderRunResult({ ok: false, logs: [], error: result.error, durationMs: 0 }, lastCode)));
-  };
-
-  const answerText = (text: string) =>
-    markdown ? renderMarkdown(text, { paint, width: screen.width() }) : text;
-
+  const state = createRenderState(options);
+  const { screen, paint, skillsShown } = state;
   return {
-    onEvent,
+    onEvent(event) {
+      showProgress(state, event);
+      showWork(state, event);
+    },
     note(text) {
       const note = classifyLibraryNote(text);
       if (note.kind === 'skill') {
         if (skillsShown.has(note.name)) return;
         skillsShown.add(note.name);
-        line(note.outcome === 'unchanged' ? paint.dim(skillLine(note)) : paint.green(skillLine(note)));
-      } else if (note.kind === 'note' || options.debug) line(paint.dim(note.text));
+        screen.line(note.outcome === 'unchanged' ? paint.dim(skillLine(note)) : paint.green(skillLine(note)));
+      } else if (note.kind === 'note' || state.debug) screen.line(paint.dim(note.text));
     },
     summary(report, files = report.files) {
       const tokens = totalTokens(report.usage).toLocaleString('en-US');
@@ -224,16 +67,149 @@ export function createTerminalRenderer(options: TerminalRendererOptions): Termin
         ? paint.green('✓ answered')
         : paint.red(`✗ not answered (${report.stopReason ?? 'error'})`);
       const steps = `${report.steps} step${report.steps === 1 ? '' : 's'}`;
-      line(
+      screen.line(
         `${how} ${paint.dim(`· ${steps} · ${seconds(report.durationMs)} · ${tokens} tokens · ${describeCost(report.costUsd, report.usage)}`)}`,
       );
-      if (files.length > 0) line(`${paint.dim('files written:')} ${files.join(', ')}`);
+      if (files.length > 0) screen.line(`${paint.dim('files written:')} ${files.join(', ')}`);
       skillsShown.clear();
     },
     idle() {
       screen.status(undefined);
     },
   };
+}
+
+/** The events around the work: queue, start, files, steps, the model's text, retries and usage. */
+function showProgress(state: RenderState, event: TaskEvent): void {
+  const { paint } = state;
+  const line = (text: string) => state.screen.line(text);
+  switch (event.type) {
+    case 'queued':
+      line(paint.dim(`waiting for a free slot (position ${event.position})`));
+      setPhase(state, `queued, position ${event.position}`);
+      return;
+    case 'running':
+      state.startedAt = state.now();
+      setPhase(state, 'starting');
+      return;
+    case 'file':
+      line(
+        event.outcome.ok
+          ? paint.dim(`added ${event.outcome.name} (${formatBytes(event.outcome.bytes)})`)
+          : paint.yellow(`not added: ${event.outcome.reason}`),
+      );
+      return;
+    case 'task-started':
+      state.step = 0;
+      state.usage = undefined;
+      state.costUsd = 0;
+      state.startedAt = state.now();
+      if (event.skillsOffered.length > 0)
+        line(paint.dim(`skills offered: ${event.skillsOffered.join(', ')}`));
+      setPhase(state, 'starting');
+      return;
+    case 'step':
+      state.step = event.step;
+      state.maxSteps = event.maxSteps;
+      state.stepText = '';
+      line(paint.cyan(`── step ${event.step}/${event.maxSteps} ──`));
+      setPhase(state, 'waiting for the model');
+      return;
+    case 'text-delta':
+      state.stepText += event.text;
+      setPhase(state, `writing: ${state.stepText.trim().split('\n').at(-1) ?? ''}`);
+      return;
+    case 'retry':
+      line(paint.yellow(`model busy (${event.reason}); retrying in ${Math.ceil(event.delayMs / 1000)} s`));
+      return;
+    case 'usage':
+      state.usage = event.usage;
+      state.costUsd = event.costUsd;
+      state.screen.status(state.status);
+      return;
+  }
+}
+
+/** The work itself: code, its console, tool calls, observations, skills, the answer or the failure. */
+function showWork(state: RenderState, event: TaskEvent): void {
+  const { paint } = state;
+  const line = (text: string) => state.screen.line(text);
+  switch (event.type) {
+    case 'code':
+      flushNotes(state);
+      state.lastCode = event.code;
+      state.liveLines = 0;
+      state.hiddenLines = 0;
+      line(paint.dim(gutter(event.code, '  │ ')));
+      setPhase(state, 'running code');
+      return;
+    case 'log':
+      state.liveLines++;
+      if (state.liveLines > state.maxLiveLines) {
+        state.hiddenLines++;
+        return;
+      }
+      line(
+        event.entry.level === 'error' || event.entry.level === 'warn'
+          ? paint.yellow(event.entry.text)
+          : event.entry.text,
+      );
+      return;
+    case 'tool-call':
+      showToolCall(state, event.call);
+      return;
+    case 'observation':
+      showObservation(state, event.result);
+      setPhase(state, 'waiting for the model');
+      return;
+    case 'skill-used':
+      line(paint.dim(`  skill ${event.name} ${event.ok ? 'ok' : 'failed'}`));
+      return;
+    case 'skill-learned':
+      if (!state.skillsShown.has(event.name)) line(paint.green(`learned skill ${event.name}`));
+      state.skillsShown.add(event.name);
+      return;
+    case 'answer':
+      state.stepText = '';
+      state.screen.status(undefined);
+      if (state.showAnswer) line(answerText(state, event.text));
+      return;
+    case 'failure':
+      flushNotes(state);
+      state.screen.status(undefined);
+      line(paint.red(event.message));
+      return;
+  }
+}
+
+/** The held text of the step, shown as working notes (before code, or before a failure). */
+function flushNotes(state: RenderState): void {
+  const notes = state.stepText.trim();
+  state.stepText = '';
+  if (notes) state.screen.line(state.paint.dim(notes));
+}
+
+function showObservation(
+  state: RenderState,
+  result: Extract<TaskEvent, { type: 'observation' }>['result'],
+): void {
+  const { paint, hiddenLines } = state;
+  const line = (text: string) => state.screen.line(text);
+  if (hiddenLines > 0)
+    line(paint.dim(`  ⋯ ${hiddenLines.toLocaleString('en-US')} more lines of output not shown here`));
+  if (result.truncated)
+    line(paint.dim('  ⋯ output cut to fit SANDBOX_MAX_OUTPUT_CHARS: the model sees its head and tail'));
+  if (result.stateReset) line(paint.yellow('  (the sandbox was reset before this run: variables are gone)'));
+  if (result.value !== undefined) line(clipLines(`=> ${result.value}`, MAX_VALUE_LINES, paint));
+  // The error as the model reads it: name, message, the failing line with a caret, its own frames.
+  if (result.error)
+    line(
+      paint.red(renderRunResult({ ok: false, logs: [], error: result.error, durationMs: 0 }, state.lastCode)),
+    );
+}
+
+function answerText(state: RenderState, text: string): string {
+  return state.markdown ? renderMarkdown(text, { paint: state.paint, width: state.screen.width() }) : text;
 }
 
 function gutter(text: string, prefix: string): string {
@@ -250,10 +226,6 @@ function clipLines(text: string, max: number, paint: Paint): string {
     ...lines.slice(0, max),
     paint.dim(`⋯ ${lines.length - max} more lines of the value not shown here`),
   ].join('\n');
-}
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
 }
 
 /** Usage and cost in one line (for `/cost`). */
