@@ -13,6 +13,7 @@
 import type * as acorn from 'acorn';
 import { IMPORT_NAMESPACE } from './libraries/catalog.ts';
 import { parseWithImports } from './lower-imports.ts';
+import { applyEdits, type Edit, positionMapper } from './source-edits.ts';
 import { stripTypes } from './strip-types.ts';
 
 /** File name shown in stack frames of the agent's code. */
@@ -20,14 +21,6 @@ export const CODE_FILENAME = 'task.js';
 
 /** Lines placed before the code in the generated script (line offset = -PRELUDE_LINES). */
 export const PRELUDE_LINES = 2;
-
-interface Insertion {
-  /** 0-based line in the submitted code. */
-  line: number;
-  /** 0-based column in the submitted code where the text is inserted. */
-  column: number;
-  length: number;
-}
 
 export interface PreparedCode {
   /** The script: `var <globals>;\n(async function () {...\n<code>\n})`; its completion value is the function. */
@@ -55,12 +48,6 @@ export interface PrepareError {
 export type PrepareResult =
   | { ok: true; prepared: PreparedCode }
   | { ok: false; error: PrepareError; probe?: string };
-
-interface Edit {
-  start: number;
-  end: number;
-  text: string;
-}
 
 type Node = acorn.AnyNode;
 
@@ -127,60 +114,11 @@ function syntaxErrorOf(error: SyntaxError): PrepareError {
 }
 
 function rewrite(code: string, program: acorn.Program): PreparedCode {
-  const globals = new Set<string>();
-  const hoistedFunctions: string[] = [];
-  const edits: Edit[] = [];
+  const top: TopLevel = { globals: new Set(), hoistedFunctions: [], edits: [] };
   const body = program.body;
-
-  for (const statement of body) {
-    if (
-      statement.type === 'VariableDeclaration' &&
-      (statement.kind === 'var' || statement.kind === 'let' || statement.kind === 'const')
-    ) {
-      const patterns = statement.declarations.map((d) => d.id);
-      for (const pattern of patterns) collectNames(pattern, globals);
-      const needsParens = patterns.some((p) => p.type !== 'Identifier');
-      const kindLength = statement.kind.length;
-      // `;(` so that a previous line without a semicolon is not called: `f()\n(   [a] = b)`.
-      const keyword = needsParens ? `;(${' '.repeat(kindLength - 2)}` : ' '.repeat(kindLength);
-      edits.push({ start: statement.start, end: statement.start + kindLength, text: keyword });
-      if (statement.kind === 'let') {
-        // `let x;` starts x over as undefined, as it would in a new scope.
-        for (const d of statement.declarations) {
-          if (!d.init) edits.push({ start: d.id.end, end: d.id.end, text: ' = undefined' });
-        }
-      }
-      if (needsParens) {
-        const last = statement.declarations[statement.declarations.length - 1];
-        if (last) edits.push({ start: last.end, end: last.end, text: ')' });
-      }
-    } else if (statement.type === 'FunctionDeclaration' && statement.id) {
-      globals.add(statement.id.name);
-      hoistedFunctions.push(statement.id.name);
-    } else if (statement.type === 'ClassDeclaration' && statement.id) {
-      globals.add(statement.id.name);
-      edits.push({
-        start: statement.end,
-        end: statement.end,
-        text: `;globalThis.${statement.id.name} = ${statement.id.name};`,
-      });
-    }
-  }
-
-  // `import('name')` anywhere goes to the library loader.
-  let imports: PreparedCode['imports'];
-  if (code.includes('import')) {
-    walk(program, (node) => {
-      const dynamic = node.type === 'ImportExpression';
-      if (dynamic) edits.push({ start: node.start, end: node.start + 6, text: IMPORT_NAMESPACE });
-      // A static import was lowered to a call of the loader already.
-      if ((dynamic || (node.type === 'Identifier' && node.name === IMPORT_NAMESPACE)) && node.loc) {
-        const at = { line: node.loc.start.line, column: node.loc.start.column + 1 };
-        if (!imports || at.line < imports.line || (at.line === imports.line && at.column < imports.column))
-          imports = at;
-      }
-    });
-  }
+  for (const statement of body) declareTopLevel(statement, top);
+  const { edits, globals, hoistedFunctions } = top;
+  const imports = code.includes('import') ? lowerDynamicImports(program, edits) : undefined;
 
   const last = body[body.length - 1];
   // A lone string is the value of the run, unless it is the `use strict` directive.
@@ -200,70 +138,73 @@ function rewrite(code: string, program: acorn.Program): PreparedCode {
     text,
     '})',
   ].join('\n');
-
-  const byLine = new Map<number, Insertion[]>();
-  for (const insertion of insertions) {
-    const list = byLine.get(insertion.line) ?? [];
-    list.push(insertion);
-    byLine.set(insertion.line, list);
-  }
-
   return {
     source,
     code,
     lineCount: code.split('\n').length,
     ...(imports ? { imports } : {}),
-    mapPosition(line, column) {
-      const list = byLine.get(line - 1);
-      if (!list) return { line, column };
-      let shift = 0;
-      const generated = column - 1;
-      for (const insertion of list) {
-        const at = insertion.column + shift;
-        if (generated < at) break;
-        if (generated < at + insertion.length) return { line, column: insertion.column + 1 };
-        shift += insertion.length;
-      }
-      return { line, column: generated - shift + 1 };
-    },
+    mapPosition: positionMapper(insertions),
   };
 }
 
-function applyEdits(code: string, edits: Edit[]): { text: string; insertions: Insertion[] } {
-  // Zero-width insertions first where two edits start at the same place (`return ` before `import(`).
-  const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - a.start - (b.end - b.start));
-  const insertions: Insertion[] = [];
-  let text = '';
-  let cursor = 0;
-  const lineStarts = lineStartsOf(code);
-  for (const edit of sorted) {
-    text += code.slice(cursor, edit.start) + edit.text;
-    cursor = edit.end;
-    const grown = edit.text.length - (edit.end - edit.start);
-    if (grown > 0) {
-      const line = lineOf(lineStarts, edit.start);
-      insertions.push({ line, column: edit.start - (lineStarts[line] ?? 0), length: grown });
+/** What the top-level declarations of the code become: globals of the session. */
+interface TopLevel {
+  globals: Set<string>;
+  hoistedFunctions: string[];
+  edits: Edit[];
+}
+
+/** Top-level `var`/`let`/`const`, functions and classes become globals kept across runs. */
+function declareTopLevel(statement: acorn.Statement | acorn.ModuleDeclaration, top: TopLevel): void {
+  const { globals, edits } = top;
+  if (
+    statement.type === 'VariableDeclaration' &&
+    (statement.kind === 'var' || statement.kind === 'let' || statement.kind === 'const')
+  ) {
+    const patterns = statement.declarations.map((d) => d.id);
+    for (const pattern of patterns) collectNames(pattern, globals);
+    const needsParens = patterns.some((p) => p.type !== 'Identifier');
+    const kindLength = statement.kind.length;
+    // `;(` so that a previous line without a semicolon is not called: `f()\n(   [a] = b)`.
+    const keyword = needsParens ? `;(${' '.repeat(kindLength - 2)}` : ' '.repeat(kindLength);
+    edits.push({ start: statement.start, end: statement.start + kindLength, text: keyword });
+    if (statement.kind === 'let') {
+      // `let x;` starts x over as undefined, as it would in a new scope.
+      for (const d of statement.declarations) {
+        if (!d.init) edits.push({ start: d.id.end, end: d.id.end, text: ' = undefined' });
+      }
     }
+    if (needsParens) {
+      const last = statement.declarations[statement.declarations.length - 1];
+      if (last) edits.push({ start: last.end, end: last.end, text: ')' });
+    }
+  } else if (statement.type === 'FunctionDeclaration' && statement.id) {
+    globals.add(statement.id.name);
+    top.hoistedFunctions.push(statement.id.name);
+  } else if (statement.type === 'ClassDeclaration' && statement.id) {
+    globals.add(statement.id.name);
+    edits.push({
+      start: statement.end,
+      end: statement.end,
+      text: `;globalThis.${statement.id.name} = ${statement.id.name};`,
+    });
   }
-  text += code.slice(cursor);
-  return { text, insertions };
 }
 
-function lineStartsOf(code: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < code.length; i++) if (code.charCodeAt(i) === 10) starts.push(i + 1);
-  return starts;
-}
-
-function lineOf(starts: number[], offset: number): number {
-  let low = 0;
-  let high = starts.length - 1;
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if ((starts[mid] ?? 0) <= offset) low = mid;
-    else high = mid - 1;
-  }
-  return low;
+/** `import('name')` anywhere goes to the library loader; returns where the first import is. */
+function lowerDynamicImports(program: acorn.Program, edits: Edit[]): PreparedCode['imports'] {
+  let imports: PreparedCode['imports'];
+  walk(program, (node) => {
+    const dynamic = node.type === 'ImportExpression';
+    if (dynamic) edits.push({ start: node.start, end: node.start + 6, text: IMPORT_NAMESPACE });
+    // A static import was lowered to a call of the loader already.
+    if ((dynamic || (node.type === 'Identifier' && node.name === IMPORT_NAMESPACE)) && node.loc) {
+      const at = { line: node.loc.start.line, column: node.loc.start.column + 1 };
+      if (!imports || at.line < imports.line || (at.line === imports.line && at.column < imports.column))
+        imports = at;
+    }
+  });
+  return imports;
 }
 
 function collectNames(pattern: Node | null, into: Set<string>): void {
