@@ -33,12 +33,14 @@ export interface RunMessageOptions {
   setup: MessageSetup;
 }
 
+type Emit = (event: TaskEvent) => void;
+
+/** One message of a session, in its turn (see the module header); never throws for the agent's faults. */
 export async function runMessage(options: RunMessageOptions): Promise<MessageOutcome> {
-  const { entry, message, observer, scheduler, sessions, audit, reports, isClosing, desk, redactor, setup } =
-    options;
-  const { id: sessionId, scope, workspaceDir } = entry.info;
+  const { entry, message, observer, sessions, audit, isClosing, desk, redactor } = options;
+  const sessionId = entry.info.id;
   const actor = message.actor.userId;
-  const emit = (event: TaskEvent) => {
+  const emit: Emit = (event) => {
     try {
       // Nothing a secret was printed into leaves the host: progress, logs, answers.
       observer.onEvent?.(redactor.redactDeep(event));
@@ -49,27 +51,11 @@ export async function runMessage(options: RunMessageOptions): Promise<MessageOut
   if (isClosing()) return { status: 'shutdown', interruptedStep: false };
 
   // Files join the workspace in the message's turn: never under a running step, never out of order.
-  const images: string[] = [];
-  for (const file of message.files ?? []) {
-    const outcome = await file.save(workspaceDir);
-    if (outcome.ok && outcome.image) images.push(outcome.name);
-    emit({ type: 'file', outcome });
-  }
+  const images = await saveFiles(entry.info.workspaceDir, message.files ?? [], emit);
   const controller = new AbortController();
   entry.controller = controller;
-  const queuedAt = scheduler.positionIfQueued(scope);
-  try {
-    await observer.onTurn?.(queuedAt === undefined ? {} : { queuedAt });
-  } catch {
-    // rendering again: the task goes on
-  }
-  let release: () => void;
-  try {
-    release = await scheduler.acquire(scope, {
-      onQueued: (position) => emit({ type: 'queued', position }),
-      signal: controller.signal,
-    });
-  } catch {
+  const release = await takeSlot(options, controller.signal, emit);
+  if (!release) {
     entry.controller = undefined;
     return isClosing() ? { status: 'shutdown', interruptedStep: false } : { status: 'cancelled' };
   }
@@ -81,7 +67,7 @@ export async function runMessage(options: RunMessageOptions): Promise<MessageOut
   try {
     report = await entry.session.send(message.text, {
       signal: controller.signal,
-      setup,
+      setup: options.setup,
       ...(images.length > 0 ? { images } : {}),
       onEvent: (event) => {
         auditor(event);
@@ -104,6 +90,49 @@ export async function runMessage(options: RunMessageOptions): Promise<MessageOut
     release();
     entry.controller = undefined;
   }
+  return finish(options, report);
+}
+
+/** Save the message's files into the workspace, each outcome told; the names of the images among them. */
+async function saveFiles(workspaceDir: string, files: IncomingFile[], emit: Emit): Promise<string[]> {
+  const images: string[] = [];
+  for (const file of files) {
+    const outcome = await file.save(workspaceDir);
+    if (outcome.ok && outcome.image) images.push(outcome.name);
+    emit({ type: 'file', outcome });
+  }
+  return images;
+}
+
+/** The turn told to the front end, then a fair slot: its release, or undefined when stopped first. */
+async function takeSlot(
+  options: RunMessageOptions,
+  signal: AbortSignal,
+  emit: Emit,
+): Promise<(() => void) | undefined> {
+  const { scheduler, observer } = options;
+  const { scope } = options.entry.info;
+  const queuedAt = scheduler.positionIfQueued(scope);
+  try {
+    await observer.onTurn?.(queuedAt === undefined ? {} : { queuedAt });
+  } catch {
+    // rendering again: the task goes on
+  }
+  try {
+    return await scheduler.acquire(scope, {
+      onQueued: (position) => emit({ type: 'queued', position }),
+      signal,
+    });
+  } catch {
+    return undefined;
+  }
+}
+
+/** The session's status, the outcome's audit row and the stored report of a message the agent ended. */
+function finish(options: RunMessageOptions, report: TaskReport): MessageOutcome {
+  const { entry, sessions, audit, reports, isClosing } = options;
+  const { id: sessionId, scope, workspaceDir } = entry.info;
+  const actor = options.message.actor.userId;
   // Cut short by a shutdown, the session stays `running` in the store: the next start marks it
   // interrupted and tells the thread (as after a crash). A step that ended anyway is answered.
   const interrupted = isClosing() && report.stopReason === 'aborted';
