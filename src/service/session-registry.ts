@@ -47,51 +47,19 @@ export interface SessionRegistryOptions {
   onRelease?: (id: string, reason: 'idle' | 'cap') => void;
 }
 
-export function createSessionRegistry(options: SessionRegistryOptions): SessionRegistry {
+/** The registry's state: live sessions in use order, restores under way, ids released. */
+interface RegistryState {
+  readonly options: SessionRegistryOptions;
   /** Insertion order is use order: `touch` re-inserts, so the first entry is the least recently used. */
-  const live = new Map<string, LiveSession>();
-  const restoring = new Map<string, Promise<LiveSession | undefined>>();
-  const released = new Set<string>();
+  readonly live: Map<string, LiveSession>;
+  readonly restoring: Map<string, Promise<LiveSession | undefined>>;
+  readonly released: Set<string>;
+}
 
-  const release = (entry: LiveSession, reason: 'idle' | 'cap') => {
-    live.delete(entry.info.id);
-    released.add(entry.info.id);
-    entry.session.dispose();
-    options.onRelease?.(entry.info.id, reason);
-  };
-
-  const sweep = (keep?: string): number => {
-    const t = options.now();
-    let count = 0;
-    for (const entry of [...live.values()]) {
-      if (entry.pending === 0 && t - entry.lastUsed >= options.idleMs) {
-        release(entry, 'idle');
-        count++;
-      }
-    }
-    for (const entry of [...live.values()]) {
-      if (live.size <= options.maxLive) break;
-      if (entry.pending > 0 || entry.info.id === keep) continue;
-      release(entry, 'cap');
-      count++;
-    }
-    return count;
-  };
-
-  const add = (info: SessionInfo, session: TaskSession): LiveSession => {
-    const entry: LiveSession = {
-      info,
-      session,
-      chain: Promise.resolve(),
-      pending: 0,
-      controller: undefined,
-      lastUsed: options.now(),
-    };
-    live.set(info.id, entry);
-    released.delete(info.id);
-    sweep(info.id);
-    return entry;
-  };
+/** The live sessions and their lifecycle (see the module header). */
+export function createSessionRegistry(options: SessionRegistryOptions): SessionRegistry {
+  const state: RegistryState = { options, live: new Map(), restoring: new Map(), released: new Set() };
+  const { live, restoring, released } = state;
 
   return {
     get: (id) => live.get(id),
@@ -102,13 +70,13 @@ export function createSessionRegistry(options: SessionRegistryOptions): SessionR
       if (!pending) {
         pending = options
           .restore(id, released.has(id))
-          .then((restored) => (restored ? add(restored.info, restored.session) : undefined))
+          .then((restored) => (restored ? add(state, restored.info, restored.session) : undefined))
           .finally(() => restoring.delete(id));
         restoring.set(id, pending);
       }
       return pending;
     },
-    add,
+    add: (info, session) => add(state, info, session),
     touch(entry) {
       entry.lastUsed = options.now();
       if (live.get(entry.info.id) !== entry) return;
@@ -116,7 +84,7 @@ export function createSessionRegistry(options: SessionRegistryOptions): SessionR
       live.set(entry.info.id, entry);
     },
     wasReleased: (id) => released.has(id),
-    sweep: () => sweep(),
+    sweep: () => sweep(state),
     all: () => [...live.values()],
     heapBytes() {
       let total = 0;
@@ -128,4 +96,46 @@ export function createSessionRegistry(options: SessionRegistryOptions): SessionR
       live.clear();
     },
   };
+}
+
+function release(state: RegistryState, entry: LiveSession, reason: 'idle' | 'cap'): void {
+  state.live.delete(entry.info.id);
+  state.released.add(entry.info.id);
+  entry.session.dispose();
+  state.options.onRelease?.(entry.info.id, reason);
+}
+
+/** Release idle sessions past the idle time, then the least recently used past the cap (never `keep`). */
+function sweep(state: RegistryState, keep?: string): number {
+  const { live, options } = state;
+  const t = options.now();
+  let count = 0;
+  for (const entry of [...live.values()]) {
+    if (entry.pending === 0 && t - entry.lastUsed >= options.idleMs) {
+      release(state, entry, 'idle');
+      count++;
+    }
+  }
+  for (const entry of [...live.values()]) {
+    if (live.size <= options.maxLive) break;
+    if (entry.pending > 0 || entry.info.id === keep) continue;
+    release(state, entry, 'cap');
+    count++;
+  }
+  return count;
+}
+
+function add(state: RegistryState, info: SessionInfo, session: TaskSession): LiveSession {
+  const entry: LiveSession = {
+    info,
+    session,
+    chain: Promise.resolve(),
+    pending: 0,
+    controller: undefined,
+    lastUsed: state.options.now(),
+  };
+  state.live.set(info.id, entry);
+  state.released.delete(info.id);
+  sweep(state, info.id);
+  return entry;
 }
