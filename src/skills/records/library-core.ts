@@ -52,6 +52,28 @@ export function nameFrom(nameOrIdentifier: string): string {
     : nameOrIdentifier;
 }
 
+const skill = (record: SkillRecord): Skill => ({ ...record, identifier: toIdentifier(record.name) });
+
+/** Index entries of the skills, embedding each text once (`known` is reused when it recurs). */
+async function indexEntries(
+  embedder: Embedder,
+  skills: Skill[],
+  known?: Embedded,
+): Promise<SkillIndexEntry[]> {
+  if (skills.length === 0) return [];
+  const texts = skills.map(skillEmbeddingText);
+  const missing = texts.filter((text) => text !== known?.text);
+  const fresh = missing.length > 0 ? await embedder.embed(missing, 'document') : [];
+  let next = 0;
+  const vectors = texts.map((text) => (known && text === known.text ? known.vector : fresh[next++]));
+  return skills.map((s, i) => ({
+    id: String(s.id),
+    vector: vectors[i] ?? [],
+    metadata: { scope: s.scope, textHash: textHash(texts[i] ?? '') },
+  }));
+}
+
+/** The parts every library function shares, with the one mutation lock. */
 export function createLibraryCore(parts: {
   repo: SkillsRepo;
   index: SkillIndex;
@@ -60,24 +82,11 @@ export function createLibraryCore(parts: {
 }): LibraryCore {
   const { repo, index, embedder } = parts;
   let chain: Promise<unknown> = Promise.resolve();
-  const skill = (record: SkillRecord): Skill => ({ ...record, identifier: toIdentifier(record.name) });
   const byId = (id: number) => {
     const record = repo.getById(id);
     return record ? skill(record) : undefined;
   };
-  const entryOf = async (skills: Skill[], known?: Embedded): Promise<SkillIndexEntry[]> => {
-    if (skills.length === 0) return [];
-    const texts = skills.map(skillEmbeddingText);
-    const missing = texts.filter((text) => text !== known?.text);
-    const fresh = missing.length > 0 ? await embedder.embed(missing, 'document') : [];
-    let next = 0;
-    const vectors = texts.map((text) => (known && text === known.text ? known.vector : fresh[next++]));
-    return skills.map((s, i) => ({
-      id: String(s.id),
-      vector: vectors[i] ?? [],
-      metadata: { scope: s.scope, textHash: textHash(texts[i] ?? '') },
-    }));
-  };
+  const entryOf = (skills: Skill[], known?: Embedded) => indexEntries(embedder, skills, known);
   const named = (name: string, scopes: readonly string[]) => {
     const wanted = nameFrom(name);
     return scopes.flatMap((scope) => {
