@@ -48,6 +48,26 @@ const sameContent = (skill: Skill, content: SkillContent) =>
 /** Does the check result say the example ran and matched? */
 const passed = (checkResult: string | undefined) => (checkResult ?? '').startsWith('passed');
 
+/** What the save is about to write: the draft (maybe renamed), its tools, and the skill it versions. */
+interface SavePlan {
+  draft: SkillDraft;
+  tools: string[];
+  target: Skill | undefined;
+  /** The draft's text already embedded (learned drafts), reused for its index entry. */
+  embedded?: Embedded;
+}
+
+/** What every step of a save knows. */
+interface SaveContext {
+  core: LibraryCore;
+  input: SkillDraft;
+  settings: SaveSettings;
+  learned: boolean;
+  mayApprove: boolean;
+  /** The skill that has the draft's name in its scope, if any. */
+  byName: Skill | undefined;
+}
+
 /** Save `input` as `actor` under the library lock. */
 export async function saveDraft(
   core: LibraryCore,
@@ -55,69 +75,93 @@ export async function saveDraft(
   actor: SkillActor,
   settings: SaveSettings,
 ): Promise<Locked<SaveResult>> {
-  let draft = input;
-  assertDraft(draft);
-  const { repo } = core;
-  const learned = draft.source === 'learned';
-  const mayApprove = draft.source === 'seed' || (!learned && canReview(actor, draft.scope));
-  let tools = inspectSkillCode(draft.code, toIdentifier(draft.name)).tools;
-
-  const byName = core.named(draft.name, [draft.scope])[0];
+  assertDraft(input);
+  const learned = input.source === 'learned';
+  const byName = core.named(input.name, [input.scope])[0];
+  const context: SaveContext = {
+    core,
+    input,
+    settings,
+    learned,
+    mayApprove: input.source === 'seed' || (!learned && canReview(actor, input.scope)),
+    byName,
+  };
+  const tools = inspectSkillCode(input.code, toIdentifier(input.name)).tools;
   // A learned draft is a version only of a near-duplicate; a different skill with a taken name is renamed.
-  let target: Skill | undefined = learned ? undefined : byName;
-  let embedded: Embedded | undefined;
-  if (learned) {
-    const sameCode = core.byId(repo.findByHash([draft.scope], codeHash(draft.code))[0]?.id ?? -1);
-    if (sameCode) return { value: { skill: sameCode, outcome: 'unchanged' } };
-    embedded = await core.embedOne(skillEmbeddingText(draft), 'document');
-    const [near] = await core.nearestTo(embedded.vector, [draft.scope], 1);
-    if (near && near.similarity >= settings.dedupeThreshold) {
-      // Keep the existing name (callers use it): rename the new code's function to it.
-      const renamed = near.skill.name === draft.name ? draft : renameFunction(draft, near.skill.identifier);
-      if (renamed) {
-        draft = { ...renamed, name: near.skill.name };
-        target = near.skill;
-        tools = inspectSkillCode(draft.code, near.skill.identifier).tools;
-      }
-    }
-  }
-  const content = contentOf(draft, tools);
-  const origin = originOf(draft);
+  const plan = learned ? await matchNearest(context, tools) : { draft: input, tools, target: byName };
+  if ('value' in plan) return plan;
+  if (plan.target && plan.target.name === plan.draft.name) return saveVersion(context, plan, plan.target);
+  return insertSkill(context, plan);
+}
 
-  if (target && target.name === draft.name) {
-    if (sameContent(target, content)) return { value: { skill: target, outcome: 'unchanged' } };
-    if (target.source === 'seed' && draft.source === 'seed' && target.state === 'disabled')
-      return { value: { skill: target, outcome: 'unchanged' } };
-    if (target.source === 'seed' && draft.source !== 'seed') {
-      // A shipped seed is changed only by a newer Toolsmith (or an operator's approval of a proposal).
-      const version = repo.addVersion(target.id, content, origin, 'proposed');
-      return { value: { skill: target, outcome: 'proposed', version: version.version } };
-    }
-    const ownProposal = learned && target.state === 'proposed' && target.author === draft.author;
-    if (mayApprove || ownProposal) {
-      const version = repo.addVersion(target.id, content, origin, 'approved');
-      const updated = core.byId(target.id) ?? target;
+/** A learned draft: unchanged if its code is known, else a version of a near-duplicate, else new. */
+async function matchNearest(context: SaveContext, tools: string[]): Promise<SavePlan | Locked<SaveResult>> {
+  const { core, input: draft } = context;
+  const sameCode = core.byId(core.repo.findByHash([draft.scope], codeHash(draft.code))[0]?.id ?? -1);
+  if (sameCode) return { value: { skill: sameCode, outcome: 'unchanged' } };
+  const embedded = await core.embedOne(skillEmbeddingText(draft), 'document');
+  const [near] = await core.nearestTo(embedded.vector, [draft.scope], 1);
+  if (near && near.similarity >= context.settings.dedupeThreshold) {
+    // Keep the existing name (callers use it): rename the new code's function to it.
+    const renamed = near.skill.name === draft.name ? draft : renameFunction(draft, near.skill.identifier);
+    if (renamed)
       return {
-        value: { skill: updated, outcome: 'updated', version: version.version },
-        written: (await core.reindexOne(updated, embedded)).written,
+        draft: { ...renamed, name: near.skill.name },
+        target: near.skill,
+        tools: inspectSkillCode(renamed.code, near.skill.identifier).tools,
+        embedded,
       };
-    }
-    const version = repo.addVersion(target.id, content, origin, 'proposed');
+  }
+  return { draft, tools, target: undefined, embedded };
+}
+
+/** A new version of `target`: in use, proposed for review, or nothing when the content is the same. */
+async function saveVersion(context: SaveContext, plan: SavePlan, target: Skill): Promise<Locked<SaveResult>> {
+  const { core } = context;
+  const { draft } = plan;
+  const content = contentOf(draft, plan.tools);
+  const origin = originOf(draft);
+  if (sameContent(target, content)) return { value: { skill: target, outcome: 'unchanged' } };
+  if (target.source === 'seed' && draft.source === 'seed' && target.state === 'disabled')
+    return { value: { skill: target, outcome: 'unchanged' } };
+  if (target.source === 'seed' && draft.source !== 'seed') {
+    // A shipped seed is changed only by a newer Toolsmith (or an operator's approval of a proposal).
+    const version = core.repo.addVersion(target.id, content, origin, 'proposed');
     return { value: { skill: target, outcome: 'proposed', version: version.version } };
   }
+  const ownProposal = context.learned && target.state === 'proposed' && target.author === draft.author;
+  if (context.mayApprove || ownProposal) {
+    const version = core.repo.addVersion(target.id, content, origin, 'approved');
+    const updated = core.byId(target.id) ?? target;
+    return {
+      value: { skill: updated, outcome: 'updated', version: version.version },
+      written: (await core.reindexOne(updated, plan.embedded)).written,
+    };
+  }
+  const version = core.repo.addVersion(target.id, content, origin, 'proposed');
+  return { value: { skill: target, outcome: 'proposed', version: version.version } };
+}
 
+/** A new skill (renamed when its name is taken), shared or proposed. */
+async function insertSkill(context: SaveContext, plan: SavePlan): Promise<Locked<SaveResult>> {
+  const { core, input, learned, settings } = context;
+  const { repo } = core;
+  const { tools } = plan;
+  let { draft } = plan;
   let name = draft.name;
   for (let n = 2; repo.getByName(draft.scope, name); n++) name = `${draft.name.slice(0, 60)}-v${n}`;
   if (name !== draft.name) {
     const renamed = renameFunction(draft, toIdentifier(name));
     if (!renamed)
-      return { value: { skill: byName ?? core.mustFind(draft.name, draft.scope), outcome: 'unchanged' } };
+      return {
+        value: { skill: context.byName ?? core.mustFind(draft.name, draft.scope), outcome: 'unchanged' },
+      };
     draft = { ...renamed, name };
   }
   const takesGlobalName =
     draft.scope !== GLOBAL_SCOPE && repo.getByName(GLOBAL_SCOPE, draft.name) !== undefined;
   const shared =
-    mayApprove || (learned && settings.sharePure && tools.length === 0 && passed(draft.checkResult));
+    context.mayApprove || (learned && settings.sharePure && tools.length === 0 && passed(draft.checkResult));
   const record = repo.insert({
     ...contentOf(draft, tools),
     ...originOf(draft),
@@ -135,7 +179,7 @@ export async function saveDraft(
   const skill = core.skill(record);
   return {
     value: { skill, outcome: 'added', version: 1 },
-    written: (await core.reindexOne(skill, draft.name === input.name ? embedded : undefined)).written,
+    written: (await core.reindexOne(skill, draft.name === input.name ? plan.embedded : undefined)).written,
   };
 }
 
