@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { LocalFileStorage } from 'vectra';
+import { LocalFileStorage } from './vectra-core.ts';
 
 const TEMP_SUFFIX = '.tmp';
 

@@ -1,7 +1,6 @@
 /** Opening the skill index: the file read (or created), a corrupt one kept aside, the journal replayed. */
 import { mkdir, rename } from 'node:fs/promises';
 import path from 'node:path';
-import { LocalIndex } from 'vectra';
 import { describeError, StorageError } from '../../errors.ts';
 import { AtomicFileStorage, removeStaleTempFiles, writeFileAtomic } from './atomic-file-storage.ts';
 import { JOURNAL_FILE, removeJournal, replayJournal } from './index-journal.ts';
@@ -19,6 +18,7 @@ import {
   type SkillIndexMetadata,
   sameEmbedder,
 } from './skill-index-codec.ts';
+import { LocalIndex } from './vectra-core.ts';
 
 /**
  * Open (or create) the index in `folder`. A missing file, or one that does not parse as a skill index,

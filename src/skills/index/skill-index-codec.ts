@@ -5,11 +5,11 @@
  * checks every item, so a truncated or hand-edited file is reported as corrupt, never half-loaded.
  */
 import type { IndexCodec, IndexData, MetadataTypes } from 'vectra';
-import { JsonCodec } from 'vectra';
 import { z } from 'zod';
 import { describeError, StorageError } from '../../errors.ts';
 import type { EmbedderInfo } from '../types.ts';
 import { decodeVector, encodeVector } from './vector-encoding.ts';
+import { JsonCodec } from './vectra-core.ts';
 
 export const INDEX_FORMAT = 'toolsmith-skill-index/1';
 
