@@ -61,6 +61,7 @@ export function proposalView(p: Proposal): ProposalView {
     checkResult: p.version.checkResult,
     tools: p.version.tools,
     code: p.version.code,
+    needsOverride: p.shadowsGlobal,
   };
 }
 
@@ -74,6 +75,8 @@ export interface ProposalView {
   checkResult: string;
   tools: string[];
   code: string;
+  /** It takes the name of a global skill: it can only be approved as an override (or rejected). */
+  needsOverride: boolean;
 }
 
 /** A reviewer's decision on a proposal (from a button or a command). */

@@ -9,8 +9,11 @@ export type ButtonId =
   | { kind: 'stop'; sessionId: string }
   | { kind: 'vote'; reportId: string; delta: 1 | -1 }
   | { kind: 'skill'; reportId: string }
-  | { kind: 'review'; skill: string; scope: string; version: number; decision: 'approve' | 'reject' }
+  | { kind: 'review'; skill: string; scope: string; version: number; decision: ReviewChoice }
   | { kind: 'approval'; approvalId: string; choice: 'once' | 'task' | 'deny' };
+
+/** A review button's choice: `override` approves a skill that takes a global skill's name. */
+export type ReviewChoice = 'approve' | 'override' | 'reject';
 
 const MAX_LENGTH = 100;
 
@@ -57,7 +60,11 @@ export function parseButtonId(text: string): ButtonId | undefined {
       // The skill name is last and may not contain ':' (names are kebab-case).
       const version = Number(c);
       const skill = args.slice(3).join(':');
-      return (a === 'approve' || a === 'reject') && b && Number.isInteger(version) && version > 0 && skill
+      return (a === 'approve' || a === 'override' || a === 'reject') &&
+        b &&
+        Number.isInteger(version) &&
+        version > 0 &&
+        skill
         ? { kind, decision: a, scope: b, version, skill }
         : undefined;
     }

@@ -102,6 +102,8 @@ export interface SaveResult {
 export interface Proposal {
   skill: Skill;
   version: SkillVersionRecord;
+  /** It takes the name of a global skill, which it would hide in its server: approving needs `override`. */
+  shadowsGlobal: boolean;
 }
 
 /** A vote on a skill for one answer. */

@@ -9,6 +9,7 @@ describe('button ids', () => {
       { kind: 'vote', reportId: '6707a88b-f606-4368-9061-8b5eb6b7ba39', delta: -1 },
       { kind: 'skill', reportId: '6707a88b-f606-4368-9061-8b5eb6b7ba39' },
       { kind: 'review', decision: 'approve', scope: '123456789012345678', version: 3, skill: 'parse-csv' },
+      { kind: 'review', decision: 'override', scope: '123456789012345678', version: 1, skill: 'parse-csv' },
     ];
     for (const id of ids) expect(parseButtonId(buttonId(id))).toEqual(id);
   });

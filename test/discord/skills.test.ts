@@ -168,6 +168,39 @@ describe('/skills', () => {
     expect(history).toMatch(/^v1 approved \(in use\) — by \d+, .*learned · check: passed/m);
   });
 
+  it('review: a server skill taking a global name offers Approve as override, and only that approves it', async () => {
+    const h = await start();
+    const library = h.app.skillLibrary;
+    await library?.save({
+      name: 'parse-csv',
+      description: 'Parse CSV our way.',
+      signature: 'parseCsv(text: string): string[][]',
+      code: "function parseCsv(text) {\n  return text.split('\\n').map((l) => l.split(';'));\n}",
+      task: 'parse the semicolon export',
+      scope: h.discord.guildId,
+      author: h.discord.user('bob').id,
+      source: 'learned',
+      checkResult: 'passed',
+    });
+    const review = await skills(h, 'review', {}, 'alice');
+    expect(review.content).toContain('takes the name of a global skill and would hide it in this server');
+    const override = `review:override:${h.discord.guildId}:1:parse-csv`;
+    expect(buttonIds(review)).toEqual([override, `review:reject:${h.discord.guildId}:1:parse-csv`]);
+    // A plain approve (the command without override) cannot slip the shadowing through.
+    expect((await skills(h, 'approve', { name: 'parse-csv' }, 'alice')).content).toMatch(
+      /has the name of a global skill.*Approve it as an override/s,
+    );
+    // bob (its author, not a reviewer) cannot approve it as an override either.
+    const bobClick = await h.discord.clickButton({ message: review.id, customId: override, user: 'bob' });
+    expect((await replyTo(h, bobClick)).content).toMatch(/only a reviewer/);
+    expect(library?.get('parse-csv', [h.discord.guildId])?.state).toBe('proposed');
+
+    const click = await h.discord.clickButton({ message: review.id, customId: override, user: 'alice' });
+    expect((await replyTo(h, click)).content).toBe('Approved parse-csv v1: it is shared in this server.');
+    expect((await skills(h, 'show', { name: 'parse-csv' }, 'alice')).content).toContain("l.split(';')");
+    expect(library?.get('parse-csv', ['global'])?.state).toBe('approved');
+  });
+
   it('reject by command, and a SKILL_REVIEWER_ROLE member reviews without being an admin', async () => {
     const h = await start({
       discord: {

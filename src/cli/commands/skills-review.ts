@@ -65,7 +65,12 @@ export async function runReview(
               .trimEnd()
               .split('\n')
               .map((line) => `  | ${line}`),
-            `  toolsmith skills approve ${p.skill.name} --scope ${p.skill.scope} --version ${p.version.version}`,
+            ...(p.shadowsGlobal
+              ? [
+                  '  takes the name of a global skill and would hide it in its server: approve only as an override',
+                ]
+              : []),
+            `  toolsmith skills approve ${p.skill.name} --scope ${p.skill.scope} --version ${p.version.version}${p.shadowsGlobal ? ' --override' : ''}`,
             '',
           ]),
     );

@@ -9,7 +9,7 @@ import {
 import type { ProposalView, SkillSummary } from '../../app/skill-admin.ts';
 import { describeError, UsageError } from '../../errors.ts';
 import { actorOfInteraction } from '../actor.ts';
-import { buttonId } from '../button-ids.ts';
+import { buttonId, type ReviewChoice } from '../button-ids.ts';
 import { codeBlock } from '../code-block.ts';
 import type { BotContext, ButtonHandler, Command } from '../types.ts';
 
@@ -28,7 +28,10 @@ function proposalText(p: ProposalView, codeChars: number): string {
   const head = `**${p.name}** v${p.version} (${p.scope === 'global' ? 'global' : 'this server'}) — ${p.newSkill ? 'new skill' : 'proposed change'} by <@${p.author}>`;
   const task = p.task ? `\nTask: ${p.task.replace(/\s+/g, ' ').slice(0, 200)}` : '';
   const tools = `\nTools: ${p.tools.map((t) => `tools.${t}`).join(', ') || 'none'} · Check: ${p.checkResult.slice(0, 200) || 'none'}`;
-  return `${head}${task}${tools}\n${codeBlock(p.code, codeChars)}`;
+  const shadows = p.needsOverride
+    ? `\n⚠️ It takes the name of a global skill and would hide it in this server: approve it only as an override.`
+    : '';
+  return `${head}${task}${tools}${shadows}\n${codeBlock(p.code, codeChars)}`;
 }
 
 async function review(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void> {
@@ -41,28 +44,21 @@ async function review(interaction: ChatInputCommandInteraction, context: BotCont
   }
   const shown = proposals.slice(0, 3);
   const budget = Math.floor((1900 - 60) / shown.length) - 260;
-  const rows = shown.map((p) =>
-    new ActionRowBuilder<ButtonBuilder>().addComponents(
+  const rows = shown.map((p) => {
+    const button = (decision: ReviewChoice, label: string, style: ButtonStyle) =>
       new ButtonBuilder()
         .setCustomId(
-          buttonId({
-            kind: 'review',
-            decision: 'approve',
-            scope: p.scope,
-            version: p.version,
-            skill: p.name,
-          }),
+          buttonId({ kind: 'review', decision, scope: p.scope, version: p.version, skill: p.name }),
         )
-        .setLabel(`Approve ${p.name} v${p.version}`.slice(0, 80))
-        .setStyle(ButtonStyle.Success),
-      new ButtonBuilder()
-        .setCustomId(
-          buttonId({ kind: 'review', decision: 'reject', scope: p.scope, version: p.version, skill: p.name }),
-        )
-        .setLabel(`Reject ${p.name} v${p.version}`.slice(0, 80))
-        .setStyle(ButtonStyle.Danger),
-    ),
-  );
+        .setLabel(`${label} ${p.name} v${p.version}`.slice(0, 80))
+        .setStyle(style);
+    return new ActionRowBuilder<ButtonBuilder>().addComponents(
+      p.needsOverride
+        ? button('override', 'Approve as override:', ButtonStyle.Primary)
+        : button('approve', 'Approve', ButtonStyle.Success),
+      button('reject', 'Reject', ButtonStyle.Danger),
+    );
+  });
   const more =
     proposals.length > shown.length ? `\n…and ${proposals.length - shown.length} more after these.` : '';
   await interaction.reply({
@@ -72,7 +68,7 @@ async function review(interaction: ChatInputCommandInteraction, context: BotCont
   });
 }
 
-/** Approve / Reject under `/skills review`: the clicker's rights are checked again here. */
+/** Approve (as override) / Reject under `/skills review`: the clicker's rights are checked again here. */
 export const reviewButton: ButtonHandler<'review'> = async (interaction, id, context) => {
   const admin = context.skillAdmin;
   if (!admin) {
@@ -89,7 +85,8 @@ export const reviewButton: ButtonHandler<'review'> = async (interaction, id, con
       skill: id.skill,
       scope: id.scope,
       version: id.version,
-      decision: id.decision,
+      decision: id.decision === 'reject' ? 'reject' : 'approve',
+      ...(id.decision === 'override' ? { override: true } : {}),
     });
     await interaction.reply(ephemeral(text));
   } catch (error) {
@@ -181,13 +178,25 @@ export default {
       }
       const name = interaction.options.getString('name', true);
       if (sub === 'approve' || sub === 'reject') {
-        const found = await admin.get(name, actor);
-        const scope = found?.scope ?? actor.guildId ?? 'global';
+        // A proposal of this server first: one taking a global skill's name must not resolve to the global.
+        const proposal = admin
+          .proposals(actor)
+          .filter((p) => p.name === name)
+          .sort(
+            (a, b) =>
+              Number(b.scope === actor.guildId) - Number(a.scope === actor.guildId) || b.version - a.version,
+          )[0];
+        const found = proposal ? undefined : await admin.get(name, actor);
+        const scope = proposal?.scope ?? found?.scope ?? actor.guildId ?? 'global';
         const version = interaction.options.getInteger('version') ?? undefined;
         const history = found ? admin.history(found.name, actor) : [];
-        const newest = history.filter((v) => v.state === 'proposed').at(-1)?.version ?? found?.version ?? 1;
+        const newest =
+          proposal?.version ??
+          history.filter((v) => v.state === 'proposed').at(-1)?.version ??
+          found?.version ??
+          1;
         const text = await admin.decide(actor, {
-          skill: found?.name ?? name,
+          skill: proposal?.name ?? found?.name ?? name,
           scope,
           version: version ?? newest,
           decision: sub,

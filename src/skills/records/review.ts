@@ -117,15 +117,19 @@ export function remove(core: LibraryCore, skill: Skill, actor: SkillActor): Lock
 
 export function proposals(core: LibraryCore, scopes?: readonly string[]): Proposal[] {
   const out: Proposal[] = [];
+  const shadows = (skill: Skill) =>
+    skill.scope !== GLOBAL_SCOPE &&
+    !skill.overrides &&
+    core.repo.getByName(GLOBAL_SCOPE, skill.name) !== undefined;
   for (const record of core.repo.list(scopes)) {
     if (record.state !== 'proposed') continue;
     const skill = core.skill(record);
     const version = core.repo.getVersion(skill.id, skill.version);
-    if (version) out.push({ skill, version });
+    if (version) out.push({ skill, version, shadowsGlobal: shadows(skill) });
   }
   for (const version of core.repo.proposedVersions(scopes)) {
     const skill = core.byId(version.skillId);
-    if (skill) out.push({ skill, version });
+    if (skill) out.push({ skill, version, shadowsGlobal: shadows(skill) });
   }
   return out;
 }
