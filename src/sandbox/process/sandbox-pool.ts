@@ -1,0 +1,229 @@
+/**
+ * Sandboxes in recycled worker processes. isolated-vm runs isolates in the process that made them,
+ * and an out-of-memory V8 cannot recover from parks the isolate's thread with its heap until that
+ * process ends (it cannot even exit on its own). So the app's sandboxes live in child processes:
+ * several per child, one warm spare so a new session never waits for a start, a child that lost
+ * an isolate (or grew past its RSS cap) takes no new isolate and is killed with its process group
+ * once its last sandbox has left. The parent never runs an isolate, so it always exits cleanly.
+ */
+import { ServiceError } from '../../errors.ts';
+import type { Sandbox, SandboxOptions, SandboxProvider } from '../types.ts';
+import { ProcessSandbox, type RunProviders, type SandboxHome } from './process-sandbox.ts';
+import { WorkerProcess } from './worker-process.ts';
+import type { ProviderDescriptor } from './worker-protocol.ts';
+
+export interface SandboxPoolOptions {
+  /** Sandboxes (sessions) placed on one process at most (default 8). */
+  perProcess?: number;
+  /** A process whose RSS passes this many MB takes no new sandbox and ends once empty (default 1024). */
+  maxRssMb?: number;
+  /** Idle processes kept started, ready for new sessions (default 1; 0 starts them on demand). */
+  spare?: number;
+  /**
+   * The whole environment of the worker processes (default: PATH only). They need nothing else:
+   * never put a secret here.
+   */
+  env?: Record<string, string>;
+  /** How long a process may take to end after being asked, before SIGKILL (default 1000 ms). */
+  closeGraceMs?: number;
+  /** The worker's entry module (default sandbox-worker.ts); tests hand in a hostile one. */
+  workerFile?: URL;
+  /** Lines for an operator: refused messages, processes recycled. */
+  log?: (message: string) => void;
+}
+
+/** One worker process, for `toolsmith status` and the benchmarks. */
+export interface SandboxProcessStatus {
+  pid: number;
+  sandboxes: number;
+  rssBytes: number;
+  /** It lost an isolate beyond recovery: it ends once its last sandbox has left. */
+  tainted: boolean;
+  /** It passed its RSS cap: it ends once its last sandbox has left. */
+  recycling: boolean;
+}
+
+export interface SandboxPool {
+  /** Make a sandbox whose isolate lives in a worker process (a drop-in for `createSandbox`). */
+  createSandbox(options?: SandboxOptions): Sandbox;
+  status(): SandboxProcessStatus[];
+  /** Messages from children that were refused (wrong shape, not their run, not their binding). */
+  readonly refused: number;
+  /** End every process (asked first, then SIGKILL to its group); sandboxes' runs end with an error. */
+  close(): Promise<void>;
+}
+
+const WORKER_FILE = new URL('./sandbox-worker.ts', import.meta.url);
+
+/** A pool of sandbox processes; see SandboxPoolOptions for the defaults. */
+export function createSandboxPool(options: SandboxPoolOptions = {}): SandboxPool {
+  return new Pool(options);
+}
+
+/** The environment a worker gets by default: enough to find programs, nothing of the parent's secrets. */
+function defaultEnv(): Record<string, string> {
+  return process.env.PATH === undefined ? {} : { PATH: process.env.PATH };
+}
+
+class Pool implements SandboxPool, SandboxHome {
+  readonly #workers: WorkerProcess[] = [];
+  readonly #perProcess: number;
+  readonly #maxRssBytes: number;
+  readonly #spare: number;
+  readonly #env: Record<string, string>;
+  readonly #graceMs: number;
+  readonly #file: URL;
+  readonly #log: (message: string) => void;
+  /** Providers as descriptors, by provider object; which ones each process has been sent. */
+  readonly #descriptors = new WeakMap<SandboxProvider, { id: number; descriptor: ProviderDescriptor }>();
+  readonly #sent = new WeakMap<WorkerProcess, Set<number>>();
+  #ids = 0;
+  #refused = 0;
+  #closed = false;
+
+  constructor(options: SandboxPoolOptions) {
+    this.#perProcess = options.perProcess ?? 8;
+    this.#maxRssBytes = (options.maxRssMb ?? 1024) * 1024 * 1024;
+    this.#spare = options.spare ?? 1;
+    this.#env = options.env ?? defaultEnv();
+    this.#graceMs = options.closeGraceMs ?? 1000;
+    this.#file = options.workerFile ?? WORKER_FILE;
+    this.#log = options.log ?? (() => undefined);
+    if (!Number.isInteger(this.#perProcess) || this.#perProcess < 1)
+      throw new ServiceError('sandbox', 'the pool needs room for at least one sandbox per process');
+  }
+
+  get refused(): number {
+    return this.#refused;
+  }
+
+  createSandbox = (options: SandboxOptions = {}): Sandbox => {
+    if (this.#closed) throw new ServiceError('sandbox', 'the sandbox pool is closed');
+    const sandbox = new ProcessSandbox(this, options);
+    this.#keepSpare();
+    return sandbox;
+  };
+
+  status(): SandboxProcessStatus[] {
+    return this.#workers
+      .filter((worker) => !worker.exited)
+      .map((worker) => ({
+        pid: worker.pid,
+        sandboxes: worker.sandboxes.size,
+        rssBytes: worker.health.rssBytes,
+        tainted: worker.draining === 'tainted',
+        recycling: worker.draining === 'rss',
+      }));
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await Promise.all(this.#workers.map((worker) => worker.close(this.#graceMs)));
+  }
+
+  nextId(): number {
+    return ++this.#ids;
+  }
+
+  async place(sandboxId: number): Promise<WorkerProcess> {
+    if (this.#closed) throw new ServiceError('sandbox', 'the sandbox pool is closed');
+    const open = this.#workers.filter(
+      (worker) => worker.accepting && worker.sandboxes.size < this.#perProcess,
+    );
+    // Fill a process already in use before taking the spare, so processes stay few.
+    const worker = open.find((candidate) => candidate.sandboxes.size > 0) ?? open[0] ?? this.#start();
+    worker.sandboxes.add(sandboxId);
+    this.#keepSpare();
+    await worker.ready;
+    return worker;
+  }
+
+  release(worker: WorkerProcess, sandboxId: number): void {
+    if (!worker.sandboxes.delete(sandboxId)) return;
+    worker.send({ type: 'dispose', sandboxId });
+    this.#endIfDrained(worker);
+  }
+
+  describe(worker: WorkerProcess, providers: readonly SandboxProvider[]): RunProviders {
+    let sent = this.#sent.get(worker);
+    if (!sent) {
+      sent = new Set();
+      this.#sent.set(worker, sent);
+    }
+    return providers.map((provider) => {
+      let known = this.#descriptors.get(provider);
+      if (!known) {
+        known = { id: this.nextId(), descriptor: descriptorOf(provider) };
+        this.#descriptors.set(provider, known);
+      }
+      if (sent.has(known.id)) return { id: known.id };
+      sent.add(known.id);
+      return { id: known.id, descriptor: known.descriptor };
+    });
+  }
+
+  checkHealth(worker: WorkerProcess): void {
+    if (worker.draining) return;
+    if (worker.health.lost > 0) {
+      worker.draining = 'tainted';
+      this.#log(
+        `sandbox process ${worker.pid} lost an isolate beyond recovery; it ends once its sandboxes leave`,
+      );
+    } else if (worker.health.rssBytes > this.#maxRssBytes) {
+      worker.draining = 'rss';
+      this.#log(`sandbox process ${worker.pid} passed its RSS cap; it ends once its sandboxes leave`);
+    }
+    if (worker.draining) {
+      this.#endIfDrained(worker);
+      this.#keepSpare();
+    }
+  }
+
+  #endIfDrained(worker: WorkerProcess): void {
+    if (worker.draining && worker.sandboxes.size === 0) worker.kill(`recycled (${worker.draining})`);
+  }
+
+  /** Start a process now if no accepting one is idle (and spares are wanted). */
+  #keepSpare(): void {
+    if (this.#closed || this.#spare === 0) return;
+    const idle = this.#workers.filter((worker) => worker.accepting && worker.sandboxes.size === 0).length;
+    for (let i = idle; i < this.#spare; i++) this.#start();
+  }
+
+  #start(): WorkerProcess {
+    const worker = new WorkerProcess({
+      file: this.#file,
+      env: this.#env,
+      nextId: () => this.nextId(),
+      log: (message) => this.#log(message),
+      onRefused: (pid, what) => {
+        this.#refused++;
+        this.#log(`sandbox process ${pid} sent ${what}; refused`);
+      },
+      onExit: (ended) => {
+        const index = this.#workers.indexOf(ended);
+        if (index >= 0) this.#workers.splice(index, 1);
+      },
+    });
+    this.#workers.push(worker);
+    return worker;
+  }
+}
+
+/** What the child needs to rebuild a provider: names of its bindings, its prelude by file. */
+function descriptorOf(provider: SandboxProvider): ProviderDescriptor {
+  const prelude = provider.prelude;
+  return {
+    namespace: provider.namespace,
+    bindings: Object.keys(provider.bindings),
+    ...(prelude
+      ? {
+          prelude: {
+            href: prelude.file.href,
+            ...(prelude.data === undefined ? {} : { data: prelude.data }),
+            ...(prelude.globals ? { globals: prelude.globals } : {}),
+          },
+        }
+      : {}),
+  };
+}

@@ -1,0 +1,272 @@
+/**
+ * The child side of the sandbox pool: a worker process that runs the real inline sandboxes
+ * (create-sandbox.ts) for the parent. Bindings are proxies that call the parent over IPC; the
+ * parent serves them with the real host functions. Started by sandbox-pool.ts with a clean
+ * environment, `--no-node-snapshot`, in a process group of its own; run directly, it serves its
+ * parent at once.
+ */
+import { createSandbox } from '../create-sandbox.ts';
+import { lostIsolates, runtimeSnapshot } from '../isolate-session.ts';
+import { SerializedJson } from '../serialized-json.ts';
+import type {
+  HostCallContext,
+  HostFunction,
+  LogEntry,
+  RunResult,
+  Sandbox,
+  SandboxProvider,
+} from '../types.ts';
+import {
+  type ChildHealth,
+  type ChildMessage,
+  type ParentMessage,
+  ParentMessageSchema,
+  type ProviderDescriptor,
+} from './worker-protocol.ts';
+
+type RunMessage = Extract<ParentMessage, { type: 'run' }>;
+
+interface SandboxEntry {
+  sandbox: Sandbox;
+  /** The run in progress (runs of one sandbox come one at a time). */
+  runId: number;
+  /** Providers of this sandbox by the parent's id, built once (their bindings name this entry). */
+  providers: Map<number, SandboxProvider>;
+}
+
+interface PendingCall {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+  context: HostCallContext;
+}
+
+/** How the worker talks to its parent (the IPC channel; a test may hand in its own). */
+export interface WorkerChannel {
+  send(message: ChildMessage): void;
+  onMessage(listener: (raw: unknown) => void): void;
+}
+
+/** The worker's state: its sandboxes, the calls waiting for the parent, the runs that can be aborted. */
+class SandboxWorker {
+  readonly channel: WorkerChannel;
+  readonly sandboxes = new Map<number, SandboxEntry>();
+  readonly descriptors = new Map<number, ProviderDescriptor>();
+  readonly calls = new Map<number, PendingCall>();
+  readonly pauses = new Map<number, () => void>();
+  readonly aborts = new Map<number, AbortController>();
+  callSeq = 0;
+
+  constructor(channel: WorkerChannel) {
+    this.channel = channel;
+  }
+
+  send(message: ChildMessage): void {
+    this.channel.send(message);
+  }
+}
+
+/** This process's health figures, sent with every result. */
+export function healthNow(): ChildHealth {
+  return { rssBytes: process.memoryUsage.rss(), lost: lostIsolates().count };
+}
+
+/** Serve the parent over `channel` (default: this process's IPC channel). */
+export function startSandboxWorker(channel: WorkerChannel = processChannel()): void {
+  // Build the runtime's snapshot now, so a warm spare's first session does not wait for it.
+  runtimeSnapshot();
+  const worker = new SandboxWorker(channel);
+  channel.onMessage((raw) => {
+    const parsed = ParentMessageSchema.safeParse(raw);
+    if (parsed.success) handle(worker, parsed.data);
+  });
+  worker.send({ type: 'ready', pid: process.pid, health: healthNow() });
+}
+
+function processChannel(): WorkerChannel {
+  // A child whose parent went away ends; with a lost isolate, only a signal ends it (see isolate-session.ts).
+  process.on('disconnect', exitNow);
+  return {
+    send: (message) => {
+      if (process.connected) process.send?.(message);
+    },
+    onMessage: (listener) => process.on('message', listener),
+  };
+}
+
+function exitNow(): void {
+  if (lostIsolates().count > 0) process.kill(process.pid, 'SIGKILL');
+  process.exit(0);
+}
+
+function handle(worker: SandboxWorker, message: ParentMessage): void {
+  switch (message.type) {
+    case 'run':
+      void serveRun(worker, message);
+      return;
+    case 'abort':
+      worker.aborts.get(message.runId)?.abort();
+      return;
+    case 'dispose':
+      worker.sandboxes.get(message.sandboxId)?.sandbox.dispose();
+      worker.sandboxes.delete(message.sandboxId);
+      return;
+    case 'call-result':
+      settleCall(worker, message);
+      return;
+    case 'evaluate':
+      void evaluateFor(worker, message);
+      return;
+    case 'pause': {
+      const call = worker.calls.get(message.callId);
+      if (!call) return;
+      const resumed = new Promise<void>((resolve) => worker.pauses.set(message.pauseId, resolve));
+      call.context.pauseWall(resumed).catch(() => undefined);
+      return;
+    }
+    case 'resume':
+      worker.pauses.get(message.pauseId)?.();
+      worker.pauses.delete(message.pauseId);
+      return;
+    case 'shutdown':
+      for (const entry of worker.sandboxes.values()) entry.sandbox.dispose();
+      exitNow();
+  }
+}
+
+function settleCall(worker: SandboxWorker, message: Extract<ParentMessage, { type: 'call-result' }>): void {
+  const call = worker.calls.get(message.callId);
+  if (!call) return;
+  worker.calls.delete(message.callId);
+  if (message.ok) {
+    call.resolve(message.json === undefined ? undefined : new SerializedJson(message.json));
+    return;
+  }
+  let error = { name: 'Error', message: 'the host call failed' };
+  try {
+    const parsed: unknown = JSON.parse(message.json ?? '');
+    if (parsed && typeof parsed === 'object' && 'message' in parsed && 'name' in parsed)
+      error = { name: String(parsed.name), message: String(parsed.message) };
+  } catch {
+    // keep the generic error
+  }
+  call.reject(Object.assign(new Error(error.message), { name: error.name }));
+}
+
+async function evaluateFor(worker: SandboxWorker, message: Extract<ParentMessage, { type: 'evaluate' }>) {
+  const call = worker.calls.get(message.callId);
+  try {
+    if (!call) throw new Error('the call that asked for this script has ended');
+    await call.context.evaluate({ code: message.code, filename: message.filename });
+    worker.send({ type: 'evaluated', requestId: message.requestId, ok: true });
+  } catch (error) {
+    const text = error instanceof Error ? error.message : String(error);
+    worker.send({ type: 'evaluated', requestId: message.requestId, ok: false, message: text });
+  }
+}
+
+/** A binding that asks the parent to run the real host function, for the run in progress. */
+function proxyBinding(worker: SandboxWorker, entry: SandboxEntry): HostFunction {
+  return (args, context) =>
+    new Promise((resolve, reject) => {
+      const callId = ++worker.callSeq;
+      worker.calls.set(callId, { resolve, reject, context });
+      context.signal.addEventListener(
+        'abort',
+        () => {
+          if (worker.calls.delete(callId)) reject(new Error('the run ended'));
+        },
+        { once: true },
+      );
+      worker.send({ type: 'call', runId: entry.runId, callId, name: context.name, args });
+    });
+}
+
+function providerOf(
+  worker: SandboxWorker,
+  entry: SandboxEntry,
+  given: RunMessage['providers'][number],
+): SandboxProvider {
+  if (given.descriptor) worker.descriptors.set(given.id, given.descriptor);
+  const known = entry.providers.get(given.id);
+  if (known) return known;
+  const descriptor = worker.descriptors.get(given.id);
+  if (!descriptor) throw new Error(`provider ${given.id} was never described to this process`);
+  const proxy = proxyBinding(worker, entry);
+  const provider: SandboxProvider = {
+    namespace: descriptor.namespace,
+    bindings: Object.fromEntries(descriptor.bindings.map((name) => [name, proxy])),
+  };
+  const prelude = descriptor.prelude;
+  if (prelude) {
+    provider.prelude = {
+      file: new URL(prelude.href),
+      ...(prelude.data === undefined ? {} : { data: prelude.data }),
+      ...(prelude.globals ? { globals: prelude.globals } : {}),
+    };
+  }
+  entry.providers.set(given.id, provider);
+  return provider;
+}
+
+/** Console lines, sent in batches (one message per event-loop turn at most). */
+function logStream(worker: SandboxWorker, runId: number) {
+  let batch: LogEntry[] = [];
+  const flush = () => {
+    if (batch.length === 0) return;
+    worker.send({ type: 'logs', runId, entries: batch });
+    batch = [];
+  };
+  return {
+    flush,
+    add(entry: LogEntry) {
+      if (batch.length === 0) setImmediate(flush);
+      batch.push(entry);
+    },
+  };
+}
+
+async function serveRun(worker: SandboxWorker, message: RunMessage): Promise<void> {
+  let entry = worker.sandboxes.get(message.sandboxId);
+  if (!entry) {
+    entry = {
+      sandbox: createSandbox({ limits: message.limits }),
+      runId: message.runId,
+      providers: new Map(),
+    };
+    worker.sandboxes.set(message.sandboxId, entry);
+  }
+  entry.runId = message.runId;
+  const controller = new AbortController();
+  if (message.aborted) controller.abort();
+  worker.aborts.set(message.runId, controller);
+  const logs = logStream(worker, message.runId);
+  const resetsBefore = entry.sandbox.stats().resets;
+  let result: RunResult;
+  try {
+    const current = entry;
+    const providers = message.providers.map((given) => providerOf(worker, current, given));
+    result = await entry.sandbox.run(message.code, {
+      providers,
+      limits: message.runLimits,
+      signal: controller.signal,
+      ...(message.streamLogs ? { onLog: logs.add } : {}),
+    });
+  } catch (error) {
+    const text = error instanceof Error ? error.message : String(error);
+    result = { ok: false, logs: [], error: { name: 'Error', message: text }, durationMs: 0 };
+  } finally {
+    worker.aborts.delete(message.runId);
+  }
+  logs.flush();
+  const stats = entry.sandbox.stats();
+  worker.send({
+    type: 'result',
+    runId: message.runId,
+    result,
+    stats,
+    isolateLost: stats.resets > resetsBefore,
+    health: healthNow(),
+  });
+}
+
+if (import.meta.main) startSandboxWorker();

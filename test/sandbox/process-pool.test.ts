@@ -1,0 +1,199 @@
+/**
+ * Sandboxes in worker processes behave as the inline sandbox does: the same code gives the same
+ * result through the pool (values, logs, errors with their line, bindings, limits, abort, reset,
+ * stats), console lines stream back while the run goes on, a binding's signal aborts when the run
+ * ends, pauseWall holds the child's wall clock, and a library import is evaluated in the child's
+ * session. One pool for the file: starting processes is the slow part.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { createSandbox } from '../../src/sandbox/create-sandbox.ts';
+import { createLibraryProvider } from '../../src/sandbox/libraries/create-library-provider.ts';
+import { createSandboxPool } from '../../src/sandbox/process/sandbox-pool.ts';
+import type {
+  HostCallContext,
+  LogEntry,
+  RunOptions,
+  RunResult,
+  Sandbox,
+  SandboxOptions,
+  SandboxProvider,
+} from '../../src/sandbox/types.ts';
+
+const pool = createSandboxPool({ perProcess: 8 });
+const made: Sandbox[] = [];
+afterAll(async () => {
+  for (const sandbox of made) sandbox.dispose();
+  await pool.close();
+});
+
+function pair(options: SandboxOptions = {}): { inline: Sandbox; pooled: Sandbox } {
+  const inline = createSandbox(options);
+  const pooled = pool.createSandbox(options);
+  made.push(inline, pooled);
+  return { inline, pooled };
+}
+
+/** A result without what differs from run to run (time). */
+function comparable(result: RunResult) {
+  const { durationMs: _ignored, ...rest } = result;
+  return rest;
+}
+
+/** Run the same code in both, in order, and expect the same result; returns the pooled one. */
+async function same(sandboxes: { inline: Sandbox; pooled: Sandbox }, code: string, options: RunOptions = {}) {
+  const inline = await sandboxes.inline.run(code, options);
+  const pooled = await sandboxes.pooled.run(code, options);
+  expect(comparable(pooled)).toEqual(comparable(inline));
+  return pooled;
+}
+
+const math: SandboxProvider = {
+  namespace: 'tools',
+  bindings: {
+    'math.add': (args) => Number(args[0]) + Number(args[1]),
+    'math.fail': () => {
+      throw new TypeError('no such row');
+    },
+    'math.echo': async (args) => ({ got: args, at: 'host' }),
+  },
+};
+
+describe('the same results through the pool as inline', () => {
+  it('values, state across runs, errors with their line', async () => {
+    const both = pair();
+    await same(both, 'const kept = { list: [1, "two", null], map: new Map([[1, 2]]) }; kept');
+    await same(both, 'kept.list.length + 1');
+    const error = await same(both, 'const a = 1;\nnull.boom;');
+    expect(error.error).toMatchObject({ name: 'TypeError', line: 2 });
+    await same(both, 'const x = ;');
+    await same(both, 'throw new RangeError("bad " + kept.list[1])');
+  });
+
+  it('console lines come back in the result and stream while the run goes on', async () => {
+    const both = pair();
+    const streamed: LogEntry[] = [];
+    const result = await both.pooled.run(
+      'console.log("one", { a: 1 }); console.warn("two"); await new Promise((r) => setTimeout(r, 50)); console.error("three"); 7',
+      { onLog: (entry) => streamed.push(entry) },
+    );
+    const inline = await both.inline.run(
+      'console.log("one", { a: 1 }); console.warn("two"); await new Promise((r) => setTimeout(r, 50)); console.error("three"); 7',
+    );
+    expect(comparable(result)).toEqual(comparable(inline));
+    expect(streamed).toEqual(result.logs);
+    expect(streamed.map((entry) => entry.level)).toEqual(['log', 'warn', 'error']);
+  });
+
+  it('bindings get their arguments and return results; a throwing one is an error in the code', async () => {
+    const both = pair({ providers: [math] });
+    const result = await same(both, 'await tools.math.add(2, 3)');
+    expect(result.data).toBe(5);
+    await same(both, 'await tools.math.echo("a", [1, { b: 2 }])');
+    await same(both, 'try { await tools.math.fail() } catch (error) { error.name + ": " + error.message }');
+    await same(both, 'await tools.math.fail()');
+    await same(both, 'await tools.math.nope()');
+  });
+
+  it("a binding's signal aborts when the run ends", async () => {
+    const signals: AbortSignal[] = [];
+    const slow: SandboxProvider = {
+      namespace: 'tools',
+      bindings: {
+        wait: (_args, context) => {
+          signals.push(context.signal);
+          return new Promise(() => undefined);
+        },
+      },
+    };
+    const sb = pool.createSandbox({ providers: [slow] });
+    made.push(sb);
+    const result = await sb.run('tools.wait(); "done without waiting"');
+    expect(result).toMatchObject({ ok: true, data: 'done without waiting' });
+    await expect.poll(() => signals.length).toBe(1);
+    expect(signals[0]?.aborted).toBe(true);
+  });
+
+  it('pauseWall holds the wall clock in the child while a person decides', async () => {
+    const approval = (pause: boolean): SandboxProvider => ({
+      namespace: 'tools',
+      bindings: {
+        ask: (_args, context: HostCallContext) => {
+          const decided = new Promise((resolve) => setTimeout(() => resolve('approved'), 600));
+          return pause ? context.pauseWall(decided) : decided;
+        },
+      },
+    });
+    const sb = pool.createSandbox({ limits: { wallMs: 300 } });
+    made.push(sb);
+    const paused = await sb.run('await tools.ask()', { providers: [approval(true)] });
+    expect(paused).toMatchObject({ ok: true, data: 'approved' });
+    const unpaused = await sb.run('await tools.ask()', { providers: [approval(false)] });
+    expect(unpaused.error).toMatchObject({ name: 'TimeoutError', limit: 'wall' });
+  });
+
+  it('a library import is evaluated in the child session (the loader calls evaluate)', async () => {
+    const both = pair({ providers: [createLibraryProvider()] });
+    const result = await same(both, "import Papa from 'papaparse';\nPapa.parse('a,b\\n1,2').data");
+    expect(result.data).toEqual([
+      ['a', 'b'],
+      ['1', '2'],
+    ]);
+    await same(both, "const m = await import('papaparce');");
+  });
+
+  it('the CPU, wall and memory limits hold, with the same errors and recovery', async () => {
+    const both = pair({ limits: { timeoutMs: 200, wallMs: 400 } });
+    await same(both, 'const kept = 1');
+    const cpu = await same(both, 'for (;;) {}');
+    expect(cpu.error?.limit).toBe('cpu');
+    await same(both, 'kept');
+    const wall = await same(both, 'await new Promise(() => {})');
+    expect(wall.error?.limit).toBe('wall');
+    const small = pair({ limits: { memoryMb: 16 } });
+    await same(small, 'const kept = 1');
+    const memory = await same(
+      small,
+      'const a = []; for (;;) a.push(new Array(100_000).fill(Math.random()));',
+    );
+    expect(memory.error?.limit).toBe('memory');
+    const after = await same(small, 'typeof kept');
+    expect(after).toMatchObject({ ok: true, stateReset: true, data: 'undefined' });
+  });
+
+  it('an abort signal stops the run; the next run starts fresh', async () => {
+    const sb = pool.createSandbox();
+    made.push(sb);
+    await sb.run('const kept = 1');
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 200);
+    const stopped = await sb.run('for (;;) {}', { signal: controller.signal });
+    expect(stopped.error).toMatchObject({ name: 'AbortError', limit: 'aborted' });
+    expect(await sb.run('typeof kept')).toMatchObject({ ok: true, stateReset: true, data: 'undefined' });
+    const already = new AbortController();
+    already.abort();
+    expect((await sb.run('1', { signal: already.signal })).error?.limit).toBe('aborted');
+  });
+
+  it('reset forgets the state without a stateReset note; stats add up across runs and resets', async () => {
+    const both = pair();
+    await same(both, 'const kept = new Array(1000).fill("x")');
+    const before = both.pooled.stats();
+    expect(before).toMatchObject({ runs: 1, resets: 0 });
+    expect(before.cpuTimeMs).toBeGreaterThan(0);
+    expect(before.heapUsedBytes).toBeGreaterThan(0);
+    await both.inline.reset();
+    await both.pooled.reset();
+    await same(both, 'typeof kept');
+    const after = both.pooled.stats();
+    expect(after).toMatchObject({ runs: 2, resets: 1 });
+    expect(after.cpuTimeMs).toBeGreaterThanOrEqual(before.cpuTimeMs);
+    expect({ ...after, cpuTimeMs: 0, heapUsedBytes: 0 }).toEqual({
+      ...both.inline.stats(),
+      cpuTimeMs: 0,
+      heapUsedBytes: 0,
+    });
+    both.pooled.dispose();
+    expect(both.pooled.disposed).toBe(true);
+    expect(() => both.pooled.run('1')).toThrow(/disposed/);
+  });
+});
