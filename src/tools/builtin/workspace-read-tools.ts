@@ -34,9 +34,12 @@ export interface ReadToolsOptions {
 
 /** Register `readText`, `readLines` and `readBase64` on `server`. */
 export function registerReadTools(server: McpServer, options: ReadToolsOptions): void {
-  const { rootOf, max, page } = options;
-  const lineReader = createLineReader({ max, page });
+  registerReadText(server, options);
+  registerReadLines(server, options);
+  registerReadBase64(server, options);
+}
 
+function registerReadText(server: McpServer, { rootOf, max, page }: ReadToolsOptions): void {
   server.registerTool(
     'readText',
     {
@@ -72,7 +75,10 @@ export function registerReadTools(server: McpServer, options: ReadToolsOptions):
         return { path: input.path, text, ...where, bytes: data.length, invalidBytes };
       }, summary),
   );
+}
 
+function registerReadLines(server: McpServer, { rootOf, max, page }: ReadToolsOptions): void {
+  const lineReader = createLineReader({ max, page });
   server.registerTool(
     'readLines',
     {
@@ -108,7 +114,9 @@ export function registerReadTools(server: McpServer, options: ReadToolsOptions):
         return { path: input.path, ...read };
       }, linesSummary),
   );
+}
 
+function registerReadBase64(server: McpServer, { rootOf, max, page }: ReadToolsOptions): void {
   server.registerTool(
     'readBase64',
     {

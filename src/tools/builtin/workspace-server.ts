@@ -16,7 +16,7 @@ import { countLines } from './workspace-lines.ts';
 import { relativeTo, resolveInside, workspaceRoot } from './workspace-paths.ts';
 import { createWorkspaceQuota, DEFAULT_WORKSPACE_MAX_BYTES, type WorkspaceQuota } from './workspace-quota.ts';
 import { looksBinary, PAGE_BYTES, readRange } from './workspace-read.ts';
-import { type Extra, PathInput, registerReadTools } from './workspace-read-tools.ts';
+import { type Extra, PathInput, type ReadToolsOptions, registerReadTools } from './workspace-read-tools.ts';
 
 /** The `_meta` key carrying the session's workspace folder. */
 export const WORKSPACE_META_KEY = 'toolsmith/workspaceDir';
@@ -44,21 +44,41 @@ const Entry = z.object({
   size: z.number(),
 });
 
+/** What the workspace tools share: the folder of a call, the limits and the quota. */
+interface WorkspaceTools extends ReadToolsOptions {
+  maxEntries: number;
+  quota: WorkspaceQuota;
+}
+
+/** The workspace folder of a call, from the `_meta` the hub set (sandboxed code cannot set it). */
+async function rootOf(extra: Extra): Promise<string> {
+  const meta = Meta.safeParse(extra._meta ?? {});
+  if (!meta.success) throw new ToolError('no workspace is bound to this call');
+  return workspaceRoot(meta.data[WORKSPACE_META_KEY]);
+}
+
 /** A new workspace server (one per connection). */
 export function createWorkspaceServer(options: WorkspaceServerOptions): McpServer {
   const server = new McpServer({ name: 'toolsmith-workspace', version: '0.1.0' });
   const max = options.maxFileBytes;
-  const maxEntries = options.maxEntries ?? 1000;
-  const quota =
-    options.quota ??
-    createWorkspaceQuota({ maxBytes: options.maxWorkspaceBytes ?? DEFAULT_WORKSPACE_MAX_BYTES });
-  const page = Math.min(max, PAGE_BYTES);
-
-  const rootOf = async (extra: Extra): Promise<string> => {
-    const meta = Meta.safeParse(extra._meta ?? {});
-    if (!meta.success) throw new ToolError('no workspace is bound to this call');
-    return workspaceRoot(meta.data[WORKSPACE_META_KEY]);
+  const tools: WorkspaceTools = {
+    rootOf,
+    max,
+    page: Math.min(max, PAGE_BYTES),
+    maxEntries: options.maxEntries ?? 1000,
+    quota:
+      options.quota ??
+      createWorkspaceQuota({ maxBytes: options.maxWorkspaceBytes ?? DEFAULT_WORKSPACE_MAX_BYTES }),
   };
+  registerList(server, tools);
+  registerReadTools(server, tools);
+  registerWrite(server, tools);
+  registerDelete(server, tools);
+  registerStat(server, tools);
+  return server;
+}
+
+function registerList(server: McpServer, { maxEntries }: WorkspaceTools): void {
   server.registerTool(
     'list',
     {
@@ -100,9 +120,9 @@ export function createWorkspaceServer(options: WorkspaceServerOptions): McpServe
         return { entries, truncated: entries.length >= maxEntries };
       }),
   );
+}
 
-  registerReadTools(server, { rootOf, max, page });
-
+function registerWrite(server: McpServer, { max, quota }: WorkspaceTools): void {
   server.registerTool(
     'write',
     {
@@ -146,7 +166,9 @@ export function createWorkspaceServer(options: WorkspaceServerOptions): McpServe
         });
       }),
   );
+}
 
+function registerDelete(server: McpServer, { quota }: WorkspaceTools): void {
   server.registerTool(
     'delete',
     {
@@ -171,7 +193,9 @@ export function createWorkspaceServer(options: WorkspaceServerOptions): McpServe
         });
       }),
   );
+}
 
+function registerStat(server: McpServer, { max, page }: WorkspaceTools): void {
   server.registerTool(
     'stat',
     {
@@ -217,6 +241,4 @@ export function createWorkspaceServer(options: WorkspaceServerOptions): McpServe
         };
       }),
   );
-
-  return server;
 }
