@@ -38,9 +38,7 @@ const MAX_POINTS = 256;
  * be up to `max` bytes (a longer line is refused, naming where it starts).
  */
 export function createLineReader(limits: { max: number; page: number }): LineReader {
-  const { max, page } = limits;
   const cache = new Map<string, Checkpoints>();
-
   const checkpointsOf = (file: string, key: string): Checkpoints => {
     let entry = cache.get(file);
     if (entry?.key !== key) entry = { key, points: new Map([[1, 0]]) };
@@ -63,87 +61,111 @@ export function createLineReader(limits: { max: number; page: number }): LineRea
           offset = position;
         }
       }
-      // The lines returned are one stretch of the file, [first, end): kept as raw chunks, decoded once.
-      const kept: Buffer[] = [];
-      let first = -1;
-      let end = -1;
-      let taken = 0;
-      let bytes = 0;
-      let truncated = false;
-      let done = false;
-      let lineStart = offset;
-      const tooLong = (): ToolError =>
-        new ToolError(
-          `line ${line} of "${relative}" is longer than the ${callLimit(max)}; read it with ` +
-            `readText({ path, offset: ${lineStart}, length })`,
-        );
-      /** The line being scanned ends just before `nextStart` (after its '\n', or at the end of the file). */
-      const endLine = (length: number, nextStart: number): void => {
-        if (line >= from) {
-          if (length > max) throw tooLong();
-          if (taken > 0 && bytes + length > page) {
-            truncated = true;
-            done = true;
-            return;
-          }
-          bytes += length;
-          taken++;
-          end = nextStart;
-          if (taken >= count) done = true;
-        }
-        line++;
-        lineStart = nextStart;
-      };
-
-      let position = offset;
-      const stream = createReadStream(file, { start: offset, highWaterMark: 256 * 1024 });
-      try {
-        for await (const chunk of stream as AsyncIterable<Buffer>) {
-          let at = 0;
-          if (first >= 0) kept.push(chunk);
-          while (!done) {
-            if (line >= from && first < 0) {
-              first = lineStart;
-              kept.push(chunk.subarray(lineStart - position));
-            }
-            const newline = chunk.indexOf(10, at);
-            if (newline === -1) {
-              if (line >= from && position + chunk.length - lineStart > max) throw tooLong();
-              break;
-            }
-            endLine(position + newline - lineStart, position + newline + 1);
-            at = newline + 1;
-          }
-          position += chunk.length;
-          if (done) break;
-        }
-      } finally {
-        stream.destroy();
-      }
+      const scan: LineScan = { ...limits, relative, from, count, line, lineStart: offset, ...emptyTake() };
+      await scanFrom(scan, file, offset);
       // A last line without '\n' is still a line.
-      if (!done && line >= from && lineStart < info.size) endLine(info.size - lineStart, info.size);
-
-      const lines: string[] = [];
-      if (taken > 0) {
-        const data = Buffer.concat(kept).subarray(0, end - first);
-        const nul = data.indexOf(0);
-        if (nul !== -1) {
-          const at = from + countNewlines(data.subarray(0, nul));
-          throw new ToolError(
-            `"${relative}" is binary (a NUL byte in line ${at}), not text; read it with readBase64`,
-          );
-        }
-        const text = data.toString('utf8');
-        for (const piece of (text.endsWith('\n') ? text.slice(0, -1) : text).split('\n')) {
-          lines.push(piece.endsWith('\r') ? piece.slice(0, -1) : piece);
-        }
-      }
-      const nextFrom = done && lineStart < info.size ? line : null;
+      if (!scan.done && scan.line >= from && scan.lineStart < info.size)
+        endLine(scan, info.size - scan.lineStart, info.size);
+      const lines = scan.taken > 0 ? decodeLines(scan) : [];
+      const nextFrom = scan.done && scan.lineStart < info.size ? scan.line : null;
       if (nextFrom !== null && checkpoints.points.size < MAX_POINTS)
-        checkpoints.points.set(nextFrom, lineStart);
-      return { from, lines, nextFrom, truncated };
+        checkpoints.points.set(nextFrom, scan.lineStart);
+      return { from, lines, nextFrom, truncated: scan.truncated };
     },
   };
+}
+
+/** One read in progress: where the scan is, and the stretch of the file [first, end) its lines cover. */
+interface LineScan {
+  readonly max: number;
+  readonly page: number;
+  readonly relative: string;
+  readonly from: number;
+  readonly count: number;
+  /** The line being scanned (1-based) and the byte it starts at. */
+  line: number;
+  lineStart: number;
+  /** The lines returned, kept as raw chunks and decoded once. */
+  kept: Buffer[];
+  first: number;
+  end: number;
+  taken: number;
+  bytes: number;
+  truncated: boolean;
+  done: boolean;
+}
+
+const emptyTake = () => ({ kept: [], first: -1, end: -1, taken: 0, bytes: 0, truncated: false, done: false });
+
+function tooLong(scan: LineScan): ToolError {
+  return new ToolError(
+    `line ${scan.line} of "${scan.relative}" is longer than the ${callLimit(scan.max)}; read it with ` +
+      `readText({ path, offset: ${scan.lineStart}, length })`,
+  );
+}
+
+/** The line being scanned ends just before `nextStart` (after its '\n', or at the end of the file). */
+function endLine(scan: LineScan, length: number, nextStart: number): void {
+  if (scan.line >= scan.from) {
+    if (length > scan.max) throw tooLong(scan);
+    if (scan.taken > 0 && scan.bytes + length > scan.page) {
+      scan.truncated = true;
+      scan.done = true;
+      return;
+    }
+    scan.bytes += length;
+    scan.taken++;
+    scan.end = nextStart;
+    if (scan.taken >= scan.count) scan.done = true;
+  }
+  scan.line++;
+  scan.lineStart = nextStart;
+}
+
+/** Stream the file from `offset` until the scan is done or the file ends. */
+async function scanFrom(scan: LineScan, file: string, offset: number): Promise<void> {
+  let position = offset;
+  const stream = createReadStream(file, { start: offset, highWaterMark: 256 * 1024 });
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      let at = 0;
+      if (scan.first >= 0) scan.kept.push(chunk);
+      while (!scan.done) {
+        if (scan.line >= scan.from && scan.first < 0) {
+          scan.first = scan.lineStart;
+          scan.kept.push(chunk.subarray(scan.lineStart - position));
+        }
+        const newline = chunk.indexOf(10, at);
+        if (newline === -1) {
+          if (scan.line >= scan.from && position + chunk.length - scan.lineStart > scan.max)
+            throw tooLong(scan);
+          break;
+        }
+        endLine(scan, position + newline - scan.lineStart, position + newline + 1);
+        at = newline + 1;
+      }
+      position += chunk.length;
+      if (scan.done) break;
+    }
+  } finally {
+    stream.destroy();
+  }
+}
+
+/** The kept bytes as lines without their line ends; a NUL byte means the file is binary. */
+function decodeLines(scan: LineScan): string[] {
+  const data = Buffer.concat(scan.kept).subarray(0, scan.end - scan.first);
+  const nul = data.indexOf(0);
+  if (nul !== -1) {
+    const at = scan.from + countNewlines(data.subarray(0, nul));
+    throw new ToolError(
+      `"${scan.relative}" is binary (a NUL byte in line ${at}), not text; read it with readBase64`,
+    );
+  }
+  const text = data.toString('utf8');
+  return (text.endsWith('\n') ? text.slice(0, -1) : text)
+    .split('\n')
+    .map((piece) => (piece.endsWith('\r') ? piece.slice(0, -1) : piece));
 }
 
 /** Lines in a file: its '\n's, plus a last line without one. Streamed. */
