@@ -75,12 +75,15 @@ export interface SessionsRepo<S> {
   }): SessionRow<S>[];
 }
 
+type ListFilter = NonNullable<Parameters<SessionsRepo<unknown>['list']>[0]>;
+
 export interface SessionsRepoOptions<S> {
   /** Checks each transcript read back (its shape is the agent's). */
   snapshotSchema: z.ZodType<S>;
   now?: () => Date;
 }
 
+/** The sessions table, migrated on creation; every row read is checked (its transcript too). */
 export function createSessionsRepo<S>(store: Store, options: SessionsRepoOptions<S>): SessionsRepo<S> {
   const now = options.now ?? (() => new Date());
   store.migrate('sessions', SESSIONS_MIGRATIONS);
@@ -93,33 +96,7 @@ export function createSessionsRepo<S>(store: Store, options: SessionsRepoOptions
   const updateSnapshot = db.prepare('UPDATE sessions SET snapshot = ?, updated_at = ? WHERE id = ?');
   const updateStatus = db.prepare('UPDATE sessions SET status = ?, updated_at = ? WHERE id = ?');
 
-  const toRow = (raw: unknown): SessionRow<S> => {
-    const parsed = RowSchema.safeParse(raw);
-    if (!parsed.success)
-      throw new StorageError(`a session row is malformed: ${parsed.error.issues[0]?.message}`);
-    let snapshot: unknown;
-    try {
-      snapshot = JSON.parse(parsed.data.snapshot);
-    } catch (cause) {
-      throw new StorageError(`the transcript of session ${parsed.data.id} is not valid JSON`, { cause });
-    }
-    const checked = options.snapshotSchema.safeParse(snapshot);
-    if (!checked.success) throw new StorageError(`the transcript of session ${parsed.data.id} is malformed`);
-    const r = parsed.data;
-    return {
-      id: r.id,
-      frontEnd: r.front_end,
-      scope: r.scope,
-      owner: r.owner,
-      channelId: r.channel_id ?? undefined,
-      title: r.title,
-      status: r.status,
-      workspaceDir: r.workspace_dir,
-      snapshot: checked.data,
-      createdAt: r.created_at,
-      updatedAt: r.updated_at,
-    };
-  };
+  const toRow = (raw: unknown) => parseSessionRow(raw, options.snapshotSchema);
 
   return {
     create(row) {
@@ -165,25 +142,61 @@ export function createSessionsRepo<S>(store: Store, options: SessionsRepoOptions
       });
     },
     list(filter = {}) {
-      const where: string[] = [];
-      const params: string[] = [];
-      if (filter.status) {
-        where.push('status = ?');
-        params.push(filter.status);
-      }
-      if (filter.owner) {
-        where.push('owner = ?');
-        params.push(filter.owner);
-      }
-      if (filter.frontEnd) {
-        where.push('front_end = ?');
-        params.push(filter.frontEnd);
-      }
-      const sql = `SELECT * FROM sessions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY updated_at DESC, rowid DESC LIMIT ?`;
+      const { sql, params } = listQuery(filter);
       return db
         .prepare(sql)
-        .all(...params, filter.limit ?? 100)
+        .all(...params)
         .map(toRow);
     },
   };
+}
+
+/** A row read back, its transcript checked against the agent's schema; a StorageError when malformed. */
+function parseSessionRow<S>(raw: unknown, snapshotSchema: z.ZodType<S>): SessionRow<S> {
+  const parsed = RowSchema.safeParse(raw);
+  if (!parsed.success)
+    throw new StorageError(`a session row is malformed: ${parsed.error.issues[0]?.message}`);
+  let snapshot: unknown;
+  try {
+    snapshot = JSON.parse(parsed.data.snapshot);
+  } catch (cause) {
+    throw new StorageError(`the transcript of session ${parsed.data.id} is not valid JSON`, { cause });
+  }
+  const checked = snapshotSchema.safeParse(snapshot);
+  if (!checked.success) throw new StorageError(`the transcript of session ${parsed.data.id} is malformed`);
+  const r = parsed.data;
+  return {
+    id: r.id,
+    frontEnd: r.front_end,
+    scope: r.scope,
+    owner: r.owner,
+    channelId: r.channel_id ?? undefined,
+    title: r.title,
+    status: r.status,
+    workspaceDir: r.workspace_dir,
+    snapshot: checked.data,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+/** The query of `list`: the filter's conditions, newest first, at most `limit` rows (default 100). */
+function listQuery(filter: ListFilter): { sql: string; params: (string | number)[] } {
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  if (filter.status) {
+    where.push('status = ?');
+    params.push(filter.status);
+  }
+  if (filter.owner) {
+    where.push('owner = ?');
+    params.push(filter.owner);
+  }
+  if (filter.frontEnd) {
+    where.push('front_end = ?');
+    params.push(filter.frontEnd);
+  }
+  params.push(filter.limit ?? 100);
+  const sql = `SELECT * FROM sessions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY updated_at DESC, rowid DESC LIMIT ?`;
+  return { sql, params };
 }
