@@ -20,8 +20,8 @@ export interface SandboxPoolOptions {
   /** Idle processes kept started, ready for new sessions (default 1; 0 starts them on demand). */
   spare?: number;
   /**
-   * The whole environment of the worker processes (default: PATH only). They need nothing else:
-   * never put a secret here.
+   * The whole environment of the worker processes (default: `workerEnvFrom(process.env)`, PATH, LANG
+   * and TZ). They need nothing else: never put a secret here.
    */
   env?: Record<string, string>;
   /** How long a process may take to end after being asked, before SIGKILL (default 1000 ms). */
@@ -60,9 +60,24 @@ export function createSandboxPool(options: SandboxPoolOptions = {}): SandboxPool
   return new Pool(options);
 }
 
-/** The environment a worker gets by default: enough to find programs, nothing of the parent's secrets. */
+/** Variables a worker process gets from its parent's environment: none of them holds a secret. */
+const WORKER_ENV_KEYS = ['PATH', 'LANG', 'TZ'] as const;
+
+/**
+ * The environment of the worker processes, picked from `env` (the config's): enough to find programs
+ * and format dates, nothing else, so no key or token of the parent is readable in a child.
+ */
+export function workerEnvFrom(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const key of WORKER_ENV_KEYS) {
+    const value = env[key];
+    if (value !== undefined) picked[key] = value;
+  }
+  return picked;
+}
+
 function defaultEnv(): Record<string, string> {
-  return process.env.PATH === undefined ? {} : { PATH: process.env.PATH };
+  return workerEnvFrom(process.env);
 }
 
 class Pool implements SandboxPool, SandboxHome {
