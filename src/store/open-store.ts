@@ -6,7 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { describeError, StorageError, UsageError } from '../errors.ts';
 
 /** Where the database lives: a folder (the file is `toolsmith.db` in it) or an exact path (`:memory:` too). */
@@ -74,85 +74,99 @@ export function openStore(location: StoreLocation, options: StoreOptions = {}): 
   return createStore(db, file);
 }
 
+/** The open database and what its methods share: whether it is closed, the transaction depth. */
+interface StoreState {
+  readonly db: DatabaseSync;
+  readonly file: string;
+  readonly getVersion: StatementSync;
+  readonly setVersion: StatementSync;
+  closed: boolean;
+  depth: number;
+}
+
 function createStore(db: DatabaseSync, file: string): Store {
-  let closed = false;
-  let depth = 0;
-  const getVersion = db.prepare('SELECT version FROM schema_migrations WHERE domain = ?');
-  const setVersion = db.prepare(
-    `INSERT INTO schema_migrations (domain, version, updated_at) VALUES (?, ?, ?)
-     ON CONFLICT (domain) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at`,
-  );
-
-  const assertOpen = () => {
-    if (closed) throw new UsageError('the store is closed');
+  const state: StoreState = {
+    db,
+    file,
+    getVersion: db.prepare('SELECT version FROM schema_migrations WHERE domain = ?'),
+    setVersion: db.prepare(
+      `INSERT INTO schema_migrations (domain, version, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT (domain) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at`,
+    ),
+    closed: false,
+    depth: 0,
   };
-
-  const version = (domain: string): number => {
-    assertOpen();
-    const row = getVersion.get(domain);
-    const value = row?.version;
-    return typeof value === 'number' ? value : 0;
-  };
-
-  const transaction = <T>(fn: () => T): T => {
-    assertOpen();
-    const savepoint = `sp_${depth}`;
-    db.exec(depth === 0 ? 'BEGIN IMMEDIATE' : `SAVEPOINT ${savepoint}`);
-    depth += 1;
-    try {
-      const result = fn();
-      depth -= 1;
-      db.exec(depth === 0 ? 'COMMIT' : `RELEASE ${savepoint}`);
-      return result;
-    } catch (error) {
-      depth -= 1;
-      db.exec(depth === 0 ? 'ROLLBACK' : `ROLLBACK TO ${savepoint}; RELEASE ${savepoint}`);
-      throw error;
-    }
-  };
-
-  const migrate = (domain: string, migrations: readonly string[]): number => {
-    if (!DOMAIN.test(domain)) throw new UsageError(`invalid migration domain "${domain}"`);
-    const current = version(domain);
-    if (current > migrations.length) {
-      throw new StorageError(
-        `the database ${file} has ${domain} schema version ${current}, newer than this Toolsmith knows (${migrations.length})`,
-        { fix: 'Upgrade Toolsmith, or point DATA_DIR at another folder' },
-      );
-    }
-    for (let next = current + 1; next <= migrations.length; next++) {
-      const sql = migrations[next - 1] ?? '';
-      try {
-        transaction(() => {
-          db.exec(sql);
-          setVersion.run(domain, next, new Date().toISOString());
-        });
-      } catch (cause) {
-        throw new StorageError(`${domain} migration ${next} failed: ${describeError(cause)}`, {
-          fix: 'This is a bug in the migration; the database was left at the previous version',
-          cause,
-        });
-      }
-    }
-    return migrations.length;
-  };
-
   const close = () => {
-    if (closed) return;
-    closed = true;
+    if (state.closed) return;
+    state.closed = true;
     db.close();
   };
 
   return {
     db,
     path: file,
-    migrate,
-    version,
-    transaction,
+    migrate: (domain, migrations) => migrate(state, domain, migrations),
+    version: (domain) => version(state, domain),
+    transaction: (fn) => transaction(state, fn),
     close,
     get closed() {
-      return closed;
+      return state.closed;
     },
     [Symbol.dispose]: close,
   };
+}
+
+function assertOpen(state: StoreState): void {
+  if (state.closed) throw new UsageError('the store is closed');
+}
+
+function version(state: StoreState, domain: string): number {
+  assertOpen(state);
+  const row = state.getVersion.get(domain);
+  const value = row?.version;
+  return typeof value === 'number' ? value : 0;
+}
+
+function transaction<T>(state: StoreState, fn: () => T): T {
+  assertOpen(state);
+  const { db } = state;
+  const savepoint = `sp_${state.depth}`;
+  db.exec(state.depth === 0 ? 'BEGIN IMMEDIATE' : `SAVEPOINT ${savepoint}`);
+  state.depth += 1;
+  try {
+    const result = fn();
+    state.depth -= 1;
+    db.exec(state.depth === 0 ? 'COMMIT' : `RELEASE ${savepoint}`);
+    return result;
+  } catch (error) {
+    state.depth -= 1;
+    db.exec(state.depth === 0 ? 'ROLLBACK' : `ROLLBACK TO ${savepoint}; RELEASE ${savepoint}`);
+    throw error;
+  }
+}
+
+function migrate(state: StoreState, domain: string, migrations: readonly string[]): number {
+  if (!DOMAIN.test(domain)) throw new UsageError(`invalid migration domain "${domain}"`);
+  const current = version(state, domain);
+  if (current > migrations.length) {
+    throw new StorageError(
+      `the database ${state.file} has ${domain} schema version ${current}, newer than this Toolsmith knows (${migrations.length})`,
+      { fix: 'Upgrade Toolsmith, or point DATA_DIR at another folder' },
+    );
+  }
+  for (let next = current + 1; next <= migrations.length; next++) {
+    const sql = migrations[next - 1] ?? '';
+    try {
+      transaction(state, () => {
+        state.db.exec(sql);
+        state.setVersion.run(domain, next, new Date().toISOString());
+      });
+    } catch (cause) {
+      throw new StorageError(`${domain} migration ${next} failed: ${describeError(cause)}`, {
+        fix: 'This is a bug in the migration; the database was left at the previous version',
+        cause,
+      });
+    }
+  }
+  return migrations.length;
 }
