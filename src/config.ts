@@ -47,6 +47,15 @@ export interface Config {
     maxOutputChars: number;
     maxPendingCalls: number;
   };
+  /** Where sandboxes run (SANDBOX_WORKERS, SANDBOX_PER_PROCESS, SANDBOX_PROCESS_MAX_RSS_MB). */
+  sandboxProcesses: {
+    /** `process`: worker processes the app recycles (default); `inline`: isolates in this process. */
+    mode: 'process' | 'inline';
+    /** Sandboxes placed on one worker process at most. */
+    perProcess: number;
+    /** A worker past this RSS takes no new sandbox and ends once its last one has left. */
+    maxRssMb: number;
+  };
   tools: {
     mcpConfigPath: string;
     connectTimeoutMs: number;
@@ -175,6 +184,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = projectR
       wallMs: e.SANDBOX_WALL_MS,
       maxOutputChars: e.SANDBOX_MAX_OUTPUT_CHARS,
       maxPendingCalls: e.SANDBOX_MAX_PENDING_CALLS,
+    },
+    sandboxProcesses: {
+      mode: e.SANDBOX_WORKERS,
+      perProcess: e.SANDBOX_PER_PROCESS,
+      maxRssMb: e.SANDBOX_PROCESS_MAX_RSS_MB,
     },
     tools: {
       mcpConfigPath: path.resolve(root, e.MCP_CONFIG ?? 'mcp.json'),

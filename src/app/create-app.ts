@@ -16,6 +16,7 @@ import type { AnthropicModelOptions } from '../model/create-anthropic-model.ts';
 import { createModelRouter, type ModelRouter } from '../model/create-model-router.ts';
 import type { Model } from '../model/types.ts';
 import { createSandbox } from '../sandbox/create-sandbox.ts';
+import { createSandboxPool, type SandboxPool, workerEnvFrom } from '../sandbox/process/sandbox-pool.ts';
 import { createTaskService } from '../service/create-task-service.ts';
 import { loadProfiles } from '../service/profiles.ts';
 import type { SkillVotes, TaskService } from '../service/types.ts';
@@ -47,6 +48,8 @@ export interface App {
   store: Store;
   sessions: SessionsRepo<SessionSnapshot>;
   audit: AuditRepo;
+  /** The worker processes sandboxes run in (undefined with SANDBOX_WORKERS=inline). */
+  sandboxPool: SandboxPool | undefined;
   /** The application core the front ends drive. */
   service: TaskService;
   /** Stop the service, then close the library, the tools and the store. */
@@ -85,6 +88,11 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     for (const close of closers.reverse()) await close();
   };
   try {
+    // Sandboxes run in worker processes the app recycles (see sandbox/process/sandbox-pool.ts), so an
+    // isolate lost beyond recovery never stays in this process; closed after the service, below.
+    const sandboxPool = sandboxPoolFor(config, options.log);
+    if (sandboxPool) closers.push(() => sandboxPool.close());
+    const makeSandbox = sandboxPool ? sandboxPool.createSandbox : createSandbox;
     // One Toolsmith per DATA_DIR: a second process stops here, naming the first.
     const lock = acquireDataDirLock(config.dataDir);
     closers.push(() => lock.release());
@@ -111,7 +119,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
             config,
             store,
             model,
-            createSandbox,
+            createSandbox: makeSandbox,
             ...(options.log ? { log: (_level, message) => options.log?.(message) } : {}),
           });
     if (skillLibrary) closers.push(() => skillLibrary.close());
@@ -142,6 +150,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
           workspaceDir: dir,
           limits: config.agent,
           sandboxLimits: config.sandbox,
+          createSandbox: makeSandbox,
           tools: hub,
           skills,
           frontEnd: FRONT_END_NAMES[frontEnd],
@@ -162,6 +171,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       store,
       sessions,
       audit,
+      sandboxPool,
       service,
       close: unwind,
     };
@@ -169,4 +179,19 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     await unwind();
     throw error;
   }
+}
+
+/** The pool of sandbox processes the config asks for (none when SANDBOX_WORKERS=inline). */
+function sandboxPoolFor(
+  config: Config,
+  log: ((message: string) => void) | undefined,
+): SandboxPool | undefined {
+  if (config.sandboxProcesses.mode !== 'process') return undefined;
+  return createSandboxPool({
+    perProcess: config.sandboxProcesses.perProcess,
+    maxRssMb: config.sandboxProcesses.maxRssMb,
+    // Only what a worker needs of the environment: never a key or a token.
+    env: workerEnvFrom(config.env),
+    ...(log ? { log: (message: string) => log(`sandbox: ${message}`) } : {}),
+  });
 }

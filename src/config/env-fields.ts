@@ -73,3 +73,13 @@ export const url = () =>
     .url({ error: 'expected a URL such as https://example.com' })
     .optional()
     .or(z.literal('').transform(() => undefined));
+
+/** One of `values` (empty or unset: `fallback`). */
+export const choice = <const T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) =>
+  z.preprocess(
+    unsetIfEmpty,
+    z
+      .enum(values, { error: `expected ${values.join(' or ')}` })
+      .optional()
+      .transform((value) => value ?? fallback),
+  );

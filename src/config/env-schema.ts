@@ -1,6 +1,6 @@
 /** The environment keys Toolsmith reads, parsed once with zod. Keep in step with `.env.example`. */
 import { z } from 'zod';
-import { bool, int, list, num, text, url } from './env-fields.ts';
+import { bool, choice, int, list, num, text, url } from './env-fields.ts';
 
 export const EnvSchema = z.object({
   DATA_DIR: text(),
@@ -27,6 +27,10 @@ export const EnvSchema = z.object({
   SANDBOX_WALL_MS: int(10, 60_000),
   SANDBOX_MAX_OUTPUT_CHARS: int(100, 20_000),
   SANDBOX_MAX_PENDING_CALLS: int(1, 256),
+  /** Where isolates run: worker processes the app recycles, or inline in the app's own process. */
+  SANDBOX_WORKERS: choice(['process', 'inline'], 'process'),
+  SANDBOX_PER_PROCESS: int(1, 8),
+  SANDBOX_PROCESS_MAX_RSS_MB: int(64, 1024),
 
   MCP_CONFIG: text(),
   MCP_CONNECT_TIMEOUT_MS: int(100, 15_000),

@@ -83,7 +83,7 @@ describe('the environment of a worker process', () => {
     // Node's own IPC plumbing aside, only the allowlist.
     const allowed = ['PATH', 'LANG', 'TZ', 'NODE_CHANNEL_FD', 'NODE_CHANNEL_SERIALIZATION_MODE'];
     expect(names.filter((name) => !allowed.includes(name ?? ''))).toEqual([]);
-    // The default is the same allowlist, from this process's environment.
+    // By default a worker gets no environment at all.
     const byDefault = createSandboxPool({ spare: 0 });
     pools.push(byDefault);
     const other = byDefault.createSandbox();

@@ -20,8 +20,8 @@ export interface SandboxPoolOptions {
   /** Idle processes kept started, ready for new sessions (default 1; 0 starts them on demand). */
   spare?: number;
   /**
-   * The whole environment of the worker processes (default: `workerEnvFrom(process.env)`, PATH, LANG
-   * and TZ). They need nothing else: never put a secret here.
+   * The whole environment of the worker processes (default: none; the app gives `workerEnvFrom` of
+   * its config's: PATH, LANG and TZ). They need nothing else: never put a secret here.
    */
   env?: Record<string, string>;
   /** How long a process may take to end after being asked, before SIGKILL (default 1000 ms). */
@@ -76,9 +76,6 @@ export function workerEnvFrom(env: Readonly<Record<string, string | undefined>>)
   return picked;
 }
 
-function defaultEnv(): Record<string, string> {
-  return workerEnvFrom(process.env);
-}
 
 class Pool implements SandboxPool, SandboxHome {
   readonly #workers: WorkerProcess[] = [];
@@ -100,7 +97,7 @@ class Pool implements SandboxPool, SandboxHome {
     this.#perProcess = options.perProcess ?? 8;
     this.#maxRssBytes = (options.maxRssMb ?? 1024) * 1024 * 1024;
     this.#spare = options.spare ?? 1;
-    this.#env = options.env ?? defaultEnv();
+    this.#env = options.env ?? {};
     this.#graceMs = options.closeGraceMs ?? 1000;
     this.#file = options.workerFile ?? WORKER_FILE;
     this.#log = options.log ?? (() => undefined);
