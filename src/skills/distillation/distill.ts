@@ -8,12 +8,12 @@
  */
 import type { SkillSandboxApi } from '../../agent/types.ts';
 import type { Model } from '../../model/types.ts';
-import type { Sandbox, SandboxLimits, SandboxOptions, SandboxProvider } from '../../sandbox/types.ts';
+import type { Sandbox, SandboxLimits, SandboxOptions } from '../../sandbox/types.ts';
 import { draftProblems, toolsOfCode } from '../records/check-draft.ts';
 import { nameProblem, toIdentifier, toSkillName } from '../skill-name.ts';
 import type { SkillDraft } from '../types.ts';
+import { checkExample } from './check-example.ts';
 import { DISTILL_SYSTEM, DistilledSchema, extractJson } from './distill-prompt.ts';
-import { looselyEqual } from './loosely-equal.ts';
 
 /** What a distillation yields: the skill's own fields (the library adds task, scope, author, source). */
 export type DistilledSkill = Pick<SkillDraft, 'name' | 'description' | 'signature' | 'code' | 'example'> &
@@ -43,6 +43,7 @@ export function isTrivialCode(code: string): boolean {
   return compact.length < 60 || (lines.length <= 1 && compact.length < 120);
 }
 
+/** A distiller on the given model; its checks run in sandboxes from `createSandbox`. */
 export function createDistiller(options: DistillerOptions): Distiller {
   const limits: Partial<SandboxLimits> = {
     memoryMb: 64,
@@ -50,102 +51,12 @@ export function createDistiller(options: DistillerOptions): Distiller {
     wallMs: 5000,
     ...options.checkLimits,
   };
-
-  /**
-   * Run the example in a fresh sandbox whose `tools` only record: a skill that calls tools is checked
-   * honestly (its calls are listed in the result, and it is never shared without review), not
-   * silently passed. Returns the check result, or a failure reason.
-   */
-  const check = async (
-    skill: DistilledSkill,
-    tools: string[],
-    expected: unknown,
-    api?: SkillSandboxApi,
-  ): Promise<{ ok: true; result: string } | { ok: false; reason: string }> => {
-    const calls: string[] = [];
-    const recording: SandboxProvider = {
-      namespace: 'tools',
-      bindings: Object.fromEntries(
-        tools.map((tool) => [
-          tool,
-          (args: unknown[]) => {
-            calls.push(`tools.${tool}(${JSON.stringify(args[0] ?? {}).slice(0, 200)})`);
-            throw Object.assign(new Error(`tools.${tool} is not run during the check`), {
-              name: 'ToolError',
-            });
-          },
-        ]),
-      ),
-    };
-    const sandbox = options.createSandbox({ limits, providers: [recording, ...(api ? [api] : [])] });
-    try {
-      const identifier = toIdentifier(skill.name);
-      const ran = await sandbox.run(`${skill.code}\n;${skill.example ?? ''}`);
-      if (calls.length > 0) {
-        return {
-          ok: true,
-          result: `not verified: the example called ${calls.join(', ')} (recorded, not run)`,
-        };
-      }
-      if (!ran.ok)
-        return { ok: false, reason: `the example fails: ${ran.error?.name}: ${ran.error?.message}` };
-      if (expected !== undefined && !looselyEqual(ran.data, expected)) {
-        return {
-          ok: false,
-          reason: `the example returned ${ran.value ?? 'nothing'}, not the expected ${JSON.stringify(expected)?.slice(0, 200)}`,
-        };
-      }
-      return {
-        ok: true,
-        result: `passed: ${identifier} ${expected === undefined ? 'ran its example' : 'returned the expected value'}${tools.length > 0 ? `; declares ${tools.map((t) => `tools.${t}`).join(', ')}` : ''}`,
-      };
-    } finally {
-      sandbox.dispose();
-    }
-  };
-
   return {
     async distill(input, api) {
       if (isTrivialCode(input.code)) return { ok: false, reason: 'the code is trivial' };
-      const response = await options.model.complete({
-        model: options.modelId,
-        system: DISTILL_SYSTEM,
-        messages: [
-          {
-            role: 'user',
-            content: [
-              {
-                type: 'text',
-                text: `Task:\n${input.task}\n\nCode that produced the result:\n\`\`\`js\n${input.code}\n\`\`\``,
-              },
-            ],
-          },
-        ],
-        tools: [],
-        maxTokens: options.maxTokens ?? 4000,
-      });
-      const text = response.content
-        .flatMap((block) => (block.type === 'text' ? [block.text] : []))
-        .join('\n');
-      const parsed = DistilledSchema.safeParse(extractJson(text));
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        return {
-          ok: false,
-          reason: `the distiller's answer is not a skill (${issue?.path.join('.') || 'reply'}: ${issue?.message})`,
-        };
-      }
-      const answer = parsed.data;
-      if ('skip' in answer)
-        return { ok: false, reason: `the distiller skipped it: ${answer.reason ?? 'nothing reusable'}` };
-      const name = nameProblem(answer.name) ? toSkillName(answer.name) : answer.name;
-      const skill: DistilledSkill = {
-        name,
-        description: answer.description.trim(),
-        signature: answer.signature.trim(),
-        code: answer.code.trim(),
-        example: answer.example.trim(),
-      };
+      const answer = await askModel(options, input);
+      if (!answer.ok) return answer;
+      const { skill, expected } = answer;
       const problems = draftProblems({
         ...skill,
         task: '',
@@ -155,9 +66,60 @@ export function createDistiller(options: DistillerOptions): Distiller {
       });
       if (problems.length > 0) return { ok: false, reason: problems.join('; ') };
       const tools = toolsOfCode(skill.code, toIdentifier(skill.name));
-      const checked = await check(skill, tools, answer.expected, api);
+      const checked = await checkExample({
+        createSandbox: options.createSandbox,
+        limits,
+        skill,
+        tools,
+        expected,
+        ...(api ? { api } : {}),
+      });
       if (!checked.ok) return { ok: false, reason: `check failed: ${checked.reason}` };
       return { ok: true, skill: { ...skill, tools, checkResult: checked.result } };
     },
   };
+}
+
+/** Ask the model for a skill and parse its answer: the skill (name fixed up) and its expected value. */
+async function askModel(
+  options: DistillerOptions,
+  input: { task: string; code: string },
+): Promise<{ ok: true; skill: DistilledSkill; expected: unknown } | { ok: false; reason: string }> {
+  const response = await options.model.complete({
+    model: options.modelId,
+    system: DISTILL_SYSTEM,
+    messages: [
+      {
+        role: 'user',
+        content: [
+          {
+            type: 'text',
+            text: `Task:\n${input.task}\n\nCode that produced the result:\n\`\`\`js\n${input.code}\n\`\`\``,
+          },
+        ],
+      },
+    ],
+    tools: [],
+    maxTokens: options.maxTokens ?? 4000,
+  });
+  const text = response.content.flatMap((block) => (block.type === 'text' ? [block.text] : [])).join('\n');
+  const parsed = DistilledSchema.safeParse(extractJson(text));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return {
+      ok: false,
+      reason: `the distiller's answer is not a skill (${issue?.path.join('.') || 'reply'}: ${issue?.message})`,
+    };
+  }
+  const answer = parsed.data;
+  if ('skip' in answer)
+    return { ok: false, reason: `the distiller skipped it: ${answer.reason ?? 'nothing reusable'}` };
+  const skill: DistilledSkill = {
+    name: nameProblem(answer.name) ? toSkillName(answer.name) : answer.name,
+    description: answer.description.trim(),
+    signature: answer.signature.trim(),
+    code: answer.code.trim(),
+    example: answer.example.trim(),
+  };
+  return { ok: true, skill, expected: answer.expected };
 }
