@@ -2,25 +2,21 @@
  * A task session: the conversation, the sandbox and the workspace of one task. Follow-up messages
  * continue it with the same sandbox state, one at a time (the task service orders them). A session
  * saved and loaded again keeps its transcript and workspace; the sandbox state does not survive, and
- * the agent is told so.
+ * the agent is told so. The work on one message is `work-on-message.ts`.
  */
-import { mkdir } from 'node:fs/promises';
 import { UsageError } from '../errors.ts';
-import { addUsage, emptyUsage } from '../model/pricing.ts';
+import { emptyUsage } from '../model/pricing.ts';
 import type { Message, Model, Usage } from '../model/types.ts';
 import { createSandbox as defaultCreateSandbox } from '../sandbox/create-sandbox.ts';
-import { sharedLibraryProvider } from '../sandbox/libraries/create-library-provider.ts';
-import type { Sandbox, SandboxLimits, SandboxOptions, SandboxProvider } from '../sandbox/types.ts';
+import type { Sandbox, SandboxLimits, SandboxOptions } from '../sandbox/types.ts';
 import type { ToolBindingOptions, ToolHub } from '../tools/types.ts';
 import { createEmptySkillSource } from './empty-skill-source.ts';
 import type { AgentEvent, AgentEventListener } from './events.ts';
-import { hydrateImages, imageBlocks, withoutImageData } from './image-blocks.ts';
-import { type AgentLimits, runTurn } from './run-turn.ts';
+import type { AgentLimits } from './run-turn.ts';
 import type { SessionSnapshot } from './session-snapshot.ts';
-import { buildDynamicPrompt, buildStablePrompt } from './system-prompt.ts';
-import { answeredSince, appendUserText, recentUserText, rollBack, transcriptMark } from './transcript.ts';
-import type { OfferedSkill, SkillSource, TaskReport, TaskScope } from './types.ts';
-import { changedFiles, listWorkspaceFiles } from './workspace-files.ts';
+import type { SkillSource, TaskReport, TaskScope } from './types.ts';
+import { type SessionState, snapshotOf, workOnMessage } from './work-on-message.ts';
+import { listWorkspaceFiles } from './workspace-files.ts';
 
 export const RESTORED_NOTE =
   'Toolsmith restarted since the previous message: the sandbox state (variables, functions) is gone. ' +
@@ -104,192 +100,88 @@ export interface TaskSession {
   dispose(): void;
 }
 
+/** A task session (see the module header); a restored one tells the agent its sandbox state is gone. */
 export function createTaskSession(options: TaskSessionOptions): TaskSession {
-  const skills = options.skills ?? createEmptySkillSource();
-  const makeSandbox = options.createSandbox ?? defaultCreateSandbox;
-  const messages: Message[] = options.restore ? structuredClone(options.restore.messages) : [];
-  let offered: OfferedSkill[] = options.restore?.skills ?? [];
-  let usage = options.restore?.usage ?? emptyUsage();
-  let costUsd = options.restore?.costUsd ?? 0;
-  /** Told to the agent with the next message, once. */
-  const pendingNotes: string[] =
-    options.restore && messages.length > 0
-      ? [options.restoredBecause === 'released' ? RELEASED_NOTE : RESTORED_NOTE]
-      : [];
-  let running = false;
-  let disposed = false;
-  let emit: (event: AgentEvent) => void = () => {};
-  const used = new Set<string>();
-
-  // A skill call runs in a sandbox of its own, with only the tools it declares of this session's.
-  const skillApi = skills.sandboxApi(
-    options.scope,
-    (name, ok) => {
-      used.add(name);
-      emit({ type: 'skill-used', name, ok });
-    },
-    { tools: () => providers.find((provider) => provider.namespace === 'tools') },
-  );
-  /** The tools provider is taken again with each message (the hub's tool list may have changed). */
-  const providersNow = (sendOptions: SendOptions): SandboxProvider[] => [
-    ...(options.tools
-      ? [
-          options.tools.provider({
-            workspaceDir: options.workspaceDir,
-            onCall: (call) => emit({ type: 'tool-call', step: currentStep, call }),
-            ...(sendOptions.approve ? { approve: sendOptions.approve } : {}),
-            ...(sendOptions.setup?.servers ? { servers: sendOptions.setup.servers } : {}),
-          }),
-        ]
-      : []),
-    skillApi,
-    sharedLibraryProvider(),
-  ];
-  let providers: SandboxProvider[] = [];
-  let currentStep = 0;
-  // Providers are passed to every run; the isolate starts at the first run.
-  const sandbox = makeSandbox({
-    ...(options.sandboxLimits ? { limits: options.sandboxLimits } : {}),
-    providers: () => providers,
-  });
-
-  const snapshot = (): SessionSnapshot => ({
-    id: options.id,
-    scope: options.scope,
-    workspaceDir: options.workspaceDir,
-    messages: withoutImageData(messages),
-    usage,
-    costUsd,
-    skills: offered,
-  });
-
-  async function work(text: string, sendOptions: SendOptions): Promise<TaskReport> {
-    const listener = sendOptions.onEvent ?? (() => {});
-    emit = (event) => {
-      if (event.type === 'step') currentStep = event.step;
-      try {
-        listener(event);
-      } catch {
-        // a front end's rendering fault must not break the task
-      }
-    };
-    await mkdir(options.workspaceDir, { recursive: true });
-    const filesBefore = await listWorkspaceFiles(options.workspaceDir);
-    if (messages.length === 0 || offered.length === 0) {
-      const recent = recentUserText(messages);
-      try {
-        offered = await skills.retrieve({ text: recent ? `${text}\n${recent}` : text, ...options.scope });
-      } catch {
-        offered = [];
-      }
-    }
-    used.clear();
-    emit({
-      type: 'task-started',
-      sessionId: options.id,
-      task: text,
-      skillsOffered: offered.map((s) => s.name),
-    });
-    providers = providersNow(sendOptions);
-    const setup = sendOptions.setup ?? {};
-    const limits = { ...options.limits, ...setup.limits };
-    const stable = buildStablePrompt({
-      toolDeclarations: options.tools?.declarations(setup.servers) ?? '',
-      frontEnd: options.frontEnd ?? 'a terminal',
-      limits: { ...sandbox.limits, maxSteps: limits.maxSteps },
-    });
-    const system = setup.instructions
-      ? `${stable}\n\n# Instructions from the operator for this channel\n\n${setup.instructions}`
-      : stable;
-    const systemDynamic = buildDynamicPrompt({
-      skills: offered,
-      files: filesBefore.map((file) => ({ path: file.path, bytes: file.bytes })),
-    });
-    const notesTold = pendingNotes.splice(0);
-    const userText =
-      notesTold.length > 0 ? `${notesTold.map((note) => `[${note}]`).join('\n')}\n\n${text}` : text;
-    await hydrateImages(messages, options.workspaceDir);
-    const images = await imageBlocks(options.workspaceDir, sendOptions.images ?? []);
-    const mark = transcriptMark(messages);
-    appendUserText(messages, images.note ? `${images.note}\n\n${userText}` : userText, images.blocks);
-
-    const turn = await runTurn({
-      task: text,
-      model: setup.model ?? options.model,
-      sandbox,
-      messages,
-      system,
-      systemDynamic,
-      limits,
-      ...(sendOptions.signal ? { signal: sendOptions.signal } : {}),
-      emit,
-      ...(options.now ? { now: options.now } : {}),
-    });
-    // A message the model never answered (it could not be reached, or was stopped first) leaves the
-    // transcript again, so it is not merged into the next one; notes for the agent wait for that one.
-    if (!answeredSince(messages, mark)) {
-      rollBack(messages, mark);
-      pendingNotes.unshift(...notesTold);
-    }
-    usage = addUsage(usage, turn.usage);
-    costUsd += turn.costUsd;
-    const files = changedFiles(filesBefore, await listWorkspaceFiles(options.workspaceDir));
-    const report: TaskReport = {
-      ...turn,
-      files,
-      skillsOffered: offered.map((skill) => skill.name),
-      skillsUsed: [...used],
-    };
-    if (report.ok) emit({ type: 'answer', text: report.answer, report });
-    else emit({ type: 'failure', reason: report.stopReason ?? 'error', message: report.answer, report });
-    await options.onSave?.(snapshot());
-    if (report.ok) {
-      try {
-        const learned = setup.learn === false ? undefined : await skills.learn(report, options.scope);
-        if (learned) {
-          report.skillLearned = learned;
-          emit({ type: 'skill-learned', name: learned });
-        }
-      } catch {
-        // Learning is a bonus: a failure to learn never fails the task (the library logs its own).
-      }
-    }
-    return report;
-  }
-
+  const state = initialState(options);
+  const { messages, sandbox } = state;
   return {
     id: options.id,
     workspaceDir: options.workspaceDir,
     messages,
     get totals() {
-      return { usage, costUsd };
+      return { usage: state.usage, costUsd: state.costUsd };
     },
     get busy() {
-      return running;
+      return state.running;
     },
     async send(text, sendOptions = {}) {
-      if (disposed) throw new UsageError('this task session was closed');
-      if (running) throw new UsageError('this task session is already working on a message');
-      running = true;
+      if (state.disposed) throw new UsageError('this task session was closed');
+      if (state.running) throw new UsageError('this task session is already working on a message');
+      state.running = true;
       try {
-        return await work(text, sendOptions);
+        return await workOnMessage(state, text, sendOptions);
       } finally {
-        running = false;
+        state.running = false;
       }
     },
     files: async () =>
       (await listWorkspaceFiles(options.workspaceDir)).map(({ path, bytes }) => ({ path, bytes })),
-    snapshot,
+    snapshot: () => snapshotOf(state),
     async resetSandbox() {
       await sandbox.reset();
       if (messages.length > 0)
-        pendingNotes.push('The user reset the sandbox: variables from earlier runs are gone.');
+        state.pendingNotes.push('The user reset the sandbox: variables from earlier runs are gone.');
     },
-    heapBytes: () => (disposed ? 0 : sandbox.stats().heapUsedBytes),
+    heapBytes: () => (state.disposed ? 0 : sandbox.stats().heapUsedBytes),
     dispose() {
-      disposed = true;
+      state.disposed = true;
       sandbox.dispose();
-      skillApi.dispose?.();
+      state.skillApi.dispose?.();
     },
   };
+}
+
+/** A new session's state, or a restored one's (its transcript, totals and skills; a note for the agent). */
+function initialState(options: TaskSessionOptions): SessionState {
+  const { restore } = options;
+  const skills = options.skills ?? createEmptySkillSource();
+  const makeSandbox = options.createSandbox ?? defaultCreateSandbox;
+  const messages: Message[] = restore ? structuredClone(restore.messages) : [];
+  const used = new Set<string>();
+  const emitNow = (event: AgentEvent) => state.emit(event);
+  // A skill call runs in a sandbox of its own, with only the tools it declares of this session's.
+  const skillApi = skills.sandboxApi(
+    options.scope,
+    (name, ok) => {
+      used.add(name);
+      emitNow({ type: 'skill-used', name, ok });
+    },
+    { tools: () => state.providers.find((provider) => provider.namespace === 'tools') },
+  );
+  // Providers are passed to every run; the isolate starts at the first run.
+  const sandbox = makeSandbox({
+    ...(options.sandboxLimits ? { limits: options.sandboxLimits } : {}),
+    providers: () => state.providers,
+  });
+  const state: SessionState = {
+    options,
+    skills,
+    messages,
+    pendingNotes:
+      restore && messages.length > 0
+        ? [options.restoredBecause === 'released' ? RELEASED_NOTE : RESTORED_NOTE]
+        : [],
+    used,
+    sandbox,
+    skillApi,
+    offered: restore?.skills ?? [],
+    usage: restore?.usage ?? emptyUsage(),
+    costUsd: restore?.costUsd ?? 0,
+    running: false,
+    disposed: false,
+    emit: () => {},
+    providers: [],
+    currentStep: 0,
+  };
+  return state;
 }
