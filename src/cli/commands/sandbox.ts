@@ -1,18 +1,23 @@
 /**
  * `toolsmith sandbox FILE...`: runs files (or `-` for stdin) in order in ONE sandbox session,
  * exactly as the agent's code runs, and prints each result. Exit 0 when every run was ok.
+ * The session lives in a worker process (SANDBOX_WORKERS=process, the default), so a file that
+ * loses its isolate beyond recovery cannot keep this process from exiting; with
+ * SANDBOX_WORKERS=inline such a loss ends the process with SIGKILL once everything is printed.
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config.ts';
 import { UsageError } from '../../errors.ts';
 import { createSandbox } from '../../sandbox/create-sandbox.ts';
+import { lostIsolates } from '../../sandbox/isolate-session.ts';
 import { sharedLibraryProvider } from '../../sandbox/libraries/create-library-provider.ts';
+import { createSandboxPool, workerEnvFrom } from '../../sandbox/process/sandbox-pool.ts';
 import { renderRunResult } from '../../sandbox/render-result.ts';
 import type { SandboxLimits } from '../../sandbox/types.ts';
 import { openSandboxTools } from '../../tools/open-tool-hub.ts';
 import type { CliCommand } from '../main.ts';
-import { color, print } from '../print.ts';
+import { color, print, printWarning } from '../print.ts';
 
 const command: CliCommand = {
   summary: 'Run JavaScript/TypeScript files in one sandbox session, as the agent would.',
@@ -45,7 +50,14 @@ const command: CliCommand = {
       config,
       values.workspace === undefined ? {} : { workspaceDir: values.workspace },
     );
-    const sandbox = createSandbox({ limits, providers: [extras.provider, sharedLibraryProvider()] });
+    const pool =
+      config.sandboxProcesses.mode === 'process'
+        ? createSandboxPool({ spare: 0, env: workerEnvFrom(config.env) })
+        : undefined;
+    const sandbox = (pool?.createSandbox ?? createSandbox)({
+      limits,
+      providers: [extras.provider, sharedLibraryProvider()],
+    });
     let allOk = true;
     try {
       for (const [index, source] of sources.entries()) {
@@ -66,8 +78,10 @@ const command: CliCommand = {
       }
     } finally {
       sandbox.dispose();
+      await pool?.close();
       await extras.close();
     }
+    if (lostIsolates().count > 0) endWithSignal();
     return allOk ? 0 : 1;
   },
 };
@@ -97,4 +111,16 @@ function optionalNumber(
   if (!Number.isInteger(value) || value <= 0)
     throw new UsageError(`--${flag} must be a positive whole number (got "${raw}")`);
   return { [key]: value };
+}
+
+/**
+ * An isolate lost beyond recovery in this process (SANDBOX_WORKERS=inline) keeps a thread that
+ * isolated-vm waits for at exit, for ever: everything is printed, so end with a signal instead.
+ */
+function endWithSignal(): never {
+  printWarning(
+    'an isolate was lost beyond recovery (out of memory); ending with SIGKILL, as this process could not exit',
+  );
+  process.kill(process.pid, 'SIGKILL');
+  throw new Error('unreachable: SIGKILL did not end the process');
 }
