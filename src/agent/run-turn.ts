@@ -4,19 +4,18 @@
  * Two action protocols, by model: `tools` (one code tool; the transcript always stays valid for
  * the API: every tool_use gets its tool_result) and `fenced` (for models without reliable tool
  * calls: the ```js blocks of a reply are the code, their output the next user message, a reply
- * without one the answer).
+ * without one the answer; both in `action-steps.ts`).
  */
-import { z } from 'zod';
 import { describeError } from '../errors.ts';
 import { addUsage, budgetCostOf, emptyUsage, isCostKnown, totalTokens } from '../model/pricing.ts';
-import type { ContentBlock, Message, Model, ModelResponse } from '../model/types.ts';
+import type { ActionProtocol, Message, Model, ModelResponse, Usage } from '../model/types.ts';
 import type { Sandbox } from '../sandbox/types.ts';
+import { fencedStep, NOT_RUN, toolStep } from './action-steps.ts';
 import { applyContextBudget } from './context-budget.ts';
 import type { AgentEvent } from './events.ts';
-import { extractFencedCode } from './fenced-code.ts';
 import { toFencedMessages } from './fenced-transcript.ts';
-import { formatFencedOutput, formatObservation } from './observation.ts';
-import { createStuckDetector } from './stuck-detector.ts';
+import { formatObservation } from './observation.ts';
+import { createStuckDetector, type StuckDetector } from './stuck-detector.ts';
 import { actingRules, CODE_TOOL } from './system-prompt.ts';
 import type { CodeRun, TaskReport } from './types.ts';
 
@@ -45,111 +44,58 @@ export interface TurnInput {
 
 export type TurnResult = Omit<TaskReport, 'files' | 'skillsOffered' | 'skillsUsed' | 'skillLearned'>;
 
-const CodeInputSchema = z.object({ code: z.string().min(1) });
 const CANCELLED = 'Stopped: the task was cancelled.';
-const NOT_RUN = 'Not run: the task stopped.';
-const EMPTY_REPLY: ContentBlock = { type: 'text', text: '(empty reply)' };
 
+/** What the loop keeps while it runs. */
+interface TurnState {
+  readonly input: TurnInput;
+  readonly now: () => number;
+  readonly started: number;
+  readonly actions: ActionProtocol;
+  /** The stable prompt with the protocol's acting rules. */
+  readonly system: string;
+  readonly runs: CodeRun[];
+  readonly stuck: StuckDetector;
+  usage: Usage;
+  costUsd: number;
+  step: number;
+}
+
+/** Work on one user message until an answer or a stop (see the module header). */
 export async function runTurn(input: TurnInput): Promise<TurnResult> {
   const now = input.now ?? Date.now;
-  const started = now();
-  const { limits, emit, messages } = input;
   const actions = input.model.actions ?? 'tools';
-  const system = `${input.system}\n\n${actingRules(actions)}`;
-  let usage = emptyUsage();
-  let costUsd = 0;
-  const runs: CodeRun[] = [];
-  const stuck = createStuckDetector();
-  let step = 0;
-
-  const result = (ok: boolean, answer: string, stopReason: TaskReport['stopReason']): TurnResult => {
-    const lastOk = [...runs].reverse().find((run) => run.ok);
-    return {
-      ok,
-      answer,
-      task: input.task,
-      stopReason,
-      steps: step,
-      usage,
-      costUsd,
-      durationMs: now() - started,
-      runs,
-      resultCode: lastOk?.code ?? '',
-    };
+  const state: TurnState = {
+    input,
+    now,
+    started: now(),
+    actions,
+    system: `${input.system}\n\n${actingRules(actions)}`,
+    runs: [],
+    stuck: createStuckDetector(),
+    usage: emptyUsage(),
+    costUsd: 0,
+    step: 0,
   };
-
-  /** Run one code action: events, the run record, stuck detection. `stop` ends the turn after it. */
-  const runCode = async (code: string): Promise<{ text: string; ok: boolean; stop?: TurnResult }> => {
-    if (input.signal?.aborted) return { text: NOT_RUN, ok: false, stop: result(false, CANCELLED, 'aborted') };
-    emit({ type: 'code', step, code });
-    const run = await input.sandbox.run(code, {
-      ...(input.signal ? { signal: input.signal } : {}),
-      onLog: (entry) => emit({ type: 'log', step, entry }),
-    });
-    const text = formatObservation(run, code, input.sandbox.limits.maxOutputChars);
-    emit({ type: 'observation', step, ok: run.ok, text, result: run });
-    const errorLine = run.error ? `${run.error.name}: ${run.error.message}` : undefined;
-    runs.push({
-      step,
-      code,
-      ok: run.ok,
-      ...(run.value !== undefined ? { value: run.value } : {}),
-      ...(errorLine ? { error: errorLine } : {}),
-    });
-    if (run.error?.limit === 'aborted' || input.signal?.aborted) {
-      return { text, ok: run.ok, stop: result(false, CANCELLED, 'aborted') };
-    }
-    const stuckWhy = stuck.record(code, errorLine);
-    if (stuckWhy)
-      return { text, ok: run.ok, stop: result(false, `Stopped: the agent is stuck (${stuckWhy}).`, 'stuck') };
-    return { text, ok: run.ok };
-  };
-
+  const { emit, messages } = input;
+  const runCode = (code: string) => runCodeAction(state, code);
   while (true) {
-    if (input.signal?.aborted) return result(false, CANCELLED, 'aborted');
-    if (step >= limits.maxSteps) {
-      return result(
-        false,
-        `Stopped after ${limits.maxSteps} steps without an answer (the step limit).`,
-        'max-steps',
-      );
-    }
-    if (now() - started > limits.wallMs) {
-      return result(
-        false,
-        `Stopped: the time budget of ${Math.round(limits.wallMs / 1000)} s for this message ran out.`,
-        'wall-budget',
-      );
-    }
-    step++;
-    emit({ type: 'step', step, maxSteps: limits.maxSteps });
+    const stopped = stopBeforeStep(state);
+    if (stopped) return stopped;
+    state.step++;
+    emit({ type: 'step', step: state.step, maxSteps: input.limits.maxSteps });
     applyContextBudget(messages);
 
     let response: ModelResponse;
     try {
-      response = await input.model.complete(
-        {
-          system,
-          systemDynamic: input.systemDynamic,
-          messages: actions === 'tools' ? messages : toFencedMessages(messages),
-          tools: actions === 'tools' ? [CODE_TOOL] : [],
-        },
-        {
-          ...(input.signal ? { signal: input.signal } : {}),
-          onEvent: (event) => {
-            if (event.type === 'text-delta') emit({ type: 'text-delta', step, text: event.text });
-            else
-              emit({ type: 'retry', attempt: event.attempt, delayMs: event.delayMs, reason: event.reason });
-          },
-        },
-      );
+      response = await askModel(state);
     } catch (error) {
-      if (input.signal?.aborted) return result(false, CANCELLED, 'aborted');
-      return result(false, `The model could not be reached: ${describeError(error)}`, 'error');
+      if (input.signal?.aborted) return resultOf(state, false, CANCELLED, 'aborted');
+      return resultOf(state, false, `The model could not be reached: ${describeError(error)}`, 'error');
     }
-    usage = addUsage(usage, response.usage);
-    costUsd += response.costUsd;
-    emit({ type: 'usage', step, usage, costUsd });
+    state.usage = addUsage(state.usage, response.usage);
+    state.costUsd += response.costUsd;
+    emit({ type: 'usage', step: state.step, usage: state.usage, costUsd: state.costUsd });
 
     const outcome =
       actions === 'tools'
@@ -158,133 +104,140 @@ export async function runTurn(input: TurnInput): Promise<TurnResult> {
     if (outcome.answer !== undefined) {
       const answer = outcome.answer;
       if (response.stopReason === 'max_tokens' && !answer) {
-        return result(false, 'The model ran out of output tokens before answering.', 'error');
+        return resultOf(state, false, 'The model ran out of output tokens before answering.', 'error');
       }
-      return result(true, answer || '(no answer)', 'answered');
+      return resultOf(state, true, answer || '(no answer)', 'answered');
     }
-    if (outcome.stop) return { ...outcome.stop, steps: step };
-
-    if (totalTokens(usage) > limits.maxTokens) {
-      return result(
-        false,
-        `Stopped: the token budget of ${limits.maxTokens.toLocaleString('en-US')} tokens for this message ran out.`,
-        'token-budget',
-      );
-    }
-    if (budgetCostOf(costUsd, usage) > limits.maxCostUsd) {
-      const unknown = isCostKnown(usage)
-        ? ''
-        : ` (the model's price is unknown: its ${usage.unpricedTokens?.toLocaleString('en-US')} tokens were counted at $3 per million)`;
-      return result(
-        false,
-        `Stopped: the cost budget of $${limits.maxCostUsd.toFixed(2)} for this message ran out${unknown}.`,
-        'cost-budget',
-      );
-    }
+    if (outcome.stop) return { ...outcome.stop, steps: state.step };
+    const overBudget = stopAfterStep(state);
+    if (overBudget) return overBudget;
   }
 }
 
-type RunCode = (code: string) => Promise<{ text: string; ok: boolean; stop?: TurnResult }>;
-
-/** What one model reply led to: an answer, a stop, or neither (loop on). */
-interface StepOutcome {
-  answer?: string;
-  stop?: TurnResult;
+function resultOf(
+  state: TurnState,
+  ok: boolean,
+  answer: string,
+  stopReason: TaskReport['stopReason'],
+): TurnResult {
+  const lastOk = [...state.runs].reverse().find((run) => run.ok);
+  return {
+    ok,
+    answer,
+    task: state.input.task,
+    stopReason,
+    steps: state.step,
+    usage: state.usage,
+    costUsd: state.costUsd,
+    durationMs: state.now() - state.started,
+    runs: state.runs,
+    resultCode: lastOk?.code ?? '',
+  };
 }
 
-/** Tool use: run each run_code call; every tool_use gets its tool_result, even after a stop. */
-async function toolStep(
-  response: ModelResponse,
-  messages: Message[],
-  runCode: RunCode,
-): Promise<StepOutcome> {
-  // A server may answer with no blocks at all; an empty message would make the next request invalid.
-  messages.push({
-    role: 'assistant',
-    content: response.content.length > 0 ? response.content : [EMPTY_REPLY],
-  });
-  const toolUses = response.content.filter(
-    (block): block is Extract<ContentBlock, { type: 'tool_use' }> => block.type === 'tool_use',
+/** Cancelled, out of steps or out of time before the next step: the turn's end. */
+function stopBeforeStep(state: TurnState): TurnResult | undefined {
+  const { limits, signal } = state.input;
+  if (signal?.aborted) return resultOf(state, false, CANCELLED, 'aborted');
+  if (state.step >= limits.maxSteps) {
+    return resultOf(
+      state,
+      false,
+      `Stopped after ${limits.maxSteps} steps without an answer (the step limit).`,
+      'max-steps',
+    );
+  }
+  if (state.now() - state.started > limits.wallMs) {
+    return resultOf(
+      state,
+      false,
+      `Stopped: the time budget of ${Math.round(limits.wallMs / 1000)} s for this message ran out.`,
+      'wall-budget',
+    );
+  }
+  return undefined;
+}
+
+/** Over the token or cost budget after a step: the turn's end. */
+function stopAfterStep(state: TurnState): TurnResult | undefined {
+  const { limits } = state.input;
+  const { usage } = state;
+  if (totalTokens(usage) > limits.maxTokens) {
+    return resultOf(
+      state,
+      false,
+      `Stopped: the token budget of ${limits.maxTokens.toLocaleString('en-US')} tokens for this message ran out.`,
+      'token-budget',
+    );
+  }
+  if (budgetCostOf(state.costUsd, usage) > limits.maxCostUsd) {
+    const unknown = isCostKnown(usage)
+      ? ''
+      : ` (the model's price is unknown: its ${usage.unpricedTokens?.toLocaleString('en-US')} tokens were counted at $3 per million)`;
+    return resultOf(
+      state,
+      false,
+      `Stopped: the cost budget of $${limits.maxCostUsd.toFixed(2)} for this message ran out${unknown}.`,
+      'cost-budget',
+    );
+  }
+  return undefined;
+}
+
+/** One model call with the transcript in the protocol's shape; its deltas and retries told as events. */
+function askModel(state: TurnState): Promise<ModelResponse> {
+  const { input, actions, step } = state;
+  const { emit, messages } = input;
+  return input.model.complete(
+    {
+      system: state.system,
+      systemDynamic: input.systemDynamic,
+      messages: actions === 'tools' ? messages : toFencedMessages(messages),
+      tools: actions === 'tools' ? [CODE_TOOL] : [],
+    },
+    {
+      ...(input.signal ? { signal: input.signal } : {}),
+      onEvent: (event) => {
+        if (event.type === 'text-delta') emit({ type: 'text-delta', step, text: event.text });
+        else emit({ type: 'retry', attempt: event.attempt, delayMs: event.delayMs, reason: event.reason });
+      },
+    },
   );
-  if (toolUses.length === 0) return { answer: textOf(response.content) };
-
-  const results: ContentBlock[] = [];
-  let stop: TurnResult | undefined;
-  for (const use of toolUses) {
-    if (stop) {
-      results.push({
-        type: 'tool_result',
-        toolUseId: use.id,
-        content: 'Not run: the task stopped.',
-        isError: true,
-      });
-      continue;
-    }
-    const parsed = CodeInputSchema.safeParse(use.input);
-    if (use.name !== CODE_TOOL.name || !parsed.success) {
-      const why =
-        response.stopReason === 'max_tokens'
-          ? 'Your reply was cut off (output token limit) before the code was complete: write shorter code.'
-          : `Call ${CODE_TOOL.name} with {"code": "<JavaScript>"}.`;
-      results.push({ type: 'tool_result', toolUseId: use.id, content: why, isError: true });
-      continue;
-    }
-    const run = await runCode(parsed.data.code);
-    results.push({
-      type: 'tool_result',
-      toolUseId: use.id,
-      content: run.text,
-      ...(run.ok ? {} : { isError: true }),
-    });
-    stop = run.stop;
-  }
-  messages.push({ role: 'user', content: results });
-  return stop ? { stop } : {};
 }
 
-/**
- * Fenced actions: the reply's ```js blocks run in order and their output is the next user
- * message; a reply without one is the answer. Tool calls (none were offered) are dropped.
- */
-async function fencedStep(
-  response: ModelResponse,
-  messages: Message[],
-  runCode: RunCode,
-): Promise<StepOutcome> {
-  const kept = response.content.filter((block) => block.type !== 'tool_use');
-  messages.push({
-    role: 'assistant',
-    content: kept.length > 0 ? kept : [EMPTY_REPLY],
+/** Run one code action: events, the run record, stuck detection. `stop` ends the turn after it. */
+async function runCodeAction(
+  state: TurnState,
+  code: string,
+): Promise<{ text: string; ok: boolean; stop?: TurnResult }> {
+  const { input, step } = state;
+  const { emit, signal, sandbox } = input;
+  if (signal?.aborted)
+    return { text: NOT_RUN, ok: false, stop: resultOf(state, false, CANCELLED, 'aborted') };
+  emit({ type: 'code', step, code });
+  const run = await sandbox.run(code, {
+    ...(signal ? { signal } : {}),
+    onLog: (entry) => emit({ type: 'log', step, entry }),
   });
-  const text = textOf(kept);
-  const { blocks, unclosed } = extractFencedCode(text);
-  if (unclosed && response.stopReason === 'max_tokens') {
-    const note =
-      'Your reply was cut off (output token limit) before the js block was closed: write shorter code.';
-    messages.push({ role: 'user', content: [{ type: 'text', text: formatFencedOutput([note]) }] });
-    return {};
+  const text = formatObservation(run, code, sandbox.limits.maxOutputChars);
+  emit({ type: 'observation', step, ok: run.ok, text, result: run });
+  const errorLine = run.error ? `${run.error.name}: ${run.error.message}` : undefined;
+  state.runs.push({
+    step,
+    code,
+    ok: run.ok,
+    ...(run.value !== undefined ? { value: run.value } : {}),
+    ...(errorLine ? { error: errorLine } : {}),
+  });
+  if (run.error?.limit === 'aborted' || signal?.aborted) {
+    return { text, ok: run.ok, stop: resultOf(state, false, CANCELLED, 'aborted') };
   }
-  if (blocks.length === 0) return { answer: text };
-
-  const outputs: string[] = [];
-  let stop: TurnResult | undefined;
-  for (const code of blocks) {
-    if (stop) {
-      outputs.push(NOT_RUN);
-      continue;
-    }
-    const run = await runCode(code);
-    outputs.push(run.text);
-    stop = run.stop;
-  }
-  messages.push({ role: 'user', content: [{ type: 'text', text: formatFencedOutput(outputs) }] });
-  return stop ? { stop } : {};
-}
-
-function textOf(content: ContentBlock[]): string {
-  return content
-    .filter((block): block is Extract<ContentBlock, { type: 'text' }> => block.type === 'text')
-    .map((block) => block.text)
-    .join('\n')
-    .trim();
+  const stuckWhy = state.stuck.record(code, errorLine);
+  if (stuckWhy)
+    return {
+      text,
+      ok: run.ok,
+      stop: resultOf(state, false, `Stopped: the agent is stuck (${stuckWhy}).`, 'stuck'),
+    };
+  return { text, ok: run.ok };
 }
