@@ -199,10 +199,6 @@ export class WorkerProcess {
       this.#flushQueue();
       return;
     }
-    if (message.type === 'health') {
-      this.health = message.health;
-      return;
-    }
     if (message.type === 'evaluated') {
       this.#settleEvaluation(message);
       return;

@@ -127,7 +127,6 @@ export const ChildMessageSchema = z.discriminatedUnion('type', [
     ok: z.boolean(),
     message: z.string().optional(),
   }),
-  z.object({ type: z.literal('health'), health: HealthSchema }),
 ]);
 export type ChildMessage = z.infer<typeof ChildMessageSchema>;
 export type ChildHealth = z.infer<typeof HealthSchema>;
