@@ -12,8 +12,9 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { defaultModels, redact, requireValue } from '../config.ts';
 import { ConfigError, ServiceError, UsageError } from '../errors.ts';
-import { createRedactor } from '../text/redact-secrets.ts';
+import { createRedactor, type Redactor } from '../text/redact-secrets.ts';
 import { estimateInputTokens, estimateOutputTokens } from './estimate-tokens.ts';
+import { giveUp, SERVICE, sanitized } from './give-up.ts';
 import { createIdleTimeoutFetch } from './idle-timeout-fetch.ts';
 import { costOf, type Prices, priceOf, totalTokens } from './pricing.ts';
 import { readMessageStream } from './read-message-stream.ts';
@@ -39,7 +40,6 @@ import type {
 } from './types.ts';
 import { withoutCacheControl } from './without-cache-control.ts';
 
-const SERVICE = 'Anthropic API';
 const DEFAULT_BASE_URL = 'https://api.anthropic.com';
 
 export interface AnthropicModelOptions {
@@ -94,21 +94,32 @@ class ListenerError {
   }
 }
 
+/** The client and what its calls share: the limits, the secrets, and whether prompt caching is on. */
+interface ClientState {
+  readonly client: Anthropic;
+  readonly options: AnthropicModelOptions;
+  readonly modelId: string;
+  readonly baseUrl: string;
+  readonly maxRetries: number;
+  readonly maxTokens: number;
+  readonly maxRetryAfterMs: number;
+  readonly backoff: BackoffOptions;
+  readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  readonly random: () => number;
+  readonly secrets: readonly string[];
+  readonly redactor: Redactor;
+  /** Turned off for good when the server refuses `cache_control`. */
+  promptCaching: boolean;
+}
+
 /** Create a Model that talks to the Anthropic Messages API (or a compatible server at `baseUrl`). */
 export function createAnthropicModel(options: AnthropicModelOptions): Model {
   const apiKey = requireValue(options.apiKey, 'ANTHROPIC_API_KEY', 'the model client');
-  const modelId = options.model ?? defaultModels.code;
   const baseUrl = checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL);
   const maxRetries = options.maxRetries ?? 4;
-  const maxTokens = options.maxTokens ?? 16_384;
-  const maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
-  const backoff: BackoffOptions = { baseDelayMs: 1000, maxDelayMs: 30_000, ...options.backoff };
-  const sleep = options.sleep ?? abortableSleep;
-  const random = options.random ?? Math.random;
   if (!Number.isInteger(maxRetries) || maxRetries < 0) {
     throw new UsageError(`maxRetries must be a whole number >= 0 (got ${maxRetries})`);
   }
-
   const client = new Anthropic({
     apiKey,
     baseURL: baseUrl,
@@ -118,154 +129,123 @@ export function createAnthropicModel(options: AnthropicModelOptions): Model {
     logLevel: 'off',
     ...(options.headers ? { defaultHeaders: options.headers } : {}),
   });
-
   const secrets = [...new Set([apiKey, ...(options.secrets ?? [])])].filter((secret) => secret.length >= 8);
-  const redactor = createRedactor(secrets);
-  let promptCaching = options.promptCaching ?? true;
-
-  async function attempt(
-    params: ReturnType<typeof toAnthropicParams>,
-    signal: AbortSignal | undefined,
-    emit: (event: ModelEvent) => void,
-  ): Promise<ModelResponse> {
-    const body = promptCaching ? params : withoutCacheControl(params);
-    const stream = await client.messages.create(body, { maxRetries: 0, ...(signal ? { signal } : {}) });
-    const { reported, ...result } = await readMessageStream(stream, (text) =>
-      emit({ type: 'text-delta', text }),
-    );
-    const usage: Usage = { ...result.usage };
-    let estimated = 0;
-    if (!reported.input) {
-      usage.inputTokens = estimateInputTokens(body);
-      estimated += usage.inputTokens;
-    }
-    if (!reported.output) {
-      usage.outputTokens = estimateOutputTokens(result.content);
-      estimated += usage.outputTokens;
-    }
-    if (estimated > 0) usage.estimatedTokens = estimated;
-    // A gateway may answer with its own name for the model: price by whichever id is known.
-    const pricedAs = result.model && priceOf(result.model).known ? result.model : params.model;
-    const costUsd = costOf(pricedAs, usage, options.pricing);
-    if (costUsd === undefined) usage.unpricedTokens = totalTokens(usage);
-    return { ...result, usage, model: result.model || params.model, costUsd: costUsd ?? 0 };
-  }
-
+  const state: ClientState = {
+    client,
+    options,
+    modelId: options.model ?? defaultModels.code,
+    baseUrl,
+    maxRetries,
+    maxTokens: options.maxTokens ?? 16_384,
+    maxRetryAfterMs: options.maxRetryAfterMs ?? 60_000,
+    backoff: { baseDelayMs: 1000, maxDelayMs: 30_000, ...options.backoff },
+    sleep: options.sleep ?? abortableSleep,
+    random: options.random ?? Math.random,
+    secrets,
+    redactor: createRedactor(secrets),
+    promptCaching: options.promptCaching ?? true,
+  };
   return {
-    modelId,
+    modelId: state.modelId,
     actions: options.actions ?? 'tools',
-    async complete(request: ModelRequest, completeOptions: CompleteOptions = {}): Promise<ModelResponse> {
-      const { signal, onEvent } = completeOptions;
-      const emit = (event: ModelEvent) => {
-        try {
-          onEvent?.(event);
-        } catch (error) {
-          throw new ListenerError(error);
-        }
-      };
-      const params = redactor.redactDeep(toAnthropicParams(request, { model: modelId, maxTokens }));
-      for (let retry = 0; ; retry++) {
-        if (signal?.aborted) throw abortError();
-        let failure: Failure;
-        try {
-          return await attempt(params, signal, emit);
-        } catch (error) {
-          if (error instanceof ListenerError) throw error.cause;
-          if (signal?.aborted || isAbortError(error)) throw abortError();
-          if (promptCaching && refusesCacheControl(error)) {
-            // Not a retry of a transient fault: the same request once more, without breakpoints.
-            promptCaching = false;
-            emit({
-              type: 'retry',
-              attempt: retry + 1,
-              delayMs: 0,
-              reason: 'the server refused prompt caching (cache_control): sending without it',
-            });
-            retry--;
-            continue;
-          }
-          failure = classifyFailure(error);
-          if (!failure.retryable || retry >= maxRetries) {
-            throw giveUp(failure, retry, error, { model: params.model, baseUrl, secrets });
-          }
-          if (failure.retryAfterMs !== undefined && failure.retryAfterMs > maxRetryAfterMs) {
-            const wait = `the API asks to wait ${Math.ceil(failure.retryAfterMs / 1000)} s, longer than the ${Math.ceil(maxRetryAfterMs / 1000)} s this client waits`;
-            throw new ServiceError(SERVICE, `${failure.reason}: ${wait}`, {
-              fix: 'Try again later',
-              cause: sanitized(error, secrets),
-            });
-          }
-        }
-        const delayMs = failure.retryAfterMs ?? backoffDelay(retry, backoff, random);
-        emit({ type: 'retry', attempt: retry + 1, delayMs, reason: redact(failure.reason, secrets) });
-        try {
-          await sleep(delayMs, signal);
-        } catch (error) {
-          if (signal?.aborted || isAbortError(error)) throw abortError();
-          throw error;
-        }
-      }
-    },
+    complete: (request, completeOptions = {}) => complete(state, request, completeOptions),
   };
 }
 
-function giveUp(
-  failure: Failure,
-  retries: number,
-  error: unknown,
-  context: { model: string; baseUrl: string; secrets: readonly string[] },
-): ServiceError {
-  const { secrets } = context;
-  const detail = failure.apiMessage ? `: ${failure.apiMessage}` : '';
-  let message: string;
-  let fix: string | undefined;
-  switch (failure.status) {
-    case 401:
-      message = `ANTHROPIC_API_KEY was rejected (401${failure.errorType ? ` ${failure.errorType}` : ''})`;
-      fix = 'Check ANTHROPIC_API_KEY in .env or the environment (a key from console.anthropic.com)';
-      break;
-    case 402:
-      message = `billing problem (402)${detail}`;
-      fix = 'Check the plan and credit balance of the API key';
-      break;
-    case 403:
-      message = `permission denied (403)${detail}`;
-      fix = "Check the API key's workspace and which models it may use";
-      break;
-    case 404:
-      message = `not found (404)${detail}`;
-      fix = `Check ANTHROPIC_MODEL (now "${context.model}") and ANTHROPIC_BASE_URL (now ${context.baseUrl})`;
-      break;
-    default:
-      if (failure.retryable) {
-        const tries =
-          retries === 0
-            ? 'not retried (ANTHROPIC_MAX_RETRIES=0)'
-            : `after ${retries} ${retries === 1 ? 'retry' : 'retries'}`;
-        const where =
-          failure.status === undefined && !failure.errorType ? ` reaching ${context.baseUrl}` : '';
-        message = `${failure.reason}${where} ${tries}${detail}`;
-        fix =
-          failure.status === undefined && !failure.errorType
-            ? 'Check the network and ANTHROPIC_BASE_URL'
-            : 'Try again in a few minutes; ANTHROPIC_MAX_RETRIES sets how often to retry';
-      } else if (failure.status !== undefined && failure.status >= 400 && failure.status < 500) {
-        message = `rejected the request (${failure.status}${failure.errorType ? ` ${failure.errorType}` : ''})${detail}`;
-      } else {
-        message = `${failure.reason}${detail}`;
+/** One call: attempts with retries of transient failures, prompt caching dropped once if refused. */
+async function complete(
+  state: ClientState,
+  request: ModelRequest,
+  { signal, onEvent }: CompleteOptions,
+): Promise<ModelResponse> {
+  const emit = (event: ModelEvent) => {
+    try {
+      onEvent?.(event);
+    } catch (error) {
+      throw new ListenerError(error);
+    }
+  };
+  const params = state.redactor.redactDeep(
+    toAnthropicParams(request, { model: state.modelId, maxTokens: state.maxTokens }),
+  );
+  for (let retry = 0; ; retry++) {
+    if (signal?.aborted) throw abortError();
+    let failure: Failure;
+    try {
+      return await attempt(state, params, signal, emit);
+    } catch (error) {
+      if (error instanceof ListenerError) throw error.cause;
+      if (signal?.aborted || isAbortError(error)) throw abortError();
+      if (state.promptCaching && refusesCacheControl(error)) {
+        // Not a retry of a transient fault: the same request once more, without breakpoints.
+        state.promptCaching = false;
+        emit({
+          type: 'retry',
+          attempt: retry + 1,
+          delayMs: 0,
+          reason: 'the server refused prompt caching (cache_control): sending without it',
+        });
+        retry--;
+        continue;
       }
+      failure = retryableFailure(state, error, retry, params.model);
+    }
+    const delayMs = failure.retryAfterMs ?? backoffDelay(retry, state.backoff, state.random);
+    emit({ type: 'retry', attempt: retry + 1, delayMs, reason: redact(failure.reason, state.secrets) });
+    try {
+      await state.sleep(delayMs, signal);
+    } catch (error) {
+      if (signal?.aborted || isAbortError(error)) throw abortError();
+      throw error;
+    }
   }
-  return new ServiceError(SERVICE, redact(message, secrets), {
-    ...(fix ? { fix: redact(fix, secrets) } : {}),
-    cause: sanitized(error, secrets),
-  });
 }
 
-/** A copy of the error with the API key removed from its message, safe to log. */
-function sanitized(error: unknown, secrets: readonly string[]): Error {
-  const copy = new Error(redact(error instanceof Error ? error.message : String(error), secrets));
-  if (error instanceof Error) copy.name = error.name;
-  return copy;
+/** The failure of an attempt when it is worth another; throws the call's error when it is not. */
+function retryableFailure(state: ClientState, error: unknown, retry: number, model: string): Failure {
+  const { maxRetryAfterMs, secrets } = state;
+  const failure = classifyFailure(error);
+  if (!failure.retryable || retry >= state.maxRetries) {
+    throw giveUp(failure, retry, error, { model, baseUrl: state.baseUrl, secrets });
+  }
+  if (failure.retryAfterMs !== undefined && failure.retryAfterMs > maxRetryAfterMs) {
+    const wait = `the API asks to wait ${Math.ceil(failure.retryAfterMs / 1000)} s, longer than the ${Math.ceil(maxRetryAfterMs / 1000)} s this client waits`;
+    throw new ServiceError(SERVICE, `${failure.reason}: ${wait}`, {
+      fix: 'Try again later',
+      cause: sanitized(error, secrets),
+    });
+  }
+  return failure;
+}
+
+/** One streamed request; usage the server did not report is estimated (and marked so), cost priced. */
+async function attempt(
+  state: ClientState,
+  params: ReturnType<typeof toAnthropicParams>,
+  signal: AbortSignal | undefined,
+  emit: (event: ModelEvent) => void,
+): Promise<ModelResponse> {
+  const body = state.promptCaching ? params : withoutCacheControl(params);
+  const stream = await state.client.messages.create(body, { maxRetries: 0, ...(signal ? { signal } : {}) });
+  const { reported, ...result } = await readMessageStream(stream, (text) =>
+    emit({ type: 'text-delta', text }),
+  );
+  const usage: Usage = { ...result.usage };
+  let estimated = 0;
+  if (!reported.input) {
+    usage.inputTokens = estimateInputTokens(body);
+    estimated += usage.inputTokens;
+  }
+  if (!reported.output) {
+    usage.outputTokens = estimateOutputTokens(result.content);
+    estimated += usage.outputTokens;
+  }
+  if (estimated > 0) usage.estimatedTokens = estimated;
+  // A gateway may answer with its own name for the model: price by whichever id is known.
+  const pricedAs = result.model && priceOf(result.model).known ? result.model : params.model;
+  const costUsd = costOf(pricedAs, usage, state.options.pricing);
+  if (costUsd === undefined) usage.unpricedTokens = totalTokens(usage);
+  return { ...result, usage, model: result.model || params.model, costUsd: costUsd ?? 0 };
 }
 
 /** The base URL, checked: fetch cannot send credentials in a URL (and they would show in messages). */
