@@ -197,3 +197,23 @@ describe('the same results through the pool as inline', () => {
     expect(() => both.pooled.run('1')).toThrow(/disposed/);
   });
 });
+
+describe('the processes of the pool', () => {
+  it('sessions fill a process before the spare is taken; empty ones beyond the spare end', async () => {
+    const small = createSandboxPool({ perProcess: 2, spare: 1 });
+    try {
+      const sessions = Array.from({ length: 3 }, () => small.createSandbox());
+      await Promise.all(sessions.map((session) => session.run('1')));
+      const busy = small.status().filter((status) => status.sandboxes > 0);
+      expect(busy.map((status) => status.sandboxes).sort()).toEqual([1, 2]);
+      await expect.poll(() => small.status().filter((status) => status.sandboxes === 0).length).toBe(1);
+      for (const session of sessions) session.dispose();
+      await expect.poll(() => small.status().length, { timeout: 10_000 }).toBe(1);
+      expect(small.status()[0]).toMatchObject({ sandboxes: 0, tainted: false });
+    } finally {
+      await small.close();
+    }
+    expect(small.status()).toEqual([]);
+    expect(() => small.createSandbox()).toThrow(/closed/);
+  });
+});

@@ -76,7 +76,6 @@ export function workerEnvFrom(env: Readonly<Record<string, string | undefined>>)
   return picked;
 }
 
-
 class Pool implements SandboxPool, SandboxHome {
   readonly #workers: WorkerProcess[] = [];
   readonly #perProcess: number;
@@ -154,6 +153,10 @@ class Pool implements SandboxPool, SandboxHome {
     if (!worker.sandboxes.delete(sandboxId)) return;
     worker.send({ type: 'dispose', sandboxId });
     this.#endIfDrained(worker);
+    // A healthy process left empty beyond the spares is ended too: sessions come and go.
+    if (worker.accepting && worker.sandboxes.size === 0 && this.#idle().length > this.#spare) {
+      void worker.close(this.#graceMs, 'ended as a spare too many');
+    }
   }
 
   describe(worker: WorkerProcess, providers: readonly SandboxProvider[]): RunProviders {
@@ -198,8 +201,12 @@ class Pool implements SandboxPool, SandboxHome {
   /** Start a process now if no accepting one is idle (and spares are wanted). */
   #keepSpare(): void {
     if (this.#closed || this.#spare === 0) return;
-    const idle = this.#workers.filter((worker) => worker.accepting && worker.sandboxes.size === 0).length;
-    for (let i = idle; i < this.#spare; i++) this.#start();
+    for (let i = this.#idle().length; i < this.#spare; i++) this.#start();
+  }
+
+  /** Processes that take new sandboxes and hold none. */
+  #idle(): WorkerProcess[] {
+    return this.#workers.filter((worker) => worker.accepting && worker.sandboxes.size === 0);
   }
 
   #start(): WorkerProcess {

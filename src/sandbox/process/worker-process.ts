@@ -148,16 +148,16 @@ export class WorkerProcess {
   }
 
   /** Ask the process to end, and kill it if it has not after `graceMs` (or at once when tainted). */
-  async close(graceMs: number): Promise<void> {
+  async close(graceMs: number, because = 'the sandbox pool closed'): Promise<void> {
     if (this.exited) return;
     const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
     if (this.draining === 'tainted' || this.#queue) {
-      this.kill('the sandbox pool closed');
+      this.kill(because);
     } else {
-      this.#killedBecause ??= 'the sandbox pool closed';
+      this.#killedBecause ??= because;
       this.#hold();
       this.send({ type: 'shutdown' });
-      const timer = setTimeout(() => this.kill('the sandbox pool closed'), graceMs);
+      const timer = setTimeout(() => this.kill(because), graceMs);
       await exited;
       clearTimeout(timer);
     }
