@@ -112,46 +112,12 @@ export async function readMessageStream(
         model = event.message.model ?? '';
         if (event.message.usage) mergeUsage(usage, event.message.usage, reported, 'start');
         break;
-      case 'content_block_start': {
-        const block = BlockStart.safeParse(event.content_block);
-        // Blocks of server tools and newer block kinds are not ours to keep.
-        if (!block.success) {
-          if (['text', 'tool_use', 'thinking', 'redacted_thinking'].includes(event.content_block.type)) {
-            throw new StreamProtocolError(
-              `malformed ${event.content_block.type} block: ${block.error.issues[0]?.message}`,
-            );
-          }
-          break;
-        }
-        const b = block.data;
-        drafts[event.index] =
-          b.type === 'text'
-            ? { type: 'text', text: b.text }
-            : b.type === 'tool_use'
-              ? { type: 'tool_use', id: b.id, name: b.name, json: '' }
-              : b.type === 'thinking'
-                ? { type: 'thinking', thinking: b.thinking, signature: b.signature ?? '' }
-                : { type: 'redacted_thinking', data: b.data };
-        if (b.type === 'text' && b.text) onText(b.text);
+      case 'content_block_start':
+        startBlock(drafts, event, onText);
         break;
-      }
-      case 'content_block_delta': {
-        const draft = drafts[event.index];
-        const delta = Delta.safeParse(event.delta);
-        if (!draft || !delta.success) break;
-        const d = delta.data;
-        if (d.type === 'text_delta' && draft.type === 'text') {
-          draft.text += d.text;
-          if (d.text) onText(d.text);
-        } else if (d.type === 'input_json_delta' && draft.type === 'tool_use') {
-          draft.json += d.partial_json;
-        } else if (d.type === 'thinking_delta' && draft.type === 'thinking') {
-          draft.thinking += d.thinking;
-        } else if (d.type === 'signature_delta' && draft.type === 'thinking') {
-          draft.signature += d.signature;
-        }
+      case 'content_block_delta':
+        applyDelta(drafts, event, onText);
         break;
-      }
       case 'content_block_stop':
         break;
       case 'message_delta':
@@ -172,6 +138,58 @@ export async function readMessageStream(
   throw new IncompleteStreamError(
     started ? 'the stream ended before message_stop' : 'the stream ended with no message',
   );
+}
+
+type StreamEvent = z.infer<typeof EventSchema>;
+
+/** A new content block: a draft of ours, or skipped (server tools, newer kinds); a bad one of ours throws. */
+function startBlock(
+  drafts: Array<Draft | undefined>,
+  event: Extract<StreamEvent, { type: 'content_block_start' }>,
+  onText: (text: string) => void,
+): void {
+  const block = BlockStart.safeParse(event.content_block);
+  // Blocks of server tools and newer block kinds are not ours to keep.
+  if (!block.success) {
+    if (['text', 'tool_use', 'thinking', 'redacted_thinking'].includes(event.content_block.type)) {
+      throw new StreamProtocolError(
+        `malformed ${event.content_block.type} block: ${block.error.issues[0]?.message}`,
+      );
+    }
+    return;
+  }
+  const b = block.data;
+  drafts[event.index] =
+    b.type === 'text'
+      ? { type: 'text', text: b.text }
+      : b.type === 'tool_use'
+        ? { type: 'tool_use', id: b.id, name: b.name, json: '' }
+        : b.type === 'thinking'
+          ? { type: 'thinking', thinking: b.thinking, signature: b.signature ?? '' }
+          : { type: 'redacted_thinking', data: b.data };
+  if (b.type === 'text' && b.text) onText(b.text);
+}
+
+/** A delta added to its block's draft (one of another kind, or of no known block, is skipped). */
+function applyDelta(
+  drafts: Array<Draft | undefined>,
+  event: Extract<StreamEvent, { type: 'content_block_delta' }>,
+  onText: (text: string) => void,
+): void {
+  const draft = drafts[event.index];
+  const delta = Delta.safeParse(event.delta);
+  if (!draft || !delta.success) return;
+  const d = delta.data;
+  if (d.type === 'text_delta' && draft.type === 'text') {
+    draft.text += d.text;
+    if (d.text) onText(d.text);
+  } else if (d.type === 'input_json_delta' && draft.type === 'tool_use') {
+    draft.json += d.partial_json;
+  } else if (d.type === 'thinking_delta' && draft.type === 'thinking') {
+    draft.thinking += d.thinking;
+  } else if (d.type === 'signature_delta' && draft.type === 'thinking') {
+    draft.signature += d.signature;
+  }
 }
 
 function finish(draft: Draft): ContentBlock[] {
