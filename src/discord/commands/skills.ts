@@ -6,7 +6,7 @@ import {
   type ChatInputCommandInteraction,
   SlashCommandBuilder,
 } from 'discord.js';
-import type { ProposalView, SkillSummary } from '../../app/skill-admin.ts';
+import type { ProposalView, SkillAdmin, SkillSummary } from '../../app/skill-admin.ts';
 import { describeError, UsageError } from '../../errors.ts';
 import { actorOfInteraction } from '../actor.ts';
 import { buttonId, type ReviewChoice } from '../button-ids.ts';
@@ -95,6 +95,35 @@ export const reviewButton: ButtonHandler<'review'> = async (interaction, id, con
   }
 };
 
+/** `/skills approve|reject name [version] [override]`: the reviewer's rights are checked by the admin. */
+async function decideByCommand(
+  interaction: ChatInputCommandInteraction,
+  admin: SkillAdmin,
+  name: string,
+  decision: 'approve' | 'reject',
+): Promise<string> {
+  const actor = actorOfInteraction(interaction);
+  // A proposal of this server first: one taking a global skill's name must not resolve to the global.
+  const proposal = admin
+    .proposals(actor)
+    .filter((p) => p.name === name)
+    .sort(
+      (a, b) =>
+        Number(b.scope === actor.guildId) - Number(a.scope === actor.guildId) || b.version - a.version,
+    )[0];
+  const found = proposal ? undefined : await admin.get(name, actor);
+  const history = found ? admin.history(found.name, actor) : [];
+  const newest =
+    proposal?.version ?? history.filter((v) => v.state === 'proposed').at(-1)?.version ?? found?.version ?? 1;
+  return admin.decide(actor, {
+    skill: proposal?.name ?? found?.name ?? name,
+    scope: proposal?.scope ?? found?.scope ?? actor.guildId ?? 'global',
+    version: interaction.options.getInteger('version') ?? newest,
+    decision,
+    ...(interaction.options.getBoolean('override') ? { override: true } : {}),
+  });
+}
+
 const nameOption = (option: import('discord.js').SlashCommandStringOption) =>
   option.setName('name').setDescription('Skill name').setRequired(true).setAutocomplete(true);
 const versionOption = (option: import('discord.js').SlashCommandIntegerOption) =>
@@ -178,31 +207,7 @@ export default {
       }
       const name = interaction.options.getString('name', true);
       if (sub === 'approve' || sub === 'reject') {
-        // A proposal of this server first: one taking a global skill's name must not resolve to the global.
-        const proposal = admin
-          .proposals(actor)
-          .filter((p) => p.name === name)
-          .sort(
-            (a, b) =>
-              Number(b.scope === actor.guildId) - Number(a.scope === actor.guildId) || b.version - a.version,
-          )[0];
-        const found = proposal ? undefined : await admin.get(name, actor);
-        const scope = proposal?.scope ?? found?.scope ?? actor.guildId ?? 'global';
-        const version = interaction.options.getInteger('version') ?? undefined;
-        const history = found ? admin.history(found.name, actor) : [];
-        const newest =
-          proposal?.version ??
-          history.filter((v) => v.state === 'proposed').at(-1)?.version ??
-          found?.version ??
-          1;
-        const text = await admin.decide(actor, {
-          skill: proposal?.name ?? found?.name ?? name,
-          scope,
-          version: version ?? newest,
-          decision: sub,
-          ...(interaction.options.getBoolean('override') ? { override: true } : {}),
-        });
-        await interaction.reply(ephemeral(text));
+        await interaction.reply(ephemeral(await decideByCommand(interaction, admin, name, sub)));
         return;
       }
       const skill = await admin.get(name, actor);
