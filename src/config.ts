@@ -190,26 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = projectR
       perProcess: e.SANDBOX_PER_PROCESS,
       maxRssMb: e.SANDBOX_PROCESS_MAX_RSS_MB,
     },
-    tools: {
-      mcpConfigPath: path.resolve(root, e.MCP_CONFIG ?? 'mcp.json'),
-      connectTimeoutMs: e.MCP_CONNECT_TIMEOUT_MS,
-      callTimeoutMs: e.MCP_CALL_TIMEOUT_MS,
-      serverUser: e.MCP_SERVER_USER,
-      workspaceMaxFileBytes: e.WORKSPACE_MAX_FILE_BYTES,
-      workspaceMaxBytes: e.WORKSPACE_MAX_BYTES,
-      approveWebWrites: e.WEB_APPROVE_WRITES,
-      web: {
-        allowedHosts: e.WEB_ALLOWED_HOSTS,
-        allowPrivate: e.WEB_ALLOW_PRIVATE,
-        maxBytes: e.WEB_MAX_BYTES,
-        timeoutMs: e.WEB_TIMEOUT_MS,
-      },
-      chart: {
-        maxPixels: e.CHART_MAX_PIXELS,
-        maxPoints: e.CHART_MAX_POINTS,
-        timeoutMs: e.CHART_TIMEOUT_MS,
-      },
-    },
+    tools: toolsConfig(e, root),
     agent: {
       maxSteps: e.AGENT_MAX_STEPS,
       wallMs: e.AGENT_WALL_MS,
@@ -218,23 +199,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = projectR
     },
     profilesPath: e.PROFILES ? path.resolve(root, e.PROFILES) : undefined,
     tasks: tasksConfig(e),
-    skills: {
-      provider: e.EMBEDDINGS_PROVIDER,
-      model: e.EMBEDDINGS_MODEL,
-      baseUrl: e.EMBEDDINGS_BASE_URL,
-      apiKey:
-        e.EMBEDDINGS_PROVIDER === 'voyage'
-          ? (e.VOYAGE_API_KEY ?? e.EMBEDDINGS_API_KEY)
-          : e.EMBEDDINGS_API_KEY,
-      dimensions: e.EMBEDDINGS_DIMENSIONS || undefined,
-      topK: e.SKILLS_TOP_K,
-      minScore: e.SKILLS_MIN_SCORE,
-      dedupeThreshold: e.SKILLS_DEDUPE_THRESHOLD,
-      learn: e.SKILLS_LEARN,
-      sharePure: e.SKILLS_SHARE_PURE,
-      operators: e.OPERATOR_USERS,
-      reviewerRole: e.SKILL_REVIEWER_ROLE,
-    },
+    skills: skillsConfig(e),
     discord: {
       token: e.DISCORD_TOKEN,
       clientId: e.DISCORD_CLIENT_ID,
@@ -248,6 +213,49 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = projectR
       maxAttachmentBytes: e.MAX_ATTACHMENT_BYTES,
       progressEditMs: e.PROGRESS_EDIT_MS,
     },
+  };
+}
+
+/** The MCP tools' and built-in servers' settings; MCP_CONFIG resolved against `root`. */
+function toolsConfig(e: Env, root: string): Config['tools'] {
+  return {
+    mcpConfigPath: path.resolve(root, e.MCP_CONFIG ?? 'mcp.json'),
+    connectTimeoutMs: e.MCP_CONNECT_TIMEOUT_MS,
+    callTimeoutMs: e.MCP_CALL_TIMEOUT_MS,
+    serverUser: e.MCP_SERVER_USER,
+    workspaceMaxFileBytes: e.WORKSPACE_MAX_FILE_BYTES,
+    workspaceMaxBytes: e.WORKSPACE_MAX_BYTES,
+    approveWebWrites: e.WEB_APPROVE_WRITES,
+    web: {
+      allowedHosts: e.WEB_ALLOWED_HOSTS,
+      allowPrivate: e.WEB_ALLOW_PRIVATE,
+      maxBytes: e.WEB_MAX_BYTES,
+      timeoutMs: e.WEB_TIMEOUT_MS,
+    },
+    chart: {
+      maxPixels: e.CHART_MAX_PIXELS,
+      maxPoints: e.CHART_MAX_POINTS,
+      timeoutMs: e.CHART_TIMEOUT_MS,
+    },
+  };
+}
+
+/** The skill library's settings: embeddings, retrieval, learning, review. */
+function skillsConfig(e: Env): Config['skills'] {
+  return {
+    provider: e.EMBEDDINGS_PROVIDER,
+    model: e.EMBEDDINGS_MODEL,
+    baseUrl: e.EMBEDDINGS_BASE_URL,
+    apiKey:
+      e.EMBEDDINGS_PROVIDER === 'voyage' ? (e.VOYAGE_API_KEY ?? e.EMBEDDINGS_API_KEY) : e.EMBEDDINGS_API_KEY,
+    dimensions: e.EMBEDDINGS_DIMENSIONS || undefined,
+    topK: e.SKILLS_TOP_K,
+    minScore: e.SKILLS_MIN_SCORE,
+    dedupeThreshold: e.SKILLS_DEDUPE_THRESHOLD,
+    learn: e.SKILLS_LEARN,
+    sharePure: e.SKILLS_SHARE_PURE,
+    operators: e.OPERATOR_USERS,
+    reviewerRole: e.SKILL_REVIEWER_ROLE,
   };
 }
 
