@@ -12,7 +12,7 @@ import { operatorActor } from '../../service/permissions.ts';
 import type { Actor, MessageOutcome } from '../../service/types.ts';
 import { takeOptionalValue } from '../args.ts';
 import { printResumed, runChatCommand } from '../chat/chat-commands.ts';
-import { createChatInput } from '../chat/chat-input.ts';
+import { type ChatInput, createChatInput } from '../chat/chat-input.ts';
 import { type ChatSession, createChatSession } from '../chat/chat-session.ts';
 import { color } from '../print.ts';
 import { createTerminalRenderer, type TerminalRenderer } from '../render-events.ts';
@@ -51,14 +51,14 @@ const command: CliCommand = {
       ...(values.workspace ? { workspaceDir: values.workspace } : {}),
     });
     const print = (text: string) => screen.line(text);
-    let running: string | undefined;
+    const state: ChatState = { running: undefined };
 
     const input = createChatInput({
       input: process.stdin,
       output: process.stdout,
       onInterrupt: () => {
-        if (!running) return false;
-        app.service.stop(running, actor);
+        if (!state.running) return false;
+        app.service.stop(state.running, actor);
         print(color.yellow('stopping…'));
         return true;
       },
@@ -66,12 +66,11 @@ const command: CliCommand = {
     });
     // Without a terminal Ctrl-C is a signal: stop the running step, or leave.
     const onSigint = () => {
-      if (running) app.service.stop(running, actor);
+      if (state.running) app.service.stop(state.running, actor);
       else input.close();
     };
     if (!input.terminal) process.on('SIGINT', onSigint);
 
-    let unanswered = 0;
     try {
       print(color.bold('Toolsmith chat') + color.dim(` (model ${model.modelId}; /help lists commands)`));
       for (const server of app.hub.servers())
@@ -82,26 +81,13 @@ const command: CliCommand = {
         if (!resumed.ok) throw new UsageError(resumed.reason);
         printResumed(resumed.info, resumed.lastExchange, { paint: color, print });
       }
-      input.prompt();
-      for (let text = await input.next(); text !== undefined; text = await input.next()) {
-        if (!input.terminal) print(color.bold(`> ${text}`));
-        if (/^\/\w/.test(text)) {
-          if ((await runChatCommand(text, { app, chat, paint: color, print })) === 'exit') break;
-        } else {
-          const session = await chat.ensure(text);
-          running = session.id;
-          const result = await send({ app, actor, chat, text, renderer, screen });
-          running = undefined;
-          statusFile.refresh();
-          if (result !== 'answered') unanswered++;
-          // A message the model never got is put back in the line, to send again.
-          if (result === 'failed') input.refill(text);
-        }
-        input.prompt();
-      }
+      const unanswered = await converse({ app, actor, chat, input, renderer, screen, state, print }, () =>
+        statusFile.refresh(),
+      );
       const last = chat.current();
       if (last)
         print(color.dim(`session ${last.id} is saved: toolsmith chat --resume ${last.id} goes on with it`));
+      return !input.terminal && unanswered > 0 ? 1 : 0;
     } finally {
       process.off('SIGINT', onSigint);
       input.close();
@@ -109,9 +95,48 @@ const command: CliCommand = {
       statusFile.stop();
       await app.close();
     }
-    return !input.terminal && unanswered > 0 ? 1 : 0;
   },
 };
+
+/** The session whose step is running, if one is (Ctrl-C stops it). */
+interface ChatState {
+  running: string | undefined;
+}
+
+interface ConverseContext {
+  app: App;
+  actor: Actor;
+  chat: ChatSession;
+  input: ChatInput;
+  renderer: TerminalRenderer;
+  screen: Screen;
+  state: ChatState;
+  print: (text: string) => void;
+}
+
+/** Read messages until the input ends or `/exit`: commands run, tasks go to the service. Unanswered count. */
+async function converse(context: ConverseContext, afterMessage: () => void): Promise<number> {
+  const { app, actor, chat, input, renderer, screen, state, print } = context;
+  let unanswered = 0;
+  input.prompt();
+  for (let text = await input.next(); text !== undefined; text = await input.next()) {
+    if (!input.terminal) print(color.bold(`> ${text}`));
+    if (/^\/\w/.test(text)) {
+      if ((await runChatCommand(text, { app, chat, paint: color, print })) === 'exit') break;
+    } else {
+      const session = await chat.ensure(text);
+      state.running = session.id;
+      const result = await send({ app, actor, chat, text, renderer, screen });
+      state.running = undefined;
+      afterMessage();
+      if (result !== 'answered') unanswered++;
+      // A message the model never got is put back in the line, to send again.
+      if (result === 'failed') input.refill(text);
+    }
+    input.prompt();
+  }
+  return unanswered;
+}
 
 interface SendContext {
   app: App;
