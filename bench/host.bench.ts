@@ -1,17 +1,16 @@
 /**
  * What hostile sandboxed code costs the host: the host's event-loop delay (how late a 1 ms timer
- * fires, sampled all along) while 4 sessions run each hostile pattern at once, next to an idle
- * window of the same length measured in the same rounds (round robin: idle, timers, busy loop, big
- * tool arguments, log flood, idle, ...). Targets: p99 under 50 ms and no stall over 200 ms for every
- * pattern. Then the host's RSS after 300 hostile runs, the out-of-memory kinds included, against
- * its start (target: back within 20 %). `npm run bench -- host`.
+ * fires, sampled all along) while 4 sessions run each hostile pattern at once, inline (isolates in
+ * the host's process) and through the sandbox pool (isolates in a worker process), next to an idle
+ * window measured in the same rounds (round robin: timers inline, timers pooled, idle, busy loop
+ * inline, ...). Targets: p99 under 50 ms and no stall over 200 ms for every pattern. Then RSS after
+ * 300 hostile runs, the out-of-memory kinds included, against its start, inline and pooled (parent
+ * and workers together; see host-hostile-runs.ts). Target: back within 20 %. `npm run bench -- host`.
  */
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
-import vm from 'node:vm';
 import { createSandbox } from '../src/sandbox/create-sandbox.ts';
+import { createSandboxPool } from '../src/sandbox/process/sandbox-pool.ts';
 import type { RunResult, Sandbox, SandboxOptions } from '../src/sandbox/types.ts';
+import { inlineRssAfterHostileRuns, poolRssAfterHostileRuns } from './host-hostile-runs.ts';
 import type { BenchRow } from './measure.ts';
 import { round } from './measure.ts';
 
@@ -99,9 +98,11 @@ function quantile(samples: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 }
 
-async function runPattern(pattern: Pattern): Promise<{ delays: number[]; ms: number }> {
+type MakeSandbox = (options: SandboxOptions) => Sandbox;
+
+async function runPattern(pattern: Pattern, make: MakeSandbox): Promise<{ delays: number[]; ms: number }> {
   const sessions: Sandbox[] = Array.from({ length: SESSIONS }, () =>
-    createSandbox({
+    make({
       ...(pattern.limits ? { limits: pattern.limits } : {}),
       providers: [{ namespace: 'sink', bindings: { '': sink } }],
     }),
@@ -147,122 +148,52 @@ function delayRow(name: string, rounds: number[][], note: string): BenchRow {
   };
 }
 
-/**
- * 300 hostile runs (a fresh session every 10), then RSS after a full GC against the start. Run in
- * a process of its own, killed once it has reported: a process that lost an isolate to an
- * unrecoverable out-of-memory cannot exit (isolated-vm joins the parked thread at exit).
- */
-async function hostileRunsInThisProcess(): Promise<BenchRow[]> {
-  setFlagsFromString('--expose-gc');
-  const gc = vm.runInNewContext('gc') as () => void;
-  const attacks = [
-    'while (true) {}',
-    'const a = []; for (;;) a.push(new Array(50_000).fill(1));',
-    'const parts = []; for (let i = 0; ; i++) parts.push("x".repeat(1_000_000) + i);',
-    // The kinds V8 cannot survive in the isolate (one huge allocation): isolated-vm parks the thread.
-    'const m = new Map(); for (let i = 0; ; i++) m.set(i, i);',
-    'for (let i = 0; i < 2_000; i++) console.log("z".repeat(500) + i);',
-    'function r() { return r(); } r();',
-    'let s = "x"; for (;;) s += s;',
-    'for (let i = 0; i < 20_000; i++) setTimeout(() => {}, 0); await sleep(5);',
-    'await sink({ rows: Array.from({ length: 50_000 }, (_, i) => ({ i })) });',
-    'const o = {}; for (let i = 0; ; i++) o["k" + i] = i;',
-  ];
-  const limits = { memoryMb: 64, timeoutMs: 2_000, wallMs: 10_000, maxOutputChars: 2_000 };
-  const fresh = () => createSandbox({ limits, providers: [{ namespace: 'sink', bindings: { '': sink } }] });
-  // Warm the process (runtime snapshot, JIT) before the starting figure.
-  const warm = fresh();
-  await warm.run('1');
-  warm.dispose();
-  gc();
-  const start = process.memoryUsage().rss;
-  const outcomes = new Map<string, number>();
-  let sandbox = fresh();
-  const started = performance.now();
-  for (let i = 0; i < 300; i++) {
-    if (i % 10 === 0) {
-      sandbox.dispose();
-      sandbox = fresh();
-    }
-    let outcome: string;
-    try {
-      const result = await sandbox.run(attacks[i % attacks.length] ?? '');
-      outcome = result.error?.limit ?? result.error?.name ?? 'ok';
-    } catch (error) {
-      outcome = `refused: ${error instanceof Error ? error.message.slice(0, 60) : String(error)}`;
-    }
-    outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
-  }
-  sandbox.dispose();
-  const ms = performance.now() - started;
-  gc();
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  gc();
-  const end = process.memoryUsage().rss;
-  const growth = (end - start) / start;
-  const mb = (bytes: number) => round(bytes / 1024 / 1024, 1);
-  return [
-    {
-      name: '300 hostile runs (10 kinds, 2 of them out-of-memory V8 cannot recover from), RSS after / before',
-      medianUs: round((ms * 1000) / 300),
-      runs: 300,
-      note: `RSS ${mb(start)} MB -> ${mb(end)} MB (${growth >= 0 ? '+' : ''}${round(growth * 100, 1)} %); target within ${TARGETS.rssGrowth * 100} %: ${Math.abs(growth) <= TARGETS.rssGrowth ? 'met' : 'MISSED'}; outcomes ${JSON.stringify(Object.fromEntries(outcomes))}`,
-    },
-  ];
-}
-
-function rssAfterHostileRuns(): Promise<BenchRow[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], {
-      env: { ...process.env, [RSS_CHILD]: '1' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString('utf8');
-      const line = out.split('\n').find((text) => text.startsWith('[{'));
-      if (line) {
-        child.kill('SIGKILL');
-        resolve(JSON.parse(line) as BenchRow[]);
-      }
-    });
-    child.on('close', (code) =>
-      reject(new Error(`the hostile-runs process ended (${code}) without a result`)),
-    );
-  });
-}
-
-const RSS_CHILD = 'HOST_BENCH_RSS_CHILD';
-if (import.meta.main && process.env[RSS_CHILD]) {
-  process.stdout.write(`${JSON.stringify(await hostileRunsInThisProcess())}\n`);
-  // Wait to be killed (see rssAfterHostileRuns).
-  setInterval(() => {}, 60_000);
-}
+const MODES = ['inline', 'sandbox processes'] as const;
 
 export default async function (): Promise<BenchRow[]> {
+  const pool = createSandboxPool({ perProcess: 8, spare: 1 });
+  const makers: Record<(typeof MODES)[number], MakeSandbox> = {
+    inline: createSandbox,
+    'sandbox processes': pool.createSandbox,
+  };
+  const key = (mode: string, pattern: Pattern) => `${mode}: ${pattern.name}`;
   const idleDelays: number[][] = [];
-  const delays = new Map<string, number[][]>(PATTERNS.map((pattern) => [pattern.name, []]));
-  const durations = new Map<string, number[]>(PATTERNS.map((pattern) => [pattern.name, []]));
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const pattern of PATTERNS) {
-      const { delays: seen, ms } = await runPattern(pattern);
-      delays.get(pattern.name)?.push(seen);
-      durations.get(pattern.name)?.push(ms);
-      // The idle baseline: as long as the pattern's window, right after it.
-      idleDelays.push(await idle(Math.min(ms, 3_000)));
+  const delays = new Map<string, number[][]>();
+  const durations = new Map<string, number[]>();
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const pattern of PATTERNS) {
+        let longest = 0;
+        // Which mode goes first alternates, round by round.
+        for (const mode of round % 2 ? [...MODES].reverse() : MODES) {
+          const { delays: seen, ms } = await runPattern(pattern, makers[mode]);
+          delays.set(key(mode, pattern), [...(delays.get(key(mode, pattern)) ?? []), seen]);
+          durations.set(key(mode, pattern), [...(durations.get(key(mode, pattern)) ?? []), ms]);
+          longest = Math.max(longest, ms);
+        }
+        // The idle baseline: as long as the pattern's windows, right after them.
+        idleDelays.push(await idle(Math.min(longest, 3_000)));
+      }
     }
+  } finally {
+    await pool.close();
   }
   const rows: BenchRow[] = [delayRow('idle host (baseline)', idleDelays, '')];
   for (const pattern of PATTERNS) {
-    const ms = durations.get(pattern.name) ?? [];
-    rows.push(
-      delayRow(
-        `${SESSIONS} sessions: ${pattern.name}`,
-        delays.get(pattern.name) ?? [],
-        `; window median ${round(quantile(ms, 0.5))} ms`,
-      ),
-    );
+    for (const mode of MODES) {
+      const ms = durations.get(key(mode, pattern)) ?? [];
+      rows.push(
+        delayRow(
+          `${mode}, ${SESSIONS} sessions: ${pattern.name}`,
+          delays.get(key(mode, pattern)) ?? [],
+          `; window median ${round(quantile(ms, 0.5))} ms`,
+        ),
+      );
+    }
   }
-  if (!process.env.HOST_BENCH_SKIP_RSS) rows.push(...(await rssAfterHostileRuns()));
+  if (!process.env.HOST_BENCH_SKIP_RSS) {
+    rows.push(await inlineRssAfterHostileRuns());
+    rows.push(await poolRssAfterHostileRuns());
+  }
   return rows;
 }

@@ -1,7 +1,8 @@
 /**
  * The sandbox's costs against the floors it is built on: a cold session (isolate, context, runtime,
  * 20 bindings, one run, dispose) against raw isolated-vm doing the least it can, a warm run, a host
- * call round trip against the same round trip in bare isolated-vm, and a `node -e` subprocess per
+ * call round trip against the same round trip in bare isolated-vm (and through the sandbox pool,
+ * where the call crosses to the parent process and back, against inline), and a `node -e` subprocess per
  * snippet (what the sandbox saves). Each sandbox figure is timed round robin with its floor in rounds
  * (bench/measure.ts), so both see the same machine load; ratios are the median over the rounds of each
  * round's ratio of medians, with their range and how many rounds met the target. `npm run bench -- sandbox`.
@@ -10,6 +11,7 @@ import { spawn } from 'node:child_process';
 import ivm from 'isolated-vm';
 import { createSandbox } from '../src/sandbox/create-sandbox.ts';
 import { runtimeSnapshot } from '../src/sandbox/isolate-session.ts';
+import { createSandboxPool } from '../src/sandbox/process/sandbox-pool.ts';
 import type { HostBindings, RunResult, SandboxProvider } from '../src/sandbox/types.ts';
 import {
   against,
@@ -172,7 +174,24 @@ export default async function (): Promise<BenchRow[]> {
     { rounds: 6, perRound: 5, warmup: 3 },
   );
   floor.dispose();
+
+  // The same loop with the isolate in a worker process: every call crosses to this process and back.
+  const pool = createSandboxPool({ spare: 0 });
+  const pooled = pool.createSandbox({ providers: bindings });
+  check(await pooled.run('return 1+2'), 3);
+  const [inlineTrips = [], pooledTrips = []] = await roundRobin(
+    [async () => check(await session.run(loop), CALLS), async () => check(await pooled.run(loop), CALLS)],
+    { rounds: 6, perRound: 3, warmup: 2 },
+  );
+  pooled.dispose();
+  await pool.close();
   session.dispose();
+  const pooledTrip = against(
+    'host call round trip through the sandbox pool (IPC to the parent and back, per call; baseline: the same loop inline)',
+    perCall(inlineTrips),
+    perCall(pooledTrips),
+    `+${round(overRounds(perCall(inlineTrips), perCall(pooledTrips), (b, s) => s - b).median, 1)} us per call`,
+  );
   const roundTripFloor = rowOf(
     'raw isolated-vm round trip (callback out, apply back, per call; baseline)',
     perCall(floorSamples),
@@ -210,6 +229,7 @@ export default async function (): Promise<BenchRow[]> {
     warm,
     roundTripFloor,
     roundTrip,
+    pooledTrip,
     subprocess,
     ratioRow(
       'ratio cold / raw isolated-vm (sync API)',

@@ -17,7 +17,8 @@ import { createModelRouter, type ModelRouter } from '../model/create-model-route
 import type { Model } from '../model/types.ts';
 import { createSandbox } from '../sandbox/create-sandbox.ts';
 import { createSandboxPool, type SandboxPool, workerEnvFrom } from '../sandbox/process/sandbox-pool.ts';
-import { createTaskService } from '../service/create-task-service.ts';
+import type { Sandbox, SandboxOptions } from '../sandbox/types.ts';
+import { createTaskService, type TaskServiceOptions } from '../service/create-task-service.ts';
 import { loadProfiles } from '../service/profiles.ts';
 import type { SkillVotes, TaskService } from '../service/types.ts';
 import { openSkillLibraryFromConfig } from '../skills/open-from-config.ts';
@@ -93,25 +94,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     const sandboxPool = sandboxPoolFor(config, options.log);
     if (sandboxPool) closers.push(() => sandboxPool.close());
     const makeSandbox = sandboxPool ? sandboxPool.createSandbox : createSandbox;
-    // One Toolsmith per DATA_DIR: a second process stops here, naming the first.
-    const lock = acquireDataDirLock(config.dataDir);
-    closers.push(() => lock.release());
-    const store = openStore({ dataDir: config.dataDir });
-    closers.push(() => store.close());
-    const sessions = createSessionsRepo(store, { snapshotSchema: SessionSnapshotSchema });
-    const audit = createAuditRepo(store);
-    closers.push(
-      startAuditRetention({
-        audit,
-        days: config.auditRetentionDays,
-        onPrune: (deleted, before) =>
-          options.log?.(`audit: ${deleted} rows older than ${before.toISOString().slice(0, 10)} removed`),
-        onError: (error) => options.log?.(`audit retention failed: ${describeError(error)}`),
-      }),
-    );
-    const reports = createReportsRepo(store);
-    const usage = createUsageRepo(store);
-    const choices = createModelChoicesRepo(store);
+    const { store, sessions, audit, reports, usage, choices } = openStoreParts(config, closers, options.log);
     const skillLibrary =
       options.skills === false || options.createSkills
         ? undefined
@@ -140,26 +123,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       redactor,
       ...(skillVotes ? { skillVotes } : {}),
       ...(options.log ? { log: options.log } : {}),
-      async openSession({ id, scope, frontEnd, restore, restoredBecause, workspaceDir }) {
-        const dir = workspaceDir ?? restore?.workspaceDir ?? path.join(config.dataDir, 'workspaces', id);
-        await mkdir(dir, { recursive: true });
-        return createTaskSession({
-          id,
-          model,
-          scope,
-          workspaceDir: dir,
-          limits: config.agent,
-          sandboxLimits: config.sandbox,
-          createSandbox: makeSandbox,
-          tools: hub,
-          skills,
-          frontEnd: FRONT_END_NAMES[frontEnd],
-          ...(restore ? { restore } : {}),
-          ...(restoredBecause ? { restoredBecause } : {}),
-          // The transcript is saved after every message, without the secrets code may have printed.
-          onSave: (snapshot) => sessions.saveSnapshot(id, redactor.redactDeep(snapshot)),
-        });
-      },
+      openSession: sessionOpener({ config, model, hub, skills, sessions, redactor, makeSandbox }),
     });
     closers.push(() => service.shutdown());
     return {
@@ -194,4 +158,69 @@ function sandboxPoolFor(
     env: workerEnvFrom(config.env),
     ...(log ? { log: (message: string) => log(`sandbox: ${message}`) } : {}),
   });
+}
+
+/** The store and its repos, after the DATA_DIR lock; their closers (and audit retention's) pushed. */
+function openStoreParts(
+  config: Config,
+  closers: (() => unknown)[],
+  log: ((message: string) => void) | undefined,
+) {
+  // One Toolsmith per DATA_DIR: a second process stops here, naming the first.
+  const lock = acquireDataDirLock(config.dataDir);
+  closers.push(() => lock.release());
+  const store = openStore({ dataDir: config.dataDir });
+  closers.push(() => store.close());
+  const sessions = createSessionsRepo(store, { snapshotSchema: SessionSnapshotSchema });
+  const audit = createAuditRepo(store);
+  closers.push(
+    startAuditRetention({
+      audit,
+      days: config.auditRetentionDays,
+      onPrune: (deleted, before) =>
+        log?.(`audit: ${deleted} rows older than ${before.toISOString().slice(0, 10)} removed`),
+      onError: (error) => log?.(`audit retention failed: ${describeError(error)}`),
+    }),
+  );
+  return {
+    store,
+    sessions,
+    audit,
+    reports: createReportsRepo(store),
+    usage: createUsageRepo(store),
+    choices: createModelChoicesRepo(store),
+  };
+}
+
+/** How the task service opens a session: its workspace folder, then the agent's task session. */
+function sessionOpener(parts: {
+  config: Config;
+  model: Model;
+  hub: ToolHub;
+  skills: SkillSource;
+  sessions: SessionsRepo<SessionSnapshot>;
+  redactor: ReturnType<typeof createRedactor>;
+  makeSandbox: (options: SandboxOptions) => Sandbox;
+}): TaskServiceOptions['openSession'] {
+  const { config, model, hub, skills, sessions, redactor, makeSandbox } = parts;
+  return async ({ id, scope, frontEnd, restore, restoredBecause, workspaceDir }) => {
+    const dir = workspaceDir ?? restore?.workspaceDir ?? path.join(config.dataDir, 'workspaces', id);
+    await mkdir(dir, { recursive: true });
+    return createTaskSession({
+      id,
+      model,
+      scope,
+      workspaceDir: dir,
+      limits: config.agent,
+      sandboxLimits: config.sandbox,
+      createSandbox: makeSandbox,
+      tools: hub,
+      skills,
+      frontEnd: FRONT_END_NAMES[frontEnd],
+      ...(restore ? { restore } : {}),
+      ...(restoredBecause ? { restoredBecause } : {}),
+      // The transcript is saved after every message, without the secrets code may have printed.
+      onSave: (snapshot) => sessions.saveSnapshot(id, redactor.redactDeep(snapshot)),
+    });
+  };
 }
