@@ -18,6 +18,7 @@ import type { SkillSource, TaskReport, TaskScope } from './types.ts';
 import { type SessionState, snapshotOf, workOnMessage } from './work-on-message.ts';
 import { listWorkspaceFiles } from './workspace-files.ts';
 
+/** Told when the session was restored after a restart. */
 export const RESTORED_NOTE =
   'Toolsmith restarted since the previous message: the sandbox state (variables, functions) is gone. ' +
   'Files in the workspace are kept. Recompute what you need.';

@@ -22,6 +22,7 @@ import { infoOf } from './service-status.ts';
 import { createSessionRegistry, type SessionRegistry } from './session-registry.ts';
 import type { FrontEnd, SkillVotes } from './types.ts';
 
+/** What a task service is built from: the store's repos, the config, and how sessions are opened. */
 export interface TaskServiceOptions {
   config: Pick<Config, 'tasks' | 'discord'>;
   sessions: SessionsRepo<SessionSnapshot>;

@@ -86,6 +86,7 @@ export const toSkill = (row: unknown): SkillRecord => parseRow(SkillRowSchema, r
 export const toVersion = (row: unknown): SkillVersionRecord =>
   parseRow(SkillVersionRowSchema, row, 'skill_versions');
 
+/** The skill, if it exists. */
 export function getById(sdb: SkillsDb, id: number): SkillRecord | undefined {
   const row = sdb.st.byId.get(id);
   return row ? toSkill(row) : undefined;
@@ -98,6 +99,7 @@ export function mustGet(sdb: SkillsDb, id: number): SkillRecord {
   return skill;
 }
 
+/** One version of a skill, if it exists. */
 export function getVersion(sdb: SkillsDb, skillId: number, version: number): SkillVersionRecord | undefined {
   const row = sdb.st.versionOf.get(skillId, version);
   return row ? toVersion(row) : undefined;
