@@ -192,6 +192,9 @@ describe('the same results through the pool as inline', () => {
       cpuTimeMs: 0,
       heapUsedBytes: 0,
     });
+    // The heap figure comes fresh a little after the run, as inline (it is read asynchronously).
+    await same(both, 'const objects = Array.from({ length: 200_000 }, (_, i) => ({ i })); objects.length');
+    await expect.poll(() => both.pooled.stats().heapUsedBytes).toBeGreaterThan(4 * 1024 * 1024);
     both.pooled.dispose();
     expect(both.pooled.disposed).toBe(true);
     expect(() => both.pooled.run('1')).toThrow(/disposed/);

@@ -24,8 +24,8 @@ import type { ParentMessage } from './worker-protocol.ts';
 /** What a process sandbox needs of its pool. */
 export interface SandboxHome {
   nextId(): number;
-  /** A healthy process with room for one more sandbox, started if need be. */
-  place(sandboxId: number): Promise<WorkerProcess>;
+  /** A healthy process with room for one more sandbox, started if need be; its later figures go to `onStats`. */
+  place(sandboxId: number, onStats: (stats: SandboxStats) => void): Promise<WorkerProcess>;
   /** The sandbox left `worker` (its isolate there is disposed); a draining process left empty ends. */
   release(worker: WorkerProcess, sandboxId: number): void;
   /** The providers of a run as the child gets them (descriptors once per process). */
@@ -127,7 +127,9 @@ export class ProcessSandbox implements Sandbox {
     if (worker?.exited) this.#leave(true);
     else if (worker && !this.#live && !worker.accepting) this.#leave(false);
     if (this.#worker) return this.#worker;
-    const placed = await this.#home.place(this.#id);
+    const placed = await this.#home.place(this.#id, (stats) => {
+      if (this.#worker === placed) this.#last = stats;
+    });
     if (this.#disposed) {
       this.#home.release(placed, this.#id);
       throw new UsageError('run() on a disposed sandbox');

@@ -7,7 +7,7 @@
  * once its last sandbox has left. The parent never runs an isolate, so it always exits cleanly.
  */
 import { ServiceError } from '../../errors.ts';
-import type { Sandbox, SandboxOptions, SandboxProvider } from '../types.ts';
+import type { Sandbox, SandboxOptions, SandboxProvider, SandboxStats } from '../types.ts';
 import { ProcessSandbox, type RunProviders, type SandboxHome } from './process-sandbox.ts';
 import { WorkerProcess } from './worker-process.ts';
 import type { ProviderDescriptor } from './worker-protocol.ts';
@@ -136,14 +136,14 @@ class Pool implements SandboxPool, SandboxHome {
     return ++this.#ids;
   }
 
-  async place(sandboxId: number): Promise<WorkerProcess> {
+  async place(sandboxId: number, onStats: (stats: SandboxStats) => void): Promise<WorkerProcess> {
     if (this.#closed) throw new ServiceError('sandbox', 'the sandbox pool is closed');
     const open = this.#workers.filter(
       (worker) => worker.accepting && worker.sandboxes.size < this.#perProcess,
     );
     // Fill a process already in use before taking the spare, so processes stay few.
     const worker = open.find((candidate) => candidate.sandboxes.size > 0) ?? open[0] ?? this.#start();
-    worker.sandboxes.add(sandboxId);
+    worker.sandboxes.set(sandboxId, onStats);
     this.#keepSpare();
     await worker.ready;
     return worker;

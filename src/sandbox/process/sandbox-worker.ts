@@ -26,10 +26,14 @@ import {
 
 type RunMessage = Extract<ParentMessage, { type: 'run' }>;
 
+/** How long after a run its sandbox's figures are sent again (the heap read has come back by then). */
+const STATS_DELAY_MS = 30;
+
 interface SandboxEntry {
   sandbox: Sandbox;
-  /** The run in progress (runs of one sandbox come one at a time). */
+  /** The run in progress, or the last one (runs of one sandbox come one at a time). */
   runId: number;
+  running: boolean;
   /** Providers of this sandbox by the parent's id, built once (their bindings name this entry). */
   providers: Map<number, SandboxProvider>;
 }
@@ -231,11 +235,13 @@ async function serveRun(worker: SandboxWorker, message: RunMessage): Promise<voi
     entry = {
       sandbox: createSandbox({ limits: message.limits }),
       runId: message.runId,
+      running: true,
       providers: new Map(),
     };
     worker.sandboxes.set(message.sandboxId, entry);
   }
   entry.runId = message.runId;
+  entry.running = true;
   const controller = new AbortController();
   if (message.aborted) controller.abort();
   worker.aborts.set(message.runId, controller);
@@ -256,6 +262,7 @@ async function serveRun(worker: SandboxWorker, message: RunMessage): Promise<voi
     result = { ok: false, logs: [], error: { name: 'Error', message: text }, durationMs: 0 };
   } finally {
     worker.aborts.delete(message.runId);
+    entry.running = false;
   }
   logs.flush();
   const stats = entry.sandbox.stats();
@@ -267,6 +274,16 @@ async function serveRun(worker: SandboxWorker, message: RunMessage): Promise<voi
     isolateLost: stats.resets > resetsBefore,
     health: healthNow(),
   });
+  sendFreshStats(worker, message.sandboxId, entry);
+}
+
+/** The heap figure is refreshed asynchronously: send it again once fresh, unless another run began. */
+function sendFreshStats(worker: SandboxWorker, sandboxId: number, entry: SandboxEntry): void {
+  const runId = entry.runId;
+  setTimeout(() => {
+    if (entry.running || entry.runId !== runId || worker.sandboxes.get(sandboxId) !== entry) return;
+    worker.send({ type: 'stats', sandboxId, stats: entry.sandbox.stats() });
+  }, STATS_DELAY_MS).unref();
 }
 
 if (import.meta.main) startSandboxWorker();

@@ -9,7 +9,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { ServiceError } from '../../errors.ts';
-import type { TrustedScript } from '../types.ts';
+import type { SandboxStats, TrustedScript } from '../types.ts';
 import type { RemoteRun } from './remote-run.ts';
 import {
   type ChildHealth,
@@ -43,8 +43,8 @@ interface Evaluation {
 export class WorkerProcess {
   readonly child: ChildProcess;
   readonly ready: Promise<void>;
-  /** Sandboxes placed here (by the pool's sandbox ids). */
-  readonly sandboxes = new Set<number>();
+  /** Sandboxes placed here (by the pool's sandbox ids), each with where its later figures go. */
+  readonly sandboxes = new Map<number, (stats: SandboxStats) => void>();
   readonly runs = new Map<number, RemoteRun>();
   readonly #evaluations = new Map<number, Evaluation>();
   readonly #options: WorkerProcessOptions;
@@ -201,6 +201,12 @@ export class WorkerProcess {
     }
     if (message.type === 'evaluated') {
       this.#settleEvaluation(message);
+      return;
+    }
+    if (message.type === 'stats') {
+      const onStats = this.sandboxes.get(message.sandboxId);
+      if (onStats) onStats(message.stats);
+      else this.refuse(`figures of sandbox ${message.sandboxId}, which is not placed here`);
       return;
     }
     this.#forRun(message);

@@ -121,6 +121,8 @@ export const ChildMessageSchema = z.discriminatedUnion('type', [
     isolateLost: z.boolean(),
     health: HealthSchema,
   }),
+  /** A sandbox's figures a little after its run (the heap is read asynchronously in the child). */
+  z.object({ type: z.literal('stats'), sandboxId: Id, stats: StatsSchema }),
   z.object({
     type: z.literal('evaluated'),
     requestId: Id,
