@@ -14,7 +14,7 @@ import { inlineChartData } from './chart-data.ts';
 import { isObject, type Json } from './chart-files.ts';
 import { CHART_FONT_FAMILY, chartFonts } from './chart-fonts.ts';
 import { checkFields } from './check-fields.ts';
-import { readFontMetrics } from './font-metrics.ts';
+import { type FontMetrics, readFontMetrics } from './font-metrics.ts';
 import { createSpecChecker } from './spec-checker.ts';
 
 export interface RenderRequest {
@@ -52,20 +52,9 @@ interface TextItem {
  */
 export function createRenderChart(): RenderChart {
   const fonts = chartFonts();
-  const regular = readFontMetrics(readFileSync(fonts.regular));
-  const bold = readFontMetrics(readFileSync(fonts.bold));
-  const metrics = (vega as unknown as { textMetrics: { width: (item: TextItem, text: unknown) => number } })
-    .textMetrics;
-  metrics.width = (item, text) => {
-    const size = item.fontSize == null ? 11 : Number(item.fontSize) || 0;
-    const weight = item.fontWeight;
-    const font = weight === 'bold' || weight === 'bolder' || Number(weight) >= 600 ? bold : regular;
-    const width = font.width(text == null ? '' : String(text).trim(), size);
-    const limit = Number(item.limit);
-    return limit > 0 ? Math.min(width, limit) : width;
-  };
+  measureTextWith(readFontMetrics(readFileSync(fonts.regular)), readFontMetrics(readFileSync(fonts.bold)));
   const checkSpec = createSpecChecker();
-  const fontOptions = {
+  const fontOptions: ResvgFonts = {
     loadSystemFonts: false,
     fontFiles: fonts.files,
     defaultFontFamily: CHART_FONT_FAMILY,
@@ -75,60 +64,18 @@ export function createRenderChart(): RenderChart {
     cursiveFamily: CHART_FONT_FAMILY,
     fantasyFamily: CHART_FONT_FAMILY,
   };
-
   return async (request) => {
-    const spec = structuredClone(request.spec);
-    const invalid = checkSpec(spec);
-    if (invalid) throw new ToolError(`invalid Vega-Lite spec: ${invalid}`);
-
-    const data = await inlineChartData(spec, { files: request.files });
-    if (data.points > request.maxPoints) {
-      throw new ToolError(
-        `the chart has ${data.points} data points, over the limit of ${request.maxPoints} (CHART_MAX_POINTS); aggregate or sample the data in code first`,
-      );
-    }
-    checkFields(spec, data);
-
+    const spec = await checkedSpec(checkSpec, request);
     const warnings: string[] = [];
     const errors: string[] = [];
     const logger = collectingLogger(warnings, errors);
-    const config = isObject(spec.config) ? spec.config : {};
-    spec.config = { font: CHART_FONT_FAMILY, ...config };
-    let compiled: ReturnType<typeof compile>;
-    try {
-      // The schema check above is what makes this a TopLevelSpec.
-      compiled = compile(spec as unknown as TopLevelSpec, { logger });
-    } catch (error) {
-      throw new ToolError(`Vega-Lite cannot compile the spec: ${messageOf(error)}`);
-    }
-    refuseImages(compiled.spec);
-    let view: vega.View;
-    try {
-      view = new vega.View(vega.parse(compiled.spec, undefined, { ast: true }), {
-        renderer: 'none',
-        expr: expressionInterpreter,
-        loader: noLoader,
-        logger,
-        logLevel: vega.Warn,
-      });
-    } catch (error) {
-      throw new ToolError(`Vega cannot parse the spec: ${messageOf(error)}`);
-    }
+    const view = viewOf(spec, logger);
     try {
       const svg = await view.toSVG(request.scale);
       // Vega logs a failing dataflow operator (a bad expression, say) and goes on with an empty chart.
       if (errors.length > 0)
         throw new ToolError(`Vega cannot draw the spec: ${[...new Set(errors)].join('; ')}`);
-      const size = /^<svg[^>]*?\swidth="([\d.]+)"[^>]*?\sheight="([\d.]+)"/.exec(svg);
-      const width = Math.ceil(Number(size?.[1] ?? 0));
-      const height = Math.ceil(Number(size?.[2] ?? 0));
-      if (width * height > request.maxPixels) {
-        throw new ToolError(
-          `the chart would be ${width}x${height} pixels, over the limit of ${request.maxPixels} pixels (CHART_MAX_PIXELS); make it smaller or lower the scale`,
-        );
-      }
-      if (width === 0 || height === 0) throw new ToolError('the chart has no area (width or height is 0)');
-      const image = new Resvg(svg, { font: fontOptions, logLevel: 'off' }).render();
+      const image = drawPng(svg, request.maxPixels, fontOptions);
       return {
         png: image.asPng(),
         ...(request.svg ? { svg } : {}),
@@ -143,6 +90,79 @@ export function createRenderChart(): RenderChart {
       view.finalize();
     }
   };
+}
+
+type ResvgFonts = NonNullable<ConstructorParameters<typeof Resvg>[1]>['font'];
+
+/** Vega measures text with the glyph advances of the fonts resvg draws with. */
+function measureTextWith(regular: FontMetrics, bold: FontMetrics): void {
+  const metrics = (vega as unknown as { textMetrics: { width: (item: TextItem, text: unknown) => number } })
+    .textMetrics;
+  metrics.width = (item, text) => {
+    const size = item.fontSize == null ? 11 : Number(item.fontSize) || 0;
+    const weight = item.fontWeight;
+    const font = weight === 'bold' || weight === 'bolder' || Number(weight) >= 600 ? bold : regular;
+    const width = font.width(text == null ? '' : String(text).trim(), size);
+    const limit = Number(item.limit);
+    return limit > 0 ? Math.min(width, limit) : width;
+  };
+}
+
+/** A copy of the request's spec: checked against the schema, its data inlined and counted, its fields checked. */
+async function checkedSpec(
+  checkSpec: ReturnType<typeof createSpecChecker>,
+  request: RenderRequest,
+): Promise<Json> {
+  const spec = structuredClone(request.spec);
+  const invalid = checkSpec(spec);
+  if (invalid) throw new ToolError(`invalid Vega-Lite spec: ${invalid}`);
+  const data = await inlineChartData(spec, { files: request.files });
+  if (data.points > request.maxPoints) {
+    throw new ToolError(
+      `the chart has ${data.points} data points, over the limit of ${request.maxPoints} (CHART_MAX_POINTS); aggregate or sample the data in code first`,
+    );
+  }
+  checkFields(spec, data);
+  const config = isObject(spec.config) ? spec.config : {};
+  spec.config = { font: CHART_FONT_FAMILY, ...config };
+  return spec;
+}
+
+/** The spec compiled by Vega-Lite and parsed into a Vega view that loads nothing. */
+function viewOf(spec: Json, logger: vega.LoggerInterface): vega.View {
+  let compiled: ReturnType<typeof compile>;
+  try {
+    // The schema check in checkedSpec is what makes this a TopLevelSpec.
+    compiled = compile(spec as unknown as TopLevelSpec, { logger });
+  } catch (error) {
+    throw new ToolError(`Vega-Lite cannot compile the spec: ${messageOf(error)}`);
+  }
+  refuseImages(compiled.spec);
+  try {
+    return new vega.View(vega.parse(compiled.spec, undefined, { ast: true }), {
+      renderer: 'none',
+      expr: expressionInterpreter,
+      loader: noLoader,
+      logger,
+      logLevel: vega.Warn,
+    });
+  } catch (error) {
+    throw new ToolError(`Vega cannot parse the spec: ${messageOf(error)}`);
+  }
+}
+
+/** The SVG drawn by resvg, within the pixel limit. */
+function drawPng(svg: string, maxPixels: number, font: ResvgFonts) {
+  const size = /^<svg[^>]*?\swidth="([\d.]+)"[^>]*?\sheight="([\d.]+)"/.exec(svg);
+  const width = Math.ceil(Number(size?.[1] ?? 0));
+  const height = Math.ceil(Number(size?.[2] ?? 0));
+  if (width * height > maxPixels) {
+    throw new ToolError(
+      `the chart would be ${width}x${height} pixels, over the limit of ${maxPixels} pixels (CHART_MAX_PIXELS); make it smaller or lower the scale`,
+    );
+  }
+  if (width === 0 || height === 0) throw new ToolError('the chart has no area (width or height is 0)');
+  return new Resvg(svg, { font, logLevel: 'off' }).render();
 }
 
 /** A loader that loads nothing: all data is inlined before Vega runs, and images are refused. */
