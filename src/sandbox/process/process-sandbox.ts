@@ -28,8 +28,8 @@ export interface SandboxHome {
   place(sandboxId: number, onStats: (stats: SandboxStats) => void): Promise<WorkerProcess>;
   /** The sandbox left `worker` (its isolate there is disposed); a draining process left empty ends. */
   release(worker: WorkerProcess, sandboxId: number): void;
-  /** The providers of a run as the child gets them (descriptors once per process). */
-  describe(worker: WorkerProcess, providers: readonly SandboxProvider[]): RunProviders;
+  /** The providers of a run as the child gets them (descriptors with their content key). */
+  describe(providers: readonly SandboxProvider[]): RunProviders;
   /** Look at the health a child reported (taint, RSS cap). */
   checkHealth(worker: WorkerProcess): void;
 }
@@ -155,7 +155,7 @@ export class ProcessSandbox implements Sandbox {
       code,
       limits: this.limits,
       runLimits: definedOnly(options.limits ?? {}),
-      providers: this.#home.describe(worker, providers),
+      providers: this.#home.describe(providers),
       streamLogs: options.onLog !== undefined,
       aborted: options.signal?.aborted === true,
     });

@@ -85,9 +85,8 @@ class Pool implements SandboxPool, SandboxHome {
   readonly #graceMs: number;
   readonly #file: URL;
   readonly #log: (message: string) => void;
-  /** Providers as descriptors, by provider object; which ones each process has been sent. */
-  readonly #descriptors = new WeakMap<SandboxProvider, { id: number; descriptor: ProviderDescriptor }>();
-  readonly #sent = new WeakMap<WorkerProcess, Set<number>>();
+  /** Providers as descriptors with their content key, made once per provider object. */
+  readonly #descriptors = new WeakMap<SandboxProvider, { key: string; descriptor: ProviderDescriptor }>();
   #ids = 0;
   #refused = 0;
   #closed = false;
@@ -159,21 +158,15 @@ class Pool implements SandboxPool, SandboxHome {
     }
   }
 
-  describe(worker: WorkerProcess, providers: readonly SandboxProvider[]): RunProviders {
-    let sent = this.#sent.get(worker);
-    if (!sent) {
-      sent = new Set();
-      this.#sent.set(worker, sent);
-    }
+  describe(providers: readonly SandboxProvider[]): RunProviders {
     return providers.map((provider) => {
       let known = this.#descriptors.get(provider);
       if (!known) {
-        known = { id: this.nextId(), descriptor: descriptorOf(provider) };
+        const descriptor = descriptorOf(provider);
+        known = { key: JSON.stringify(descriptor), descriptor };
         this.#descriptors.set(provider, known);
       }
-      if (sent.has(known.id)) return { id: known.id };
-      sent.add(known.id);
-      return { id: known.id, descriptor: known.descriptor };
+      return known;
     });
   }
 

@@ -21,7 +21,6 @@ import {
   type ChildMessage,
   type ParentMessage,
   ParentMessageSchema,
-  type ProviderDescriptor,
 } from './worker-protocol.ts';
 
 type RunMessage = Extract<ParentMessage, { type: 'run' }>;
@@ -34,8 +33,8 @@ interface SandboxEntry {
   /** The run in progress, or the last one (runs of one sandbox come one at a time). */
   runId: number;
   running: boolean;
-  /** Providers of this sandbox by the parent's id, built once (their bindings name this entry). */
-  providers: Map<number, SandboxProvider>;
+  /** Providers of this sandbox's last run by content key (their bindings name this entry). */
+  providers: Map<string, SandboxProvider>;
 }
 
 interface PendingCall {
@@ -54,7 +53,6 @@ export interface WorkerChannel {
 class SandboxWorker {
   readonly channel: WorkerChannel;
   readonly sandboxes = new Map<number, SandboxEntry>();
-  readonly descriptors = new Map<number, ProviderDescriptor>();
   readonly calls = new Map<number, PendingCall>();
   readonly pauses = new Map<number, () => void>();
   readonly aborts = new Map<number, AbortController>();
@@ -185,16 +183,10 @@ function proxyBinding(worker: SandboxWorker, entry: SandboxEntry): HostFunction 
     });
 }
 
-function providerOf(
-  worker: SandboxWorker,
-  entry: SandboxEntry,
-  given: RunMessage['providers'][number],
-): SandboxProvider {
-  if (given.descriptor) worker.descriptors.set(given.id, given.descriptor);
-  const known = entry.providers.get(given.id);
+function providerOf(worker: SandboxWorker, entry: SandboxEntry, given: RunMessage['providers'][number]) {
+  const known = entry.providers.get(given.key);
   if (known) return known;
-  const descriptor = worker.descriptors.get(given.id);
-  if (!descriptor) throw new Error(`provider ${given.id} was never described to this process`);
+  const { descriptor } = given;
   const proxy = proxyBinding(worker, entry);
   const provider: SandboxProvider = {
     namespace: descriptor.namespace,
@@ -208,8 +200,19 @@ function providerOf(
       ...(prelude.globals ? { globals: prelude.globals } : {}),
     };
   }
-  entry.providers.set(given.id, provider);
   return provider;
+}
+
+/** The providers of a run, the same objects as last time where nothing changed; only these are kept. */
+function providersOf(
+  worker: SandboxWorker,
+  entry: SandboxEntry,
+  given: RunMessage['providers'],
+): SandboxProvider[] {
+  const kept = new Map<string, SandboxProvider>();
+  for (const one of given) kept.set(one.key, providerOf(worker, entry, one));
+  entry.providers = kept;
+  return [...kept.values()];
 }
 
 /** Console lines, sent in batches (one message per event-loop turn at most). */
@@ -249,8 +252,7 @@ async function serveRun(worker: SandboxWorker, message: RunMessage): Promise<voi
   const resetsBefore = entry.sandbox.stats().resets;
   let result: RunResult;
   try {
-    const current = entry;
-    const providers = message.providers.map((given) => providerOf(worker, current, given));
+    const providers = providersOf(worker, entry, message.providers);
     result = await entry.sandbox.run(message.code, {
       providers,
       limits: message.runLimits,

@@ -32,8 +32,11 @@ export const LimitsSchema = z.object({
   maxPendingCalls: z.number().positive(),
 });
 
-/** A provider of a run: its descriptor the first time this child sees it, then its id alone. */
-const RunProviderSchema = z.object({ id: Id, descriptor: ProviderDescriptorSchema.optional() });
+/**
+ * A provider of a run: its descriptor, and a key naming its content (the child keeps a sandbox's
+ * providers by key from one run to the next, and only those of the last run).
+ */
+const RunProviderSchema = z.object({ key: z.string(), descriptor: ProviderDescriptorSchema });
 
 /** What the parent sends. */
 export const ParentMessageSchema = z.discriminatedUnion('type', [
