@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
+import { ServiceError } from '../../src/errors.ts';
 import { createSandboxPool, workerEnvFrom } from '../../src/sandbox/process/sandbox-pool.ts';
 import type { Sandbox, SandboxProvider } from '../../src/sandbox/types.ts';
 
@@ -55,6 +56,27 @@ describe('a hostile worker process', () => {
     expect(refusals.filter((line) => line.includes('which is not running here'))).toHaveLength(2);
     expect(refusals.some((line) => line.includes('evaluation 777777, which nobody asked for'))).toBe(true);
     expect(await sb.run('await tools.count("third")')).toMatchObject({ ok: true, data: 3 });
+  });
+});
+
+describe('a worker process that cannot start', () => {
+  it('fails the run with a ServiceError that carries what the process said', async () => {
+    const pool = createSandboxPool({
+      spare: 0,
+      workerFile: new URL('./fixtures/process-broken-worker.ts', import.meta.url),
+    });
+    pools.push(pool);
+    const sb = pool.createSandbox();
+    made.push(sb);
+    const error = await sb.run('1').then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toBeInstanceOf(ServiceError);
+    expect((error as ServiceError).message).toMatch(
+      /^sandbox: the sandbox process could not start \(exit code 1\): .*this worker is broken on purpose/s,
+    );
+    expect(pool.status()).toEqual([]);
   });
 });
 

@@ -32,6 +32,9 @@ export interface WorkerProcessOptions {
   onExit(worker: WorkerProcess): void;
 }
 
+/** A process not ready by then is killed (its sandboxes' runs fail with the reason). */
+const START_TIMEOUT_MS = 30_000;
+
 /** Characters of a child's stderr kept, for the reason it ended. */
 const STDERR_TAIL = 2000;
 
@@ -84,6 +87,9 @@ export class WorkerProcess {
     this.child.on('message', (raw: unknown) => this.#onMessage(raw));
     this.child.on('exit', (code, signal) => this.#onExit(code, signal));
     this.child.on('error', () => undefined);
+    setTimeout(() => {
+      if (this.#queue) this.kill(`it was not ready within ${START_TIMEOUT_MS / 1000} s`);
+    }, START_TIMEOUT_MS).unref();
   }
 
   get pid(): number {
