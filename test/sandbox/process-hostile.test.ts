@@ -59,6 +59,29 @@ describe('a hostile worker process', () => {
   });
 });
 
+describe('a worker process that stops answering', () => {
+  it('is killed past the run limits plus the grace; the run says why, the next one works', async () => {
+    const pool = createSandboxPool({
+      spare: 0,
+      hangGraceMs: 500,
+      workerFile: new URL('./fixtures/process-hostile-worker.ts', import.meta.url),
+    });
+    pools.push(pool);
+    const sb = pool.createSandbox({ limits: { wallMs: 300, timeoutMs: 200 } });
+    made.push(sb);
+    await sb.run('const kept = 1');
+    const [hung] = pool.status();
+    const result = await sb.run('/* HANG */ 1');
+    expect(result.error).toEqual({
+      name: 'Error',
+      message:
+        'the sandbox process ended (it did not answer within 800 ms); variables from earlier runs are gone',
+    });
+    expect(await sb.run('typeof kept')).toMatchObject({ ok: true, data: 'undefined', stateReset: true });
+    expect(pool.status().map((status) => status.pid)).not.toContain(hung?.pid);
+  });
+});
+
 describe('a worker process that cannot start', () => {
   it('fails the run with a ServiceError that carries what the process said', async () => {
     const pool = createSandboxPool({

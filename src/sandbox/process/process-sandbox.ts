@@ -30,6 +30,8 @@ export interface SandboxHome {
   release(worker: WorkerProcess, sandboxId: number): void;
   /** The providers of a run as the child gets them (descriptors with their content key). */
   describe(providers: readonly SandboxProvider[]): RunProviders;
+  /** How long past a run's own limits its process may stay silent before it is killed as hung. */
+  readonly hangGraceMs: number;
   /** Look at the health a child reported (taint, RSS cap). */
   checkHealth(worker: WorkerProcess): void;
 }
@@ -145,7 +147,14 @@ export class ProcessSandbox implements Sandbox {
     const worker = await this.#placed();
     const stateReset = this.#lostState && !this.#live;
     this.#lostState = false;
-    const run = new RemoteRun({ id: this.#home.nextId(), host: worker, bindings, onLog: options.onLog });
+    const runLimits = { ...this.limits, ...definedOnly(options.limits ?? {}) };
+    const run = new RemoteRun({
+      id: this.#home.nextId(),
+      host: worker,
+      bindings,
+      onLog: options.onLog,
+      deadlineMs: Math.max(runLimits.wallMs, runLimits.timeoutMs) + this.#home.hangGraceMs,
+    });
     const onAbort = () => worker.send({ type: 'abort', runId: run.id });
     options.signal?.addEventListener('abort', onAbort, { once: true });
     worker.startRun(run, {

@@ -1,7 +1,9 @@
 /**
  * The parent's side of one run in a worker process: it serves the run's host calls with the real
  * bindings (only those the run was given, only while the run lasts), streams its console lines,
- * and ends with the child's result or, when the child dies, with an error that says so.
+ * and ends with the child's result or, when the child dies, with an error that says so. A child
+ * that has not answered long after the run's own limits (its wall clock, paused while a person
+ * decides) is killed: the parent never waits for a hung process.
  */
 import { SerializedJson } from '../serialized-json.ts';
 import type {
@@ -31,6 +33,8 @@ export interface RunHost {
   evaluate(callId: number, script: TrustedScript): Promise<void>;
   nextId(): number;
   refuse(what: string): void;
+  /** End the process (it stopped answering). */
+  kill(because: string): void;
 }
 
 type CallMessage = Extract<ChildMessage, { type: 'call' }>;
@@ -44,6 +48,10 @@ export class RemoteRun {
   readonly #controller = new AbortController();
   readonly #streamed: LogEntry[] = [];
   #ended = false;
+  /** How long the child may take before it counts as hung; waits for a person do not count. */
+  readonly #deadlineMs: number;
+  #deadline: NodeJS.Timeout | undefined;
+  #pauses = 0;
   #resolve: (outcome: RemoteOutcome) => void = () => {};
   readonly outcome: Promise<RemoteOutcome>;
 
@@ -52,8 +60,12 @@ export class RemoteRun {
     host: RunHost;
     bindings: HostBindings;
     onLog?: ((entry: LogEntry) => void) | undefined;
+    /** The child is killed when the run has not ended this long after it began (or after a pause). */
+    deadlineMs: number;
   }) {
     this.id = options.id;
+    this.#deadlineMs = options.deadlineMs;
+    this.#armDeadline();
     this.#host = options.host;
     this.#bindings = options.bindings;
     this.#onLog = options.onLog;
@@ -70,6 +82,7 @@ export class RemoteRun {
   end(outcome: RemoteOutcome): void {
     if (this.#ended) return;
     this.#ended = true;
+    clearTimeout(this.#deadline);
     this.#controller.abort(new Error('the run ended'));
     this.#resolve(outcome);
   }
@@ -138,9 +151,22 @@ export class RemoteRun {
     if (this.#ended) return waiting;
     const pauseId = this.#host.nextId();
     this.#host.send({ type: 'pause', callId, pauseId });
-    const resume = () => this.#host.send({ type: 'resume', pauseId });
+    this.#pauses++;
+    clearTimeout(this.#deadline);
+    const resume = () => {
+      this.#host.send({ type: 'resume', pauseId });
+      if (--this.#pauses === 0 && !this.#ended) this.#armDeadline();
+    };
     waiting.then(resume, resume);
     return waiting;
+  }
+
+  #armDeadline(): void {
+    clearTimeout(this.#deadline);
+    this.#deadline = setTimeout(() => {
+      if (!this.#ended) this.#host.kill(`it did not answer within ${this.#deadlineMs} ms`);
+    }, this.#deadlineMs);
+    this.#deadline.unref();
   }
 }
 

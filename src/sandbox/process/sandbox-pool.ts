@@ -26,6 +26,11 @@ export interface SandboxPoolOptions {
   env?: Record<string, string>;
   /** How long a process may take to end after being asked, before SIGKILL (default 1000 ms). */
   closeGraceMs?: number;
+  /**
+   * How long past a run's own limits (wall clock, CPU) a process may stay silent before it is killed
+   * as hung, its runs failing with the reason (default 10 000 ms).
+   */
+  hangGraceMs?: number;
   /** The worker's entry module (default sandbox-worker.ts); tests hand in a hostile one. */
   workerFile?: URL;
   /** Lines for an operator: refused messages, processes recycled. */
@@ -83,6 +88,7 @@ class Pool implements SandboxPool, SandboxHome {
   readonly #spare: number;
   readonly #env: Record<string, string>;
   readonly #graceMs: number;
+  readonly hangGraceMs: number;
   readonly #file: URL;
   readonly #log: (message: string) => void;
   /** Providers as descriptors with their content key, made once per provider object. */
@@ -97,6 +103,7 @@ class Pool implements SandboxPool, SandboxHome {
     this.#spare = options.spare ?? 1;
     this.#env = options.env ?? {};
     this.#graceMs = options.closeGraceMs ?? 1000;
+    this.hangGraceMs = options.hangGraceMs ?? 10_000;
     this.#file = options.workerFile ?? WORKER_FILE;
     this.#log = options.log ?? (() => undefined);
     if (!Number.isInteger(this.#perProcess) || this.#perProcess < 1)
