@@ -1,13 +1,33 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
-// isolated-vm needs --no-node-snapshot, and a real child process per test file keeps isolates apart.
+// isolated-vm needs --no-node-snapshot in every worker (the forks pool passes execArgv).
+//
+// Test files share their worker (isolate: false): a fresh process per file, re-importing vitest and
+// the app's ~1,000 modules, cost about 1.5 s of CPU per file, half of the whole suite. Sharing is safe
+// because nothing in src/ keeps state between uses except caches (the sandbox runtime, library
+// bundles), and test files restore what they change (timers, cwd, environment). Files whose subject
+// is process-wide stay one per process: losing isolates beyond recovery (the loss is counted for the
+// whole process, and it ends by refusing new sandboxes) and the sandbox worker processes.
+const ISOLATED = ['test/sandbox/lost-isolates.test.ts', 'test/sandbox/process-*.test.ts'];
+
 export default defineConfig({
   test: {
     pool: 'forks',
     execArgv: ['--no-node-snapshot', '--disable-warning=ExperimentalWarning'],
-    include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'shared',
+          include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...ISOLATED],
+          isolate: false,
+        },
+      },
+      { extends: true, test: { name: 'isolated', include: ISOLATED, isolate: true } },
+    ],
   },
 });

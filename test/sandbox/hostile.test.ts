@@ -230,13 +230,22 @@ describe('exhaustion', () => {
   });
 
   it('thousands of pending host calls stop at the pending-calls limit', async () => {
-    const probe = overlapProbe(20);
-    const sb = sandbox({ providers: hostProviders({ work: probe.fn }) });
+    // No call settles before the run has ended, so however slowly the machine issues them, the
+    // 257th is refused while 256 are still pending (a call that settled early would free its slot).
+    let open = () => {};
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const probe = overlapProbe(0);
+    const gated: typeof probe.fn = async (args, context) => {
+      await gate;
+      return probe.fn(args, context);
+    };
+    const sb = sandbox({ providers: hostProviders({ work: gated }) });
     const result = await sb.run('await Promise.all(Array.from({ length: 5_000 }, (_, i) => work(i)))');
+    open();
     expect(result.error).toMatchObject({ limit: 'pending-calls' });
     expect(result.error?.message).toMatch(/limit 256/);
+    await until(() => probe.calls.length > 0 && probe.active === 0);
     expect(probe.calls.length).toBeLessThanOrEqual(256);
-    await until(() => probe.active === 0);
     expect(await sb.run('(await work("again"))')).toMatchObject({ ok: true, data: 'again' });
   });
 
