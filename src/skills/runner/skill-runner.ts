@@ -64,97 +64,121 @@ function onlyTools(provider: SandboxProvider, allowed: readonly string[]): Sandb
   return { ...provider, bindings };
 }
 
+/** The runner's sandboxes by skill version, and whether it is closed. */
+interface RunnerState {
+  readonly options: SkillRunnerOptions;
+  readonly slots: Map<string, Slot>;
+  readonly idleMs: number;
+  disposed: boolean;
+}
+
+/** A runner whose sandboxes come from `options.createSandbox` (see the module header). */
 export function createSkillRunner(options: SkillRunnerOptions): SkillRunner {
-  const slots = new Map<string, Slot>();
-  const idleMs = options.idleMs ?? 5 * 60_000;
-  let disposed = false;
-
-  const release = (key: string) => {
-    const slot = slots.get(key);
-    if (!slot) return;
-    slots.delete(key);
-    if (slot.timer) clearTimeout(slot.timer);
-    slot.sandbox.dispose();
+  const state: RunnerState = {
+    options,
+    slots: new Map(),
+    idleMs: options.idleMs ?? 5 * 60_000,
+    disposed: false,
   };
-
-  const slotFor = (skill: Skill): Slot => {
-    const key = `${skill.id}@${skill.version}`;
-    let slot = slots.get(key);
-    if (!slot) {
-      const created: Slot = {
-        sandbox: options.createSandbox({
-          limits: { memoryMb: 128, timeoutMs: 10_000, wallMs: 60_000, ...options.limits },
-          // Asked at each run: the tools of the caller of this call, and this call's arguments.
-          providers: () => created.current,
-        }),
-        current: [],
-        queue: Promise.resolve(),
-        timer: undefined,
-      };
-      slot = created;
-      slots.set(key, slot);
-    }
-    if (slot.timer) clearTimeout(slot.timer);
-    slot.timer = setTimeout(() => release(key), idleMs);
-    slot.timer.unref?.();
-    return slot;
-  };
-
   return {
     async call(skill, args, callOptions = {}) {
-      if (disposed) throw new Error('the skill runner is closed (the task session ended)');
-      const shape = inspectSkillCode(skill.code, skill.identifier);
-      if (shape.problems.length > 0) {
-        throw skillError(
-          'TypeError',
-          `skills.${skill.identifier} cannot be loaded: ${shape.problems.join('; ')}`,
-        );
-      }
-      const caller = options.callerTools?.();
-      const missing = shape.tools.filter((tool) => !caller?.bindings[tool]);
-      if (missing.length > 0) {
-        throw skillError(
-          'ToolError',
-          `skills.${skill.identifier} needs ${missing.map((tool) => `tools.${tool}`).join(', ')}, which this task does not have`,
-        );
-      }
-      let result: { value?: unknown } | undefined;
-      const io: SandboxProvider = {
-        namespace: '__skillCall',
-        bindings: {
-          args: () => args,
-          result: (values) => {
-            const [wrapped] = values;
-            result = typeof wrapped === 'object' && wrapped !== null ? (wrapped as { value?: unknown }) : {};
-            return null;
-          },
-        },
-      };
-      const tools = caller ? onlyTools(caller, shape.tools) : undefined;
-      const slot = slotFor(skill);
-      const code = `${skill.code}\n;return await (async () => {\n  const args = await __skillCall.args();\n  const value = await ${skill.identifier}(...args);\n  await __skillCall.result(value === undefined ? {} : { value });\n})();`;
-      const turn = slot.queue.then(() => {
-        slot.current = [...(tools ? [tools] : []), io];
-        return slot.sandbox.run(code, callOptions.signal ? { signal: callOptions.signal } : {});
-      });
-      slot.queue = turn.catch(() => undefined);
-      const ran = await turn;
-      if (!ran.ok) {
-        const error = ran.error ?? { name: 'Error', message: 'the skill failed' };
-        const where = error.line ? ` (skills.${skill.identifier}, line ${error.line})` : '';
-        throw skillError(
-          error.name,
-          `${error.message}${error.limit ? ` in skills.${skill.identifier}` : where}`,
-        );
-      }
-      return result?.value;
+      if (state.disposed) throw new Error('the skill runner is closed (the task session ended)');
+      const tools = toolsFor(skill, options.callerTools?.());
+      return runSkill(slotFor(state, skill), skill, { args, tools, ...callOptions });
     },
     get live() {
-      return slots.size;
+      return state.slots.size;
     },
     dispose() {
-      disposed = true;
-      for (const key of [...slots.keys()]) release(key);
+      state.disposed = true;
+      for (const key of [...state.slots.keys()]) release(state, key);
     },
   };
+}
+
+function release(state: RunnerState, key: string): void {
+  const slot = state.slots.get(key);
+  if (!slot) return;
+  state.slots.delete(key);
+  if (slot.timer) clearTimeout(slot.timer);
+  slot.sandbox.dispose();
+}
+
+/** The skill version's sandbox (created at its first call); each use restarts its idle timer. */
+function slotFor(state: RunnerState, skill: Skill): Slot {
+  const key = `${skill.id}@${skill.version}`;
+  let slot = state.slots.get(key);
+  if (!slot) {
+    const created: Slot = {
+      sandbox: state.options.createSandbox({
+        limits: { memoryMb: 128, timeoutMs: 10_000, wallMs: 60_000, ...state.options.limits },
+        // Asked at each run: the tools of the caller of this call, and this call's arguments.
+        providers: () => created.current,
+      }),
+      current: [],
+      queue: Promise.resolve(),
+      timer: undefined,
+    };
+    slot = created;
+    state.slots.set(key, slot);
+  }
+  if (slot.timer) clearTimeout(slot.timer);
+  slot.timer = setTimeout(() => release(state, key), state.idleMs);
+  slot.timer.unref?.();
+  return slot;
+}
+
+/**
+ * The caller's tools cut down to those the skill declares; throws when the code cannot be loaded or
+ * needs a tool the caller does not have.
+ */
+function toolsFor(skill: Skill, caller: SandboxProvider | undefined): SandboxProvider | undefined {
+  const shape = inspectSkillCode(skill.code, skill.identifier);
+  if (shape.problems.length > 0) {
+    throw skillError(
+      'TypeError',
+      `skills.${skill.identifier} cannot be loaded: ${shape.problems.join('; ')}`,
+    );
+  }
+  const missing = shape.tools.filter((tool) => !caller?.bindings[tool]);
+  if (missing.length > 0) {
+    throw skillError(
+      'ToolError',
+      `skills.${skill.identifier} needs ${missing.map((tool) => `tools.${tool}`).join(', ')}, which this task does not have`,
+    );
+  }
+  return caller ? onlyTools(caller, shape.tools) : undefined;
+}
+
+/** Run one call in the slot, after the calls queued before it; its value, or the skill's error. */
+async function runSkill(
+  slot: Slot,
+  skill: Skill,
+  call: { args: unknown[]; tools: SandboxProvider | undefined } & SkillCallOptions,
+): Promise<unknown> {
+  let result: { value?: unknown } | undefined;
+  const io: SandboxProvider = {
+    namespace: '__skillCall',
+    bindings: {
+      args: () => call.args,
+      result: (values) => {
+        const [wrapped] = values;
+        result = typeof wrapped === 'object' && wrapped !== null ? (wrapped as { value?: unknown }) : {};
+        return null;
+      },
+    },
+  };
+  const code = `${skill.code}\n;return await (async () => {\n  const args = await __skillCall.args();\n  const value = await ${skill.identifier}(...args);\n  await __skillCall.result(value === undefined ? {} : { value });\n})();`;
+  const turn = slot.queue.then(() => {
+    slot.current = [...(call.tools ? [call.tools] : []), io];
+    return slot.sandbox.run(code, call.signal ? { signal: call.signal } : {});
+  });
+  slot.queue = turn.catch(() => undefined);
+  const ran = await turn;
+  if (!ran.ok) {
+    const error = ran.error ?? { name: 'Error', message: 'the skill failed' };
+    const where = error.line ? ` (skills.${skill.identifier}, line ${error.line})` : '';
+    throw skillError(error.name, `${error.message}${error.limit ? ` in skills.${skill.identifier}` : where}`);
+  }
+  return result?.value;
 }
