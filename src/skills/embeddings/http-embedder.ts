@@ -71,80 +71,28 @@ async function errorDetail(response: Response): Promise<string> {
 
 /** An Embedder that posts batches to `provider.url`. */
 export function createHttpEmbedder(provider: HttpProvider, options: HttpEmbedderOptions): Embedder {
-  const doFetch = options.fetch ?? fetch;
   const batchSize = Math.max(1, options.batchSize ?? 64);
-  const maxRetries = options.maxRetries ?? 4;
-  const retryBaseMs = options.retryBaseMs ?? 500;
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  const info: EmbedderInfo = { ...provider.info };
-  const fail = (message: string, fix?: string, cause?: unknown) =>
-    new ServiceError(provider.service, message, { ...(fix ? { fix } : {}), cause });
-
-  const post = async (inputs: readonly string[], kind: EmbedKind): Promise<number[][]> => {
-    let lastProblem = '';
-    for (let attempt = 0; attempt <= maxRetries; attempt++) {
-      let waitMs = retryBaseMs * 2 ** attempt * (0.75 + Math.random() * 0.5);
-      try {
-        const response = await doFetch(provider.url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...provider.headers },
-          body: JSON.stringify(provider.body(inputs, kind)),
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-        if (response.ok) {
-          const parsed = EmbeddingsResponseSchema.safeParse(await response.json().catch(() => undefined));
-          if (!parsed.success)
-            throw fail(
-              'the embeddings response is not in the expected shape',
-              'Check the base URL points at an embeddings API',
-            );
-          const rows = [...parsed.data.data].sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
-          if (rows.length !== inputs.length) {
-            throw fail(`asked for ${inputs.length} embeddings, got ${rows.length}`);
-          }
-          return rows.map((row) => row.embedding);
-        }
-        const detail = await errorDetail(response);
-        if (response.status === 401 || response.status === 403) {
-          throw fail(`the API key was refused (${response.status}: ${detail})`, provider.keyFix);
-        }
-        if (response.status === 404) {
-          throw fail(
-            `${provider.url} or model "${info.model}" was not found (404: ${detail})`,
-            'Check EMBEDDINGS_BASE_URL and EMBEDDINGS_MODEL',
-          );
-        }
-        if (!RETRYABLE.has(response.status)) {
-          throw fail(
-            `request refused (${response.status}: ${detail})`,
-            'Check EMBEDDINGS_MODEL and EMBEDDINGS_DIMENSIONS',
-          );
-        }
-        lastProblem = `${response.status}: ${detail}`;
-        waitMs = Math.min(retryAfterMs(response.headers) ?? waitMs, 30_000);
-      } catch (error) {
-        if (error instanceof ServiceError) throw error;
-        lastProblem = describeError(error);
-      }
-      if (attempt < maxRetries) await new Promise((resolve) => setTimeout(resolve, waitMs));
-    }
-    throw fail(
-      `gave up after ${maxRetries + 1} attempts (${lastProblem})`,
-      'Check the network and the provider status, then retry',
-    );
+  const client: EmbedClient = {
+    provider,
+    doFetch: options.fetch ?? fetch,
+    maxRetries: options.maxRetries ?? 4,
+    retryBaseMs: options.retryBaseMs ?? 500,
+    timeoutMs: options.timeoutMs ?? 30_000,
+    info: { ...provider.info },
   };
-
+  const { info } = client;
   return {
     info,
     async embed(texts, kind) {
       const vectors: number[][] = [];
       for (let start = 0; start < texts.length; start += batchSize) {
-        vectors.push(...(await post(texts.slice(start, start + batchSize), kind)));
+        vectors.push(...(await post(client, texts.slice(start, start + batchSize), kind)));
       }
       for (const vector of vectors) {
         if (info.dimensions === undefined) info.dimensions = vector.length;
         if (vector.length !== info.dimensions || vector.some((value) => !Number.isFinite(value))) {
           throw fail(
+            provider,
             `got a vector of ${vector.length} numbers, expected ${info.dimensions} finite numbers`,
             'Set EMBEDDINGS_DIMENSIONS to what the model returns, then run `toolsmith skills reindex`',
           );
@@ -153,6 +101,87 @@ export function createHttpEmbedder(provider: HttpProvider, options: HttpEmbedder
       return vectors;
     },
   };
+}
+
+/** One embedder's provider, settings and what it learned (the dimensions, at the first answer). */
+interface EmbedClient {
+  readonly provider: HttpProvider;
+  readonly doFetch: typeof fetch;
+  readonly maxRetries: number;
+  readonly retryBaseMs: number;
+  readonly timeoutMs: number;
+  readonly info: EmbedderInfo;
+}
+
+function fail(provider: HttpProvider, message: string, fix?: string, cause?: unknown): ServiceError {
+  return new ServiceError(provider.service, message, { ...(fix ? { fix } : {}), cause });
+}
+
+/** One batch's vectors, retrying what may pass later (with backoff, honouring Retry-After). */
+async function post(client: EmbedClient, inputs: readonly string[], kind: EmbedKind): Promise<number[][]> {
+  const { provider, maxRetries } = client;
+  let lastProblem = '';
+  for (let attempt = 0; attempt <= maxRetries; attempt++) {
+    let waitMs = client.retryBaseMs * 2 ** attempt * (0.75 + Math.random() * 0.5);
+    try {
+      const response = await client.doFetch(provider.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...provider.headers },
+        body: JSON.stringify(provider.body(inputs, kind)),
+        signal: AbortSignal.timeout(client.timeoutMs),
+      });
+      if (response.ok) return await vectorsOf(provider, response, inputs.length);
+      lastProblem = await retryableProblem(client, response);
+      waitMs = Math.min(retryAfterMs(response.headers) ?? waitMs, 30_000);
+    } catch (error) {
+      if (error instanceof ServiceError) throw error;
+      lastProblem = describeError(error);
+    }
+    if (attempt < maxRetries) await new Promise((resolve) => setTimeout(resolve, waitMs));
+  }
+  throw fail(
+    provider,
+    `gave up after ${maxRetries + 1} attempts (${lastProblem})`,
+    'Check the network and the provider status, then retry',
+  );
+}
+
+/** The vectors of a successful answer, in input order; checked for shape and count. */
+async function vectorsOf(provider: HttpProvider, response: Response, count: number): Promise<number[][]> {
+  const parsed = EmbeddingsResponseSchema.safeParse(await response.json().catch(() => undefined));
+  if (!parsed.success)
+    throw fail(
+      provider,
+      'the embeddings response is not in the expected shape',
+      'Check the base URL points at an embeddings API',
+    );
+  const rows = [...parsed.data.data].sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
+  if (rows.length !== count) throw fail(provider, `asked for ${count} embeddings, got ${rows.length}`);
+  return rows.map((row) => row.embedding);
+}
+
+/** A refusal worth retrying, described; any other refusal throws with what to fix. */
+async function retryableProblem(client: EmbedClient, response: Response): Promise<string> {
+  const { provider } = client;
+  const detail = await errorDetail(response);
+  if (response.status === 401 || response.status === 403) {
+    throw fail(provider, `the API key was refused (${response.status}: ${detail})`, provider.keyFix);
+  }
+  if (response.status === 404) {
+    throw fail(
+      provider,
+      `${provider.url} or model "${client.info.model}" was not found (404: ${detail})`,
+      'Check EMBEDDINGS_BASE_URL and EMBEDDINGS_MODEL',
+    );
+  }
+  if (!RETRYABLE.has(response.status)) {
+    throw fail(
+      provider,
+      `request refused (${response.status}: ${detail})`,
+      'Check EMBEDDINGS_MODEL and EMBEDDINGS_DIMENSIONS',
+    );
+  }
+  return `${response.status}: ${detail}`;
 }
 
 /** `https://host/v1/` -> `https://host/v1`. */
