@@ -133,13 +133,16 @@ export async function loadMcpConfig(
   return parseMcpConfig(json, env, { file, baseDir: path.dirname(file) });
 }
 
+type Fail = (field: string, message: string) => never;
+type ServerEntry = z.infer<typeof StdioSchema> | z.infer<typeof HttpSchema>;
+
 /** Check an already-parsed servers file (see `loadMcpConfig`). */
 export function parseMcpConfig(
   json: unknown,
   env: Record<string, string | undefined>,
   where: { file: string; baseDir: string },
 ): McpServerConfig[] {
-  const fail = (field: string, message: string): never => {
+  const fail: Fail = (field, message) => {
     throw new ConfigError(where.file, `${field}: ${message}`, {
       fix: 'Fix that entry of the MCP servers file (see mcp.example.json)',
     });
@@ -162,61 +165,75 @@ export function parseMcpConfig(
       fail(field, describeIssue(issue));
       continue;
     }
-    const entry = parsed.data;
-    const enabled = entry.enabled ?? !(entry.disabled ?? false);
-    const common: ServerCommon = {
-      name,
-      enabled,
-      allowedTools: entry.allowedTools,
-      disabledTools: entry.disabledTools ?? [],
-      timeoutMs: entry.timeoutMs,
-      connectTimeoutMs: entry.connectTimeoutMs,
-      ...(entry.requireApproval || entry.approveDestructive
-        ? {
-            approval: {
-              tools:
-                entry.requireApproval === true
-                  ? ('all' as const)
-                  : Array.isArray(entry.requireApproval)
-                    ? entry.requireApproval
-                    : [],
-              destructive: entry.approveDestructive ?? false,
-            },
-          }
-        : {}),
-    };
-    // A disabled server's variables need not be set.
-    const expand = (value: string, field: string): string => {
-      if (!enabled) return value;
-      const result = expandVars(value, env);
-      return result.ok ? result.value : fail(`${at}.${field}`, result.error);
-    };
-    const expandMap = (map: Record<string, string> | undefined, field: string) =>
-      Object.fromEntries(Object.entries(map ?? {}).map(([k, v]) => [k, expand(v, `${field}.${k}`)]));
-
-    if ('command' in entry) {
-      const cwd = entry.cwd === undefined ? undefined : path.resolve(where.baseDir, expand(entry.cwd, 'cwd'));
-      servers.push({
-        ...common,
-        transport: 'stdio',
-        command: expand(entry.command, 'command'),
-        args: (entry.args ?? []).map((arg, i) => expand(arg, `args[${i}]`)),
-        env: expandMap(entry.env, 'env'),
-        cwd,
-      });
-    } else {
-      const url = expand(entry.url, 'url');
-      if (enabled && !/^https?:\/\//i.test(url)) fail(`${at}.url`, `expected an http(s) URL (got "${url}")`);
-      if (enabled && !URL.canParse(url)) fail(`${at}.url`, `not a valid URL ("${url}")`);
-      servers.push({
-        ...common,
-        transport: entry.type === 'sse' ? 'sse' : 'http',
-        url,
-        headers: expandMap(entry.headers, 'headers'),
-      });
-    }
+    servers.push(serverOf(name, parsed.data, { env, baseDir: where.baseDir, fail }));
   }
   return servers;
+}
+
+/** One checked entry as a server, its `${VAR}`s expanded (not those of a disabled server). */
+function serverOf(
+  name: string,
+  entry: ServerEntry,
+  context: { env: Record<string, string | undefined>; baseDir: string; fail: Fail },
+): McpServerConfig {
+  const { fail } = context;
+  const at = `mcpServers.${name}`;
+  const common = commonOf(name, entry);
+  // A disabled server's variables need not be set.
+  const expand = (value: string, field: string): string => {
+    if (!common.enabled) return value;
+    const result = expandVars(value, context.env);
+    return result.ok ? result.value : fail(`${at}.${field}`, result.error);
+  };
+  const expandMap = (map: Record<string, string> | undefined, field: string) =>
+    Object.fromEntries(Object.entries(map ?? {}).map(([k, v]) => [k, expand(v, `${field}.${k}`)]));
+
+  if ('command' in entry) {
+    const cwd = entry.cwd === undefined ? undefined : path.resolve(context.baseDir, expand(entry.cwd, 'cwd'));
+    return {
+      ...common,
+      transport: 'stdio',
+      command: expand(entry.command, 'command'),
+      args: (entry.args ?? []).map((arg, i) => expand(arg, `args[${i}]`)),
+      env: expandMap(entry.env, 'env'),
+      cwd,
+    };
+  }
+  const url = expand(entry.url, 'url');
+  if (common.enabled && !/^https?:\/\//i.test(url))
+    fail(`${at}.url`, `expected an http(s) URL (got "${url}")`);
+  if (common.enabled && !URL.canParse(url)) fail(`${at}.url`, `not a valid URL ("${url}")`);
+  return {
+    ...common,
+    transport: entry.type === 'sse' ? 'sse' : 'http',
+    url,
+    headers: expandMap(entry.headers, 'headers'),
+  };
+}
+
+/** What every server has: enabled, tool filters, time-outs and the approval policy. */
+function commonOf(name: string, entry: ServerEntry): ServerCommon {
+  return {
+    name,
+    enabled: entry.enabled ?? !(entry.disabled ?? false),
+    allowedTools: entry.allowedTools,
+    disabledTools: entry.disabledTools ?? [],
+    timeoutMs: entry.timeoutMs,
+    connectTimeoutMs: entry.connectTimeoutMs,
+    ...(entry.requireApproval || entry.approveDestructive
+      ? {
+          approval: {
+            tools:
+              entry.requireApproval === true
+                ? ('all' as const)
+                : Array.isArray(entry.requireApproval)
+                  ? entry.requireApproval
+                  : [],
+            destructive: entry.approveDestructive ?? false,
+          },
+        }
+      : {}),
+  };
 }
 
 function describeIssue(issue: z.core.$ZodIssue | undefined): string {
