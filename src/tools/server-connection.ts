@@ -12,13 +12,8 @@ import {
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { describeError } from '../errors.ts';
-import {
-  ConnectFailure,
-  callErrorOf,
-  describeConnectError,
-  isContentResult,
-  withTimeout,
-} from './connection-errors.ts';
+import { callOnClient } from './call-on-client.ts';
+import { ConnectFailure, describeConnectError, withTimeout } from './connection-errors.ts';
 import { ToolError } from './tool-error.ts';
 import type { OpenedTransport, TransportFactory } from './transports.ts';
 import type { ServerStatus } from './types.ts';
@@ -50,7 +45,6 @@ export interface ConnectionCallOptions {
 
 const CLIENT_INFO = { name: 'toolsmith', version: '0.1.0' };
 const MAX_PAGES = 100;
-const ignoreProgress = () => {};
 
 /** A kept-alive client of one MCP server. Call `start()` once, `close()` at the end. */
 export class ServerConnection {
@@ -122,39 +116,13 @@ export class ServerConnection {
         `tool server "${this.name}" is ${this.currentStatus}${this.lastError ? ` (${this.lastError})` : ''}`,
       );
     }
-    const timeout = this.options.callTimeoutMs;
-    // The SDK adds an abort listener to the signal it is given and never removes it. The caller's
-    // signal (a sandbox run's) outlives many calls, so each call gets its own, linked while it lasts.
-    const parent = options.signal;
-    const own = parent ? new AbortController() : undefined;
-    const relay = () => own?.abort(parent?.reason);
-    if (parent?.aborted) relay();
-    else parent?.addEventListener('abort', relay, { once: true });
-    try {
-      const result = await client.callTool(
-        options.meta ? { name: tool, arguments: args, _meta: options.meta } : { name: tool, arguments: args },
-        undefined,
-        {
-          timeout,
-          resetTimeoutOnProgress: true,
-          // Always asked for: the SDK only sends a progress token with a handler, and progress the
-          // server sends is what extends the time limit of a long call.
-          onprogress: options.onProgress ?? ignoreProgress,
-          ...(own ? { signal: own.signal } : {}),
-        },
-      );
-      // The SDK has checked the result against CallToolResultSchema (its default result schema);
-      // only the pre-2024 `toolResult` form lacks content.
-      if (!isContentResult(result))
-        throw new ToolError(`${this.name}.${tool} returned a result without content`);
-      return result;
-    } catch (error) {
-      // The SDK reports an abort as a RequestTimeout error: tell the two apart by our own signal.
-      if (own?.signal.aborted) throw new ToolError(`${this.name}.${tool} was cancelled`);
-      throw callErrorOf(this.name, tool, error, timeout);
-    } finally {
-      parent?.removeEventListener('abort', relay);
-    }
+    return callOnClient(client, {
+      server: this.name,
+      tool,
+      args,
+      timeoutMs: this.options.callTimeoutMs,
+      ...options,
+    });
   }
 
   /**
