@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { ServiceError } from '../../src/errors.ts';
+import { ServiceError, UsageError } from '../../src/errors.ts';
 import { createSandboxPool, workerEnvFrom } from '../../src/sandbox/process/sandbox-pool.ts';
 import type { Sandbox, SandboxProvider } from '../../src/sandbox/types.ts';
 
@@ -137,5 +137,28 @@ describe('the environment of a worker process', () => {
     const [defaultStatus] = byDefault.status();
     expect(await readFile(`/proc/${defaultStatus?.pid}/environ`, 'utf8')).not.toContain('canary');
     delete process.env.TOOLSMITH_CANARY_API_KEY;
+  });
+});
+
+describe('providers the pool cannot hand to a process', () => {
+  it('a bad namespace or prelude data that cannot be copied throws a UsageError, as inline', async () => {
+    const pool = createSandboxPool({ spare: 0 });
+    pools.push(pool);
+    const sb = pool.createSandbox();
+    made.push(sb);
+    const file = new URL('../../src/sandbox/libraries/import-prelude.ts', import.meta.url);
+    const withFunction: SandboxProvider = {
+      namespace: 'odd',
+      bindings: {},
+      prelude: { file, data: { f() {} } },
+    };
+    await expect(sb.run('1', { providers: [withFunction] })).rejects.toThrow(
+      /prelude data of sandbox provider odd cannot be copied to a sandbox process/,
+    );
+    await expect(sb.run('1', { providers: [{ namespace: 'not ok', bindings: {} }] })).rejects.toThrow(
+      UsageError,
+    );
+    expect(pool.status()).toEqual([]);
+    expect(await sb.run('2')).toMatchObject({ ok: true, data: 2 });
   });
 });

@@ -143,7 +143,9 @@ export class ProcessSandbox implements Sandbox {
   async #runNow(code: string, options: RunOptions): Promise<RunResult> {
     const started = performance.now();
     const providers = options.providers ?? this.#providersNow();
+    // Checked before anything starts: a bad provider throws, as inline.
     const bindings = flattenBindings(providers);
+    const described = this.#home.describe(providers);
     const worker = await this.#placed();
     const stateReset = this.#lostState && !this.#live;
     this.#lostState = false;
@@ -164,7 +166,7 @@ export class ProcessSandbox implements Sandbox {
       code,
       limits: this.limits,
       runLimits: definedOnly(options.limits ?? {}),
-      providers: this.#home.describe(providers),
+      providers: described,
       streamLogs: options.onLog !== undefined,
       aborted: options.signal?.aborted === true,
     });

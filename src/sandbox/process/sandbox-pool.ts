@@ -6,7 +6,7 @@
  * an isolate (or grew past its RSS cap) takes no new isolate and is killed with its process group
  * once its last sandbox has left. The parent never runs an isolate, so it always exits cleanly.
  */
-import { ServiceError } from '../../errors.ts';
+import { ServiceError, UsageError } from '../../errors.ts';
 import type { Sandbox, SandboxOptions, SandboxProvider, SandboxStats } from '../types.ts';
 import { ProcessSandbox, type RunProviders, type SandboxHome } from './process-sandbox.ts';
 import { WorkerProcess } from './worker-process.ts';
@@ -229,9 +229,19 @@ class Pool implements SandboxPool, SandboxHome {
   }
 }
 
-/** What the child needs to rebuild a provider: names of its bindings, its prelude by file. */
+/**
+ * What the child needs to rebuild a provider: names of its bindings, its prelude by file. Its data
+ * must survive the copy to the child (JSON data does; a function does not: a UsageError, as inline).
+ */
 function descriptorOf(provider: SandboxProvider): ProviderDescriptor {
   const prelude = provider.prelude;
+  try {
+    structuredClone(prelude?.data);
+  } catch (error) {
+    throw new UsageError(
+      `the prelude data of sandbox provider ${provider.namespace} cannot be copied to a sandbox process (${error instanceof Error ? error.message : String(error)}); pass JSON data`,
+    );
+  }
   return {
     namespace: provider.namespace,
     bindings: Object.keys(provider.bindings),

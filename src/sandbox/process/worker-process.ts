@@ -7,6 +7,7 @@
  * is starting or has work in flight, so an idle pool never keeps the process alive.
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { getCompileCacheDir } from 'node:module';
 import type { Socket } from 'node:net';
 import { ServiceError } from '../../errors.ts';
 import type { SandboxStats, TrustedScript } from '../types.ts';
@@ -71,7 +72,8 @@ export class WorkerProcess {
     });
     this.ready.catch(() => undefined);
     this.child = fork(options.file, [], {
-      env: options.env,
+      // The parent's compile cache, when it has one: every start loads the same sandbox modules.
+      env: withCompileCache(options.env),
       execArgv: ['--no-node-snapshot', '--disable-warning=ExperimentalWarning'],
       serialization: 'advanced',
       detached: true,
@@ -287,4 +289,10 @@ export class WorkerProcess {
     this.#queue = undefined;
     this.#options.onExit(this);
   }
+}
+
+/** `env` plus the parent's compile cache folder (not a secret), so a child reuses what was compiled. */
+function withCompileCache(env: Record<string, string>): Record<string, string> {
+  const dir = getCompileCacheDir();
+  return dir ? { ...env, NODE_COMPILE_CACHE: dir } : env;
 }

@@ -46,7 +46,8 @@ export const ParentMessageSchema = z.discriminatedUnion('type', [
     runId: Id,
     code: z.string(),
     limits: LimitsSchema,
-    runLimits: z.object({ timeoutMs: z.number().positive(), wallMs: z.number().positive() }).partial(),
+    // As inline, a run's own limits are taken as given (a limit of 0 ends the run at once).
+    runLimits: z.object({ timeoutMs: z.number(), wallMs: z.number() }).partial(),
     providers: z.array(RunProviderSchema),
     streamLogs: z.boolean(),
     /** The run's signal was aborted before it was sent. */
