@@ -8,12 +8,13 @@ import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { HostBindings, SandboxProvider } from '../sandbox/types.ts';
 import { closeNames } from '../text/close-names.ts';
 import { toIdentifier } from '../text/identifiers.ts';
-import { type ApprovalRule, approvalReason } from './approval-policy.ts';
+import type { ApprovalRule } from './approval-policy.ts';
 import { WORKSPACE_META_KEY } from './builtin/workspace-server.ts';
 import { callTool, type ToolCall } from './call-tool.ts';
 import { type Declarations, generateDeclarations } from './generate-declarations.ts';
 import { planServers, type ToolHubOptions } from './plan-servers.ts';
 import { ServerConnection } from './server-connection.ts';
+import { toolBinding } from './tool-binding.ts';
 import { ToolError } from './tool-error.ts';
 import type { ToolsPreludeData } from './tools-prelude.ts';
 import type { CallOptions, HubEvent, ServerInfo, ToolBindingOptions, ToolHub, ToolInfo } from './types.ts';
@@ -149,34 +150,14 @@ class Hub implements ToolHub {
       if (options.servers && !options.servers.includes(entry.name)) continue;
       for (const [identifier, tool] of entry.tools) {
         const label = `tools.${entry.identifier}.${identifier}`;
-        const call = this.toolCall(entry, tool, label, options.workspaceDir);
-        const onCall = options.onCall;
-        bindings[`${entry.identifier}.${identifier}`] = (args, context) => {
-          if (args.length > 1)
-            throw new ToolError(`${label} takes one object argument, e.g. ${label}({ ... })`);
-          if (call instanceof ToolError) return Promise.reject(call);
-          const invoke = () =>
-            callTool(
-              call,
-              args[0],
-              onCall
-                ? { onCall, signal: context.signal, serialized: true }
-                : { signal: context.signal, serialized: true },
-            );
-          const reason = approvalReason(entry.approval, tool, args[0]);
-          if (!reason) return invoke();
-          const request = { server: entry.name, tool: tool.name, label, input: args[0], reason };
-          return (async () => {
-            const decision = options.approve
-              ? await context.pauseWall(options.approve(request))
-              : { approved: false, by: 'nobody', note: 'no one can approve calls here' };
-            if (!decision.approved)
-              throw new ToolError(
-                `${label} was denied by ${decision.by}${decision.note ? ` (${decision.note})` : ''}`,
-              );
-            return invoke();
-          })();
-        };
+        bindings[`${entry.identifier}.${identifier}`] = toolBinding({
+          server: entry.name,
+          tool,
+          label,
+          call: this.toolCall(entry, tool, label, options.workspaceDir),
+          approval: entry.approval,
+          options,
+        });
       }
     }
     return bindings;
