@@ -125,8 +125,9 @@ describe('the environment of a worker process', () => {
       .map((entry) => entry.split('=')[0]);
     expect(environ).not.toContain('canary');
     expect(names).toContain('PATH');
-    // Node's own IPC plumbing aside, only the allowlist.
-    const allowed = ['PATH', 'LANG', 'TZ', 'NODE_CHANNEL_FD', 'NODE_CHANNEL_SERIALIZATION_MODE'];
+    // Node's own IPC plumbing and the compile cache folder (when the parent has one) aside, only the allowlist.
+    const node = ['NODE_CHANNEL_FD', 'NODE_CHANNEL_SERIALIZATION_MODE', 'NODE_COMPILE_CACHE'];
+    const allowed = ['PATH', 'LANG', 'TZ', ...node];
     expect(names.filter((name) => !allowed.includes(name ?? ''))).toEqual([]);
     // By default a worker gets no environment at all.
     const byDefault = createSandboxPool({ spare: 0 });
