@@ -42,7 +42,7 @@ const actor: Actor = { userId: 'ana', guildId: 'g1', channelId: 'c1', roleIds: [
 
 describe('a task through the sandbox pool', () => {
   it('survives an isolate lost beyond recovery and answers from a fresh process', async () => {
-    expect(app.config.sandboxProcesses).toEqual({ mode: 'process', perProcess: 8, maxRssMb: 1024 });
+    expect(app.config.sandboxProcesses).toMatchObject({ mode: 'process', perProcess: 8, maxRssMb: 1024 });
     expect(app.sandboxPool).toBeDefined();
     await app.service.open({ id: 't1', actor, title: 't1', frontEnd: 'discord' });
     await writeFile(
