@@ -47,7 +47,7 @@ export interface Config {
     maxOutputChars: number;
     maxPendingCalls: number;
   };
-  /** Where sandboxes run (SANDBOX_WORKERS, SANDBOX_PER_PROCESS, SANDBOX_PROCESS_MAX_RSS_MB). */
+  /** Where sandboxes run (SANDBOX_WORKERS, SANDBOX_PER_PROCESS, SANDBOX_PROCESS_MAX_RSS_MB, SANDBOX_SPARE_PROCESSES). */
   sandboxProcesses: {
     /** `process`: worker processes the app recycles (default); `inline`: isolates in this process. */
     mode: 'process' | 'inline';
@@ -55,6 +55,8 @@ export interface Config {
     perProcess: number;
     /** A worker past this RSS takes no new sandbox and ends once its last one has left. */
     maxRssMb: number;
+    /** Idle worker processes kept started, so a new session does not wait for one (0: on demand). */
+    spare: number;
   };
   tools: {
     mcpConfigPath: string;
@@ -189,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = projectR
       mode: e.SANDBOX_WORKERS,
       perProcess: e.SANDBOX_PER_PROCESS,
       maxRssMb: e.SANDBOX_PROCESS_MAX_RSS_MB,
+      spare: e.SANDBOX_SPARE_PROCESSES,
     },
     tools: toolsConfig(e, root),
     agent: {

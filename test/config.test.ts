@@ -32,6 +32,8 @@ describe('configuration', () => {
       maxOutputChars: 20_000,
       maxPendingCalls: 256,
     });
+    expect(config.sandboxProcesses).toEqual({ mode: 'process', perProcess: 8, maxRssMb: 1024, spare: 1 });
+    expect(loadConfig({ SANDBOX_SPARE_PROCESSES: '0' }).sandboxProcesses.spare).toBe(0);
     expect(config.agent.maxSteps).toBe(12);
     expect(config.tools.web.allowedHosts).toEqual([]);
     expect(config.discord.allowedUsers).toEqual([]);
@@ -47,6 +49,7 @@ describe('configuration', () => {
   it.each([
     ['SANDBOX_MEMORY_MB', 'lots', 'SANDBOX_MEMORY_MB: expected a whole number >= 8 (got "lots")'],
     ['SANDBOX_MEMORY_MB', '4', 'SANDBOX_MEMORY_MB: Too small'],
+    ['SANDBOX_SPARE_PROCESSES', '-1', 'SANDBOX_SPARE_PROCESSES: expected a whole number >= 0 (got "-1")'],
     ['AGENT_MAX_COST_USD', '-1', 'AGENT_MAX_COST_USD: expected a number >= 0 (got "-1")'],
     ['WEB_ALLOW_PRIVATE', 'maybe', 'WEB_ALLOW_PRIVATE: expected true or false (got "maybe")'],
     [

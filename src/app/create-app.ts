@@ -154,6 +154,7 @@ function sandboxPoolFor(
   return createSandboxPool({
     perProcess: config.sandboxProcesses.perProcess,
     maxRssMb: config.sandboxProcesses.maxRssMb,
+    spare: config.sandboxProcesses.spare,
     // Only what a worker needs of the environment: never a key or a token.
     env: workerEnvFrom(config.env),
     ...(log ? { log: (message: string) => log(`sandbox: ${message}`) } : {}),

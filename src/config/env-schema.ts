@@ -31,6 +31,7 @@ export const EnvSchema = z.object({
   SANDBOX_WORKERS: choice(['process', 'inline'], 'process'),
   SANDBOX_PER_PROCESS: int(1, 8),
   SANDBOX_PROCESS_MAX_RSS_MB: int(64, 1024),
+  SANDBOX_SPARE_PROCESSES: int(0, 1),
 
   MCP_CONFIG: text(),
   MCP_CONNECT_TIMEOUT_MS: int(100, 15_000),
