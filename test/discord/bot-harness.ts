@@ -66,6 +66,9 @@ export async function createBotHarness(options: BotHarnessOptions = {}): Promise
     MCP_CONFIG: mcpPath,
     MCP_CONNECT_TIMEOUT_MS: '5000',
     PROGRESS_EDIT_MS: '200',
+    // Sandboxes in worker processes as in production, started on demand: a warm spare per test
+    // doubled the processes (~0.6 s of CPU each) for sessions that never come.
+    SANDBOX_SPARE_PROCESSES: '0',
     ANTHROPIC_MAX_RETRIES: '2',
     ...(typeof options.env === 'function' ? options.env(discord) : options.env),
   });
