@@ -1,9 +1,11 @@
 /**
  * The floors of src/ (DESIGN.md): folders import one way, with no cycle between them; store/ is the
- * ground floor; each SDK is imported by one folder only; files stay small.
+ * ground floor; each SDK is imported by one folder only; files and functions stay small.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { stripTypeScriptTypes } from 'node:module';
 import path from 'node:path';
+import * as acorn from 'acorn';
 import { describe, expect, it } from 'vitest';
 
 const SRC = path.resolve(import.meta.dirname, '../src');
@@ -91,7 +93,7 @@ describe('the floors of src/', () => {
 
   it('keeps files small (the sandbox runtime aside)', () => {
     const large = files
-      .filter((file) => !file.includes(`${path.sep}runtime${path.sep}`))
+      .filter((file) => !isRuntime(file))
       .map((file) => ({
         file: path.relative(SRC, file),
         lines: readFileSync(file, 'utf8').split('\n').length,
@@ -99,4 +101,47 @@ describe('the floors of src/', () => {
       .filter(({ lines }) => lines > 365);
     expect(large).toEqual([]);
   });
+
+  it('keeps functions small, factory closures included (the sandbox runtime aside)', () => {
+    const long = files
+      .filter((file) => !isRuntime(file))
+      .flatMap((file) => longFunctionsOf(file, MAX_FUNCTION_LINES));
+    expect(long).toEqual([]);
+  });
 });
+
+const MAX_FUNCTION_LINES = 80;
+
+const isRuntime = (file: string) => file.includes(`${path.sep}runtime${path.sep}`);
+
+/** Functions longer than `max` lines, as `file:line name (n lines)`; types stripped in place first. */
+function longFunctionsOf(file: string, max: number): string[] {
+  const text = readFileSync(file, 'utf8');
+  const code = file.endsWith('.ts') ? stripTypeScriptTypes(text, { mode: 'strip' }) : text;
+  const program = acorn.parse(code, { ecmaVersion: 'latest', sourceType: 'module', locations: true });
+  const found: string[] = [];
+  const visit = (node: unknown, name: string): void => {
+    if (!node || typeof node !== 'object') return;
+    if (Array.isArray(node)) {
+      for (const child of node) visit(child, name);
+      return;
+    }
+    const n = node as acorn.Node & Record<string, unknown>;
+    if (typeof n.type !== 'string') return;
+    const named = nameOf(n) ?? name;
+    if (/Function/.test(n.type) && n.loc) {
+      const lines = n.loc.end.line - n.loc.start.line + 1;
+      if (lines > max)
+        found.push(`${path.relative(SRC, file)}:${n.loc.start.line} ${named} (${lines} lines)`);
+    }
+    for (const [key, value] of Object.entries(n)) if (key !== 'loc') visit(value, named);
+  };
+  visit(program, '(anonymous)');
+  return found;
+}
+
+/** The name a node gives the functions in it: a declaration's, a variable's, a method's, a property's. */
+function nameOf(node: acorn.Node & Record<string, unknown>): string | undefined {
+  const id = (node.id ?? node.key) as { name?: unknown } | undefined;
+  return typeof id?.name === 'string' ? id.name : undefined;
+}
