@@ -219,6 +219,7 @@ class Pool implements SandboxPool, SandboxHome {
         this.#refused++;
         this.#log(`sandbox process ${pid} sent ${what}; refused`);
       },
+      onHealth: (reported) => this.checkHealth(reported),
       onExit: (ended) => {
         const index = this.#workers.indexOf(ended);
         if (index >= 0) this.#workers.splice(index, 1);

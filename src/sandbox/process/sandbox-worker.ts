@@ -28,6 +28,9 @@ type RunMessage = Extract<ParentMessage, { type: 'run' }>;
 /** How long after a run its sandbox's figures are sent again (the heap read has come back by then). */
 const STATS_DELAY_MS = 30;
 
+/** How often the worker looks for isolates lost between runs. */
+const HEALTH_CHECK_MS = 1000;
+
 interface SandboxEntry {
   sandbox: Sandbox;
   /** The run in progress, or the last one (runs of one sandbox come one at a time). */
@@ -82,6 +85,18 @@ export function startSandboxWorker(channel: WorkerChannel = processChannel()): v
     if (parsed.success) handle(worker, parsed.data);
   });
   worker.send({ type: 'ready', pid: process.pid, health: healthNow() });
+  watchLosses(worker);
+}
+
+/** An isolate can also be lost between runs (V8 collecting after one): say so without waiting for a run. */
+function watchLosses(worker: SandboxWorker): void {
+  let reported = 0;
+  setInterval(() => {
+    const health = healthNow();
+    if (health.lost === reported) return;
+    reported = health.lost;
+    worker.send({ type: 'health', health });
+  }, HEALTH_CHECK_MS).unref();
 }
 
 function processChannel(): WorkerChannel {

@@ -29,6 +29,8 @@ export interface WorkerProcessOptions {
   onRefused(pid: number, what: string): void;
   /** A line for an operator (what a process said before it ended on its own). */
   log(message: string): void;
+  /** The process reported its health between runs. */
+  onHealth(worker: WorkerProcess): void;
   /** The process ended (for whatever reason). */
   onExit(worker: WorkerProcess): void;
 }
@@ -209,6 +211,11 @@ export class WorkerProcess {
     }
     if (message.type === 'evaluated') {
       this.#settleEvaluation(message);
+      return;
+    }
+    if (message.type === 'health') {
+      this.health = message.health;
+      this.#options.onHealth(this);
       return;
     }
     if (message.type === 'stats') {

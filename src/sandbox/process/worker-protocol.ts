@@ -125,6 +125,8 @@ export const ChildMessageSchema = z.discriminatedUnion('type', [
     isolateLost: z.boolean(),
     health: HealthSchema,
   }),
+  /** The health changed between runs (an isolate lost to an out-of-memory in a GC after its run). */
+  z.object({ type: z.literal('health'), health: HealthSchema }),
   /** A sandbox's figures a little after its run (the heap is read asynchronously in the child). */
   z.object({ type: z.literal('stats'), sandboxId: Id, stats: StatsSchema }),
   z.object({
