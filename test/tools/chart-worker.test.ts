@@ -44,7 +44,7 @@ describe('chart time limit', () => {
   it('stops a render that runs past the time limit, and the next chart still renders', async () => {
     const slow = await createToolHub({
       workspace: false,
-      chart: { ...LIMITS, maxPoints: 1e9, timeoutMs: 1500 },
+      chart: { ...LIMITS, maxPoints: 1e9, timeoutMs: 1000 },
     });
     try {
       const start = Date.now();
@@ -66,7 +66,7 @@ describe('chart time limit', () => {
           },
           { workspaceDir },
         ),
-      ).rejects.toThrow(/took longer than 1500 ms \(CHART_TIMEOUT_MS\) and was stopped/);
+      ).rejects.toThrow(/took longer than 1000 ms \(CHART_TIMEOUT_MS\) and was stopped/);
       expect(Date.now() - start).toBeLessThan(20_000);
       const next = await slow.call(
         'chart',
@@ -111,7 +111,7 @@ describe('chart cancellation', () => {
       );
       // The next chart waits behind the slow one: it renders only if cancelling really ended that one.
       const next = renderer.render({ ...request, spec: bars({ data: { url: 'sales.csv' } }) });
-      setTimeout(() => controller.abort(), 1000);
+      setTimeout(() => controller.abort(), 500);
       await expect(slow).rejects.toThrow('the chart was cancelled');
       const output = await next;
       expect(PNG.sync.read(Buffer.from(output.png)).width).toBe(output.width);
