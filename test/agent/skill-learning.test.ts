@@ -28,6 +28,7 @@ beforeEach(async () => {
     DATA_DIR: dir,
     ANTHROPIC_API_KEY: 'k',
     MCP_CONFIG: path.join(dir, 'none.json'),
+    SANDBOX_SPARE_PROCESSES: '0',
   });
   app = await createApp(config, {
     model: createAnthropicModel({ apiKey: 'k', baseUrl: fake.url, maxRetries: 0 }),

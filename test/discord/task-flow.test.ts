@@ -101,7 +101,9 @@ describe('/task', () => {
     const gaps = editTimes
       .slice(0, -1)
       .map((at, i) => at - (i === 0 ? progress.createdAt : (editTimes[i - 1] ?? 0)));
-    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(150);
+    // Gaps are seen where the edits arrive: REST latency on a busy machine shifts each by tens of ms
+    // (148 ms was seen), while edits that were not throttled would come a few ms apart.
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(100);
     // The states in between were seen: steps counted up while the task ran.
     const steps = progress.history.map((v) => Number(/step (\d+)\/12/.exec(v.content)?.[1] ?? 0));
     expect(Math.max(...steps)).toBeGreaterThanOrEqual(3);
