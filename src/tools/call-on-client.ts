@@ -7,6 +7,7 @@ import type { CallToolResult, Progress } from '@modelcontextprotocol/sdk/types.j
 import { callErrorOf, isContentResult } from './connection-errors.ts';
 import { ToolError } from './tool-error.ts';
 
+/** The call, its time limit, and the caller's signal, `_meta` and progress handler. */
 export interface CallOnClientOptions {
   /** The server's name, for error messages. */
   server: string;

@@ -10,6 +10,7 @@ import { callTool, type ToolCall } from './call-tool.ts';
 import { ToolError } from './tool-error.ts';
 import type { ToolBindingOptions } from './types.ts';
 
+/** What the binding of one tool is made from. */
 export interface ToolBindingParts {
   /** The configured server name. */
   server: string;

@@ -12,6 +12,7 @@ import { looselyEqual } from './loosely-equal.ts';
 /** The check result (saved with the skill), or why the skill fails its check. */
 export type ExampleCheck = { ok: true; result: string } | { ok: false; reason: string };
 
+/** The skill to check, where it runs and what it should return. */
 export interface CheckExampleOptions {
   createSandbox: (options: SandboxOptions) => Sandbox;
   limits: Partial<SandboxLimits>;
