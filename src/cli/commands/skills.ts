@@ -11,8 +11,8 @@ import { operatorActor } from '../../skills/records/trust.ts';
 import { SKILL_SCOPE } from '../../skills/skill-name.ts';
 import type { SkillLibrary } from '../../skills/types.ts';
 import { openStore } from '../../store/open-store.ts';
-import type { CliCommand } from '../main.ts';
 import { color, print } from '../print.ts';
+import type { CliCommand } from '../types.ts';
 import { skillActions } from './skills-actions.ts';
 import { type Emit, parseVersionOption, runReview } from './skills-review.ts';
 
