@@ -1,9 +1,9 @@
 /**
  * The host bench's memory figure: 300 hostile runs (a fresh session every 10; 10 kinds, 2 of them
  * out-of-memory V8 cannot recover from), then RSS after a full GC against the start (target: back
- * within 20 %). Inline, in a process of its own that is killed once it has reported (a process that
- * lost an isolate cannot exit); through the sandbox pool, in the bench's process, counting the
- * parent and its worker processes together.
+ * within 20 %). Each in a fresh process of its own, killed once it has reported (inline, a process
+ * that lost an isolate cannot exit); through the sandbox pool, the parent and its worker processes
+ * are counted together.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -99,11 +99,11 @@ async function inlineInThisProcess(): Promise<BenchRow> {
   );
 }
 
-/** The inline figure, from a process of its own (killed once it has reported). */
-export function inlineRssAfterHostileRuns(): Promise<BenchRow> {
+/** A figure from a fresh process of its own (killed once it has reported). */
+export function rssAfterHostileRuns(mode: 'inline' | 'pool'): Promise<BenchRow> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], {
-      env: { ...process.env, [RSS_CHILD]: '1' },
+      env: { ...process.env, [RSS_CHILD]: mode },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
@@ -139,8 +139,8 @@ function totalRss(pool: SandboxPool): { bytes: number; processes: number } {
   return { bytes: process.memoryUsage().rss + children, processes: pids.length };
 }
 
-/** The same runs through the sandbox pool, in this process: parent and workers counted together. */
-export async function poolRssAfterHostileRuns(): Promise<BenchRow> {
+/** The same runs through the sandbox pool: this process and its workers counted together. */
+async function poolInThisProcess(): Promise<BenchRow> {
   const gc = exposeGc();
   const pool = createSandboxPool({ perProcess: 8, spare: 1 });
   const settle = async () => {
@@ -170,7 +170,8 @@ export async function poolRssAfterHostileRuns(): Promise<BenchRow> {
 
 const RSS_CHILD = 'HOST_BENCH_RSS_CHILD';
 if (import.meta.main && process.env[RSS_CHILD]) {
-  process.stdout.write(`${JSON.stringify(await inlineInThisProcess())}\n`);
-  // Wait to be killed (see inlineRssAfterHostileRuns).
+  const row = process.env[RSS_CHILD] === 'pool' ? await poolInThisProcess() : await inlineInThisProcess();
+  process.stdout.write(`${JSON.stringify(row)}\n`);
+  // Wait to be killed (see rssAfterHostileRuns).
   setInterval(() => {}, 60_000);
 }

@@ -10,7 +10,7 @@
 import { createSandbox } from '../src/sandbox/create-sandbox.ts';
 import { createSandboxPool } from '../src/sandbox/process/sandbox-pool.ts';
 import type { RunResult, Sandbox, SandboxOptions } from '../src/sandbox/types.ts';
-import { inlineRssAfterHostileRuns, poolRssAfterHostileRuns } from './host-hostile-runs.ts';
+import { rssAfterHostileRuns } from './host-hostile-runs.ts';
 import type { BenchRow } from './measure.ts';
 import { round } from './measure.ts';
 
@@ -192,8 +192,8 @@ export default async function (): Promise<BenchRow[]> {
     }
   }
   if (!process.env.HOST_BENCH_SKIP_RSS) {
-    rows.push(await inlineRssAfterHostileRuns());
-    rows.push(await poolRssAfterHostileRuns());
+    rows.push(await rssAfterHostileRuns('inline'));
+    rows.push(await rssAfterHostileRuns('pool'));
   }
   return rows;
 }
