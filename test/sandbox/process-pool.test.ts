@@ -219,4 +219,26 @@ describe('the processes of the pool', () => {
     expect(small.status()).toEqual([]);
     expect(() => small.createSandbox()).toThrow(/closed/);
   });
+
+  it('a process past its RSS cap takes no new session and ends once its sessions have left', async () => {
+    const capped = createSandboxPool({ maxRssMb: 64, spare: 0 });
+    try {
+      const first = capped.createSandbox();
+      expect(await first.run('const kept = 1; kept')).toMatchObject({ ok: true, data: 1 });
+      const [fat] = capped.status();
+      expect(fat).toMatchObject({ recycling: true, sandboxes: 1 });
+      expect(fat?.rssBytes).toBeGreaterThan(64 * 1024 * 1024);
+      // Its session keeps its state there...
+      expect(await first.run('kept + 1')).toMatchObject({ ok: true, data: 2 });
+      // ...while a new one starts elsewhere.
+      const second = capped.createSandbox();
+      await second.run('1');
+      expect(capped.status().filter((status) => status.pid !== fat?.pid)).toHaveLength(1);
+      first.dispose();
+      await expect.poll(() => capped.status().some((status) => status.pid === fat?.pid)).toBe(false);
+      second.dispose();
+    } finally {
+      await capped.close();
+    }
+  });
 });
