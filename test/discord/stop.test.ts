@@ -32,9 +32,19 @@ const codeRunning = (threadId: string) =>
 
 describe('stop', () => {
   it('the Stop button cancels running code, and the thread then continues', async () => {
-    h.anthropic.reply(h.anthropic.code('const kept = 1;\nawait sleep(20_000);\n"never"'));
+    h.anthropic.reply(
+      h.anthropic.code(
+        "const kept = 1;\nawait tools.workspace.write({ path: 'started.txt', content: 'yes' });\nawait sleep(20_000);\n'never'",
+      ),
+    );
     const { thread } = await startTask(h, { prompt: 'a step that never ends', user: 'alice' });
-    await codeRunning(thread.id);
+    // Past `kept = 1` for sure: the code's tool call is in the audit log (a sandbox process may still be
+    // starting when the code row is written).
+    await h.discord.waitFor(
+      () => h.app.audit.list(thread.id).some((entry) => entry.kind === 'tool'),
+      10_000,
+      'the code to call its tool',
+    );
     const [progress] = progressMessages(h, thread.id);
     if (!progress) throw new Error('no progress message');
     expect(buttonIds(progress)).toEqual([`stop:${thread.id}`]);
