@@ -5,6 +5,7 @@
  * ends, pauseWall holds the child's wall clock, and a library import is evaluated in the child's
  * session. One pool for the file: starting processes is the slow part.
  */
+import { readdir, readFile } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSandbox } from '../../src/sandbox/create-sandbox.ts';
 import { createLibraryProvider } from '../../src/sandbox/libraries/create-library-provider.ts';
@@ -239,6 +240,23 @@ describe('the processes of the pool', () => {
       second.dispose();
     } finally {
       await capped.close();
+    }
+  });
+
+  it('a worker yields the CPU to the bot: every one of its threads runs at nice 10', async () => {
+    const sb = pool.createSandbox();
+    made.push(sb);
+    await sb.run('await new Promise((resolve) => setTimeout(resolve, 10)); 1');
+    for (const { pid } of pool.status()) {
+      const threads = await readdir(`/proc/${pid}/task`);
+      const nice = await Promise.all(
+        threads.map(async (tid) => {
+          const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+          // Fields after the command (which may hold spaces): state is the 3rd, nice the 19th.
+          return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+        }),
+      );
+      expect(new Set(nice)).toEqual(new Set([10]));
     }
   });
 });

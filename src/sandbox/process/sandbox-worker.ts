@@ -8,14 +8,9 @@
 import { createSandbox } from '../create-sandbox.ts';
 import { lostIsolates, runtimeSnapshot } from '../isolate-session.ts';
 import { SerializedJson } from '../serialized-json.ts';
-import type {
-  HostCallContext,
-  HostFunction,
-  LogEntry,
-  RunResult,
-  Sandbox,
-  SandboxProvider,
-} from '../types.ts';
+import type { HostCallContext, HostFunction, RunResult, Sandbox, SandboxProvider } from '../types.ts';
+import { createLogStream } from './log-stream.ts';
+import { lowerPriority } from './lower-priority.ts';
 import {
   type ChildHealth,
   type ChildMessage,
@@ -27,6 +22,9 @@ type RunMessage = Extract<ParentMessage, { type: 'run' }>;
 
 /** How long after a run its sandbox's figures are sent again (the heap read has come back by then). */
 const STATS_DELAY_MS = 30;
+
+/** The worker's nice value: the bot's own process comes first when CPU is short. */
+const WORKER_NICE = 10;
 
 /** How often the worker looks for isolates lost between runs. */
 const HEALTH_CHECK_MS = 1000;
@@ -77,6 +75,7 @@ export function healthNow(): ChildHealth {
 
 /** Serve the parent over `channel` (default: this process's IPC channel). */
 export function startSandboxWorker(channel: WorkerChannel = processChannel()): void {
+  lowerPriority(WORKER_NICE);
   // Build the runtime's snapshot now, so a warm spare's first session does not wait for it.
   runtimeSnapshot();
   const worker = new SandboxWorker(channel);
@@ -230,23 +229,6 @@ function providersOf(
   return [...kept.values()];
 }
 
-/** Console lines, sent in batches (one message per event-loop turn at most). */
-function logStream(worker: SandboxWorker, runId: number) {
-  let batch: LogEntry[] = [];
-  const flush = () => {
-    if (batch.length === 0) return;
-    worker.send({ type: 'logs', runId, entries: batch });
-    batch = [];
-  };
-  return {
-    flush,
-    add(entry: LogEntry) {
-      if (batch.length === 0) setImmediate(flush);
-      batch.push(entry);
-    },
-  };
-}
-
 async function serveRun(worker: SandboxWorker, message: RunMessage): Promise<void> {
   let entry = worker.sandboxes.get(message.sandboxId);
   if (!entry) {
@@ -263,7 +245,7 @@ async function serveRun(worker: SandboxWorker, message: RunMessage): Promise<voi
   const controller = new AbortController();
   if (message.aborted) controller.abort();
   worker.aborts.set(message.runId, controller);
-  const logs = logStream(worker, message.runId);
+  const logs = createLogStream((entries) => worker.send({ type: 'logs', runId: message.runId, entries }));
   const resetsBefore = entry.sandbox.stats().resets;
   let result: RunResult;
   try {
