@@ -22,7 +22,14 @@ function toolsmith(
       ['--no-node-snapshot', '--disable-warning=ExperimentalWarning', MAIN, ...args],
       {
         cwd,
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1', ...env },
+        // Sandbox workers on demand: this one task never uses a warm spare (see cli-harness.ts).
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: process.env.HOME ?? '',
+          NO_COLOR: '1',
+          SANDBOX_SPARE_PROCESSES: '0',
+          ...env,
+        },
       },
     );
     let stdout = '';
