@@ -23,9 +23,9 @@ afterAll(async () => {
 });
 
 function sandbox(options: Parameters<typeof pool.createSandbox>[0] = {}): Sandbox {
-  const made1 = pool.createSandbox(options);
-  made.push(made1);
-  return made1;
+  const created = pool.createSandbox(options);
+  made.push(created);
+  return created;
 }
 
 function alive(pid: number): boolean {
@@ -37,7 +37,7 @@ function alive(pid: number): boolean {
   }
 }
 
-/** The pid of the one process holding sandboxes placed since `before` (a set of pids). */
+/** The pids of the processes that hold at least one sandbox. */
 function busyPids(): number[] {
   return pool
     .status()
