@@ -11,7 +11,6 @@
 import { enableCompileCache } from 'node:module';
 import { helpText, packageVersion } from './help.ts';
 
-export type { CliCommand } from './types.ts';
 
 enableCompileCache();
 

@@ -2,10 +2,7 @@
  * `toolsmith bot` (`npm start`): the Discord bot. SIGINT/SIGTERM stop it cleanly: no new work,
  * running steps cancelled, stores flushed, MCP servers closed.
  */
-import { createApp } from '../../app/create-app.ts';
-import { createSkillAdmin, skillRolesFrom } from '../../app/skill-admin.ts';
 import { loadConfig, redact, requireValue, secretsOf } from '../../config.ts';
-import { createBot } from '../../discord/create-bot.ts';
 import { openAccessWarning } from '../open-access.ts';
 import { color, print, printError, printNote, printWarning } from '../print.ts';
 import { startStatusFile } from '../service-status-file.ts';
@@ -19,6 +16,12 @@ const command: CliCommand = {
     const token = requireValue(config.discord.token, 'DISCORD_TOKEN', 'the Discord bot');
     requireValue(config.discord.clientId, 'DISCORD_CLIENT_ID', 'the Discord bot');
     requireValue(config.anthropic.apiKey, 'ANTHROPIC_API_KEY', 'the Discord bot');
+    // The app and discord.js load only once the settings are known to be there (a missing key is said fast).
+    const [{ createApp }, { createSkillAdmin, skillRolesFrom }, { createBot }] = await Promise.all([
+      import('../../app/create-app.ts'),
+      import('../../app/skill-admin.ts'),
+      import('../../discord/create-bot.ts'),
+    ]);
     const app = await createApp(config, { log: printNote });
     for (const server of app.hub.servers()) {
       if (server.status === 'failed')

@@ -16,8 +16,8 @@ import { createSandboxPool, workerEnvFrom } from '../../sandbox/process/sandbox-
 import { renderRunResult } from '../../sandbox/render-result.ts';
 import type { SandboxLimits } from '../../sandbox/types.ts';
 import { openSandboxTools } from '../../tools/open-tool-hub.ts';
-import type { CliCommand } from '../main.ts';
 import { color, print, printWarning } from '../print.ts';
+import type { CliCommand } from '../types.ts';
 
 const command: CliCommand = {
   summary: 'Run JavaScript/TypeScript files in one sandbox session, as the agent would.',
