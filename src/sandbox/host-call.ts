@@ -22,7 +22,8 @@ export async function serveHostCall(
   context: Omit<HostCallContext, 'name'>,
 ): Promise<Settlement> {
   try {
-    const fn = bindings[name];
+    // Own names only: `constructor` or `__proto__` must not reach Object's.
+    const fn = Object.hasOwn(bindings, name) ? bindings[name] : undefined;
     if (!fn) throw new ReferenceError(`${name} is not available in this sandbox`);
     const parsed: unknown = JSON.parse(argsJson);
     const args = Array.isArray(parsed) ? parsed : [parsed];
