@@ -123,6 +123,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       redactor,
       ...(skillVotes ? { skillVotes } : {}),
       ...(options.log ? { log: options.log } : {}),
+      ...(sandboxPool ? { sandboxProcesses: () => sandboxPool.status() } : {}),
       openSession: sessionOpener({ config, model, hub, skills, sessions, redactor, makeSandbox }),
     });
     closers.push(() => service.shutdown());

@@ -23,6 +23,18 @@ const StatusFileSchema = z.object({
     sandboxHeapBytes: z.number(),
     rssBytes: z.number(),
     servers: z.array(z.object({ scope: z.string(), running: z.number(), queued: z.number() })),
+    // Optional: a status file written by an older version has none.
+    sandboxProcesses: z
+      .array(
+        z.object({
+          pid: z.number(),
+          sandboxes: z.number(),
+          rssBytes: z.number(),
+          tainted: z.boolean(),
+          recycling: z.boolean(),
+        }),
+      )
+      .default([]),
   }),
 });
 

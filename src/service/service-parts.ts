@@ -20,7 +20,7 @@ import { createSetupResolver, type ModelCatalog, type SetupResolver } from './me
 import { NO_PROFILES, type Profiles } from './profiles.ts';
 import { infoOf } from './service-status.ts';
 import { createSessionRegistry, type SessionRegistry } from './session-registry.ts';
-import type { FrontEnd, SkillVotes } from './types.ts';
+import type { FrontEnd, SandboxProcessInfo, SkillVotes } from './types.ts';
 
 /** What a task service is built from: the store's repos, the config, and how sessions are opened. */
 export interface TaskServiceOptions {
@@ -52,6 +52,8 @@ export interface TaskServiceOptions {
   now?: () => number;
   /** Lines for the operator (sessions released, ...). */
   log?: (message: string) => void;
+  /** The sandbox worker processes, for the status (default: none, the sandboxes run inline). */
+  sandboxProcesses?: () => SandboxProcessInfo[];
   /** How often idle sessions are looked for, in ms (default: a tenth of the idle time, at most a minute). */
   sweepIntervalMs?: number;
 }

@@ -31,6 +31,7 @@ export function statusOf(parts: ServiceParts): ServiceStatus {
     sandboxHeapBytes: parts.registry.heapBytes(),
     rssBytes: process.memoryUsage.rss(),
     servers: parts.scheduler.servers(),
+    sandboxProcesses: parts.options.sandboxProcesses?.() ?? [],
   };
 }
 

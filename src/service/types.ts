@@ -146,6 +146,19 @@ export interface ServiceStatus {
   rssBytes: number;
   /** Per server: running and queued. */
   servers: { scope: string; running: number; queued: number }[];
+  /** The worker processes the sandboxes run in (none when they run inline, SANDBOX_WORKERS=inline). */
+  sandboxProcesses: SandboxProcessInfo[];
+}
+
+/** One sandbox worker process. */
+export interface SandboxProcessInfo {
+  pid: number;
+  sandboxes: number;
+  rssBytes: number;
+  /** It lost an isolate beyond recovery: it ends once its last sandbox has left. */
+  tainted: boolean;
+  /** It passed its RSS cap: it ends once its last sandbox has left. */
+  recycling: boolean;
 }
 
 export interface TaskService {

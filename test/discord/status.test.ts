@@ -39,6 +39,14 @@ describe('/status', () => {
     expect(idle.content).toContain('**Sessions**: 2 with a live sandbox (at most 64;');
     // The first task's isolate keeps 200,000 objects: megabytes of heap, shown in MB.
     expect(idle.content).toMatch(/sandboxes hold \d+(\.\d+)? MB/);
+    // The first task's isolate lives in a worker process (the second ran no code: none placed).
+    const [worker] = h.app.sandboxPool?.status() ?? [];
+    expect(idle.content).toMatch(
+      new RegExp(
+        `^\\*\\*Sandbox processes\\*\\*: 1 sandbox process \\(pid ${worker?.pid}\\) holds 1 sandbox in \\d+(\\.\\d+)? MB resident\\.$`,
+        'm',
+      ),
+    );
   });
 
   it('is refused to a member outside the allowlist', async () => {

@@ -1,5 +1,6 @@
 /** The slash commands of `toolsmith chat`: /add /files /clear /resume /reset /cost /help /exit. */
 import type { App } from '../../app/create-app.ts';
+import { describeSandboxProcesses } from '../../service/describe-sandbox-processes.ts';
 import { formatBytes } from '../../text/format-bytes.ts';
 import type { Paint } from '../print.ts';
 import { formatCost } from '../render-events.ts';
@@ -87,6 +88,7 @@ export async function runChatCommand(input: string, context: ChatCommandContext)
         `live sessions ${s.liveSessions}/${s.maxLiveSessions}, sandbox heap ${formatBytes(s.sandboxHeapBytes)}, ` +
           `memory ${formatBytes(s.rssBytes)} resident, ${s.running} running, ${s.queued} queued`,
       );
+      if (s.sandboxProcesses.length > 0) print(describeSandboxProcesses(s.sandboxProcesses));
       return 'done';
     }
     case '/cost': {

@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { SessionSnapshotSchema } from '../../agent/session-snapshot.ts';
 import { loadConfig } from '../../config.ts';
+import { describeSandboxProcesses } from '../../service/describe-sandbox-processes.ts';
 import { createAuditRepo } from '../../store/audit-repo.ts';
 import { readHolder } from '../../store/data-dir-lock.ts';
 import { openStore } from '../../store/open-store.ts';
@@ -152,6 +153,8 @@ function statusLines(report: StatusReport): string[] {
       `its task service: ${service.liveSessions}/${service.maxLiveSessions} live sessions, sandbox heap ${formatBytes(service.sandboxHeapBytes)}, ` +
         `${service.running} running, ${service.queued} queued (as of ${service.at})`,
     );
+  if (service && service.sandboxProcesses.length > 0)
+    lines.push(`its ${describeSandboxProcesses(service.sandboxProcesses)}`);
   const fronts = Object.entries(report.sessions);
   if (fronts.length === 0) lines.push('sessions: none saved');
   for (const [frontEnd, byStatus] of fronts) {

@@ -1,4 +1,5 @@
 import { SlashCommandBuilder } from 'discord.js';
+import { describeSandboxProcesses } from '../../service/describe-sandbox-processes.ts';
 import type { ServiceStatus } from '../../service/types.ts';
 import { formatBytes } from '../../text/format-bytes.ts';
 import { allowedActor } from '../actor.ts';
@@ -25,5 +26,8 @@ export function renderStatus(status: ServiceStatus, guildId: string | null): str
     `**Tasks**: ${status.running} running of ${status.maxConcurrent} slots, ${status.queued} queued (this server: ${here.running} running of at most ${status.maxConcurrentPerServer}, ${here.queued} queued).`,
     `**Sessions**: ${status.liveSessions} with a live sandbox (at most ${status.maxLiveSessions}; idle ones are released and come back on their next message).`,
     `**Memory**: sandboxes hold ${formatBytes(status.sandboxHeapBytes)}; the bot process uses ${formatBytes(status.rssBytes)}.`,
+    ...(status.sandboxProcesses.length > 0
+      ? [`**Sandbox processes**: ${describeSandboxProcesses(status.sandboxProcesses)}.`]
+      : []),
   ].join('\n');
 }
