@@ -11,6 +11,7 @@ import { IMPORT_NAMESPACE } from './libraries/catalog.ts';
 import { clip } from './output-buffer.ts';
 import { CODE_FILENAME, prepareCode } from './prepare-code.ts';
 import { createRun, type Run } from './run-state.ts';
+import { definedOnly, sessionLimits } from './sandbox-limits.ts';
 import { processScriptCache, type ScriptCache } from './script-cache.ts';
 import type {
   RunOptions,
@@ -30,13 +31,7 @@ const NO_IMPORTS = {
     'import is not available in this sandbox (it has no library loader); tools are in scope as `tools.<server>.<tool>()` without an import',
 };
 
-export const DEFAULT_LIMITS: SandboxLimits = {
-  memoryMb: 128,
-  timeoutMs: 10_000,
-  wallMs: 60_000,
-  maxOutputChars: 20_000,
-  maxPendingCalls: 256,
-};
+export { DEFAULT_LIMITS } from './sandbox-limits.ts';
 
 /**
  * Create a sandbox session. The isolate is created lazily on the first run. `scriptCache` holds the
@@ -66,11 +61,7 @@ class IsolateSandbox implements Sandbox {
   #cpuMsOfPast = 0;
 
   constructor(options: SandboxOptions, cache: ScriptCache) {
-    this.limits = { ...DEFAULT_LIMITS, ...definedOnly(options.limits ?? {}) };
-    for (const [key, value] of Object.entries(this.limits)) {
-      if (!Number.isFinite(value) || value <= 0)
-        throw new UsageError(`sandbox limit ${key} must be a positive number`);
-    }
+    this.limits = sessionLimits(options.limits);
     this.#providers = options.providers;
     this.#cache = cache;
   }
@@ -258,10 +249,6 @@ async function betterSyntaxError(
     if (v8.line !== undefined) return { ...v8, name: 'SyntaxError' };
   }
   return fallback;
-}
-
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 export type { Sandbox } from './types.ts';

@@ -6,8 +6,8 @@
  * process moves to a healthy one; one whose process died starts over in a healthy one.
  */
 import { UsageError } from '../../errors.ts';
-import { DEFAULT_LIMITS } from '../create-sandbox.ts';
 import { flattenBindings } from '../install-providers.ts';
+import { definedOnly, sessionLimits } from '../sandbox-limits.ts';
 import type {
   RunOptions,
   RunResult,
@@ -61,11 +61,7 @@ export class ProcessSandbox implements Sandbox {
   #last: SandboxStats = { ...ZERO };
 
   constructor(home: SandboxHome, options: SandboxOptions = {}) {
-    this.limits = { ...DEFAULT_LIMITS, ...definedOnly(options.limits ?? {}) };
-    for (const [key, value] of Object.entries(this.limits)) {
-      if (!Number.isFinite(value) || value <= 0)
-        throw new UsageError(`sandbox limit ${key} must be a positive number`);
-    }
+    this.limits = sessionLimits(options.limits);
     this.#home = home;
     this.#id = home.nextId();
     this.#providers = options.providers;
@@ -211,8 +207,4 @@ export class ProcessSandbox implements Sandbox {
     const providers = this.#providers;
     return typeof providers === 'function' ? providers() : (providers ?? []);
   }
-}
-
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
