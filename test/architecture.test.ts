@@ -91,14 +91,14 @@ describe('the floors of src/', () => {
     expect(strays).toEqual([]);
   });
 
-  it('keeps files small (the sandbox runtime aside)', () => {
+  it('keeps files small, about 300 lines at most (the sandbox runtime and data tables aside)', () => {
     const large = files
-      .filter((file) => !isRuntime(file))
+      .filter((file) => !isRuntime(file) && !DATA_FILES.includes(path.relative(SRC, file)))
       .map((file) => ({
         file: path.relative(SRC, file),
-        lines: readFileSync(file, 'utf8').split('\n').length,
+        lines: readFileSync(file, 'utf8').trimEnd().split('\n').length,
       }))
-      .filter(({ lines }) => lines > 365);
+      .filter(({ lines }) => lines > MAX_FILE_LINES);
     expect(large).toEqual([]);
   });
 
@@ -111,6 +111,9 @@ describe('the floors of src/', () => {
 });
 
 const MAX_FUNCTION_LINES = 80;
+const MAX_FILE_LINES = 310;
+/** Tables of data, long by their nature (the local embedder's word groups). */
+const DATA_FILES = [path.join('skills', 'embeddings', 'concept-groups.ts')];
 
 const isRuntime = (file: string) => file.includes(`${path.sep}runtime${path.sep}`);
 
