@@ -11,7 +11,6 @@
 import { enableCompileCache } from 'node:module';
 import { helpText, packageVersion } from './help.ts';
 
-
 enableCompileCache();
 
 /** Run `toolsmith argv`; resolves to the process exit code. */
