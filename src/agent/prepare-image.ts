@@ -5,7 +5,6 @@
  * latency). Bigger images are downscaled with sharp (libvips, prebuilt); an image that cannot be
  * decoded, or whose pixel count would make decoding itself a hazard, is refused with a sentence.
  */
-import sharp from 'sharp';
 import { type ImageMediaType, sniffImageType } from '../model/image-media-type.ts';
 import { formatBytes } from '../text/format-bytes.ts';
 
@@ -57,6 +56,8 @@ export async function prepareImage(
     };
   }
   try {
+    // Loaded on the first image (~130 ms of CPU that a task without images should not pay at start).
+    const { default: sharp } = await import('sharp');
     const meta = await sharp(bytes, { limitInputPixels: false }).metadata();
     // EXIF orientations 5-8 turn the picture a quarter: its width is the stored height.
     const turned = (meta.orientation ?? 1) >= 5;
