@@ -90,21 +90,7 @@ export async function prepareImage(
       width: Math.max(1, Math.floor(width * scale)),
       height: Math.max(1, Math.floor(height * scale)),
     };
-    const resized = () =>
-      sharp(bytes, { limitInputPixels: limits.maxInputPixels })
-        .rotate()
-        .resize({ ...target, fit: 'fill' });
-    // Photographs stay JPEG; the rest become PNG (sharp edges, text, transparency), or JPEG when too big.
-    let out =
-      type === 'image/jpeg'
-        ? { mediaType: 'image/jpeg' as const, data: await resized().jpeg({ quality: 85 }).toBuffer() }
-        : { mediaType: 'image/png' as const, data: await resized().png({ compressionLevel: 9 }).toBuffer() };
-    if (base64Length(out.data.length) > limits.maxBase64Bytes) {
-      out = {
-        mediaType: 'image/jpeg',
-        data: await resized().flatten({ background: '#ffffff' }).jpeg({ quality: 75 }).toBuffer(),
-      };
-    }
+    const out = await downscaled(sharp, bytes, type, target, limits);
     if (base64Length(out.data.length) > limits.maxBase64Bytes) {
       return {
         ok: false,
@@ -124,6 +110,32 @@ export async function prepareImage(
       reason: `it could not be decoded (${error instanceof Error ? error.message : String(error)})`,
     };
   }
+}
+
+/**
+ * The image turned upright and resized to `target`. Photographs stay JPEG; the rest become PNG (sharp
+ * edges, text, transparency), or JPEG on white when the PNG is too big to send.
+ */
+async function downscaled(
+  sharp: typeof import('sharp').default,
+  bytes: Buffer,
+  type: ImageMediaType,
+  target: { width: number; height: number },
+  limits: ImageLimits,
+): Promise<{ mediaType: 'image/jpeg' | 'image/png'; data: Buffer }> {
+  const resized = () =>
+    sharp(bytes, { limitInputPixels: limits.maxInputPixels })
+      .rotate()
+      .resize({ ...target, fit: 'fill' });
+  const out =
+    type === 'image/jpeg'
+      ? { mediaType: 'image/jpeg' as const, data: await resized().jpeg({ quality: 85 }).toBuffer() }
+      : { mediaType: 'image/png' as const, data: await resized().png({ compressionLevel: 9 }).toBuffer() };
+  if (base64Length(out.data.length) <= limits.maxBase64Bytes) return out;
+  return {
+    mediaType: 'image/jpeg',
+    data: await resized().flatten({ background: '#ffffff' }).jpeg({ quality: 75 }).toBuffer(),
+  };
 }
 
 function base64Length(bytes: number): number {
