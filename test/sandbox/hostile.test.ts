@@ -146,10 +146,11 @@ describe('hangs', () => {
   it('a host call that would happen after the run ended is never made', async () => {
     let late = 0;
     // Both calls outlive their run: the first run returns at once, the second meets the wall limit.
-    const slow = overlapProbe(300);
+    // The wall limit leaves a loaded machine time to make the second run's calls before it ends.
+    const slow = overlapProbe(1200);
     const hang = hangingProbe();
     const sb = sandbox({
-      limits: { wallMs: 150, timeoutMs: 200 },
+      limits: { wallMs: 500, timeoutMs: 200 },
       providers: hostProviders({ slow: slow.fn, hang: hang.fn, record: () => ++late }),
     });
     const detached = await sb.run('(async () => { await slow(1); await record(); })();\n"done"');
@@ -160,7 +161,7 @@ describe('hangs', () => {
       '(async () => { for (let i = 0; ; i++) { await null; if (i === 100) record(); } })();\n"spun"',
     );
     expect(spinning.data).toBe('spun');
-    await until(() => slow.calls.length === 2 && slow.active === 0);
+    await until(() => slow.calls.length === 2 && slow.active === 0, 5000);
     expect(late).toBe(0);
     expect(slow.signals.every((signal) => signal.aborted)).toBe(true);
     // The next run is the barrier: the isolate takes its work in order, so whatever the settled calls
