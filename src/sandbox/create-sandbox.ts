@@ -3,13 +3,13 @@
  * limits on memory, CPU time, wall-clock (awaited host calls included), output and pending calls.
  * `run` never throws for anything the code does: every fault comes back as data in a RunResult.
  */
-import { UsageError } from '../errors.ts';
 import { compileErrorOf, normalizeError } from './error-normalizer.ts';
 import { flattenBindings, type Installed, planProviders } from './install-providers.ts';
 import { IsolateSession } from './isolate-session.ts';
 import { IMPORT_NAMESPACE } from './libraries/catalog.ts';
 import { clip } from './output-buffer.ts';
 import { CODE_FILENAME, prepareCode } from './prepare-code.ts';
+import { RunQueue } from './run-queue.ts';
 import { createRun, type Run } from './run-state.ts';
 import { definedOnly, sessionLimits } from './sandbox-limits.ts';
 import { processScriptCache, type ScriptCache } from './script-cache.ts';
@@ -54,7 +54,7 @@ class IsolateSandbox implements Sandbox {
   #lostState = false;
   #disposed = false;
   #current: Run | undefined;
-  #queue: Promise<unknown> = Promise.resolve();
+  readonly #queue = new RunQueue();
   #runSeq = 0;
   #runs = 0;
   #resets = 0;
@@ -71,16 +71,11 @@ class IsolateSandbox implements Sandbox {
   }
 
   run(code: string, options: RunOptions = {}): Promise<RunResult> {
-    if (this.#disposed) throw new UsageError('run() on a disposed sandbox');
-    if (typeof code !== 'string') throw new UsageError('run() needs the code as a string');
-    const result = this.#queue.then(() => this.#runNow(code, options));
-    this.#queue = result.catch(() => undefined);
-    return result;
+    return this.#queue.run(this.#disposed, code, () => this.#runNow(code, options));
   }
 
   async reset(): Promise<void> {
-    if (this.#disposed) throw new UsageError('reset() on a disposed sandbox');
-    await this.#queue;
+    await this.#queue.drained(this.#disposed);
     this.#dropSession();
     this.#lostState = false;
   }

@@ -7,6 +7,7 @@
  */
 import { UsageError } from '../../errors.ts';
 import { flattenBindings } from '../install-providers.ts';
+import { RunQueue } from '../run-queue.ts';
 import { definedOnly, sessionLimits } from '../sandbox-limits.ts';
 import type {
   RunOptions,
@@ -55,7 +56,7 @@ export class ProcessSandbox implements Sandbox {
   #live = false;
   #lostState = false;
   #disposed = false;
-  #queue: Promise<unknown> = Promise.resolve();
+  readonly #queue = new RunQueue();
   /** Figures of the processes this sandbox lived in before, and of the current one. */
   #past: SandboxStats = { ...ZERO };
   #last: SandboxStats = { ...ZERO };
@@ -77,16 +78,11 @@ export class ProcessSandbox implements Sandbox {
   }
 
   run(code: string, options: RunOptions = {}): Promise<RunResult> {
-    if (this.#disposed) throw new UsageError('run() on a disposed sandbox');
-    if (typeof code !== 'string') throw new UsageError('run() needs the code as a string');
-    const result = this.#queue.then(() => this.#runNow(code, options));
-    this.#queue = result.catch(() => undefined);
-    return result;
+    return this.#queue.run(this.#disposed, code, () => this.#runNow(code, options));
   }
 
   async reset(): Promise<void> {
-    if (this.#disposed) throw new UsageError('reset() on a disposed sandbox');
-    await this.#queue;
+    await this.#queue.drained(this.#disposed);
     this.#leave(false);
     this.#lostState = false;
   }
