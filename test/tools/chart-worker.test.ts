@@ -12,23 +12,13 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ChartRenderer, chartWorkerPermissions } from '../../src/tools/builtin/chart/chart-renderer.ts';
 import { createToolHub } from '../../src/tools/create-tool-hub.ts';
+import { bars, LIMITS, SALES } from './chart-fixtures.ts';
 
 // Every test starts a chart worker, most a second one: seconds each on a busy machine.
 vi.setConfig({ testTimeout: 120_000 });
 
 let base: string;
 let workspaceDir: string;
-const LIMITS = { maxFileBytes: 5_000_000, maxPixels: 2_000_000, maxPoints: 5_000, timeoutMs: 15_000 };
-
-const SALES = 'Region,Revenue,Units\nNorth,120.5,3\nSouth,98,5\nEast,143.25,2\nWest,77,9\n';
-const bars = (extra: Record<string, unknown> = {}) => ({
-  mark: 'bar',
-  encoding: {
-    x: { field: 'Region', type: 'nominal' },
-    y: { field: 'Revenue', type: 'quantitative' },
-  },
-  ...extra,
-});
 
 beforeAll(async () => {
   base = await mkdtemp(path.join(tmpdir(), 'toolsmith-chart-worker-'));

@@ -12,6 +12,7 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createToolHub } from '../../src/tools/create-tool-hub.ts';
 import type { ToolHub } from '../../src/tools/types.ts';
+import { bars, LIMITS, SALES } from './chart-fixtures.ts';
 
 // Most tests start a chart worker (Vega loads, the Vega-Lite schema compiles): seconds on a busy machine.
 vi.setConfig({ testTimeout: 120_000 });
@@ -19,17 +20,6 @@ vi.setConfig({ testTimeout: 120_000 });
 let base: string;
 let workspaceDir: string;
 let hub: ToolHub;
-const LIMITS = { maxFileBytes: 5_000_000, maxPixels: 2_000_000, maxPoints: 5_000, timeoutMs: 15_000 };
-
-const SALES = 'Region,Revenue,Units\nNorth,120.5,3\nSouth,98,5\nEast,143.25,2\nWest,77,9\n';
-const bars = (extra: Record<string, unknown> = {}) => ({
-  mark: 'bar',
-  encoding: {
-    x: { field: 'Region', type: 'nominal' },
-    y: { field: 'Revenue', type: 'quantitative' },
-  },
-  ...extra,
-});
 
 beforeAll(async () => {
   base = await mkdtemp(path.join(tmpdir(), 'toolsmith-chart-'));
