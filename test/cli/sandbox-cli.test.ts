@@ -2,15 +2,12 @@
  * `toolsmith sandbox FILE...` as a user runs it: a child process of this Node, in a temporary
  * folder with a clean environment (no .env, no mcp.json), files and stdin in one session.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-
-const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+import { toolsmith as run } from './helpers/cli-harness.ts';
 
 const RunResultLine = z.object({
   ok: z.boolean(),
@@ -32,43 +29,12 @@ const RunResultLine = z.object({
 
 let dir = '';
 
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function toolsmith(
-  args: string[],
-  options: { stdin?: string; env?: Record<string, string> } = {},
-): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--no-node-snapshot', '--disable-warning=ExperimentalWarning', MAIN, 'sandbox', ...args],
-      {
-        cwd: dir,
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: dir,
-          DATA_DIR: path.join(dir, 'data'),
-          NO_COLOR: '1',
-          ...options.env,
-        },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8');
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(options.stdin ?? '');
+/** `toolsmith sandbox args` in the test's folder; `stdin` is piped in, `env` added. */
+function toolsmith(args: string[], options: { stdin?: string; env?: Record<string, string> } = {}) {
+  return run(['sandbox', ...args], {
+    cwd: dir,
+    env: { HOME: dir, DATA_DIR: path.join(dir, 'data'), ...options.env },
+    ...(options.stdin !== undefined ? { input: options.stdin } : {}),
   });
 }
 

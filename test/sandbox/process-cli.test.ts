@@ -5,14 +5,12 @@
  * (SANDBOX_WORKERS=inline) it prints everything and ends with SIGKILL, since a process holding a lost
  * isolate cannot exit. The test waits on the exit event, whatever it takes.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toolsmith as run } from '../cli/helpers/cli-harness.ts';
 
-const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 let dir = '';
 
 beforeAll(async () => {
@@ -24,46 +22,12 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** `toolsmith sandbox --json --memory-mb 16 bomb.js after.js` in the test's folder, with `env` added. */
 function toolsmith(env: Record<string, string>) {
-  return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>(
-    (resolve, reject) => {
-      const child = spawn(
-        process.execPath,
-        [
-          '--no-node-snapshot',
-          '--disable-warning=ExperimentalWarning',
-          MAIN,
-          'sandbox',
-          '--json',
-          '--memory-mb',
-          '16',
-          'bomb.js',
-          'after.js',
-        ],
-        {
-          cwd: dir,
-          env: {
-            PATH: process.env.PATH ?? '',
-            HOME: dir,
-            DATA_DIR: path.join(dir, 'data'),
-            NO_COLOR: '1',
-            ...env,
-          },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString('utf8');
-      });
-      child.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString('utf8');
-      });
-      child.on('error', reject);
-      child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-    },
-  );
+  return run(['sandbox', '--json', '--memory-mb', '16', 'bomb.js', 'after.js'], {
+    cwd: dir,
+    env: { HOME: dir, DATA_DIR: path.join(dir, 'data'), ...env },
+  });
 }
 
 function results(

@@ -16,6 +16,8 @@ const ON_DEMAND_WORKERS = { SANDBOX_SPARE_PROCESSES: '0' };
 
 export interface CliResult {
   code: number | null;
+  /** The signal that ended the process, if one did. */
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
@@ -49,7 +51,7 @@ export function toolsmith(
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
     child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
     options.onChild?.(child);
     child.stdin.end(options.input ?? '');
   });
