@@ -71,16 +71,19 @@ describe('chart time limit', () => {
   });
 });
 
+/** A render request over the sales CSV with no point limit, for specs heavy enough to be stopped. */
+const UNBOUNDED = {
+  scale: 1,
+  svg: false,
+  files: { 'sales.csv': SALES },
+  maxPoints: 1e9,
+  maxPixels: LIMITS.maxPixels,
+};
+
 describe('chart cancellation', () => {
   it('a cancelled call stops its render at once (the worker is ended), and the next chart renders', async () => {
     const renderer = new ChartRenderer({ timeoutMs: 120_000 });
-    const request = {
-      scale: 1,
-      svg: false,
-      files: { 'sales.csv': SALES },
-      maxPoints: 1e9,
-      maxPixels: LIMITS.maxPixels,
-    };
+    const request = UNBOUNDED;
     try {
       await renderer.render({ ...request, spec: bars({ data: { url: 'sales.csv' } }) });
       const controller = new AbortController();
@@ -114,13 +117,7 @@ describe('chart cancellation', () => {
 describe('chart memory', () => {
   it('a spec that exhausts the worker heap ends only the worker, with a clear error; the next chart renders', async () => {
     const renderer = new ChartRenderer({ timeoutMs: 120_000, memoryMb: 160 });
-    const request = {
-      scale: 1,
-      svg: false,
-      files: { 'sales.csv': SALES },
-      maxPoints: 1e9,
-      maxPixels: LIMITS.maxPixels,
-    };
+    const request = UNBOUNDED;
     try {
       await expect(
         renderer.render({
