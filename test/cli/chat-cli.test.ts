@@ -62,6 +62,7 @@ describe('toolsmith chat over pipes', () => {
       'one \\',
       'message',
       '/files',
+      '/status',
       '',
     ].join('\n');
     const result = await toolsmith(['chat'], { env: env(), cwd: dir, input });
@@ -75,6 +76,10 @@ describe('toolsmith chat over pipes', () => {
     // Files the agent wrote are announced with the answer, and listed by /files.
     expect(result.stdout).toMatch(/files written: \/\S+\/workspaces\/chat-[\w-]+\/sum\.txt\n/);
     expect(result.stdout).toContain('sum.txt  1 B');
+    // /status names the sandbox worker the session's code ran in, with what it holds.
+    expect(result.stdout).toMatch(
+      /^1 sandbox process \(pid \d+\) holds 1 sandbox in \d+(\.\d+)? MB resident$/m,
+    );
   });
 
   it('adds files with /add (attachment limits), lists them, and saves, lists, resumes and audits the session', async () => {
