@@ -66,8 +66,11 @@ export async function createBotHarness(options: BotHarnessOptions = {}): Promise
     MCP_CONFIG: mcpPath,
     MCP_CONNECT_TIMEOUT_MS: '5000',
     PROGRESS_EDIT_MS: '200',
-    // Sandboxes in worker processes as in production, started on demand: a warm spare per test
-    // doubled the processes (~0.6 s of CPU each) for sessions that never come.
+    // These files test the Discord adapter, so their sandboxes live in the test process
+    // (SANDBOX_WORKERS=inline, same results): a worker process per test cost ~0.7 s of CPU, 20 s for
+    // this folder, and the pool has its own tests (test/sandbox/process-*). Tests about the workers
+    // themselves (/status, Stop) set SANDBOX_WORKERS=process: started on demand, no warm spare.
+    SANDBOX_WORKERS: 'inline',
     SANDBOX_SPARE_PROCESSES: '0',
     ANTHROPIC_MAX_RETRIES: '2',
     ...(typeof options.env === 'function' ? options.env(discord) : options.env),

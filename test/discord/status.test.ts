@@ -14,7 +14,7 @@ afterEach(async () => {
 
 describe('/status', () => {
   it('shows running and queued tasks of this server and the sandboxes’ memory', async () => {
-    h = await createBotHarness({ env: { MAX_CONCURRENT_TASKS: '1' } });
+    h = await createBotHarness({ env: { MAX_CONCURRENT_TASKS: '1', SANDBOX_WORKERS: 'process' } });
     const release = holdFirstReply(
       h,
       h.anthropic.code('globalThis.kept = Array.from({ length: 200_000 }, (_, i) => ({ i })); kept.length'),

@@ -16,7 +16,8 @@ import {
 
 let h: BotHarness;
 beforeEach(async () => {
-  h = await createBotHarness();
+  // Stop reaches code in a sandbox worker process, as in production.
+  h = await createBotHarness({ env: { SANDBOX_WORKERS: 'process' } });
 });
 afterEach(async () => {
   await h.close();
