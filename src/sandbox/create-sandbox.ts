@@ -3,8 +3,10 @@
  * limits on memory, CPU time, wall-clock (awaited host calls included), output and pending calls.
  * `run` never throws for anything the code does: every fault comes back as data in a RunResult.
  */
+import { UsageError } from '../errors.ts';
 import { compileErrorOf, normalizeError } from './error-normalizer.ts';
 import { flattenBindings, type Installed, planProviders } from './install-providers.ts';
+import { hasIsolateFlag, ISOLATE_FLAG } from './isolate-flag.ts';
 import { IsolateSession } from './isolate-session.ts';
 import { IMPORT_NAMESPACE } from './libraries/catalog.ts';
 import { clip } from './output-buffer.ts';
@@ -41,6 +43,10 @@ export function createSandbox(
   options: SandboxOptions = {},
   scriptCache: ScriptCache = processScriptCache,
 ): Sandbox {
+  if (!hasIsolateFlag())
+    throw new UsageError(
+      `isolates in this process need Node started with ${ISOLATE_FLAG} (isolated-vm on Node 20+): add the flag, or keep SANDBOX_WORKERS=process`,
+    );
   return new IsolateSandbox(options, scriptCache);
 }
 

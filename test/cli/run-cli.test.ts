@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,36 +8,8 @@ import { toolsmith as cli, toolsmithPty } from './helpers/cli-harness.ts';
 // Each test starts toolsmith processes; on a busy machine one takes several seconds to start.
 vi.setConfig({ testTimeout: 120_000 });
 
-const MAIN = path.resolve(import.meta.dirname, '../../src/cli/main.ts');
-
-function toolsmith(
-  args: string[],
-  env: Record<string, string>,
-  cwd: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ['--no-node-snapshot', '--disable-warning=ExperimentalWarning', MAIN, ...args],
-      {
-        cwd,
-        // Sandbox workers on demand: this one task never uses a warm spare (see cli-harness.ts).
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: process.env.HOME ?? '',
-          NO_COLOR: '1',
-          SANDBOX_SPARE_PROCESSES: '0',
-          ...env,
-        },
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** `toolsmith args` over pipes in `cwd` with exactly `env` (see the CLI harness). */
+const toolsmith = (args: string[], env: Record<string, string>, cwd: string) => cli(args, { env, cwd });
 
 let fake: FakeAnthropic;
 let dir: string;

@@ -2,38 +2,15 @@
  * The bot's command-line entry points as child processes: `deploy-commands` against the fake
  * Discord (guild or global), and `bot` (what `npm start` runs) refusing to start without its keys.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { toolsmith as cli } from '../cli/helpers/cli-harness.ts';
 import { createFakeDiscord, type FakeDiscord } from '../helpers/fake-discord/index.ts';
 
-const MAIN = path.resolve(import.meta.dirname, '../../src/cli/main.ts');
-
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** Run `toolsmith <args>` with exactly `env` (plus PATH and HOME), as the npm scripts would. */
-function toolsmith(args: string[], env: Record<string, string>): Promise<Outcome> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--no-node-snapshot', '--disable-warning=ExperimentalWarning', MAIN, ...args],
-      {
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1', ...env },
-        timeout: 20_000,
-      },
-      (error, stdout, stderr) => {
-        const code = error && typeof error.code === 'number' ? error.code : error ? -1 : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const toolsmith = (args: string[], env: Record<string, string>) => cli(args, { env });
 
 let fake: FakeDiscord;
 let dataDir: string;
@@ -107,6 +84,7 @@ describe('toolsmith bot (npm start)', () => {
     ]);
     expect(token).toEqual({
       code: 2,
+      signal: null,
       stdout: '',
       stderr:
         'error: DISCORD_TOKEN: not set; the Discord bot needs it. Set DISCORD_TOKEN in .env or the environment\n',

@@ -2,29 +2,15 @@
  * `toolsmith run --model ID`: the model is one of ALLOWED_MODELS with its MODEL_OPTIONS (here a
  * local server in fenced mode), through the real CLI process, against two fake Messages APIs.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { toolsmith as cli } from '../cli/helpers/cli-harness.ts';
 import { createFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic.ts';
 
-const MAIN = path.resolve(import.meta.dirname, '../../src/cli/main.ts');
-
-function toolsmith(args: string[], env: Record<string, string>, cwd: string) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ['--no-node-snapshot', '--disable-warning=ExperimentalWarning', MAIN, ...args],
-      { cwd, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1', ...env } },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** `toolsmith args` over pipes in `cwd` with exactly `env` (see the CLI harness). */
+const toolsmith = (args: string[], env: Record<string, string>, cwd: string) => cli(args, { env, cwd });
 
 let claude: FakeAnthropic;
 let local: FakeAnthropic;

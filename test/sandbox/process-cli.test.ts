@@ -3,13 +3,19 @@
  * of keys) as a user runs it: through the pool (the default) the command prints the error, goes on
  * with the next file in a fresh process and exits by itself with code 1; inline
  * (SANDBOX_WORKERS=inline) it prints everything and ends with SIGKILL, since a process holding a lost
- * isolate cannot exit. The test waits on the exit event, whatever it takes.
+ * isolate cannot exit. The test waits on the exit event, whatever it takes. And the flag isolated-vm
+ * needs: toolsmith starts without it (Node's start-up snapshot is faster) and takes it when it must
+ * hold isolates itself.
  */
+import type { ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toolsmith as run } from '../cli/helpers/cli-harness.ts';
+import { waitFor } from '../helpers/fake-discord/wait-for.ts';
 
 let dir = '';
 
@@ -58,5 +64,42 @@ describe('toolsmith sandbox after an isolate lost beyond recovery', () => {
     expect(outcome.stderr).toContain(
       'an isolate was lost beyond recovery (out of memory); ending with SIGKILL',
     );
+  });
+});
+
+describe('the flag isolated-vm needs (--no-node-snapshot)', () => {
+  it('a process started without it refuses to hold isolates, saying what to do', () => {
+    const createSandbox = new URL('../../src/sandbox/create-sandbox.ts', import.meta.url).href;
+    const script = `import { createSandbox } from ${JSON.stringify(createSandbox)};
+      try { createSandbox(); } catch (error) { console.log(error.name + ': ' + error.message); }`;
+    const child = spawnSync(
+      process.execPath,
+      ['--disable-warning=ExperimentalWarning', '--input-type=module', '-e', script],
+      { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } },
+    );
+    expect(child.stdout.trim()).toBe(
+      'UsageError: isolates in this process need Node started with --no-node-snapshot (isolated-vm on Node 20+): add the flag, or keep SANDBOX_WORKERS=process',
+    );
+  });
+
+  it('toolsmith starts without it and, inline, becomes itself with it (same pid) before it runs code', async () => {
+    let child: ChildProcess | undefined;
+    const outcome = run(['sandbox', '--json', '-'], {
+      cwd: dir,
+      env: { HOME: dir, DATA_DIR: path.join(dir, 'data'), SANDBOX_WORKERS: 'inline' },
+      input: null,
+      onChild: (started) => {
+        child = started;
+      },
+    });
+    const cmdline = () => readFileSync(`/proc/${child?.pid}/cmdline`, 'utf8').split('\0');
+    await waitFor(() => cmdline().includes('--no-node-snapshot'), {
+      timeoutMs: 20_000,
+      what: 'the process to restart itself with --no-node-snapshot',
+    });
+    child?.stdin?.end('6 * 7');
+    const { code, stdout } = await outcome;
+    expect(code).toBe(0);
+    expect(results(stdout)).toMatchObject([{ ok: true, data: 42 }]);
   });
 });

@@ -2,15 +2,14 @@
  * `toolsmith tools` and `toolsmith sandbox` as a user runs them: child processes on Node 24 with an
  * mcp.json in a temporary folder (server-everything over stdio, and a command that does not exist).
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMcpConfig } from '../../src/tools/mcp-config.ts';
+import { toolsmith as cli } from '../cli/helpers/cli-harness.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const main = path.join(root, 'src/cli/main.ts');
 const everything = path.join(root, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
 let dir: string;
 
@@ -19,19 +18,9 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-function toolsmith(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--no-node-snapshot', main, ...args],
-      { cwd: dir, env: { PATH: process.env.PATH ?? '', HOME: dir, NO_COLOR: '1', ...env }, timeout: 60_000 },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+/** `toolsmith args` over pipes in the test folder (also its HOME) with `env` (see the CLI harness). */
+const toolsmith = (args: string[], env: Record<string, string> = {}) =>
+  cli(args, { cwd: dir, env: { HOME: dir, ...env } });
 
 async function writeConfig(servers: Record<string, unknown>): Promise<string> {
   const file = path.join(dir, `mcp-${Math.random().toString(36).slice(2)}.json`);

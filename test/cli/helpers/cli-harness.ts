@@ -7,7 +7,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 
 export const MAIN = path.resolve(import.meta.dirname, '../../../src/cli/main.ts');
-const NODE_FLAGS = ['--no-node-snapshot', '--disable-warning=ExperimentalWarning'];
+// As bin/toolsmith.js starts it: with Node's start-up snapshot (see src/sandbox/isolate-flag.ts).
+const NODE_FLAGS = ['--disable-warning=ExperimentalWarning'];
 /**
  * Set for every process unless a test sets it: sandbox workers start on demand. A one-task process
  * never uses the warm spare, which cost ~0.6 s of CPU per run; nothing it prints depends on it.
@@ -28,7 +29,8 @@ export function toolsmith(
   options: {
     env: Record<string, string>;
     cwd?: string;
-    input?: string;
+    /** Piped to stdin, which is then closed; null leaves stdin open for `onChild` to write and end. */
+    input?: string | null;
     command?: string[];
     /** Sees the child once started (e.g. to send it a signal). */
     onChild?: (child: ChildProcess) => void;
@@ -53,7 +55,7 @@ export function toolsmith(
     child.stderr.on('data', (chunk) => (stderr += chunk));
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
     options.onChild?.(child);
-    child.stdin.end(options.input ?? '');
+    if (options.input !== null) child.stdin.end(options.input ?? '');
   });
 }
 
