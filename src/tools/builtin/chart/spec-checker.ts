@@ -5,30 +5,19 @@
  * alternative of each `anyOf`) the one at the deepest path is kept and said in words, with the
  * closest allowed name.
  */
-import { createRequire } from 'node:module';
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { closeNames } from '../../../text/close-names.ts';
+import { loadSchemaValidator, vegaLiteSchema } from './schema-validator.ts';
 
 /** Returns why the spec is invalid, naming the property, or undefined when it is valid. */
 export type SpecChecker = (spec: unknown) => string | undefined;
 
 /**
- * Compile the Vega-Lite schema, once per worker: about a second with references kept as functions and
- * no code optimisation (against three with the defaults); a check then takes well under a millisecond.
+ * The Vega-Lite schema's validator, once per worker (built at install, or compiled here: see
+ * schema-validator.ts); a check then takes well under a millisecond.
  */
-export function createSpecChecker(): SpecChecker {
-  const schema: unknown = createRequire(import.meta.url)('vega-lite/vega-lite-schema.json');
-  const ajv = new Ajv({
-    allErrors: true,
-    verbose: true,
-    strict: false,
-    allowUnionTypes: true,
-    logger: false,
-    inlineRefs: false,
-    code: { optimize: false },
-  });
-  const validate = ajv.compile(schema as object);
-  const vocabulary = propertyNames(schema);
+export function createSpecChecker(validate: ValidateFunction = loadSchemaValidator()): SpecChecker {
+  const vocabulary = propertyNames(vegaLiteSchema());
   return (spec) => (validate(spec) ? undefined : explain(validate.errors ?? [], vocabulary));
 }
 

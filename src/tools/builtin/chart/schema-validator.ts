@@ -1,0 +1,94 @@
+/**
+ * The Vega-Lite schema's validator. Compiling the 1.9 MB schema with ajv costs about a second of CPU,
+ * at every start of a chart worker (the first chart, and the next one after a render was stopped). So
+ * `npm ci` builds it once (package.json's postinstall runs this file) as ajv's standalone code in
+ * `node_modules/.cache/toolsmith/`, named by a hash of the schema, ajv's version and the options:
+ * a worker loads it in ~0.2 s. A file that is missing, from other versions or unloadable is not
+ * used: the worker compiles the schema itself, as before. The worker can read node_modules but not
+ * write it (see chartWorkerPermissions), so no chart can change what a later one runs.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { Ajv, type Options, type ValidateFunction } from 'ajv';
+import standalone from 'ajv/dist/standalone/index.js';
+
+const require = createRequire(import.meta.url);
+
+/** References kept as functions and no code optimisation: ~1 s to compile against ~3 s with the defaults. */
+const OPTIONS: Options = {
+  allErrors: true,
+  verbose: true,
+  strict: false,
+  allowUnionTypes: true,
+  logger: false,
+  inlineRefs: false,
+  code: { optimize: false },
+};
+
+/** Where `npm ci` puts the built validator: node_modules/.cache/toolsmith. */
+export const CACHE_DIR = path.join(
+  path.dirname(path.dirname(require.resolve('ajv/package.json'))),
+  '.cache',
+  'toolsmith',
+);
+
+const PREFIX = 'vega-lite-validator-';
+
+/** The Vega-Lite schema as parsed JSON. */
+export function vegaLiteSchema(): object {
+  return require('vega-lite/vega-lite-schema.json') as object;
+}
+
+/** The built validator's file name for this schema, ajv and options. */
+function fileName(): string {
+  const hash = createHash('sha256')
+    .update(readFileSync(require.resolve('vega-lite/vega-lite-schema.json')))
+    .update(String((require('ajv/package.json') as { version?: unknown }).version))
+    .update(JSON.stringify(OPTIONS))
+    .digest('hex')
+    .slice(0, 16);
+  return `${PREFIX}${hash}.cjs`;
+}
+
+/** The validator: the built one from `dir` when there is a usable one, else compiled here. */
+export function loadSchemaValidator(dir = CACHE_DIR): ValidateFunction {
+  try {
+    const built: unknown = require(path.join(dir, fileName()));
+    if (typeof built === 'function') return built as ValidateFunction;
+  } catch {
+    // Not built (npm ci --ignore-scripts), another version's, or damaged: compile instead.
+  }
+  return new Ajv(OPTIONS).compile(vegaLiteSchema());
+}
+
+/** Build the validator into `dir` (written whole, then renamed); other versions' files are removed. */
+export function buildSchemaValidator(dir = CACHE_DIR): string {
+  const ajv = new Ajv({ ...OPTIONS, code: { ...OPTIONS.code, source: true } });
+  const code = standalone.default(ajv, ajv.compile(vegaLiteSchema()));
+  mkdirSync(dir, { recursive: true });
+  const name = fileName();
+  const file = path.join(dir, name);
+  const partial = `${file}.${process.pid}.partial`;
+  writeFileSync(partial, code);
+  renameSync(partial, file);
+  for (const old of readdirSync(dir))
+    if (old.startsWith(PREFIX) && old !== name) rmSync(path.join(dir, old), { force: true });
+  return file;
+}
+
+// `node src/tools/builtin/chart/schema-validator.ts` (npm's postinstall): build it, never fail the install.
+if (import.meta.main) {
+  try {
+    const started = performance.now();
+    const file = buildSchemaValidator();
+    process.stdout.write(
+      `built the Vega-Lite validator in ${Math.round(performance.now() - started)} ms: ${file}\n`,
+    );
+  } catch (error) {
+    process.stderr.write(
+      `could not build the Vega-Lite validator (charts compile it at start instead): ${String(error)}\n`,
+    );
+  }
+}
