@@ -270,6 +270,14 @@ export function requireValue<T>(value: T | undefined, key: string, why: string):
   return value;
 }
 
+/**
+ * Whether sandboxes will live in this process (SANDBOX_WORKERS=inline), read before the rest of the
+ * configuration is checked: such a process must start with the flag isolated-vm needs.
+ */
+export function isolatesInProcess(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.SANDBOX_WORKERS?.trim() === 'inline';
+}
+
 /** How the terminal front ends print: colours (a TTY without NO_COLOR) and stacks (LOG_LEVEL=debug). */
 export function terminalOptions(
   isTTY: boolean | undefined,

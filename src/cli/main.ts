@@ -9,7 +9,6 @@
  * `--version` and `--help` are answered from the command table alone.
  */
 import { enableCompileCache } from 'node:module';
-import { restartWithIsolateFlagIfInline } from '../sandbox/isolate-flag.ts';
 import { helpText, packageVersion } from './help.ts';
 
 enableCompileCache();
@@ -26,7 +25,6 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   loadDotEnv();
-  restartWithIsolateFlagIfInline();
   const { runCommand } = await import('./run-command.ts');
   return runCommand(name, rest);
 }

@@ -2,8 +2,9 @@
  * One `toolsmith <command> ...`: the command module loaded on demand, its `--help`, and every error
  * turned into one line and an exit code (2 usage or configuration, 1 anything else).
  */
-import { terminalOptions } from '../config.ts';
+import { isolatesInProcess, terminalOptions } from '../config.ts';
 import { ConfigError, ToolsmithError, UsageError } from '../errors.ts';
+import { restartWithIsolateFlag } from '../sandbox/isolate-flag.ts';
 import { COMMANDS } from './command-table.ts';
 import { hintFor } from './explain-error.ts';
 import { helpText } from './help.ts';
@@ -22,6 +23,8 @@ export async function runCommand(name: string, rest: string[]): Promise<number> 
     process.stdout.write(`${command.summary}\n\nusage: ${command.usage}\n`);
     return 0;
   }
+  // Isolates in this process (SANDBOX_WORKERS=inline) need a flag toolsmith starts without.
+  if (isolatesInProcess()) restartWithIsolateFlag();
   try {
     return await command.run(rest);
   } catch (error) {

@@ -45,7 +45,7 @@ export function createSandbox(
 ): Sandbox {
   if (!hasIsolateFlag())
     throw new UsageError(
-      `isolates in this process need Node started with ${ISOLATE_FLAG} (isolated-vm on Node 20+): add the flag, or keep SANDBOX_WORKERS=process`,
+      `isolates in this process need Node started with ${ISOLATE_FLAG} on its command line (isolated-vm on Node 20+): add the flag, or keep SANDBOX_WORKERS=process`,
     );
   return new IsolateSandbox(options, scriptCache);
 }

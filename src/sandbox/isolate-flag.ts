@@ -6,24 +6,23 @@
  */
 export const ISOLATE_FLAG = '--no-node-snapshot';
 
-/** Whether this process was started with the flag (on its command line or in NODE_OPTIONS). */
+/** Whether this process was started with the flag on its command line. */
 export function hasIsolateFlag(): boolean {
-  return (
-    process.execArgv.includes(ISOLATE_FLAG) ||
-    (process.env.NODE_OPTIONS ?? '').split(/\s+/).includes(ISOLATE_FLAG)
-  );
+  return process.execArgv.includes(ISOLATE_FLAG);
 }
 
 /**
- * When this process will hold isolates (SANDBOX_WORKERS=inline) but lacks the flag, become the same
- * command with it: `process.execve` keeps the pid, the terminal, stdin and stdout, so a person or a
- * parent waiting on this process sees one process. Returns only when nothing had to change.
+ * Unless it has the flag, become this same command with it: `process.execve` keeps the pid, the
+ * environment, the terminal, stdin and stdout, so a person or a parent waiting on this process sees
+ * one process. Returns only when the process already had the flag (or cannot exec: the sandbox then
+ * refuses with a clear error).
  */
-export function restartWithIsolateFlagIfInline(env: NodeJS.ProcessEnv = process.env): void {
-  if (env.SANDBOX_WORKERS?.trim() !== 'inline' || hasIsolateFlag()) return;
-  process.execve?.(
+export function restartWithIsolateFlag(): void {
+  if (hasIsolateFlag()) return;
+  process.execve?.(process.execPath, [
     process.execPath,
-    [process.execPath, ISOLATE_FLAG, ...process.execArgv, ...process.argv.slice(1)],
-    env,
-  );
+    ISOLATE_FLAG,
+    ...process.execArgv,
+    ...process.argv.slice(1),
+  ]);
 }

@@ -78,7 +78,7 @@ describe('the flag isolated-vm needs (--no-node-snapshot)', () => {
       { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } },
     );
     expect(child.stdout.trim()).toBe(
-      'UsageError: isolates in this process need Node started with --no-node-snapshot (isolated-vm on Node 20+): add the flag, or keep SANDBOX_WORKERS=process',
+      'UsageError: isolates in this process need Node started with --no-node-snapshot on its command line (isolated-vm on Node 20+): add the flag, or keep SANDBOX_WORKERS=process',
     );
   });
 
