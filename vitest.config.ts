@@ -25,6 +25,10 @@ const ISOLATED = [
 
 export default defineConfig({
   test: {
+    // Test files and src/ load through Node's own loader, as the app runs (type stripping; the code is
+    // written for it: erasable syntax only), not through Vite's transforms: ~13 s of CPU less per run,
+    // and Node's compile cache applies. No test mocks modules, which this would not support.
+    experimental: { viteModuleRunner: false },
     pool: 'forks',
     execArgv: ['--no-node-snapshot', '--disable-warning=ExperimentalWarning'],
     testTimeout: 30_000,
