@@ -14,14 +14,8 @@ process.env.NODE_COMPILE_CACHE ??= path.join(tmpdir(), 'node-compile-cache');
 // because nothing in src/ keeps state between uses except caches (the sandbox runtime, library
 // bundles), and test files restore what they change (timers, cwd, environment). Files whose subject
 // is process-wide stay one per process: losing isolates beyond recovery (the loss is counted for the
-// whole process, and it ends by refusing new sandboxes) and the sandbox worker processes. The terminal
-// approvals file too: its pseudo-terminal run hung at its first model step in 3 of 9 runs after other
-// CLI files in a shared worker (never alone; cause not found yet).
-const ISOLATED = [
-  'test/sandbox/lost-isolates.test.ts',
-  'test/sandbox/process-*.test.ts',
-  'test/cli/approvals-cli.test.ts',
-];
+// whole process, and it ends by refusing new sandboxes) and the sandbox worker processes.
+const ISOLATED = ['test/sandbox/lost-isolates.test.ts', 'test/sandbox/process-*.test.ts'];
 
 export default defineConfig({
   test: {

@@ -26,6 +26,11 @@ export interface Screen {
    * Ignored on a pipe.
    */
   status(text: (() => string) | undefined): void;
+  /**
+   * Hide the status line until the returned function is called (e.g. while a question waits on the
+   * line below the last printed one: a frame would erase it). Lines still print meanwhile.
+   */
+  pause(): () => void;
   /** Hide the status line and stop its timer. */
   close(): void;
 }
@@ -46,6 +51,7 @@ export function createScreen(options: ScreenOptions): Screen {
   let shown = false;
   let frame = 0;
   let timer: NodeJS.Timeout | undefined;
+  let paused = 0;
   const width = () => Math.max(20, stream.columns ?? 80);
 
   const clear = () => {
@@ -53,7 +59,7 @@ export function createScreen(options: ScreenOptions): Screen {
     shown = false;
   };
   const draw = () => {
-    if (!tty || !text) return;
+    if (!tty || !text || paused > 0) return;
     const body = `${SPINNER[frame % SPINNER.length]} ${oneLine(text())}`;
     // One column short of the width, so the cursor never wraps onto a new row.
     stream.write(`${CLEAR_LINE}\x1b[2m${fitColumns(body, width() - 1)}\x1b[22m`);
@@ -87,6 +93,17 @@ export function createScreen(options: ScreenOptions): Screen {
         timer.unref();
       }
       draw();
+    },
+    pause() {
+      paused++;
+      clear();
+      let resumed = false;
+      return () => {
+        if (resumed) return;
+        resumed = true;
+        paused--;
+        draw();
+      };
     },
     close() {
       text = undefined;

@@ -45,8 +45,12 @@ export function withTerminalApprovals(
       return;
     }
     // One question at a time, in the order the calls asked.
+    // The status line stays hidden while the question is open: its next frame would erase it.
     asking = asking.then(async () => {
-      const answer = await ask(`allow ${view.label}? [y]es once, [a]ll this task, [N]o: `).catch(() => '');
+      const resume = options.screen.pause();
+      const answer = await ask(`allow ${view.label}? [y]es once, [a]ll this task, [N]o: `)
+        .catch(() => '')
+        .finally(resume);
       options.service.decide(view.id, options.actor, choiceOf(answer));
     });
   };

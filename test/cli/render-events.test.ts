@@ -3,7 +3,7 @@
  * 14: the answer twice, failures twice, skill notes glued to the text, "learned nothing" noise, the
  * error without its line), the status line's content, and Markdown only on a TTY.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { TaskReport } from '../../src/agent/types.ts';
 import { renderMarkdown } from '../../src/cli/markdown.ts';
 import { createPaint } from '../../src/cli/print.ts';
@@ -229,5 +229,35 @@ describe('Markdown answers', () => {
   it('leaves a table wider than the terminal as it came', () => {
     const wide = '| a | b |\n|---|---|\n| xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx | y |';
     expect(renderMarkdown(wide, { paint: createPaint(() => false), width: 20 })).toBe(wide);
+  });
+});
+
+describe('the status line and a question', () => {
+  it('stays hidden while a question is open (a frame would erase it), and comes back after', () => {
+    vi.useFakeTimers();
+    try {
+      let out = '';
+      const screen = createScreen({
+        stream: { write: (text: string) => (out += text), isTTY: true },
+        frameMs: 100,
+      });
+      screen.status(() => 'step 1/12 · running code');
+      const resume = screen.pause();
+      out = '';
+      // What readline writes for the question, then ten frames' time.
+      const question = 'allow tools.web.fetch? [y]es once, [a]ll this task, [N]o: ';
+      out += question;
+      vi.advanceTimersByTime(1000);
+      screen.line('a line printed meanwhile');
+      expect(out).toBe(`${question}a line printed meanwhile\n`);
+      resume();
+      resume();
+      expect(out.endsWith('step 1/12 · running code\x1b[22m')).toBe(true);
+      vi.advanceTimersByTime(100);
+      expect(count(out, 'running code')).toBe(2);
+      screen.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
