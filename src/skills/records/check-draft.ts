@@ -103,8 +103,26 @@ function findTools(root: AnyNode): { tools: Set<string>; dynamic: string[] } {
   return { tools, dynamic };
 }
 
+/**
+ * The shapes of the code checked last: a skill's code is inspected when its draft is checked, again
+ * when it is saved and when its index entry is made (three parses of every seed at each start).
+ */
+const shapes = new Map<string, CodeShape>();
+const MAX_SHAPES = 256;
+
 /** Parse `code` and check that it is exactly one function declaration named `identifier`. */
 export function inspectSkillCode(code: string, identifier: string): CodeShape {
+  const key = `${identifier}\n${code}`;
+  let shape = shapes.get(key);
+  if (!shape) {
+    shape = parseShape(code, identifier);
+    if (shapes.size >= MAX_SHAPES) shapes.delete(shapes.keys().next().value ?? '');
+    shapes.set(key, shape);
+  }
+  return { problems: [...shape.problems], tools: [...shape.tools] };
+}
+
+function parseShape(code: string, identifier: string): CodeShape {
   let program: AnyNode;
   try {
     program = parse(code, { ecmaVersion: 'latest', sourceType: 'script' }) as unknown as AnyNode;
