@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as acorn from 'acorn';
 import { UsageError } from '../errors.ts';
+import { cachedRuntimeModule } from './runtime-module-cache.ts';
 import { stripTypes } from './strip-types.ts';
 
 /** A runtime file ready for the isolate. */
@@ -28,7 +29,9 @@ export function loadRuntimeModule(file: URL): RuntimeModule {
   const key = file.href;
   let module = loaded.get(key);
   if (!module) {
-    module = toRuntimeModule(readFileSync(file, 'utf8'), path.basename(fileURLToPath(file)));
+    const text = readFileSync(file, 'utf8');
+    const name = path.basename(fileURLToPath(file));
+    module = cachedRuntimeModule(name, text, () => toRuntimeModule(text, name));
     loaded.set(key, module);
   }
   return module;
