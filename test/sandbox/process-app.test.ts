@@ -44,6 +44,7 @@ describe('a task through the sandbox pool', () => {
   it('survives an isolate lost beyond recovery and answers from a fresh process', async () => {
     expect(app.config.sandboxProcesses).toMatchObject({ mode: 'process', perProcess: 8, maxRssMb: 1024 });
     expect(app.sandboxPool).toBeDefined();
+    const lostHere = lostIsolates().count;
     await app.service.open({ id: 't1', actor, title: 't1', frontEnd: 'discord' });
     await writeFile(
       path.join(dir, 'workspaces', 't1', 'sales.csv'),
@@ -74,7 +75,8 @@ totals`),
     const processes = app.sandboxPool?.status() ?? [];
     expect(processes.filter((status) => status.tainted)).toEqual([]);
     expect(processes.filter((status) => status.sandboxes === 1)).toHaveLength(1);
-    expect(lostIsolates().count).toBe(0);
+    // None was lost in this process.
+    expect(lostIsolates().count).toBe(lostHere);
   });
 
   it('SANDBOX_WORKERS=inline keeps isolates in the app process', () => {
