@@ -2,23 +2,29 @@
  * Chart render time. The full tool call (hub -> in-process MCP -> worker process: schema check, data
  * read from the workspace, Vega-Lite, Vega, resvg -> PNG written to the workspace) against its
  * baseline, the same render called directly in this process (no MCP, no worker, no file written).
- * The first chart of a hub (the worker starting: Vega loaded, the Vega-Lite schema compiled) against
- * a warm call. Last, what interpreting spec expressions (vega-interpreter, so no spec becomes
+ * The first chart of a hub (the worker starting: Vega and the schema's validator loaded) against a
+ * warm call, and what that validator costs a new process: loaded as npm ci built it, or compiled. Last, what interpreting spec expressions (vega-interpreter, so no spec becomes
  * JavaScript code) costs against Vega's default code generation, on the dataflow of the scatter.
  * Each pair is timed round robin in rounds (bench/measure.ts), so load on the machine falls on both
  * alike; its ratio is the median of the per-round ratios, with their range.
  */
+import { execFile } from 'node:child_process';
 import { mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import * as vega from 'vega';
 import { expressionInterpreter } from 'vega-interpreter';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { readChartFiles } from '../src/tools/builtin/chart/chart-files.ts';
 import { createRenderChart, type RenderRequest } from '../src/tools/builtin/chart/render-chart.ts';
+import { CACHE_DIR } from '../src/tools/builtin/chart/schema-validator.ts';
 import { createToolHub } from '../src/tools/create-tool-hub.ts';
 import type { ToolHub } from '../src/tools/types.ts';
 import { against, type BenchRow, roundRobin, rowOf } from './measure.ts';
+
+const execFileAsync = promisify(execFile);
+const VALIDATOR_MODULE = new URL('../src/tools/builtin/chart/schema-validator.ts', import.meta.url).href;
 
 const LIMITS = {
   maxFileBytes: 10 * 1024 * 1024,
@@ -121,7 +127,21 @@ export default async function (): Promise<BenchRow[]> {
     );
     rows.push(
       rowOf('bar chart on a hub whose worker is running (baseline)', warm),
-      against('first chart of a new hub (worker start: Vega, schema compile)', warm, cold),
+      against('first chart of a new hub (worker start: Vega, the validator)', warm, cold),
+    );
+
+    // What a chart worker does first, in a fresh Node each time: load the validator npm ci built, or
+    // (without it) compile the Vega-Lite schema.
+    const validatorIn = (folder: string) => () =>
+      execFileAsync(process.execPath, [
+        '--input-type=module',
+        '-e',
+        `const m = await import(${JSON.stringify(VALIDATOR_MODULE)}); m.loadSchemaValidator(${JSON.stringify(folder)});`,
+      ]);
+    const [built, compiled] = await interleaved(3, 2, validatorIn(CACHE_DIR), validatorIn(dir));
+    rows.push(
+      rowOf('a new Node loads the Vega-Lite validator npm ci built (baseline)', built),
+      against('a new Node compiles the Vega-Lite schema (no built validator)', built, compiled),
     );
 
     const dataflow = vega.parse(compile(scatterSpec as TopLevelSpec).spec);
