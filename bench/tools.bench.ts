@@ -167,10 +167,10 @@ export async function startupWithHungServer(): Promise<BenchRow[]> {
   const connectLimitMs = 500;
   const fine = stdioServer('fine', [FAULT_SERVER]);
   // Never answers, ignores stdin closing and SIGTERM (set to ignored before exec): only SIGKILL ends it.
-  const mute = {
-    ...stdioServer('mute', ['-c', `trap '' TERM; exec sleep 600`], { connectTimeoutMs: connectLimitMs }),
+  const mute = stdioServer('mute', ['-c', `trap '' TERM; exec sleep 600`], {
     command: '/bin/sh',
-  } as typeof fine;
+    connectTimeoutMs: connectLimitMs,
+  });
   const samples = { alone: [] as number[], hung: [] as number[], close: [] as number[] };
   const start = async (servers: (typeof fine)[], into: number[], closeInto?: number[]) => {
     const began = process.hrtime.bigint();

@@ -8,7 +8,10 @@ export const EVERYTHING_SERVER = path.resolve(
   '../../node_modules/@modelcontextprotocol/server-everything/dist/index.js',
 );
 
-/** A stdio server run with this process's Node: `args` are the script and its arguments. */
+/** Turns Node's compile cache on in a test server (see the file). */
+const COMPILE_CACHE = path.join(import.meta.dirname, 'compile-cache.mjs');
+
+/** A stdio server run with this process's Node (or `extra.command`): `args` are the script and its arguments. */
 export function stdioServer(
   name: string,
   args: string[],
@@ -18,7 +21,10 @@ export function stdioServer(
     name,
     transport: 'stdio',
     command: process.execPath,
-    args,
+    args:
+      (('command' in extra && extra.command) || process.execPath) === process.execPath
+        ? ['--import', COMPILE_CACHE, ...args]
+        : args,
     env: {},
     cwd: undefined,
     enabled: true,

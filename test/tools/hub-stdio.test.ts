@@ -61,10 +61,10 @@ function isAlive(pid: number): boolean {
  * that set SIGTERM to ignored (exec keeps that) after writing its pid, which `sleep` keeps, to `pidFile`.
  */
 function hungServer(name: string, pidFile: string, connectTimeoutMs: number): McpServerConfig {
-  return {
-    ...stdio(name, ['-c', `trap '' TERM; echo $$ > "$0"; exec sleep 600`, pidFile], { connectTimeoutMs }),
+  return stdio(name, ['-c', `trap '' TERM; echo $$ > "$0"; exec sleep 600`, pidFile], {
     command: '/bin/sh',
-  } as McpServerConfig;
+    connectTimeoutMs,
+  });
 }
 
 describe('server-everything over stdio', () => {
@@ -149,10 +149,7 @@ describe('faults', () => {
   });
 
   it('reports a command that does not exist', async () => {
-    const hub = await hubOf({
-      ...stdio('ghost', []),
-      command: 'toolsmith-no-such-command',
-    } as McpServerConfig);
+    const hub = await hubOf(stdio('ghost', [], { command: 'toolsmith-no-such-command' }));
     expect(hub.servers().find((s) => s.name === 'ghost')).toMatchObject({
       status: 'failed',
       error: expect.stringMatching(/not found|ENOENT/),
@@ -218,16 +215,13 @@ describe('faults', () => {
     const pidFile = path.join(workspaceDir, `grandchild-${Date.now()}.pid`);
     const hub = await createToolHub({
       servers: [
-        {
-          ...stdio('wrapper', [
-            '-c',
-            `sleep 600 & echo $! > "$0"; exec "$1" "$2"`,
-            pidFile,
-            process.execPath,
-            faultServer,
-          ]),
-          command: '/bin/sh',
-        } as McpServerConfig,
+        stdio(
+          'wrapper',
+          ['-c', `sleep 600 & echo $! > "$0"; exec "$1" "$2"`, pidFile, process.execPath, faultServer],
+          {
+            command: '/bin/sh',
+          },
+        ),
       ],
       workspace: false,
     });
