@@ -160,13 +160,13 @@ describe('faults', () => {
     const pidFile = path.join(workspaceDir, `hung-${Date.now()}.pid`);
     const hub = await createToolHub({
       // Alone, so nothing else the hub waits for can let the kill grace run out before it returns.
-      servers: [hungServer('mute', pidFile, 1500)],
+      servers: [hungServer('mute', pidFile, 500)],
       workspace: false,
     });
     hubs.push(hub);
     expect(hub.servers().find((s) => s.name === 'mute')).toMatchObject({
       status: 'failed',
-      error: 'stdio: did not answer within 1500 ms',
+      error: 'stdio: did not answer within 500 ms',
     });
     // Reported failed while its process is still being ended (it ignores SIGTERM and waits for
     // SIGKILL after the grace): the hub did not wait for it. Closing the hub does, and then it is gone.
@@ -180,12 +180,12 @@ describe('faults', () => {
   it('starts servers in parallel: a hung one does not hold up the others, and they work', async () => {
     const pidFile = path.join(workspaceDir, `hung-alone-${Date.now()}.pid`);
     const hub = await createToolHub({
-      servers: [hungServer('mute', pidFile, 1500), stdio('fine', [faultServer])],
+      servers: [hungServer('mute', pidFile, 500), stdio('fine', [faultServer])],
       connectTimeoutMs: 20_000,
       workspace: false,
     });
     hubs.push(hub);
-    expect(hub.servers().find((s) => s.name === 'mute')?.error).toBe('stdio: did not answer within 1500 ms');
+    expect(hub.servers().find((s) => s.name === 'mute')?.error).toBe('stdio: did not answer within 500 ms');
     expect(hub.servers().find((s) => s.name === 'fine')?.status).toBe('connected');
     expect(await hub.call('fine', 'pid', {}, { workspaceDir })).toEqual(expect.any(Number));
     await expect.poll(() => existsSync(pidFile), { timeout: 10_000 }).toBe(true);
