@@ -112,44 +112,47 @@ describe('toolsmith sandbox', () => {
   });
 
   it('exits 2 with one line for usage and configuration errors', async () => {
-    const none = await toolsmith([]);
+    const [none, missing, badFlag, badEnv] = await Promise.all([
+      toolsmith([]),
+      toolsmith(['nope.js']),
+      toolsmith(['--timeout-ms', '0', 'define.ts']),
+      toolsmith(['define.ts'], { env: { SANDBOX_MEMORY_MB: 'lots' } }),
+    ]);
     expect(none).toMatchObject({ code: 2, stdout: '' });
     expect(none.stderr).toBe('error: toolsmith sandbox needs at least one FILE (or - for stdin)\n');
-    const missing = await toolsmith(['nope.js']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^error: cannot read nope\.js: ENOENT/);
-    const badFlag = await toolsmith(['--timeout-ms', '0', 'define.ts']);
     expect(badFlag.code).toBe(2);
     expect(badFlag.stderr).toBe('error: --timeout-ms must be a positive whole number (got "0")\n');
-    const badEnv = await toolsmith(['define.ts'], { env: { SANDBOX_MEMORY_MB: 'lots' } });
     expect(badEnv.code).toBe(2);
     expect(badEnv.stderr).toMatch(/^error: SANDBOX_MEMORY_MB: expected a whole number >= 8 \(got "lots"\)/);
   });
 
   it('applies the limit flags and the limits from the environment', async () => {
-    const busy = await toolsmith(['--json', '--timeout-ms', '50', '-'], { stdin: 'while (true) {}' });
+    // Four sessions of their own, started together.
+    const [busy, waiting, bomb, chatty] = await Promise.all([
+      toolsmith(['--json', '--timeout-ms', '50', '-'], { stdin: 'while (true) {}' }),
+      toolsmith(['--json', '--wall-ms', '100', '-'], { stdin: 'await new Promise(() => {})' }),
+      toolsmith(['--json', '--memory-mb', '16', '-'], {
+        stdin: 'const a = []; for (;;) a.push(new Array(100_000).fill(1));',
+      }),
+      toolsmith(['--json', '-'], {
+        stdin: 'for (let i = 0; i < 1000; i++) console.log("line " + i);',
+        env: { SANDBOX_MAX_OUTPUT_CHARS: '200' },
+      }),
+    ]);
     expect(busy.code).toBe(1);
     expect(jsonLines(busy.stdout)[0]?.error).toMatchObject({
       limit: 'cpu',
       message: expect.stringMatching(/50 ms/),
     });
-    const waiting = await toolsmith(['--json', '--wall-ms', '100', '-'], {
-      stdin: 'await new Promise(() => {})',
-    });
     expect(jsonLines(waiting.stdout)[0]?.error).toMatchObject({
       limit: 'wall',
       message: expect.stringMatching(/100 ms/),
     });
-    const bomb = await toolsmith(['--json', '--memory-mb', '16', '-'], {
-      stdin: 'const a = []; for (;;) a.push(new Array(100_000).fill(1));',
-    });
     expect(jsonLines(bomb.stdout)[0]?.error).toMatchObject({
       limit: 'memory',
       message: expect.stringMatching(/16 MB/),
-    });
-    const chatty = await toolsmith(['--json', '-'], {
-      stdin: 'for (let i = 0; i < 1000; i++) console.log("line " + i);',
-      env: { SANDBOX_MAX_OUTPUT_CHARS: '200' },
     });
     const [run] = jsonLines(chatty.stdout);
     expect(run).toMatchObject({ ok: true, truncated: true });
