@@ -5,7 +5,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { z } from 'zod';
 import { toolsmith as run } from './helpers/cli-harness.ts';
 
@@ -60,8 +60,9 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('toolsmith sandbox', () => {
-  it('runs several files in one session and exits 0 when all are ok', async () => {
+// The sessions are separate processes reading the same files: the tests run together.
+describe.concurrent('toolsmith sandbox', () => {
+  it('runs several files in one session and exits 0 when all are ok', async ({ expect }) => {
     const result = await toolsmith(['define.ts', 'use.js']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -72,7 +73,7 @@ describe('toolsmith sandbox', () => {
     expect(lines.slice(3, 6)).toEqual(['── use.js ──', 'tax of 50 is 10', '=> 20']);
   });
 
-  it('reads - from stdin, in its place among the files', async () => {
+  it('reads - from stdin, in its place among the files', async ({ expect }) => {
     const result = await toolsmith(['define.ts', '-', 'after.js'], {
       stdin: 'const doubled = tax(10) * 2;\ndoubled',
     });
@@ -81,7 +82,7 @@ describe('toolsmith sandbox', () => {
     expect(result.stdout).toContain('── after.js ──\n=> 2\n');
   });
 
-  it('prints one RunResult per line with --json', async () => {
+  it('prints one RunResult per line with --json', async ({ expect }) => {
     const result = await toolsmith(['--json', 'define.ts', 'use.js', 'fail.js']);
     expect(result.code).toBe(1);
     const runs = jsonLines(result.stdout);
@@ -96,7 +97,7 @@ describe('toolsmith sandbox', () => {
     expect(runs[2]).toMatchObject({ ok: false, error: { name: 'TypeError', line: 2 } });
   });
 
-  it('exits 1 when a run fails, still running the files after it', async () => {
+  it('exits 1 when a run fails, still running the files after it', async ({ expect }) => {
     const result = await toolsmith(['define.ts', 'fail.js', 'after.js']);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(
@@ -111,7 +112,7 @@ describe('toolsmith sandbox', () => {
     expect(result.stdout).toContain('── after.js ──\n=> 2\n');
   });
 
-  it('exits 2 with one line for usage and configuration errors', async () => {
+  it('exits 2 with one line for usage and configuration errors', async ({ expect }) => {
     const [none, missing, badFlag, badEnv] = await Promise.all([
       toolsmith([]),
       toolsmith(['nope.js']),
@@ -128,7 +129,7 @@ describe('toolsmith sandbox', () => {
     expect(badEnv.stderr).toMatch(/^error: SANDBOX_MEMORY_MB: expected a whole number >= 8 \(got "lots"\)/);
   });
 
-  it('applies the limit flags and the limits from the environment', async () => {
+  it('applies the limit flags and the limits from the environment', async ({ expect }) => {
     // Four sessions of their own, started together.
     const [busy, waiting, bomb, chatty] = await Promise.all([
       toolsmith(['--json', '--timeout-ms', '50', '-'], { stdin: 'while (true) {}' }),
