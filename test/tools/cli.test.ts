@@ -28,8 +28,11 @@ async function writeConfig(servers: Record<string, unknown>): Promise<string> {
   return file;
 }
 
-describe('toolsmith tools', () => {
-  it('prints servers, status, tools and declarations as JSON; exit 1 when a configured server failed', async () => {
+// Separate processes, each with its own servers file: the tests run together.
+describe.concurrent('toolsmith tools', () => {
+  it('prints servers, status, tools and declarations as JSON; exit 1 when a configured server failed', async ({
+    expect,
+  }) => {
     const config = await writeConfig({
       everything: { command: process.execPath, args: [everything, 'stdio'] },
       ghost: { command: 'toolsmith-no-such-command' },
@@ -55,7 +58,7 @@ describe('toolsmith tools', () => {
     expect(out.declarations).toContain('getSum(input: {');
   });
 
-  it('prints a readable listing and exits 0 when all is well', async () => {
+  it('prints a readable listing and exits 0 when all is well', async ({ expect }) => {
     const config = await writeConfig({
       everything: { command: process.execPath, args: [everything, 'stdio'] },
     });
@@ -70,7 +73,7 @@ describe('toolsmith tools', () => {
     expect(stdout).toMatch(/Declarations the model sees: \d+ characters \(~\d+ tokens\)/);
   });
 
-  it('stops with exit 2 and one clear line on a bad config file', async () => {
+  it('stops with exit 2 and one clear line on a bad config file', async ({ expect }) => {
     const config = await writeConfig({ gh: { command: 'npx', args: 'not-a-list' } });
     const { code, stdout, stderr } = await toolsmith(['tools'], { MCP_CONFIG: config });
     expect(code).toBe(2);
