@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { it as base, describe, vi } from 'vitest';
 import { createFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic.ts';
 import { toolsmith as cli, toolsmithPty } from './helpers/cli-harness.ts';
 
@@ -11,19 +11,24 @@ vi.setConfig({ testTimeout: 120_000 });
 /** `toolsmith args` over pipes in `cwd` with exactly `env` (see the CLI harness). */
 const toolsmith = (args: string[], env: Record<string, string>, cwd: string) => cli(args, { env, cwd });
 
-let fake: FakeAnthropic;
-let dir: string;
-beforeEach(async () => {
-  fake = await createFakeAnthropic({ apiKey: 'cli-key' });
-  dir = await mkdtemp(path.join(tmpdir(), 'toolsmith-cli-'));
-});
-afterEach(async () => {
-  await fake.close();
-  await rm(dir, { recursive: true, force: true });
+/** Each test has its own fake Messages API and folder, so the tests run together. */
+const it = base.extend<{ fake: FakeAnthropic; dir: string }>({
+  // biome-ignore lint/correctness/noEmptyPattern: a vitest fixture names what it needs in this pattern
+  fake: async ({}, use) => {
+    const fake = await createFakeAnthropic({ apiKey: 'cli-key' });
+    await use(fake);
+    await fake.close();
+  },
+  // biome-ignore lint/correctness/noEmptyPattern: a vitest fixture names what it needs in this pattern
+  dir: async ({}, use) => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'toolsmith-cli-'));
+    await use(dir);
+    await rm(dir, { recursive: true, force: true });
+  },
 });
 
-describe('toolsmith run', () => {
-  it('runs a task end to end with a file and prints the answer (exit 0)', async () => {
+describe.concurrent('toolsmith run', () => {
+  it('runs a task end to end with a file and prints the answer (exit 0)', async ({ fake, dir, expect }) => {
     await writeFile(path.join(dir, 'numbers.csv'), 'n\n1\n2\n39\n');
     fake.reply(
       fake.code(
@@ -49,7 +54,11 @@ describe('toolsmith run', () => {
     expect(result.stdout + result.stderr).not.toContain('cli-key');
   });
 
-  it('prints the report as JSON with --json and exits 1 when the task fails', async () => {
+  it('prints the report as JSON with --json and exits 1 when the task fails', async ({
+    fake,
+    dir,
+    expect,
+  }) => {
     fake.replyWith(({ index }) => fake.code(`${index} + 1`));
     const env = {
       ANTHROPIC_API_KEY: 'cli-key',
@@ -66,7 +75,7 @@ describe('toolsmith run', () => {
     expect(typeof report.durationMs).toBe('number');
   });
 
-  it('says what to set when ANTHROPIC_API_KEY is missing (exit 2)', async () => {
+  it('says what to set when ANTHROPIC_API_KEY is missing (exit 2)', async ({ dir, expect }) => {
     const result = await toolsmith(['run', 'anything'], { DATA_DIR: path.join(dir, 'data') }, dir);
     expect(result.code).toBe(2);
     expect(result.stderr.trim()).toBe(
@@ -74,7 +83,7 @@ describe('toolsmith run', () => {
     );
   });
 
-  it('names a malformed setting in one line (exit 2)', async () => {
+  it('names a malformed setting in one line (exit 2)', async ({ dir, expect }) => {
     const result = await toolsmith(['run', 'x'], { ANTHROPIC_API_KEY: 'k', SANDBOX_MEMORY_MB: 'lots' }, dir);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('SANDBOX_MEMORY_MB: expected a whole number >= 8 (got "lots")');
@@ -82,21 +91,25 @@ describe('toolsmith run', () => {
   });
 });
 
-describe('toolsmith run, as a person sees it', () => {
-  const env = () => ({
+describe.concurrent('toolsmith run, as a person sees it', () => {
+  const env = (fake: FakeAnthropic, dir: string) => ({
     ANTHROPIC_API_KEY: 'cli-key',
     ANTHROPIC_BASE_URL: fake.url,
     DATA_DIR: path.join(dir, 'data'),
     SKILLS_LEARN: 'false',
   });
 
-  it('prints the answer once (stdout only), the failing line with a caret, and a summary on stderr', async () => {
+  it('prints the answer once (stdout only), the failing line with a caret, and a summary on stderr', async ({
+    fake,
+    dir,
+    expect,
+  }) => {
     fake.reply(
       fake.code('const rows = null;\nrows.length', { text: 'Let me look at the rows.' }),
       fake.code('40 + 2'),
       fake.text('The total is 42.'),
     );
-    const result = await cli(['run', 'sum the numbers'], { env: env(), cwd: dir });
+    const result = await cli(['run', 'sum the numbers'], { env: env(fake, dir), cwd: dir });
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('The total is 42.\n');
     expect(result.stderr).not.toContain('The total is 42.');
@@ -109,10 +122,14 @@ describe('toolsmith run, as a person sees it', () => {
     expect(result.stderr).not.toMatch(/\x1b/);
   });
 
-  it('says once that the model could not be reached, and exits 1 with nothing on stdout', async () => {
+  it('says once that the model could not be reached, and exits 1 with nothing on stdout', async ({
+    fake,
+    dir,
+    expect,
+  }) => {
     fake.reply(fake.httpError(500, { message: 'boom' }));
     const result = await cli(['run', 'anything'], {
-      env: { ...env(), ANTHROPIC_MAX_RETRIES: '0' },
+      env: { ...env(fake, dir), ANTHROPIC_MAX_RETRIES: '0' },
       cwd: dir,
     });
     expect(result.code).toBe(1);
@@ -121,11 +138,15 @@ describe('toolsmith run, as a person sees it', () => {
     expect(result.stderr).toContain('✗ not answered (error)');
   });
 
-  it('prints exactly one JSON document through bin/toolsmith.js: ok is "answered", with stopReason', async () => {
+  it('prints exactly one JSON document through bin/toolsmith.js: ok is "answered", with stopReason', async ({
+    fake,
+    dir,
+    expect,
+  }) => {
     fake.reply(fake.code('40 + 2'), fake.text('42'));
     const bin = path.resolve(import.meta.dirname, '../../bin/toolsmith.js');
     const result = await cli(['run', 'add', '--json'], {
-      env: env(),
+      env: env(fake, dir),
       cwd: dir,
       command: [process.execPath, bin],
     });
@@ -142,10 +163,10 @@ describe('toolsmith run, as a person sees it', () => {
     expect(result.stdout.trim().split('\n')).toHaveLength(1);
   });
 
-  it('stops on Ctrl-C: the step is cancelled, said once, exit 130', async () => {
+  it('stops on Ctrl-C: the step is cancelled, said once, exit 130', async ({ fake, dir, expect }) => {
     fake.reply(fake.code('1 + 1', { delayMs: 30_000 }));
     const result = await cli(['run', 'slow'], {
-      env: env(),
+      env: env(fake, dir),
       cwd: dir,
       onChild: (child) => void fake.waitForRequests(1).then(() => child.kill('SIGINT')),
     });
@@ -155,10 +176,14 @@ describe('toolsmith run, as a person sees it', () => {
     expect(result.stdout).toBe('');
   });
 
-  it('refuses a --file over the attachment limit before anything starts (exit 2)', async () => {
+  it('refuses a --file over the attachment limit before anything starts (exit 2)', async ({
+    fake,
+    dir,
+    expect,
+  }) => {
     await writeFile(path.join(dir, 'big.csv'), 'x'.repeat(4096));
     const result = await cli(['run', 'read it', '--file', 'big.csv'], {
-      env: { ...env(), MAX_ATTACHMENT_BYTES: '1024' },
+      env: { ...env(fake, dir), MAX_ATTACHMENT_BYTES: '1024' },
       cwd: dir,
     });
     expect(result.code).toBe(2);
@@ -168,19 +193,23 @@ describe('toolsmith run, as a person sees it', () => {
     expect(fake.requests).toHaveLength(0);
   });
 
-  it('rejects an unknown flag with the command usage (exit 2)', async () => {
-    const result = await cli(['run', 'x', '--jsn'], { env: env(), cwd: dir });
+  it('rejects an unknown flag with the command usage (exit 2)', async ({ fake, dir, expect }) => {
+    const result = await cli(['run', 'x', '--jsn'], { env: env(fake, dir), cwd: dir });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("error: Unknown option '--jsn'");
     expect(result.stderr).toContain('usage: toolsmith run "task" [--file PATH]...');
   });
 
-  it('on a terminal shows a live status line while the model works and renders the Markdown answer', async () => {
+  it('on a terminal shows a live status line while the model works and renders the Markdown answer', async ({
+    fake,
+    dir,
+    expect,
+  }) => {
     fake.reply(
       fake.code('40 + 2', { delayMs: 1500 }),
       fake.text('The **total** is 42.\n\n| Region | Total |\n|---|---|\n| North | 42 |'),
     );
-    const pty = toolsmithPty(['run', 'sum'], { env: { ...env(), NO_COLOR: '' }, cwd: dir });
+    const pty = toolsmithPty(['run', 'sum'], { env: { ...env(fake, dir), NO_COLOR: '' }, cwd: dir });
     expect(await pty.exited).toBe(0);
     const screen = pty.screen();
     expect(screen).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] step 1\/12 · \d+\.\d s · waiting for the model/);
@@ -191,7 +220,7 @@ describe('toolsmith run, as a person sees it', () => {
 });
 
 describe('toolsmith itself', () => {
-  it('prints its version, and help with a line per command', async () => {
+  it('prints its version, and help with a line per command', async ({ expect }) => {
     const version = await cli(['--version'], { env: {} });
     const pkg = JSON.parse(await readFile(path.resolve(import.meta.dirname, '../../package.json'), 'utf8'));
     expect(version).toMatchObject({ code: 0, stdout: `${pkg.version}\n` });

@@ -137,9 +137,10 @@ describe('fairness', () => {
     await h.discord.waitFor(() => h.anthropic.requests.length === 1, 5000, 'the first model call');
 
     const second = await startTask(h, { prompt: 'waits its turn', user: 'bob' });
-    const third = await startTask(h, { prompt: 'stopped while waiting', user: 'alice' });
+    // The third is started once the second is in the queue, so their order is known.
     const queued = await h.discord.waitFor(() => progressMessages(h, second.thread.id)[0], 5000, 'progress');
     expect(queued.content).toBe('⏳ Queued, position 1. The task starts when a slot frees up.');
+    const third = await startTask(h, { prompt: 'stopped while waiting', user: 'alice' });
     const waiting = await h.discord.waitFor(() => progressMessages(h, third.thread.id)[0], 5000, 'progress');
     expect(waiting.content).toBe('⏳ Queued, position 2. The task starts when a slot frees up.');
 
