@@ -4,30 +4,21 @@
  * /add and /files; a session saved, listed, resumed and audited through the task service; Ctrl-C
  * clears a half-typed line before it stops or leaves.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, vi } from 'vitest';
 import { createAuditRepo } from '../../src/store/audit-repo.ts';
 import { openStore } from '../../src/store/open-store.ts';
-import { createFakeAnthropic, type FakeAnthropic, type MessagesBody } from '../helpers/fake-anthropic.ts';
-import { toolsmith, toolsmithPty } from './helpers/cli-harness.ts';
+import type { FakeAnthropic, MessagesBody } from '../helpers/fake-anthropic.ts';
+import { itWithFakeApi, toolsmith, toolsmithPty } from './helpers/cli-harness.ts';
 
 // Each test starts toolsmith processes; on a busy machine one takes several seconds to start.
 vi.setConfig({ testTimeout: 120_000 });
 
-let fake: FakeAnthropic;
-let dir: string;
-beforeEach(async () => {
-  fake = await createFakeAnthropic({ apiKey: 'chat-key' });
-  dir = await mkdtemp(path.join(tmpdir(), 'toolsmith-chat-'));
-});
-afterEach(async () => {
-  await fake.close();
-  await rm(dir, { recursive: true, force: true });
-});
+/** Each test has its own fake Messages API and folder, so the tests run together. */
+const it = itWithFakeApi('chat-key');
 
-const env = () => ({
+const env = (fake: FakeAnthropic, dir: string) => ({
   ANTHROPIC_API_KEY: 'chat-key',
   ANTHROPIC_BASE_URL: fake.url,
   ANTHROPIC_MAX_RETRIES: '0',
@@ -45,8 +36,12 @@ function lastUserText(body: MessagesBody | undefined): string {
     .join('\n');
 }
 
-describe('toolsmith chat over pipes', () => {
-  it('takes a piped conversation, multi-line messages as one, and ends cleanly at EOF', async () => {
+describe.concurrent('toolsmith chat over pipes', () => {
+  it('takes a piped conversation, multi-line messages as one, and ends cleanly at EOF', async ({
+    fake,
+    dir,
+    expect,
+  }) => {
     fake.reply(
       fake.code("await tools.workspace.write({ path: 'sum.txt', content: String(1 + 2) }); 1 + 2"),
       fake.text('It is 3.'),
@@ -65,7 +60,7 @@ describe('toolsmith chat over pipes', () => {
       '/status',
       '',
     ].join('\n');
-    const result = await toolsmith(['chat'], { env: env(), cwd: dir, input });
+    const result = await toolsmith(['chat'], { env: env(fake, dir), cwd: dir, input });
     expect(result.stderr).not.toContain('readline was closed');
     expect(result.code).toBe(0);
     expect(fake.requests).toHaveLength(4);
@@ -82,7 +77,11 @@ describe('toolsmith chat over pipes', () => {
     );
   });
 
-  it('adds files with /add (attachment limits), lists them, and saves, lists, resumes and audits the session', async () => {
+  it('adds files with /add (attachment limits), lists them, and saves, lists, resumes and audits the session', async ({
+    fake,
+    dir,
+    expect,
+  }) => {
     await writeFile(path.join(dir, 'sales.csv'), 'region,revenue\nNorth,40\n');
     await writeFile(path.join(dir, 'big.bin'), Buffer.alloc(2048));
     fake.reply(
@@ -90,7 +89,7 @@ describe('toolsmith chat over pipes', () => {
       fake.text('Read it.'),
     );
     const first = await toolsmith(['chat'], {
-      env: { ...env(), MAX_ATTACHMENT_BYTES: '1024' },
+      env: { ...env(fake, dir), MAX_ATTACHMENT_BYTES: '1024' },
       cwd: dir,
       input: `/add sales.csv big.bin\n/files\nread sales.csv\n`,
     });
@@ -101,7 +100,7 @@ describe('toolsmith chat over pipes', () => {
     );
     expect(first.stdout).toContain('sales.csv  24 B');
 
-    const listed = await toolsmith(['sessions', 'list', '--json'], { env: env(), cwd: dir });
+    const listed = await toolsmith(['sessions', 'list', '--json'], { env: env(fake, dir), cwd: dir });
     const { sessions } = JSON.parse(listed.stdout) as {
       sessions: { id: string; frontEnd: string; title: string }[];
     };
@@ -111,7 +110,7 @@ describe('toolsmith chat over pipes', () => {
 
     fake.reply(fake.text('You asked me to read sales.csv.'));
     const resumed = await toolsmith(['chat', '--resume'], {
-      env: env(),
+      env: env(fake, dir),
       cwd: dir,
       input: 'what did I ask?\n',
     });
@@ -121,7 +120,7 @@ describe('toolsmith chat over pipes', () => {
     expect(body).toContain('read sales.csv');
     expect(body).toContain('what did I ask?');
 
-    const unknown = await toolsmith(['chat', '--resume', 'nope'], { env: env(), cwd: dir });
+    const unknown = await toolsmith(['chat', '--resume', 'nope'], { env: env(fake, dir), cwd: dir });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('error: no saved session nope (toolsmith sessions list shows them)');
 
@@ -133,19 +132,27 @@ describe('toolsmith chat over pipes', () => {
     expect(kinds).toEqual(expect.arrayContaining(['task', 'message', 'code', 'outcome']));
   });
 
-  it('does not merge a message the model never got into the next one', async () => {
+  it('does not merge a message the model never got into the next one', async ({ fake, dir, expect }) => {
     fake.reply(fake.httpError(500, { message: 'down' }), fake.text('Hello.'));
-    const result = await toolsmith(['chat'], { env: env(), cwd: dir, input: 'first try\nsecond try\n' });
+    const result = await toolsmith(['chat'], {
+      env: env(fake, dir),
+      cwd: dir,
+      input: 'first try\nsecond try\n',
+    });
     expect(result.stdout.split('The model could not be reached').length - 1).toBe(1);
     expect(lastUserText(fake.requests[1]?.body)).toBe('second try');
     expect(result.code).toBe(1);
   });
 });
 
-describe('toolsmith chat on a terminal', () => {
-  it('sends a paste as one message, clears a half-typed line with Ctrl-C, and leaves on a second Ctrl-C', async () => {
+describe.concurrent('toolsmith chat on a terminal', () => {
+  it('sends a paste as one message, clears a half-typed line with Ctrl-C, and leaves on a second Ctrl-C', async ({
+    fake,
+    dir,
+    expect,
+  }) => {
     fake.reply(fake.text('Got both lines.'));
-    const pty = toolsmithPty(['chat'], { env: env(), cwd: dir });
+    const pty = toolsmithPty(['chat'], { env: env(fake, dir), cwd: dir });
     try {
       await pty.waitFor('> ');
       pty.write('line one\rline two\r');
@@ -167,9 +174,9 @@ describe('toolsmith chat on a terminal', () => {
     }
   });
 
-  it('stops a running step with Ctrl-C and stays in the chat', async () => {
+  it('stops a running step with Ctrl-C and stays in the chat', async ({ fake, dir, expect }) => {
     fake.reply(fake.code('1 + 1', { delayMs: 30_000 }), fake.text('Still here.'));
-    const pty = toolsmithPty(['chat'], { env: env(), cwd: dir });
+    const pty = toolsmithPty(['chat'], { env: env(fake, dir), cwd: dir });
     try {
       await pty.waitFor('> ');
       pty.write('take your time\r');
@@ -180,7 +187,7 @@ describe('toolsmith chat on a terminal', () => {
       pty.write('are you there?\r');
       await pty.waitFor('Still here.');
       // Another terminal sees what this chat's task service holds.
-      const status = await toolsmith(['status', '--json'], { env: env(), cwd: dir });
+      const status = await toolsmith(['status', '--json'], { env: env(fake, dir), cwd: dir });
       const { holder } = JSON.parse(status.stdout);
       expect(holder).toMatchObject({ alive: true, service: { liveSessions: 1, running: 0, queued: 0 } });
       expect(holder.service.rssBytes).toBeGreaterThan(0);

@@ -1,9 +1,8 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { it as base, describe, vi } from 'vitest';
-import { createFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic.ts';
-import { toolsmith as cli, toolsmithPty } from './helpers/cli-harness.ts';
+import { describe, vi } from 'vitest';
+import type { FakeAnthropic } from '../helpers/fake-anthropic.ts';
+import { toolsmith as cli, itWithFakeApi, toolsmithPty } from './helpers/cli-harness.ts';
 
 // Each test starts toolsmith processes; on a busy machine one takes several seconds to start.
 vi.setConfig({ testTimeout: 120_000 });
@@ -12,20 +11,7 @@ vi.setConfig({ testTimeout: 120_000 });
 const toolsmith = (args: string[], env: Record<string, string>, cwd: string) => cli(args, { env, cwd });
 
 /** Each test has its own fake Messages API and folder, so the tests run together. */
-const it = base.extend<{ fake: FakeAnthropic; dir: string }>({
-  // biome-ignore lint/correctness/noEmptyPattern: a vitest fixture names what it needs in this pattern
-  fake: async ({}, use) => {
-    const fake = await createFakeAnthropic({ apiKey: 'cli-key' });
-    await use(fake);
-    await fake.close();
-  },
-  // biome-ignore lint/correctness/noEmptyPattern: a vitest fixture names what it needs in this pattern
-  dir: async ({}, use) => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'toolsmith-cli-'));
-    await use(dir);
-    await rm(dir, { recursive: true, force: true });
-  },
-});
+const it = itWithFakeApi('cli-key');
 
 describe.concurrent('toolsmith run', () => {
   it('runs a task end to end with a file and prints the answer (exit 0)', async ({ fake, dir, expect }) => {

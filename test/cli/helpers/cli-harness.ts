@@ -4,7 +4,11 @@
  * real ones), against the fake Messages API. The screen is what the process wrote.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { it } from 'vitest';
+import { createFakeAnthropic, type FakeAnthropic } from '../../helpers/fake-anthropic.ts';
 
 export const MAIN = path.resolve(import.meta.dirname, '../../../src/cli/main.ts');
 // As bin/toolsmith.js starts it: with Node's start-up snapshot (see src/sandbox/isolate-flag.ts).
@@ -160,4 +164,25 @@ export function plainText(raw: string): string {
     .split('\n')
     .map((line) => line.split('\r').at(-1) ?? '')
     .join('\n');
+}
+
+/**
+ * `it` whose tests each get their own fake Messages API (taking `apiKey`) and temporary folder, so the
+ * tests of a file can run together (`describe.concurrent`, with the test's own `expect`).
+ */
+export function itWithFakeApi(apiKey: string) {
+  return it.extend<{ fake: FakeAnthropic; dir: string }>({
+    // biome-ignore lint/correctness/noEmptyPattern: a vitest fixture names what it needs in this pattern
+    fake: async ({}, use) => {
+      const fake = await createFakeAnthropic({ apiKey });
+      await use(fake);
+      await fake.close();
+    },
+    // biome-ignore lint/correctness/noEmptyPattern: a vitest fixture names what it needs in this pattern
+    dir: async ({}, use) => {
+      const dir = await mkdtemp(path.join(tmpdir(), 'toolsmith-cli-'));
+      await use(dir);
+      await rm(dir, { recursive: true, force: true });
+    },
+  });
 }
