@@ -275,7 +275,8 @@ export function requireValue<T>(value: T | undefined, key: string, why: string):
  * configuration is checked: such a process must start with the flag isolated-vm needs.
  */
 export function isolatesInProcess(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env.SANDBOX_WORKERS?.trim() === 'inline';
+  // The setting's own rule (what loadConfig will read), not a second one.
+  return EnvSchema.shape.SANDBOX_WORKERS.safeParse(env.SANDBOX_WORKERS).data === 'inline';
 }
 
 /** How the terminal front ends print: colours (a TTY without NO_COLOR) and stacks (LOG_LEVEL=debug). */

@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultModels, EnvSchema, loadConfig, requireValue, secretsOf } from '../src/config.ts';
+import {
+  defaultModels,
+  EnvSchema,
+  isolatesInProcess,
+  loadConfig,
+  requireValue,
+  secretsOf,
+} from '../src/config.ts';
 import { ConfigError } from '../src/errors.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -98,6 +105,14 @@ describe('redact', () => {
 });
 
 describe('the environment is read in one place', () => {
+  it('says a process will hold isolates by the same rule loadConfig reads SANDBOX_WORKERS with', () => {
+    const cases = ['inline', 'process', '', ' ', 'INLINE', undefined];
+    expect(
+      cases.map((value) => isolatesInProcess(value === undefined ? {} : { SANDBOX_WORKERS: value })),
+    ).toEqual([true, false, false, false, false, false]);
+    expect(loadConfig({ SANDBOX_WORKERS: 'inline' }).sandboxProcesses.mode).toBe('inline');
+  });
+
   it('keeps the environment it was read from, and the local user', () => {
     const config = loadConfig({ USER: 'ana', GITHUB_TOKEN: 'x' });
     expect(config.localUser).toBe('ana');

@@ -6,9 +6,18 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import type { ServiceStatus } from '../service/types.ts';
+import type { SandboxProcessInfo, ServiceStatus } from '../service/types.ts';
 
 const FILE = 'toolsmith.status.json';
+
+/** One sandbox worker as the status file holds it (checked against the service's own type). */
+const SandboxProcessSchema = z.object({
+  pid: z.number(),
+  sandboxes: z.number(),
+  rssBytes: z.number(),
+  tainted: z.boolean(),
+  recycling: z.boolean(),
+}) satisfies z.ZodType<SandboxProcessInfo>;
 
 const StatusFileSchema = z.object({
   pid: z.number().int(),
@@ -24,17 +33,7 @@ const StatusFileSchema = z.object({
     rssBytes: z.number(),
     servers: z.array(z.object({ scope: z.string(), running: z.number(), queued: z.number() })),
     // Optional: a status file written by an older version has none.
-    sandboxProcesses: z
-      .array(
-        z.object({
-          pid: z.number(),
-          sandboxes: z.number(),
-          rssBytes: z.number(),
-          tainted: z.boolean(),
-          recycling: z.boolean(),
-        }),
-      )
-      .default([]),
+    sandboxProcesses: z.array(SandboxProcessSchema).default([]),
   }),
 });
 

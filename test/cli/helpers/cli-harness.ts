@@ -19,6 +19,23 @@ const NODE_FLAGS = ['--disable-warning=ExperimentalWarning'];
  */
 const ON_DEMAND_WORKERS = { SANDBOX_SPARE_PROCESSES: '0' };
 
+/** Where and with what environment a toolsmith process starts: PATH, HOME, `screen`, then the test's. */
+function spawnOptions(
+  screen: Record<string, string>,
+  options: { env: Record<string, string>; cwd?: string | undefined },
+): { cwd?: string; env: Record<string, string> } {
+  return {
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      ...screen,
+      ...ON_DEMAND_WORKERS,
+      ...options.env,
+    },
+  };
+}
+
 export interface CliResult {
   code: number | null;
   /** The signal that ended the process, if one did. */
@@ -43,16 +60,7 @@ export function toolsmith(
   return new Promise((resolve) => {
     const command = options.command ?? [process.execPath, ...NODE_FLAGS, MAIN];
     const [file = process.execPath, ...pre] = command;
-    const child = spawn(file, [...pre, ...args], {
-      ...(options.cwd ? { cwd: options.cwd } : {}),
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        NO_COLOR: '1',
-        ...ON_DEMAND_WORKERS,
-        ...options.env,
-      },
-    });
+    const child = spawn(file, [...pre, ...args], spawnOptions({ NO_COLOR: '1' }, options));
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -106,16 +114,11 @@ export function toolsmithPty(
   args: string[],
   options: { env: Record<string, string>; cwd?: string },
 ): PtySession {
-  const child = spawn('python3', ['-c', PTY_BRIDGE, process.execPath, ...NODE_FLAGS, MAIN, ...args], {
-    ...(options.cwd ? { cwd: options.cwd } : {}),
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      TERM: 'xterm-256color',
-      ...ON_DEMAND_WORKERS,
-      ...options.env,
-    },
-  });
+  const child = spawn(
+    'python3',
+    ['-c', PTY_BRIDGE, process.execPath, ...NODE_FLAGS, MAIN, ...args],
+    spawnOptions({ TERM: 'xterm-256color' }, options),
+  );
   let output = '';
   const waiters = new Set<() => void>();
   child.stdout.on('data', (chunk) => {
