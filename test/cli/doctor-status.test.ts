@@ -11,7 +11,9 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { hintFor } from '../../src/cli/explain-error.ts';
 import { openAccessWarning } from '../../src/cli/open-access.ts';
+import { startStatusFile } from '../../src/cli/service-status-file.ts';
 import { configIssues, loadConfig, PROJECT_ROOT } from '../../src/config.ts';
+import { acquireDataDirLock } from '../../src/store/data-dir-lock.ts';
 import { createFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic.ts';
 import { createFakeDiscord } from '../helpers/fake-discord/index.ts';
 import { toolsmith } from './helpers/cli-harness.ts';
@@ -96,6 +98,38 @@ describe('toolsmith status', () => {
     const text = await toolsmith(['status'], { cwd: dir, env });
     expect(text.stdout).toContain('sessions (terminal): 1 idle');
     expect(text.stdout).toMatch(/store: [\d.]+ [KM]?B, \d+ audit rows/);
+  });
+
+  it('shows the running service and its sandbox worker processes, as the bot writes them', async () => {
+    // This process holds DATA_DIR and writes its status file, as a running bot does.
+    const dataDir = path.join(dir, 'data');
+    const lock = acquireDataDirLock(dataDir, { command: 'toolsmith bot' });
+    const statusFile = startStatusFile(dataDir, () => ({
+      running: 1,
+      queued: 0,
+      maxConcurrent: 4,
+      maxConcurrentPerServer: 2,
+      liveSessions: 3,
+      maxLiveSessions: 64,
+      sandboxHeapBytes: 6 * 1024 * 1024,
+      rssBytes: 200 * 1024 * 1024,
+      servers: [],
+      sandboxProcesses: [
+        { pid: 4101, sandboxes: 2, rssBytes: 90 * 1024 * 1024, tainted: false, recycling: false },
+        { pid: 4102, sandboxes: 1, rssBytes: 60 * 1024 * 1024, tainted: true, recycling: false },
+      ],
+    }));
+    try {
+      const text = await toolsmith(['status'], { cwd: dir, env: { DATA_DIR: dataDir } });
+      expect(text.code).toBe(0);
+      expect(text.stdout).toContain(`in use by process ${process.pid} (toolsmith bot)`);
+      expect(text.stdout).toContain(
+        'its 2 sandbox processes (pid 4101, 4102) hold 3 sandboxes in 150.0 MB resident; ending once empty: 1 lost an isolate',
+      );
+    } finally {
+      statusFile.stop();
+      lock.release();
+    }
   });
 });
 
