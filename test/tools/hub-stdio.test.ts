@@ -8,8 +8,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createToolHub } from '../../src/tools/create-tool-hub.ts';
+import { it as base, beforeAll, describe } from 'vitest';
+import { createToolHub, type ToolHubOptions } from '../../src/tools/create-tool-hub.ts';
 import type { McpServerConfig } from '../../src/tools/mcp-config.ts';
 import { ServerConnection } from '../../src/tools/server-connection.ts';
 import { transportsFor } from '../../src/tools/transports.ts';
@@ -22,24 +22,31 @@ const faultServer = path.join(import.meta.dirname, 'fixtures/fault-server.ts');
 const stdio = stdioServer;
 
 let workspaceDir: string;
-const hubs: ToolHub[] = [];
 beforeAll(async () => {
   workspaceDir = await mkdtemp(path.join(tmpdir(), 'toolsmith-hub-'));
   return () => rm(workspaceDir, { recursive: true, force: true });
 });
-afterEach(async () => {
-  await Promise.all(hubs.splice(0).map((hub) => hub.close()));
+
+/**
+ * The tests of a file run together (most of their time is spent waiting on servers and limits), so
+ * each test opens its hubs through `open`, which closes them when that test ends.
+ */
+const it = base.extend<{ open: (options: ToolHubOptions) => Promise<ToolHub> }>({
+  // biome-ignore lint/correctness/noEmptyPattern: a vitest fixture names what it needs in this pattern
+  open: async ({}, use) => {
+    const opened: ToolHub[] = [];
+    await use(async (options) => {
+      const hub = await createToolHub(options);
+      opened.push(hub);
+      return hub;
+    });
+    await Promise.all(opened.map((hub) => hub.close()));
+  },
 });
 
-async function hubOf(...servers: McpServerConfig[]): Promise<ToolHub> {
-  const hub = await createToolHub({
-    servers,
-    connectTimeoutMs: 10_000,
-    callTimeoutMs: 5_000,
-    workspace: false,
-  });
-  hubs.push(hub);
-  return hub;
+/** A hub of `servers` with the limits most tests use. */
+function hubOf(open: (options: ToolHubOptions) => Promise<ToolHub>, ...servers: McpServerConfig[]) {
+  return open({ servers, connectTimeoutMs: 10_000, callTimeoutMs: 5_000, workspace: false });
 }
 
 /** True while `pid` runs (a zombie awaiting its parent's wait counts as gone). */
@@ -67,9 +74,9 @@ function hungServer(name: string, pidFile: string, connectTimeoutMs: number): Mc
   });
 }
 
-describe('server-everything over stdio', () => {
-  it('lists its tools and calls them with unwrapped results', async () => {
-    const hub = await hubOf(stdio('everything', [everything, 'stdio']));
+describe.concurrent('server-everything over stdio', () => {
+  it('lists its tools and calls them with unwrapped results', async ({ open, expect }) => {
+    const hub = await hubOf(open, stdio('everything', [everything, 'stdio']));
     const info = hub.servers().find((s) => s.name === 'everything');
     expect(info?.status).toBe('connected');
     const names = info?.tools.map((t) => t.name) ?? [];
@@ -99,8 +106,8 @@ describe('server-everything over stdio', () => {
     expect(hub.declarations()).not.toContain('simulateResearchQuery'); // task-only: not callable here
   });
 
-  it('records each call as start, progress and end events', async () => {
-    const hub = await hubOf(stdio('everything', [everything, 'stdio']));
+  it('records each call as start, progress and end events', async ({ open, expect }) => {
+    const hub = await hubOf(open, stdio('everything', [everything, 'stdio']));
     const events: ToolCallEvent[] = [];
     const result = await hub.call(
       'everything',
@@ -127,9 +134,13 @@ describe('server-everything over stdio', () => {
   });
 });
 
-describe('faults', () => {
-  it('reports a server that exits at start, with its stderr, and the rest work', async () => {
-    const hub = await hubOf(stdio('broken', [faultServer, 'exit-at-start']), stdio('fine', [faultServer]));
+describe.concurrent('faults', () => {
+  it('reports a server that exits at start, with its stderr, and the rest work', async ({ open, expect }) => {
+    const hub = await hubOf(
+      open,
+      stdio('broken', [faultServer, 'exit-at-start']),
+      stdio('fine', [faultServer]),
+    );
     const [broken, fine] = ['broken', 'fine'].map((name) => hub.servers().find((s) => s.name === name));
     expect(broken?.status).toBe('failed');
     expect(broken?.error).toBe('stdio: exited during start-up');
@@ -148,22 +159,24 @@ describe('faults', () => {
     expect(hub.declarations()).not.toContain('broken');
   });
 
-  it('reports a command that does not exist', async () => {
-    const hub = await hubOf(stdio('ghost', [], { command: 'toolsmith-no-such-command' }));
+  it('reports a command that does not exist', async ({ open, expect }) => {
+    const hub = await hubOf(open, stdio('ghost', [], { command: 'toolsmith-no-such-command' }));
     expect(hub.servers().find((s) => s.name === 'ghost')).toMatchObject({
       status: 'failed',
       error: expect.stringMatching(/not found|ENOENT/),
     });
   });
 
-  it('reports a server that never answers at start at once, and ends its process in the background', async () => {
+  it('reports a server that never answers at start at once, and ends its process in the background', async ({
+    open,
+    expect,
+  }) => {
     const pidFile = path.join(workspaceDir, `hung-${Date.now()}.pid`);
-    const hub = await createToolHub({
+    const hub = await open({
       // Alone, so nothing else the hub waits for can let the kill grace run out before it returns.
       servers: [hungServer('mute', pidFile, 500)],
       workspace: false,
     });
-    hubs.push(hub);
     expect(hub.servers().find((s) => s.name === 'mute')).toMatchObject({
       status: 'failed',
       error: 'stdio: did not answer within 500 ms',
@@ -177,14 +190,16 @@ describe('faults', () => {
     expect(isAlive(pid)).toBe(false);
   });
 
-  it('starts servers in parallel: a hung one does not hold up the others, and they work', async () => {
+  it('starts servers in parallel: a hung one does not hold up the others, and they work', async ({
+    open,
+    expect,
+  }) => {
     const pidFile = path.join(workspaceDir, `hung-alone-${Date.now()}.pid`);
-    const hub = await createToolHub({
+    const hub = await open({
       servers: [hungServer('mute', pidFile, 500), stdio('fine', [faultServer])],
       connectTimeoutMs: 20_000,
       workspace: false,
     });
-    hubs.push(hub);
     expect(hub.servers().find((s) => s.name === 'mute')?.error).toBe('stdio: did not answer within 500 ms');
     expect(hub.servers().find((s) => s.name === 'fine')?.status).toBe('connected');
     expect(await hub.call('fine', 'pid', {}, { workspaceDir })).toEqual(expect.any(Number));
@@ -194,7 +209,9 @@ describe('faults', () => {
     await expect.poll(() => isAlive(pid), { timeout: 10_000 }).toBe(false);
   });
 
-  it('close during start-up ends a server still connecting instead of waiting for its limit', async () => {
+  it('close during start-up ends a server still connecting instead of waiting for its limit', async ({
+    expect,
+  }) => {
     const pidFile = path.join(workspaceDir, `closing-${Date.now()}.pid`);
     const connection = new ServerConnection({
       name: 'mute',
@@ -211,9 +228,9 @@ describe('faults', () => {
     expect(connection.status).toBe('closed');
   });
 
-  it('ends what a server started itself: the whole process group goes on close', async () => {
+  it('ends what a server started itself: the whole process group goes on close', async ({ open, expect }) => {
     const pidFile = path.join(workspaceDir, `grandchild-${Date.now()}.pid`);
-    const hub = await createToolHub({
+    const hub = await open({
       servers: [
         stdio(
           'wrapper',
@@ -225,7 +242,6 @@ describe('faults', () => {
       ],
       workspace: false,
     });
-    hubs.push(hub);
     expect(hub.servers().find((s) => s.name === 'wrapper')?.status).toBe('connected');
     const grandchild = Number(await readFile(pidFile, 'utf8'));
     expect(isAlive(grandchild)).toBe(true);
@@ -233,7 +249,7 @@ describe('faults', () => {
     await expect.poll(() => isAlive(grandchild), { timeout: 5000 }).toBe(false);
   });
 
-  it('leaves no server behind when the process exits without closing its hub', async () => {
+  it('leaves no server behind when the process exits without closing its hub', async ({ expect }) => {
     const pidFile = path.join(workspaceDir, `orphan-${Date.now()}.pid`);
     const script = path.join(import.meta.dirname, 'fixtures/exit-without-close.ts');
     await promisify(execFile)(process.execPath, [script, pidFile], { timeout: 30_000 });
@@ -242,14 +258,13 @@ describe('faults', () => {
     await expect.poll(() => isAlive(pid), { timeout: 5000 }).toBe(false);
   });
 
-  it('fails a call in flight when the server dies, then reconnects', async () => {
-    const hub = await createToolHub({
+  it('fails a call in flight when the server dies, then reconnects', async ({ open, expect }) => {
+    const hub = await open({
       servers: [stdio('fragile', [faultServer])],
       workspace: false,
       callTimeoutMs: 10_000,
       reconnect: { attempts: 3, baseDelayMs: 50, maxDelayMs: 200 },
     });
-    hubs.push(hub);
     const events: HubEvent[] = [];
     hub.subscribe((event) => events.push(event));
     const firstPid = Number(await hub.call('fragile', 'pid', {}, { workspaceDir }));
@@ -269,14 +284,13 @@ describe('faults', () => {
     expect(isAlive(firstPid)).toBe(false);
   });
 
-  it('fails calls fast while reconnecting, and gives up after the last attempt', async () => {
+  it('fails calls fast while reconnecting, and gives up after the last attempt', async ({ open, expect }) => {
     const marker = path.join(workspaceDir, `once-${Date.now()}`);
-    const hub = await createToolHub({
+    const hub = await open({
       servers: [stdio('flaky', [faultServer, `once:${marker}`])],
       workspace: false,
       reconnect: { attempts: 2, baseDelayMs: 300, maxDelayMs: 300 },
     });
-    hubs.push(hub);
     await expect(hub.call('flaky', 'die', {}, { workspaceDir })).rejects.toThrow(
       /dropped the connection during the call/,
     );
@@ -298,32 +312,33 @@ describe('faults', () => {
     );
   });
 
-  it('times out a call that never answers', async () => {
-    const hub = await createToolHub({
+  it('times out a call that never answers', async ({ open, expect }) => {
+    const hub = await open({
       servers: [stdio('slow', [faultServer], { timeoutMs: 300 })],
       workspace: false,
     });
-    hubs.push(hub);
     await expect(hub.call('slow', 'hang', {}, { workspaceDir })).rejects.toThrow(
       'slow.hang timed out after 300 ms without progress',
     );
     expect(await hub.call('slow', 'pid', {}, { workspaceDir })).toEqual(expect.any(Number));
   });
 
-  it('lets progress notifications extend the call timeout', async () => {
-    const hub = await createToolHub({
+  it('lets progress notifications extend the call timeout', async ({ open, expect }) => {
+    const hub = await open({
       servers: [stdio('slow', [faultServer], { timeoutMs: 400 })],
       workspace: false,
     });
-    hubs.push(hub);
     // 6 steps of 150 ms: 900 ms in all, over the 400 ms limit, but never 400 ms without progress.
     expect(await hub.call('slow', 'progress', { steps: 6, stepMs: 150 }, { workspaceDir })).toBe(
       'done after 6 steps',
     );
   });
 
-  it('passes a sanitized environment: no secrets of the parent, only basics and configured env', async () => {
-    const hub = await createToolHub({
+  it('passes a sanitized environment: no secrets of the parent, only basics and configured env', async ({
+    open,
+    expect,
+  }) => {
+    const hub = await open({
       servers: [stdio('env', [faultServer], { env: { SERVER_TOKEN: 'for-the-server' } })],
       workspace: false,
       env: {
@@ -333,15 +348,14 @@ describe('faults', () => {
         PATH: process.env.PATH,
       },
     });
-    hubs.push(hub);
     const keys = await hub.call('env', 'env', {}, { workspaceDir });
     expect(keys).toEqual(expect.arrayContaining(['PATH', 'SERVER_TOKEN']));
     expect(keys).not.toContain('ANTHROPIC_API_KEY');
     expect(keys).not.toContain('DISCORD_TOKEN');
   });
 
-  it('leaves no child process behind on close', async () => {
-    const hub = await createToolHub({
+  it('leaves no child process behind on close', async ({ open, expect }) => {
+    const hub = await open({
       servers: [stdio('a', [faultServer]), stdio('b', [faultServer])],
       workspace: false,
     });
