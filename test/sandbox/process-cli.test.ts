@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { toolsmith as run } from '../cli/helpers/cli-harness.ts';
 import { waitFor } from '../helpers/fake-discord/wait-for.ts';
 
@@ -28,11 +28,19 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** `toolsmith sandbox --json --memory-mb 16 bomb.js after.js` in the test's folder, with `env` added. */
-function toolsmith(env: Record<string, string>) {
+/**
+ * The environment of a `toolsmith` run in the test's folder, with `env` added. The tests run
+ * together, so each has its own DATA_DIR, named by `name`.
+ */
+function environment(name: string, env: Record<string, string> = {}) {
+  return { HOME: dir, DATA_DIR: path.join(dir, `data-${name}`), ...env };
+}
+
+/** `toolsmith sandbox --json --memory-mb 16 bomb.js after.js` in the test's folder. */
+function toolsmith(name: string, env: Record<string, string> = {}) {
   return run(['sandbox', '--json', '--memory-mb', '16', 'bomb.js', 'after.js'], {
     cwd: dir,
-    env: { HOME: dir, DATA_DIR: path.join(dir, 'data'), ...env },
+    env: environment(name, env),
   });
 }
 
@@ -45,9 +53,11 @@ function results(
     .map((line) => JSON.parse(line));
 }
 
-describe('toolsmith sandbox after an isolate lost beyond recovery', () => {
-  it('through the pool: the error, the next file in a fresh process, and a clean exit', async () => {
-    const outcome = await toolsmith({});
+describe.concurrent('toolsmith sandbox after an isolate lost beyond recovery', () => {
+  it('through the pool: the error, the next file in a fresh process, and a clean exit', async ({
+    expect,
+  }) => {
+    const outcome = await toolsmith('pool');
     expect(outcome).toMatchObject({ code: 1, signal: null });
     const [bomb, after] = results(outcome.stdout);
     expect(bomb).toMatchObject({ ok: false, error: { limit: 'memory' } });
@@ -55,8 +65,8 @@ describe('toolsmith sandbox after an isolate lost beyond recovery', () => {
     expect(outcome.stderr).not.toContain('SIGKILL');
   });
 
-  it('inline: everything printed, then the process ends itself with SIGKILL', async () => {
-    const outcome = await toolsmith({ SANDBOX_WORKERS: 'inline' });
+  it('inline: everything printed, then the process ends itself with SIGKILL', async ({ expect }) => {
+    const outcome = await toolsmith('inline', { SANDBOX_WORKERS: 'inline' });
     expect(outcome.signal).toBe('SIGKILL');
     const [bomb, after] = results(outcome.stdout);
     expect(bomb).toMatchObject({ ok: false, error: { limit: 'memory' } });
@@ -67,8 +77,8 @@ describe('toolsmith sandbox after an isolate lost beyond recovery', () => {
   });
 });
 
-describe('the flag isolated-vm needs (--no-node-snapshot)', () => {
-  it('a process started without it refuses to hold isolates, saying what to do', () => {
+describe.concurrent('the flag isolated-vm needs (--no-node-snapshot)', () => {
+  it('a process started without it refuses to hold isolates, saying what to do', ({ expect }) => {
     const createSandbox = new URL('../../src/sandbox/create-sandbox.ts', import.meta.url).href;
     const script = `import { createSandbox } from ${JSON.stringify(createSandbox)};
       try { createSandbox(); } catch (error) { console.log(error.name + ': ' + error.message); }`;
@@ -82,11 +92,13 @@ describe('the flag isolated-vm needs (--no-node-snapshot)', () => {
     );
   });
 
-  it('toolsmith starts without it and, inline, becomes itself with it (same pid) before it runs code', async () => {
+  it('toolsmith starts without it and, inline, becomes itself with it (same pid) before it runs code', async ({
+    expect,
+  }) => {
     let child: ChildProcess | undefined;
     const outcome = run(['sandbox', '--json', '-'], {
       cwd: dir,
-      env: { HOME: dir, DATA_DIR: path.join(dir, 'data'), SANDBOX_WORKERS: 'inline' },
+      env: environment('restart', { SANDBOX_WORKERS: 'inline' }),
       input: null,
       onChild: (started) => {
         child = started;
