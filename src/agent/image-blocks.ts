@@ -5,7 +5,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import type { ContentBlock, ImageBlock, Message } from '../model/types.ts';
-import { formatBytes } from '../text/format-bytes.ts';
+import { formatBytes } from '../text/format-numbers.ts';
 import { resolveInside, workspaceRoot } from '../tools/builtin/workspace-paths.ts';
 import { DEFAULT_IMAGE_LIMITS, type ImageLimits, prepareImage } from './prepare-image.ts';
 

@@ -6,7 +6,7 @@
  * decoded, or whose pixel count would make decoding itself a hazard, is refused with a sentence.
  */
 import { type ImageMediaType, sniffImageType } from '../model/image-media-type.ts';
-import { formatBytes } from '../text/format-bytes.ts';
+import { formatBytes } from '../text/format-numbers.ts';
 
 export interface ImageLimits {
   /** Most base64 characters sent for one image (the API's limit: 5 MB). */

@@ -10,6 +10,7 @@ import { describeError } from '../errors.ts';
 import { addUsage, budgetCostOf, emptyUsage, isCostKnown, totalTokens } from '../model/pricing.ts';
 import type { ActionProtocol, Message, Model, ModelResponse, Usage } from '../model/types.ts';
 import type { Sandbox } from '../sandbox/types.ts';
+import { formatCount } from '../text/format-numbers.ts';
 import { fencedStep, NOT_RUN, toolStep } from './action-steps.ts';
 import { applyContextBudget } from './context-budget.ts';
 import type { AgentEvent } from './events.ts';
@@ -166,14 +167,14 @@ function stopAfterStep(state: TurnState): TurnResult | undefined {
     return resultOf(
       state,
       false,
-      `Stopped: the token budget of ${limits.maxTokens.toLocaleString('en-US')} tokens for this message ran out.`,
+      `Stopped: the token budget of ${formatCount(limits.maxTokens)} tokens for this message ran out.`,
       'token-budget',
     );
   }
   if (budgetCostOf(state.costUsd, usage) > limits.maxCostUsd) {
     const unknown = isCostKnown(usage)
       ? ''
-      : ` (the model's price is unknown: its ${usage.unpricedTokens?.toLocaleString('en-US')} tokens were counted at $3 per million)`;
+      : ` (the model's price is unknown: its ${formatCount(usage.unpricedTokens ?? 0)} tokens were counted at $3 per million)`;
     return resultOf(
       state,
       false,

@@ -5,7 +5,7 @@
  */
 import type { ActionProtocol, ToolSpec } from '../model/types.ts';
 import { librariesLine } from '../sandbox/libraries/catalog.ts';
-import { formatBytes } from '../text/format-bytes.ts';
+import { formatBytes } from '../text/format-numbers.ts';
 import { FENCED_OUTPUT_HEADER } from './observation.ts';
 import type { OfferedSkill } from './types.ts';
 

@@ -10,7 +10,7 @@ import { describeCost, totalTokens } from '../model/pricing.ts';
 import type { Usage } from '../model/types.ts';
 import { renderRunResult } from '../sandbox/render-result.ts';
 import type { TaskEvent } from '../service/types.ts';
-import { formatBytes } from '../text/format-bytes.ts';
+import { formatBytes, formatCount } from '../text/format-numbers.ts';
 import { classifyLibraryNote, skillLine } from './library-notes.ts';
 import { renderMarkdown } from './markdown.ts';
 import type { Paint } from './print.ts';
@@ -62,7 +62,7 @@ export function createTerminalRenderer(options: TerminalRendererOptions): Termin
       } else if (note.kind === 'note' || state.debug) screen.line(paint.dim(note.text));
     },
     summary(report, files = report.files) {
-      const tokens = totalTokens(report.usage).toLocaleString('en-US');
+      const tokens = formatCount(totalTokens(report.usage));
       const how = report.ok
         ? paint.green('✓ answered')
         : paint.red(`✗ not answered (${report.stopReason ?? 'error'})`);
@@ -195,8 +195,7 @@ function showObservation(
 ): void {
   const { paint, hiddenLines } = state;
   const line = (text: string) => state.screen.line(text);
-  if (hiddenLines > 0)
-    line(paint.dim(`  ⋯ ${hiddenLines.toLocaleString('en-US')} more lines of output not shown here`));
+  if (hiddenLines > 0) line(paint.dim(`  ⋯ ${formatCount(hiddenLines)} more lines of output not shown here`));
   if (result.truncated)
     line(paint.dim('  ⋯ output cut to fit SANDBOX_MAX_OUTPUT_CHARS: the model sees its head and tail'));
   if (result.stateReset) line(paint.yellow('  (the sandbox was reset before this run: variables are gone)'));
@@ -230,6 +229,6 @@ function clipLines(text: string, max: number, paint: Paint): string {
 
 /** Usage and cost in one line (for `/cost`). */
 export function formatCost(usage: Usage, costUsd: number): string {
-  const n = (value: number) => value.toLocaleString('en-US');
+  const n = formatCount;
   return `${n(usage.inputTokens)} in, ${n(usage.outputTokens)} out, ${n(usage.cacheReadTokens)} cache read, ${n(usage.cacheWriteTokens)} cache write: ${describeCost(costUsd, usage)}`;
 }

@@ -5,6 +5,7 @@
 import { describeCost, totalTokens } from '../model/pricing.ts';
 import type { Usage } from '../model/types.ts';
 import type { TaskEvent } from '../service/types.ts';
+import { formatCount } from '../text/format-numbers.ts';
 import type { Paint } from './print.ts';
 import type { Screen } from './screen.ts';
 
@@ -76,8 +77,7 @@ function statusText(state: RenderState): string {
     state.step > 0 ? `step ${state.step}/${state.maxSteps}` : '',
     seconds(state.now() - state.startedAt),
   ];
-  if (usage)
-    parts.push(`${totalTokens(usage).toLocaleString('en-US')} tokens`, describeCost(state.costUsd, usage));
+  if (usage) parts.push(`${formatCount(totalTokens(usage))} tokens`, describeCost(state.costUsd, usage));
   const call = [...state.calls.values()].at(-1);
   parts.push(call ? `${call.name}${call.progress ? ` ${call.progress}` : ''}` : state.phase);
   return parts.filter(Boolean).join(' · ');

@@ -11,7 +11,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { formatBytes } from '../text/format-bytes.ts';
+import { formatBytes } from '../text/format-numbers.ts';
 import {
   checkDeclaredFile,
   checkIncomingFile,

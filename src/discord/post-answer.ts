@@ -12,7 +12,7 @@ import {
   type ThreadChannel,
 } from 'discord.js';
 import type { TaskReport } from '../agent/types.ts';
-import { formatBytes } from '../text/format-bytes.ts';
+import { formatBytes } from '../text/format-numbers.ts';
 import { buttonId } from './button-ids.ts';
 import { splitMessage } from './split-message.ts';
 

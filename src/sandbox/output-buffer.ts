@@ -2,6 +2,8 @@
  * Keeps the head and the tail of a run's console output within a character budget and counts
  * what was cut from the middle, so huge output costs the host a bounded amount of memory.
  */
+
+import { formatCount } from '../text/format-numbers.ts';
 import type { LogEntry, LogLevel } from './types.ts';
 
 /** A line is split between head and tail only when the head has at least this much room left. */
@@ -86,7 +88,7 @@ export class OutputBuffer {
     if (this.#cutChars === 0) return [...this.#head, ...this.#tail];
     const note = {
       level: 'warn' as const,
-      text: `… [${this.#cutChars.toLocaleString('en-US')} characters of output cut] …`,
+      text: `… [${formatCount(this.#cutChars)} characters of output cut] …`,
     };
     return [...this.#head, note, ...this.#tail];
   }

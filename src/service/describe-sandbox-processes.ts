@@ -1,4 +1,4 @@
-import { formatBytes } from '../text/format-bytes.ts';
+import { formatBytes } from '../text/format-numbers.ts';
 import type { SandboxProcessInfo } from './types.ts';
 
 /**

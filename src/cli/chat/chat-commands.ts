@@ -1,7 +1,7 @@
 /** The slash commands of `toolsmith chat`: /add /files /clear /resume /reset /cost /help /exit. */
 import type { App } from '../../app/create-app.ts';
 import { describeSandboxProcesses } from '../../service/describe-sandbox-processes.ts';
-import { formatBytes } from '../../text/format-bytes.ts';
+import { formatBytes } from '../../text/format-numbers.ts';
 import type { Paint } from '../print.ts';
 import { formatCost } from '../render-events.ts';
 import { formatSessionLine } from '../sessions-table.ts';

@@ -16,7 +16,7 @@ import { createAuditRepo } from '../../store/audit-repo.ts';
 import { readHolder } from '../../store/data-dir-lock.ts';
 import { openStore } from '../../store/open-store.ts';
 import { createSessionsRepo } from '../../store/sessions-repo.ts';
-import { formatBytes } from '../../text/format-bytes.ts';
+import { formatBytes, formatCount } from '../../text/format-numbers.ts';
 import { bytesUnder } from '../../tools/builtin/workspace-quota.ts';
 import { color, print } from '../print.ts';
 import { readStatusFile, type StatusFile } from '../service-status-file.ts';
@@ -163,7 +163,7 @@ function statusLines(report: StatusReport): string[] {
   }
   lines.push(
     `workspaces: ${report.workspaces}, ${formatBytes(report.workspaceBytes)} on disk`,
-    `store: ${formatBytes(report.databaseBytes)}, ${report.auditRows.toLocaleString('en-US')} audit rows`,
+    `store: ${formatBytes(report.databaseBytes)}, ${formatCount(report.auditRows)} audit rows`,
   );
   const l = report.limits;
   lines.push(

@@ -1,7 +1,7 @@
 import { SlashCommandBuilder } from 'discord.js';
 import { describeSandboxProcesses } from '../../service/describe-sandbox-processes.ts';
 import type { ServiceStatus } from '../../service/types.ts';
-import { formatBytes } from '../../text/format-bytes.ts';
+import { formatBytes } from '../../text/format-numbers.ts';
 import { allowedActor } from '../actor.ts';
 import type { Command } from '../types.ts';
 

@@ -7,7 +7,7 @@
 import { copyFile, mkdir, open, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { IMAGE_SNIFF_BYTES, type ImageMediaType, sniffImageType } from '../../model/image-media-type.ts';
-import { formatBytes } from '../../text/format-bytes.ts';
+import { formatBytes } from '../../text/format-numbers.ts';
 import { bytesUnder } from './workspace-quota.ts';
 
 /** What became of an incoming file; `image` is set when its bytes are a PNG, JPEG, GIF or WebP. */

@@ -10,7 +10,7 @@
 import type { Dirent } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { formatBytes } from '../../text/format-bytes.ts';
+import { formatBytes } from '../../text/format-numbers.ts';
 import { ToolError } from '../tool-error.ts';
 
 /** What a change sees while it holds its workspace. */

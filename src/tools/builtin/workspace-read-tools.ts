@@ -4,7 +4,7 @@
  */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { formatBytes } from '../../text/format-bytes.ts';
+import { formatBytes } from '../../text/format-numbers.ts';
 import { ok } from './tool-result.ts';
 import { rethrow } from './workspace-fs-error.ts';
 import { createLineReader } from './workspace-lines.ts';

@@ -9,7 +9,7 @@
  * refused with a sentence saying so, instead of being returned as garbage.
  */
 import { open } from 'node:fs/promises';
-import { formatBytes } from '../../text/format-bytes.ts';
+import { formatBytes } from '../../text/format-numbers.ts';
 import { ToolError } from '../tool-error.ts';
 
 /** One ranged read: `offset` is where it really started, `nextOffset` where to go on (null at the end). */

@@ -8,7 +8,7 @@ import { appendFile, lstat, mkdir, readdir, rm, rmdir, stat, writeFile } from 'n
 import path from 'node:path';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { formatBytes } from '../../text/format-bytes.ts';
+import { formatBytes } from '../../text/format-numbers.ts';
 import { ToolError } from '../tool-error.ts';
 import { ok } from './tool-result.ts';
 import { fsError } from './workspace-fs-error.ts';
