@@ -14,6 +14,7 @@ import {
 import { describeError } from '../errors.ts';
 import { callOnClient } from './call-on-client.ts';
 import { ConnectFailure, describeConnectError, withTimeout } from './connection-errors.ts';
+import { lazyOutputValidators } from './lazy-output-validators.ts';
 import { ToolError } from './tool-error.ts';
 import type { OpenedTransport, TransportFactory } from './transports.ts';
 import type { ServerStatus } from './types.ts';
@@ -151,7 +152,10 @@ export class ServerConnection {
     const details: string[] = [];
     for (const open of this.options.transports) {
       if (this.closing) break;
-      const client = new Client(CLIENT_INFO, { capabilities: {} });
+      const client = new Client(CLIENT_INFO, {
+        capabilities: {},
+        jsonSchemaValidator: lazyOutputValidators(),
+      });
       let opened: OpenedTransport | undefined;
       try {
         opened = await open();
