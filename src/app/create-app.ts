@@ -80,7 +80,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   const router = options.model ? undefined : createModelRouter(config, options.modelClient ?? {});
   const model = options.model ?? (router as ModelRouter).get();
   const profiles = config.profilesPath
-    ? loadProfiles(config.profilesPath, config.anthropic.allowedModels)
+    ? await loadProfiles(config.profilesPath, config.anthropic.allowedModels)
     : undefined;
   // A bad mcp.json throws here, before anything is opened.
   const hub = await openToolHub(config);

@@ -41,19 +41,21 @@ describe('channel profiles', () => {
     for (const [data, message] of cases) expect(() => checkProfiles(data, 'p.yaml', MODELS)).toThrow(message);
   });
 
-  it('reads YAML and JSON files; an unreadable or broken file is a clear error', () => {
+  it('reads YAML and JSON files; an unreadable or broken file is a clear error', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'toolsmith-profiles-'));
     const yaml = path.join(dir, 'p.yaml');
     writeFileSync(yaml, 'profiles:\n  team:\n    prompt: Be brief.\ndefault: team\n');
-    expect(loadProfiles(yaml, MODELS).resolve(where('g', 'c'))).toMatchObject({
+    expect((await loadProfiles(yaml, MODELS)).resolve(where('g', 'c'))).toMatchObject({
       name: 'team',
       prompt: 'Be brief.',
     });
     const json = path.join(dir, 'p.json');
     writeFileSync(json, JSON.stringify({ profiles: { team: { tools: ['workspace'] } }, default: 'team' }));
-    expect(loadProfiles(json, MODELS).resolve(where('g', 'c'))?.tools).toEqual(['workspace']);
+    expect((await loadProfiles(json, MODELS)).resolve(where('g', 'c'))?.tools).toEqual(['workspace']);
     writeFileSync(yaml, 'profiles: [unclosed');
-    expect(() => loadProfiles(yaml, MODELS)).toThrow(/PROFILES: .*p\.yaml: \(syntax\)/);
-    expect(() => loadProfiles(path.join(dir, 'missing.yaml'), MODELS)).toThrow(/PROFILES: cannot read/);
+    await expect(loadProfiles(yaml, MODELS)).rejects.toThrow(/PROFILES: .*p\.yaml: \(syntax\)/);
+    await expect(loadProfiles(path.join(dir, 'missing.yaml'), MODELS)).rejects.toThrow(
+      /PROFILES: cannot read/,
+    );
   });
 });
