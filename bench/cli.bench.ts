@@ -1,5 +1,5 @@
 /**
- * The `toolsmith` command's start-up, as a person starts it (`node src/cli/main.ts`, what
+ * The `toolsmith` command's start-up, as a person starts it (`node src/cli/start.js`, what
  * bin/toolsmith.js runs): `--version`, and `run` to its first model call against the fake Messages
  * API on loopback. Each is timed round robin with a bare `node -e 0`, and `run` with itself without
  * the compile cache (NODE_DISABLE_COMPILE_CACHE=1) and with `--no-node-snapshot` (how it started before
@@ -14,7 +14,7 @@ import path from 'node:path';
 import { createFakeAnthropic, type FakeAnthropic } from '../test/helpers/fake-anthropic.ts';
 import { against, type BenchRow, rowOf } from './measure.ts';
 
-const MAIN = path.resolve(import.meta.dirname, '../src/cli/main.ts');
+const MAIN = path.resolve(import.meta.dirname, '../src/cli/start.js');
 const FLAGS = ['--disable-warning=ExperimentalWarning'];
 const ROUNDS = 4;
 const PER_ROUND = 3;

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const main = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+const main = fileURLToPath(new URL('../src/cli/start.js', import.meta.url));
 const pinned = fileURLToPath(new URL('../node_modules/.bin/node', import.meta.url));
 const major = Number(process.versions.node.split('.')[0]);
 const node = major >= 24 || !existsSync(pinned) ? process.execPath : pinned;

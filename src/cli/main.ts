@@ -2,16 +2,11 @@
  * The `toolsmith` command: one entry point for the bot and the terminal tools. Each subcommand lives
  * in its own module under `src/cli/commands/`, loaded on demand (see command-table.ts).
  *
- * Start-up comes first. Node's compile cache is switched on before anything else is loaded, so every
- * start after the first reuses the compiled code (and the TypeScript stripping) of the ~1,000 modules
- * a `run` loads instead of redoing it. It lives in the OS temp folder (`NODE_COMPILE_CACHE=dir` moves
- * it, `NODE_DISABLE_COMPILE_CACHE=1` turns it off), and an entry whose source changed is not used.
- * `--version` and `--help` are answered from the command table alone.
+ * The process starts in start.js, which switches Node's compile cache on first, so every start after
+ * the first reuses the compiled code (and the TypeScript stripping) of the ~1,000 modules a `run`
+ * loads instead of redoing it. `--version` and `--help` are answered from the command table alone.
  */
-import { enableCompileCache } from 'node:module';
 import { helpText, packageVersion } from './help.ts';
-
-enableCompileCache();
 
 /** Run `toolsmith argv`; resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -37,5 +32,3 @@ function loadDotEnv(): void {
     if (!(error instanceof Error && 'code' in error && error.code === 'ENOENT')) throw error;
   }
 }
-
-process.exitCode = await main(process.argv.slice(2));

@@ -202,7 +202,15 @@ describe('toolsmith skills', () => {
     await seedGuildSkill();
     const { stdout } = await promisify(execFile)(
       path.join(ROOT, 'node_modules/.bin/node'),
-      ['--no-warnings', path.join(ROOT, 'src/cli/main.ts'), 'skills', 'list', '--scope', 'guild-1', '--json'],
+      [
+        '--no-warnings',
+        path.join(ROOT, 'src/cli/start.js'),
+        'skills',
+        'list',
+        '--scope',
+        'guild-1',
+        '--json',
+      ],
       { env: { ...process.env, DATA_DIR: path.join(dir, 'data') }, cwd: ROOT },
     );
     expect(JSON.parse(stdout).map((skill: { name: string }) => skill.name)).toEqual(['sum-by-group']);

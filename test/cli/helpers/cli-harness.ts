@@ -10,7 +10,7 @@ import path from 'node:path';
 import { it } from 'vitest';
 import { createFakeAnthropic, type FakeAnthropic } from '../../helpers/fake-anthropic.ts';
 
-export const MAIN = path.resolve(import.meta.dirname, '../../../src/cli/main.ts');
+export const MAIN = path.resolve(import.meta.dirname, '../../../src/cli/start.js');
 // As bin/toolsmith.js starts it: with Node's start-up snapshot (see src/sandbox/isolate-flag.ts).
 const NODE_FLAGS = ['--disable-warning=ExperimentalWarning'];
 /**
