@@ -5,36 +5,45 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { it as base, describe } from 'vitest';
 import { toolsmith as cli } from '../cli/helpers/cli-harness.ts';
 import { createFakeDiscord, type FakeDiscord } from '../helpers/fake-discord/index.ts';
 
 /** Run `toolsmith <args>` with exactly `env` (plus PATH and HOME), as the npm scripts would. */
 const toolsmith = (args: string[], env: Record<string, string>) => cli(args, { env });
 
-let fake: FakeDiscord;
-let dataDir: string;
-beforeEach(async () => {
-  fake = await createFakeDiscord();
-  dataDir = await mkdtemp(path.join(tmpdir(), 'toolsmith-cli-'));
-});
-afterEach(async () => {
-  await fake.close();
-  await rm(dataDir, { recursive: true, force: true });
-});
-
-const discordEnv = () => ({
-  DATA_DIR: dataDir,
-  DISCORD_TOKEN: fake.token,
-  DISCORD_CLIENT_ID: fake.applicationId,
-  DISCORD_API_URL: fake.apiUrl,
+/**
+ * Each test has its own fake Discord and DATA_DIR, so a file's tests run together (most of their
+ * time is the processes starting).
+ */
+const it = base.extend<{ fake: FakeDiscord; discordEnv: Record<string, string> }>({
+  // biome-ignore lint/correctness/noEmptyPattern: a vitest fixture names what it needs in this pattern
+  fake: async ({}, use) => {
+    const fake = await createFakeDiscord();
+    await use(fake);
+    await fake.close();
+  },
+  discordEnv: async ({ fake }, use) => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'toolsmith-cli-'));
+    await use({
+      DATA_DIR: dataDir,
+      DISCORD_TOKEN: fake.token,
+      DISCORD_CLIENT_ID: fake.applicationId,
+      DISCORD_API_URL: fake.apiUrl,
+    });
+    await rm(dataDir, { recursive: true, force: true });
+  },
 });
 
 const COMMANDS = ['help', 'model', 'profile', 'skills', 'status', 'stop', 'task', 'tools', 'usage'];
 
-describe('toolsmith deploy-commands', () => {
-  it('with DISCORD_GUILD_ID registers the commands in that guild (instant)', async () => {
-    const outcome = await toolsmith(['deploy-commands'], { ...discordEnv(), DISCORD_GUILD_ID: fake.guildId });
+describe.concurrent('toolsmith deploy-commands', () => {
+  it('with DISCORD_GUILD_ID registers the commands in that guild (instant)', async ({
+    fake,
+    discordEnv,
+    expect,
+  }) => {
+    const outcome = await toolsmith(['deploy-commands'], { ...discordEnv, DISCORD_GUILD_ID: fake.guildId });
     expect(outcome.stderr).toBe('');
     expect(outcome.stdout).toBe(`Registered 9 commands in guild ${fake.guildId}.\n`);
     expect(outcome.code).toBe(0);
@@ -51,8 +60,8 @@ describe('toolsmith deploy-commands', () => {
     expect(put?.auth).toBe('bot');
   });
 
-  it('without DISCORD_GUILD_ID registers them globally', async () => {
-    const outcome = await toolsmith(['deploy-commands'], discordEnv());
+  it('without DISCORD_GUILD_ID registers them globally', async ({ fake, discordEnv, expect }) => {
+    const outcome = await toolsmith(['deploy-commands'], discordEnv);
     expect(outcome.code).toBe(0);
     expect(outcome.stdout).toBe('Registered 9 commands globally (they may take up to an hour to appear).\n');
     expect(
@@ -64,8 +73,12 @@ describe('toolsmith deploy-commands', () => {
     expect(fake.commands(fake.guildId)).toEqual([]);
   });
 
-  it('a wrong token fails (401, non-zero exit) and registers nothing', async () => {
-    const outcome = await toolsmith(['deploy-commands'], { ...discordEnv(), DISCORD_TOKEN: 'not-the-token' });
+  it('a wrong token fails (401, non-zero exit) and registers nothing', async ({
+    fake,
+    discordEnv,
+    expect,
+  }) => {
+    const outcome = await toolsmith(['deploy-commands'], { ...discordEnv, DISCORD_TOKEN: 'not-the-token' });
     expect(outcome.code).toBe(1);
     // (today a raw DiscordAPIError stack rather than one line naming DISCORD_TOKEN: reported to the lead)
     expect(outcome.stderr).toContain('401: Unauthorized');
@@ -74,13 +87,17 @@ describe('toolsmith deploy-commands', () => {
 });
 
 describe('toolsmith bot (npm start)', () => {
-  it('a missing DISCORD_TOKEN, DISCORD_CLIENT_ID or ANTHROPIC_API_KEY: one line naming it, exit 2, no connection', async () => {
-    const { DISCORD_TOKEN: _token, ...noToken } = discordEnv();
-    const { DISCORD_CLIENT_ID: _id, ...noClient } = discordEnv();
+  it('a missing DISCORD_TOKEN, DISCORD_CLIENT_ID or ANTHROPIC_API_KEY: one line naming it, exit 2, no connection', async ({
+    fake,
+    discordEnv,
+    expect,
+  }) => {
+    const { DISCORD_TOKEN: _token, ...noToken } = discordEnv;
+    const { DISCORD_CLIENT_ID: _id, ...noClient } = discordEnv;
     const [token, client, key] = await Promise.all([
       toolsmith(['bot'], { ...noToken, ANTHROPIC_API_KEY: 'sk-test' }),
       toolsmith(['bot'], { ...noClient, ANTHROPIC_API_KEY: 'sk-test' }),
-      toolsmith(['bot'], discordEnv()),
+      toolsmith(['bot'], discordEnv),
     ]);
     expect(token).toEqual({
       code: 2,
