@@ -59,8 +59,9 @@ const math: SandboxProvider = {
   },
 };
 
-describe('the same results through the pool as inline', () => {
-  it('values, state across runs, errors with their line', async () => {
+// The comparisons run together (each its own sessions in the one pool), except the limits (below).
+describe.concurrent('the same results through the pool as inline', () => {
+  it('values, state across runs, errors with their line', async ({ expect }) => {
     const both = pair();
     await same(both, 'const kept = { list: [1, "two", null], map: new Map([[1, 2]]) }; kept');
     await same(both, 'kept.list.length + 1');
@@ -70,7 +71,7 @@ describe('the same results through the pool as inline', () => {
     await same(both, 'throw new RangeError("bad " + kept.list[1])');
   });
 
-  it('console lines come back in the result and stream while the run goes on', async () => {
+  it('console lines come back in the result and stream while the run goes on', async ({ expect }) => {
     const both = pair();
     const streamed: LogEntry[] = [];
     const result = await both.pooled.run(
@@ -85,7 +86,9 @@ describe('the same results through the pool as inline', () => {
     expect(streamed.map((entry) => entry.level)).toEqual(['log', 'warn', 'error']);
   });
 
-  it('bindings get their arguments and return results; a throwing one is an error in the code', async () => {
+  it('bindings get their arguments and return results; a throwing one is an error in the code', async ({
+    expect,
+  }) => {
     const both = pair({ providers: [math] });
     const result = await same(both, 'await tools.math.add(2, 3)');
     expect(result.data).toBe(5);
@@ -95,7 +98,7 @@ describe('the same results through the pool as inline', () => {
     await same(both, 'await tools.math.nope()');
   });
 
-  it("a binding's signal aborts when the run ends", async () => {
+  it("a binding's signal aborts when the run ends", async ({ expect }) => {
     const signals: AbortSignal[] = [];
     const slow: SandboxProvider = {
       namespace: 'tools',
@@ -114,7 +117,7 @@ describe('the same results through the pool as inline', () => {
     expect(signals[0]?.aborted).toBe(true);
   });
 
-  it('pauseWall holds the wall clock in the child while a person decides', async () => {
+  it('pauseWall holds the wall clock in the child while a person decides', async ({ expect }) => {
     const approval = (pause: boolean): SandboxProvider => ({
       namespace: 'tools',
       bindings: {
@@ -132,7 +135,7 @@ describe('the same results through the pool as inline', () => {
     expect(unpaused.error).toMatchObject({ name: 'TimeoutError', limit: 'wall' });
   });
 
-  it('a library import is evaluated in the child session (the loader calls evaluate)', async () => {
+  it('a library import is evaluated in the child session (the loader calls evaluate)', async ({ expect }) => {
     const both = pair({ providers: [createLibraryProvider()] });
     const result = await same(both, "import Papa from 'papaparse';\nPapa.parse('a,b\\n1,2').data");
     expect(result.data).toEqual([
@@ -142,26 +145,7 @@ describe('the same results through the pool as inline', () => {
     await same(both, "const m = await import('papaparce');");
   });
 
-  it('the CPU, wall and memory limits hold, with the same errors and recovery', async () => {
-    const both = pair({ limits: { timeoutMs: 200, wallMs: 400 } });
-    await same(both, 'const kept = 1');
-    const cpu = await same(both, 'for (;;) {}');
-    expect(cpu.error?.limit).toBe('cpu');
-    await same(both, 'kept');
-    const wall = await same(both, 'await new Promise(() => {})');
-    expect(wall.error?.limit).toBe('wall');
-    const small = pair({ limits: { memoryMb: 16 } });
-    await same(small, 'const kept = 1');
-    const memory = await same(
-      small,
-      'const a = []; for (;;) a.push(new Array(100_000).fill(Math.random()));',
-    );
-    expect(memory.error?.limit).toBe('memory');
-    const after = await same(small, 'typeof kept');
-    expect(after).toMatchObject({ ok: true, stateReset: true, data: 'undefined' });
-  });
-
-  it('an abort signal stops the run; the next run starts fresh', async () => {
+  it('an abort signal stops the run; the next run starts fresh', async ({ expect }) => {
     const sb = pool.createSandbox();
     made.push(sb);
     await sb.run('const kept = 1');
@@ -175,7 +159,9 @@ describe('the same results through the pool as inline', () => {
     expect((await sb.run('1', { signal: already.signal })).error?.limit).toBe('aborted');
   });
 
-  it('reset forgets the state without a stateReset note; stats add up across runs and resets', async () => {
+  it('reset forgets the state without a stateReset note; stats add up across runs and resets', async ({
+    expect,
+  }) => {
     const both = pair();
     await same(both, 'const kept = new Array(1000).fill("x")');
     const before = both.pooled.stats();
@@ -199,6 +185,28 @@ describe('the same results through the pool as inline', () => {
     both.pooled.dispose();
     expect(both.pooled.disposed).toBe(true);
     expect(() => both.pooled.run('1')).toThrow(/disposed/);
+  });
+});
+
+// Alone: CPU and wall limits race each other on a busy machine.
+describe('the limits through the pool as inline', () => {
+  it('the CPU, wall and memory limits hold, with the same errors and recovery', async () => {
+    const both = pair({ limits: { timeoutMs: 200, wallMs: 400 } });
+    await same(both, 'const kept = 1');
+    const cpu = await same(both, 'for (;;) {}');
+    expect(cpu.error?.limit).toBe('cpu');
+    await same(both, 'kept');
+    const wall = await same(both, 'await new Promise(() => {})');
+    expect(wall.error?.limit).toBe('wall');
+    const small = pair({ limits: { memoryMb: 16 } });
+    await same(small, 'const kept = 1');
+    const memory = await same(
+      small,
+      'const a = []; for (;;) a.push(new Array(100_000).fill(Math.random()));',
+    );
+    expect(memory.error?.limit).toBe('memory');
+    const after = await same(small, 'typeof kept');
+    expect(after).toMatchObject({ ok: true, stateReset: true, data: 'undefined' });
   });
 });
 
