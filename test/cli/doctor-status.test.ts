@@ -4,36 +4,30 @@
  * against the project folder, the hints for unreachable hosts and a rejected Discord token, and the
  * open-access warning of the bot.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, vi } from 'vitest';
 import { hintFor } from '../../src/cli/explain-error.ts';
 import { openAccessWarning } from '../../src/cli/open-access.ts';
 import { startStatusFile } from '../../src/cli/service-status-file.ts';
 import { configIssues, loadConfig, PROJECT_ROOT } from '../../src/config.ts';
 import { acquireDataDirLock } from '../../src/store/data-dir-lock.ts';
-import { createFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic.ts';
 import { createFakeDiscord } from '../helpers/fake-discord/index.ts';
-import { toolsmith } from './helpers/cli-harness.ts';
+import { itWithFakeApi, toolsmith } from './helpers/cli-harness.ts';
 
 // Each test starts toolsmith processes; on a busy machine one takes several seconds to start.
 vi.setConfig({ testTimeout: 120_000 });
 
-let fake: FakeAnthropic;
-let dir: string;
-beforeEach(async () => {
-  fake = await createFakeAnthropic({ apiKey: 'doc-key' });
-  dir = await mkdtemp(path.join(tmpdir(), 'toolsmith-doctor-'));
-});
-afterEach(async () => {
-  await fake.close();
-  await rm(dir, { recursive: true, force: true });
-});
+// Each test has its own fake Messages API and folder (the harness's fixture), so they run together.
+const it = itWithFakeApi('doc-key');
 
-describe('toolsmith doctor', () => {
-  it('reports every malformed key at once, DATA_DIR, and an endpoint it cannot reach by its setting', async () => {
+describe.concurrent('toolsmith doctor', () => {
+  it('reports every malformed key at once, DATA_DIR, and an endpoint it cannot reach by its setting', async ({
+    fake,
+    dir,
+    expect,
+  }) => {
     const closed = await closedPort();
     const result = await toolsmith(['doctor', '--timeout-ms', '2000'], {
       cwd: dir,
@@ -75,8 +69,12 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-describe('toolsmith status', () => {
-  it('shows sessions in the store by state, workspaces on disk and audit rows, beside no running process', async () => {
+describe.concurrent('toolsmith status', () => {
+  it('shows sessions in the store by state, workspaces on disk and audit rows, beside no running process', async ({
+    fake,
+    dir,
+    expect,
+  }) => {
     fake.reply(fake.text('Done.'));
     const env = {
       DATA_DIR: path.join(dir, 'data'),
@@ -100,7 +98,10 @@ describe('toolsmith status', () => {
     expect(text.stdout).toMatch(/store: [\d.]+ [KM]?B, \d+ audit rows/);
   });
 
-  it('shows the running service and its sandbox worker processes, as the bot writes them', async () => {
+  it('shows the running service and its sandbox worker processes, as the bot writes them', async ({
+    dir,
+    expect,
+  }) => {
     // This process holds DATA_DIR and writes its status file, as a running bot does.
     const dataDir = path.join(dir, 'data');
     const lock = acquireDataDirLock(dataDir, { command: 'toolsmith bot' });
@@ -154,7 +155,7 @@ describe('configuration for the terminal', () => {
   });
 });
 
-describe('what to check', () => {
+describe.concurrent('what to check', () => {
   it('names the setting for a host that cannot be reached and for a rejected Discord token', () => {
     const notFound = Object.assign(new Error('getaddrinfo ENOTFOUND discord.com'), {
       code: 'ENOTFOUND',
@@ -169,7 +170,11 @@ describe('what to check', () => {
     expect(hintFor(new Error('something else'))).toBeUndefined();
   });
 
-  it('toolsmith bot: warns that access is open, and names DISCORD_TOKEN when Discord rejects it', async () => {
+  it('toolsmith bot: warns that access is open, and names DISCORD_TOKEN when Discord rejects it', async ({
+    fake,
+    dir,
+    expect,
+  }) => {
     const discord = await createFakeDiscord();
     try {
       const result = await toolsmith(['bot'], {
