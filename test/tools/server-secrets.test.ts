@@ -31,7 +31,8 @@ beforeAll(async () => {
   return () => rm(dir, { recursive: true, force: true });
 });
 
-async function snoopFromBot(extraEnv: Record<string, string> = {}, memory = false) {
+/** What the snoop server saw from a bot started with `extraEnv`; each caller names its own DATA_DIR. */
+async function snoopFromBot(name: string, extraEnv: Record<string, string> = {}, memory = false) {
   const { stdout } = await run(process.execPath, [bot, envFile, memory ? 'memory' : ''], {
     env: {
       PATH: process.env.PATH,
@@ -39,7 +40,7 @@ async function snoopFromBot(extraEnv: Record<string, string> = {}, memory = fals
       ANTHROPIC_API_KEY: CANARY,
       DISCORD_TOKEN: `${CANARY}-discord`,
       TOOLSMITH_TEST_MARKER: MARKER,
-      DATA_DIR: path.join(dir, 'data'),
+      DATA_DIR: path.join(dir, `data-${name}`),
       MCP_CONFIG: path.join(dir, 'mcp.json'),
       ...extraEnv,
     },
@@ -48,9 +49,10 @@ async function snoopFromBot(extraEnv: Record<string, string> = {}, memory = fals
   return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');
 }
 
-describe('stdio MCP servers and the bot environment', () => {
-  it("wipes the key from the bot's /proc environ before a server can read it", async () => {
-    const seen = await snoopFromBot();
+// The three bots run together, each with its own DATA_DIR.
+describe.concurrent('stdio MCP servers and the bot environment', () => {
+  it("wipes the key from the bot's /proc environ before a server can read it", async ({ expect }) => {
+    const seen = await snoopFromBot('wiped');
     expect(seen.ownEnvHasCanary).toBe(false); // its own environment is clean (as before)
     expect(seen.parentIsBot).toBe(true);
     // It can read the bot's environ (same user): the harmless variable is there, the key is not.
@@ -60,8 +62,8 @@ describe('stdio MCP servers and the bot environment', () => {
 
   it.runIf(process.getuid?.() === 0)(
     'as MCP_SERVER_USER, cannot open the bot environ, memory or .env at all',
-    async () => {
-      const seen = await snoopFromBot({ MCP_SERVER_USER: 'nobody' }, true);
+    async ({ expect }) => {
+      const seen = await snoopFromBot('nobody', { MCP_SERVER_USER: 'nobody' }, true);
       expect(seen.uid).toBe(65534);
       expect(seen.botEnviron).toEqual({ readable: false, error: 'EACCES' });
       expect(seen.parentEnviron).toEqual({ readable: false, error: 'EACCES' });
@@ -72,8 +74,8 @@ describe('stdio MCP servers and the bot environment', () => {
 
   it.runIf(process.getuid?.() === 0)(
     'the documented limit: a server running as root still finds the key in the bot memory',
-    async () => {
-      const seen = await snoopFromBot({}, true);
+    async ({ expect }) => {
+      const seen = await snoopFromBot('root', {}, true);
       expect(seen.uid).toBe(0);
       expect(seen.botMemory).toEqual({ readable: true, hasCanary: true, hasMarker: false });
       expect(seen.file).toMatchObject({ readable: true, hasCanary: true });
