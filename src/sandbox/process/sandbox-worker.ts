@@ -11,12 +11,8 @@ import { SerializedJson } from '../serialized-json.ts';
 import type { HostCallContext, HostFunction, RunResult, Sandbox, SandboxProvider } from '../types.ts';
 import { createLogStream } from './log-stream.ts';
 import { lowerPriority } from './lower-priority.ts';
-import {
-  type ChildHealth,
-  type ChildMessage,
-  type ParentMessage,
-  ParentMessageSchema,
-} from './worker-protocol.ts';
+import { readParentMessage } from './parent-message.ts';
+import type { ChildHealth, ChildMessage, ParentMessage } from './worker-protocol.ts';
 
 type RunMessage = Extract<ParentMessage, { type: 'run' }>;
 
@@ -80,8 +76,8 @@ export function startSandboxWorker(channel: WorkerChannel = processChannel()): v
   runtimeSnapshot();
   const worker = new SandboxWorker(channel);
   channel.onMessage((raw) => {
-    const parsed = ParentMessageSchema.safeParse(raw);
-    if (parsed.success) handle(worker, parsed.data);
+    const message = readParentMessage(raw);
+    if (message) handle(worker, message);
   });
   worker.send({ type: 'ready', pid: process.pid, health: healthNow() });
   watchLosses(worker);
