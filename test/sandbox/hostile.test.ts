@@ -292,8 +292,9 @@ describe('endurance', () => {
       limits: { memoryMb: 16, timeoutMs: 5_000, wallMs: 10_000, maxOutputChars: 2_000 },
       providers: hostProviders({ hang: hang.fn }),
     });
+    // Each attack meets its limit; the CPU and wall limits are short, as meeting them is the point.
     const attacks = [
-      { code: 'while (true) {}', limits: { timeoutMs: 30 }, outcome: 'cpu' },
+      { code: 'while (true) {}', limits: { timeoutMs: 10 }, outcome: 'cpu' },
       { code: 'const a = []; for (;;) a.push(new Array(50_000).fill(1));', limits: {}, outcome: 'memory' },
       {
         code: 'for (let i = 0; i < 2_000; i++) console.log("z".repeat(500) + i);',
@@ -301,7 +302,7 @@ describe('endurance', () => {
         outcome: 'ok',
       },
       { code: 'function r() { return r(); } r();', limits: {}, outcome: 'RangeError' },
-      { code: 'await hang();', limits: { wallMs: 50 }, outcome: 'wall' },
+      { code: 'await hang();', limits: { wallMs: 20 }, outcome: 'wall' },
     ];
     let baseline = 0;
     const outcomes: string[] = [];
