@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Routes } from 'discord.js';
+import { it } from 'vitest';
 import type { SkillSource } from '../../src/agent/types.ts';
 import { type App, createApp } from '../../src/app/create-app.ts';
 import { createSkillAdmin, skillRolesFrom } from '../../src/app/skill-admin.ts';
@@ -139,3 +140,20 @@ export async function createBotHarness(options: BotHarnessOptions = {}): Promise
   };
   return harness;
 }
+
+/**
+ * A test whose bots (`await bot(options)`) are closed when it ends: the tests of a file can then run
+ * together (`describe.concurrent`, with the test's own `expect`), each with its own fakes and folder.
+ */
+export const botTest = it.extend<{ bot: (options?: BotHarnessOptions) => Promise<BotHarness> }>({
+  // biome-ignore lint/correctness/noEmptyPattern: a vitest fixture names what it needs in this pattern
+  bot: async ({}, use) => {
+    const made: BotHarness[] = [];
+    await use(async (options) => {
+      const harness = await createBotHarness(options);
+      made.push(harness);
+      return harness;
+    });
+    for (const harness of made) await harness.close();
+  },
+});

@@ -2,8 +2,8 @@
  * /task end to end: deferred within Discord's window, a thread, a live progress message edited at
  * most about once per PROGRESS_EDIT_MS, the answer with its buttons, all posted with the bot token.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type BotHarness, createBotHarness } from './bot-harness.ts';
+import { describe } from 'vitest';
+import { botTest as it } from './bot-harness.ts';
 import {
   botMessages,
   buttonIds,
@@ -15,16 +15,10 @@ import {
   webhookRequests,
 } from './bot-steps.ts';
 
-let h: BotHarness;
-beforeEach(async () => {
-  h = await createBotHarness();
-});
-afterEach(async () => {
-  await h.close();
-});
-
-describe('/task', () => {
-  it('defers at once, opens a thread, edits progress and posts the answer', async () => {
+// Each test has its own bot, fakes and folder, so they run together.
+describe.concurrent('/task', () => {
+  it('defers at once, opens a thread, edits progress and posts the answer', async ({ bot, expect }) => {
+    const h = await bot();
     h.anthropic.reply(h.anthropic.code('return 6 * 7'), h.anthropic.text('The answer is **42**.'));
     const { interaction, thread } = await startTask(h, { prompt: 'what is 6 times 7?', user: 'alice' });
 
@@ -74,7 +68,11 @@ describe('/task', () => {
     expect(h.errors).toEqual([]);
   });
 
-  it('edits the progress live, at most about once per PROGRESS_EDIT_MS (200 ms here)', async () => {
+  it('edits the progress live, at most about once per PROGRESS_EDIT_MS (200 ms here)', async ({
+    bot,
+    expect,
+  }) => {
+    const h = await bot();
     const step = (n: number) =>
       h.anthropic.code(`const x${n} = ${n} * 10; console.log('step', ${n}); x${n}`, { delayMs: 120 });
     h.anthropic.reply(
@@ -110,7 +108,8 @@ describe('/task', () => {
     expect(progress.content).toMatch(/^✅ \*\*Done\*\* · step 6\/12/);
   });
 
-  it('opens a private thread when asked, with the member in it', async () => {
+  it('opens a private thread when asked, with the member in it', async ({ bot, expect }) => {
+    const h = await bot();
     h.anthropic.reply(h.anthropic.text('Private answer.'));
     const { thread } = await startTask(h, { prompt: 'a secret task', user: 'bob', private: true });
     expect(thread.type).toBe(12);
@@ -121,7 +120,8 @@ describe('/task', () => {
     expect(h.discord.unhandled).toEqual([]);
   });
 
-  it('/task inside a task thread opens its own thread in the parent channel', async () => {
+  it('/task inside a task thread opens its own thread in the parent channel', async ({ bot, expect }) => {
+    const h = await bot();
     h.anthropic.reply(h.anthropic.text('first'), h.anthropic.text('second'));
     const { thread } = await startTask(h, { prompt: 'make a thread' });
     await waitForAnswers(h, thread.id);
@@ -130,9 +130,11 @@ describe('/task', () => {
     expect((await waitForAnswers(h, nested.thread.id))[0]?.content).toBe('second');
   });
 
-  it('an empty prompt is refused ephemerally: no thread, no session, no model call, no rate-limit slot', async () => {
-    await h.close();
-    h = await createBotHarness({ env: { RATE_LIMIT_PER_MINUTE: '1' } });
+  it('an empty prompt is refused ephemerally: no thread, no session, no model call, no rate-limit slot', async ({
+    bot,
+    expect,
+  }) => {
+    const h = await bot({ env: { RATE_LIMIT_PER_MINUTE: '1' } });
     const reply = await replyTo(h, await dispatchTask(h, { prompt: '   ' }));
     expect(reply.content).toBe(
       'The prompt is empty: say what the task is, e.g. `/task prompt: sum the amount column`.',
@@ -146,9 +148,11 @@ describe('/task', () => {
     expect((await waitForAnswers(h, thread.id))[0]?.content).toBe('Now with a prompt.');
   });
 
-  it('posts the answer of a task that outlives the interaction token (bot token only)', async () => {
-    await h.close();
-    h = await createBotHarness({ discord: { interactionTokenTtlMs: 400 } });
+  it('posts the answer of a task that outlives the interaction token (bot token only)', async ({
+    bot,
+    expect,
+  }) => {
+    const h = await bot({ discord: { interactionTokenTtlMs: 400 } });
     h.anthropic.reply(
       h.anthropic.code('await sleep(800); 1'),
       h.anthropic.text('Finished after the token died.'),
@@ -161,7 +165,8 @@ describe('/task', () => {
     expect(h.errors).toEqual([]);
   });
 
-  it('still answers when a moderator deleted the progress message mid-task', async () => {
+  it('still answers when a moderator deleted the progress message mid-task', async ({ bot, expect }) => {
+    const h = await bot();
     // The answer waits until the progress message is gone, so it is deleted mid-task however slow the machine.
     const { promise: deleting, resolve: answer } = Promise.withResolvers<void>();
     h.anthropic.reply(h.anthropic.code('5'));
