@@ -47,7 +47,14 @@ afterEach(async () => {
 
 async function libraryWith(replies: string[], options: { learn?: boolean } = {}) {
   const model = scriptedModel(replies);
-  const distiller = createDistiller({ model, modelId: 'claude-haiku-4-5', createSandbox });
+  // The check's CPU limit is 2 s by default; 300 ms is ample for these examples and ends the endless
+  // loop sooner.
+  const distiller = createDistiller({
+    model,
+    modelId: 'claude-haiku-4-5',
+    createSandbox,
+    checkLimits: { timeoutMs: 300 },
+  });
   const library = await h.open({ distiller, ...options });
   return { model, library };
 }
