@@ -317,6 +317,27 @@ describe('start-up: seeds, missing, corrupt and mismatched indexes', () => {
     expect(h.logs).toContainEqual('info: seed skill parse-csv is no longer shipped: disabled it');
   });
 
+  it('checks a seed again only when it changed: a broken edit is skipped with a warning, the saved version stays', async () => {
+    const seedsDir = path.join(h.dir, 'seeds');
+    mkdirSync(seedsDir);
+    const original = readFileSync(path.join(SEEDS, 'to-csv.js'), 'utf8');
+    writeFileSync(path.join(seedsDir, 'to-csv.js'), original);
+    const first = await h.open({ seedsDir });
+    expect(first.get('to-csv', ['global'])).toMatchObject({ version: 1, state: 'approved' });
+    await first.close();
+    // The same file again: held as it is, nothing written.
+    const same = await h.open({ seedsDir, store: h.stores[0] });
+    expect(same.get('to-csv', ['global'])?.version).toBe(1);
+    await same.close();
+    // A release whose edit does not compile: the seed is skipped, the saved one stays in use.
+    writeFileSync(path.join(seedsDir, 'to-csv.js'), original.replace('function toCsv(', 'function toCsv( {'));
+    const broken = await h.open({ seedsDir, store: h.stores[0] });
+    expect(broken.get('to-csv', ['global'])).toMatchObject({ version: 1, state: 'approved' });
+    expect(h.logs).toContainEqual(
+      expect.stringMatching(/^warn: seed skill skipped: to-csv\.js: the code does not compile/),
+    );
+  });
+
   it('does not let a seed overwrite an imported skill of the same name, and says so', async () => {
     const library = await h.open();
     await library.save(

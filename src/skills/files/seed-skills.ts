@@ -21,8 +21,19 @@ export interface SeedFile {
 const TAGS = ['name', 'description', 'signature', 'example', 'expected'] as const;
 type Tag = (typeof TAGS)[number];
 
-/** Parse one seed file's text; throws an Error saying what is wrong. */
+/** Parse one seed file's text and check its code; throws an Error saying what is wrong. */
 export function parseSeedFile(text: string, fileName: string): SeedFile {
+  const seed = readSeedFile(text, fileName);
+  const problems = draftProblems(seed.draft);
+  if (problems.length > 0) throw new Error(`${fileName}: ${problems.join('; ')}`);
+  return seed;
+}
+
+/**
+ * Read one seed file's header and code without checking the code (the library checks only the
+ * seeds that are new or changed); throws an Error saying what is wrong with the file.
+ */
+export function readSeedFile(text: string, fileName: string): SeedFile {
   const match = /^\s*\/\*\*([\s\S]*?)\*\/\s*\n([\s\S]*)$/.exec(text);
   if (!match) throw new Error(`${fileName}: must start with a /** ... */ header (see seed-skills/README.md)`);
   const tags = new Map<Tag, string[]>();
@@ -59,8 +70,6 @@ export function parseSeedFile(text: string, fileName: string): SeedFile {
     author: SEED_AUTHOR,
     source: 'seed',
   };
-  const problems = draftProblems(draft);
-  if (problems.length > 0) throw new Error(`${fileName}: ${problems.join('; ')}`);
   const expectedText = get('expected', '\n');
   if (!expectedText) return { draft };
   try {
@@ -70,28 +79,41 @@ export function parseSeedFile(text: string, fileName: string): SeedFile {
   }
 }
 
-/** Every `*.js` seed in `dir`, with a sentence for each file that could not be read. */
+/** Every `*.js` seed in `dir`, checked, with a sentence for each file that could not be read. */
 export async function loadSeedFiles(dir: string): Promise<{ seeds: SeedFile[]; problems: string[] }> {
+  const { drafts, problems } = await readSeedFolder(dir, parseSeedFile);
+  return { seeds: drafts, problems };
+}
+
+/** `read` of every `*.js` file in `dir`, by name, with a sentence for each file it threw on. */
+async function readSeedFolder<T>(
+  dir: string,
+  read: (text: string, fileName: string) => T,
+): Promise<{ drafts: T[]; problems: string[] }> {
   let names: string[];
   try {
     names = (await readdir(dir)).filter((name) => name.endsWith('.js')).sort();
   } catch (error) {
-    return { seeds: [], problems: [`cannot read the seed folder ${dir}: ${describeError(error)}`] };
+    return { drafts: [], problems: [`cannot read the seed folder ${dir}: ${describeError(error)}`] };
   }
-  const seeds: SeedFile[] = [];
+  const drafts: T[] = [];
   const problems: string[] = [];
   for (const name of names) {
     try {
-      seeds.push(parseSeedFile(await readFile(path.join(dir, name), 'utf8'), name));
+      drafts.push(read(await readFile(path.join(dir, name), 'utf8'), name));
     } catch (error) {
       problems.push(describeError(error));
     }
   }
-  return { seeds, problems };
+  return { drafts, problems };
 }
 
-/** The seed drafts of `dir` (what the library upserts at start-up). */
-export async function loadSeedSkills(dir: string): Promise<{ drafts: SkillDraft[]; problems: string[] }> {
-  const { seeds, problems } = await loadSeedFiles(dir);
-  return { drafts: seeds.map((seed) => seed.draft), problems };
+/**
+ * The seed drafts of `dir` (what the library upserts at start-up), read but not checked: each is
+ * `{ draft, fileName }`, for the library to check the ones that are new or changed.
+ */
+export async function loadSeedSkills(
+  dir: string,
+): Promise<{ drafts: { draft: SkillDraft; fileName: string }[]; problems: string[] }> {
+  return readSeedFolder(dir, (text, name) => ({ draft: readSeedFile(text, name).draft, fileName: name }));
 }

@@ -39,11 +39,15 @@ const originOf = (draft: SkillDraft): VersionOrigin => ({
   note: draft.source === 'imported' ? 'import' : draft.source,
 });
 
-const sameContent = (skill: Skill, content: SkillContent) =>
+const sameContent = (skill: SkillContent, content: SkillContent) =>
   skill.hash === content.hash &&
   skill.description === content.description &&
   skill.signature === content.signature &&
   (skill.example ?? '') === (content.example ?? '');
+
+/** Does `skill` hold `draft`'s content already (code, description, signature, example)? */
+export const holdsDraft = (skill: SkillContent, draft: SkillDraft): boolean =>
+  sameContent(skill, contentOf(draft, []));
 
 /** Does the check result say the example ran and matched? */
 const passed = (checkResult: string | undefined) => (checkResult ?? '').startsWith('passed');
