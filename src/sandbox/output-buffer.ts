@@ -2,7 +2,6 @@
  * Keeps the head and the tail of a run's console output within a character budget and counts
  * what was cut from the middle, so huge output costs the host a bounded amount of memory.
  */
-
 import { formatCount } from '../text/format-numbers.ts';
 import type { LogEntry, LogLevel } from './types.ts';
 

@@ -1,7 +1,8 @@
 /**
  * The messages between the sandbox pool (parent) and its worker processes (children), as zod
- * schemas. Both sides parse what they receive with `safeParse`: the parent never trusts a child (its
- * isolates run hostile code), and the child refuses anything that is not one of these shapes.
+ * schemas. The parent parses what a child sends with `ChildMessageSchema` (it never trusts a child:
+ * its isolates run hostile code); a child refuses anything that is not one of the parent's shapes,
+ * read by hand in parent-message.ts (no zod in a worker) and held to `ParentMessageSchema` by a test.
  */
 import { z } from 'zod';
 
