@@ -3,7 +3,7 @@ import path from 'node:path';
 import { configDefaults, defineConfig } from 'vitest/config';
 
 // Node's compile cache in the test workers, as the CLI turns it on for itself (src/cli/start.js): the
-// workers load vitest and the libraries once each, and the sandbox and chart processes the app starts
+// workers load vitest and the libraries once each, and the sandbox processes the app starts
 // reuse it through their parent.
 process.env.NODE_COMPILE_CACHE ??= path.join(tmpdir(), 'node-compile-cache');
 
