@@ -3,10 +3,11 @@
  * queued tasks), written every few seconds to `DATA_DIR/toolsmith.status.json` by the process that
  * holds DATA_DIR (the bot, or a chat), so `toolsmith status` from another terminal can show it.
  */
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { SandboxProcessInfo, ServiceStatus } from '../service/types.ts';
+import { replaceFileSync } from '../store/replace-file.ts';
 
 const FILE = 'toolsmith.status.json';
 
@@ -48,12 +49,10 @@ export function startStatusFile(
   const file = path.join(dataDir, FILE);
   const write = () => {
     try {
-      const temp = `${file}.${process.pid}.tmp`;
-      writeFileSync(
-        temp,
+      replaceFileSync(
+        file,
         JSON.stringify({ pid: process.pid, at: new Date().toISOString(), status: status() }),
       );
-      renameSync(temp, file);
     } catch {
       // a status file is a convenience: a full disk must not stop the bot
     }

@@ -6,9 +6,10 @@
  * code Node loads), named by a hash of the file's text, and only when that cache is on.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { getCompileCacheDir } from 'node:module';
 import path from 'node:path';
+import { replaceFileSync } from '../store/replace-file.ts';
 import type { RuntimeModule } from './runtime-module.ts';
 
 /** Bumped when the transformation changes, so entries made by an older one are not used. */
@@ -39,9 +40,7 @@ export function cachedRuntimeModule(
   const module = make();
   try {
     mkdirSync(folder, { recursive: true });
-    const partial = `${file}.${process.pid}.partial`;
-    writeFileSync(partial, JSON.stringify(module));
-    renameSync(partial, file);
+    replaceFileSync(file, JSON.stringify(module));
   } catch {
     // A read-only or full disk: the next process makes it again.
   }

@@ -11,12 +11,13 @@
  * URL Standard's "domain to ASCII" is ASCII lowercasing (unless a label starts with `xn--`).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../errors.ts';
+import { replaceFileSync } from '../store/replace-file.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CACHE_DIR = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'toolsmith-runtime');
@@ -75,9 +76,7 @@ export function webVendorSource(): string {
   const source = build();
   try {
     mkdirSync(CACHE_DIR, { recursive: true });
-    const temporary = `${file}.${process.pid}.tmp`;
-    writeFileSync(temporary, source);
-    renameSync(temporary, file);
+    replaceFileSync(file, source);
   } catch {
     // A read-only install: build again next time.
   }

@@ -9,12 +9,13 @@
  * dead process is simply replaced by the next holder.
  */
 
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { z } from 'zod';
 import { describeError, StorageError } from '../errors.ts';
+import { replaceFileSync } from './replace-file.ts';
 
 const LOCK_FILE = 'toolsmith.lock';
 const HOLDER_FILE = 'toolsmith.lock.json';
@@ -82,9 +83,7 @@ export function acquireDataDirLock(dataDir: string, options: DataDirLockOptions 
     host: hostname(),
   };
   const holderFile = path.join(dir, HOLDER_FILE);
-  const temporary = `${holderFile}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(holder)}\n`);
-  renameSync(temporary, holderFile);
+  replaceFileSync(holderFile, `${JSON.stringify(holder)}\n`);
   let released = false;
   return {
     dataDir: dir,

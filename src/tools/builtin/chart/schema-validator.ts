@@ -8,11 +8,12 @@
  * write it (see chartWorkerPermissions), so no chart can change what a later one runs.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Ajv, type Options, type ValidateFunction } from 'ajv';
 import standalone from 'ajv/dist/standalone/index.js';
+import { replaceFileSync } from '../../../store/replace-file.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -70,9 +71,7 @@ export function buildSchemaValidator(dir = CACHE_DIR): string {
   mkdirSync(dir, { recursive: true });
   const name = fileName();
   const file = path.join(dir, name);
-  const partial = `${file}.${process.pid}.partial`;
-  writeFileSync(partial, code);
-  renameSync(partial, file);
+  replaceFileSync(file, code);
   for (const old of readdirSync(dir))
     if (old.startsWith(PREFIX) && old !== name) rmSync(path.join(dir, old), { force: true });
   return file;
