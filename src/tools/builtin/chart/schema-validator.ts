@@ -37,15 +37,22 @@ export const CACHE_DIR = path.join(
 
 const PREFIX = 'vega-lite-validator-';
 
+/** The schema file's text, read once per process: hashed to name the built validator, and parsed. */
+let schemaText: string | undefined;
+const readSchema = () =>
+  (schemaText ??= readFileSync(require.resolve('vega-lite/vega-lite-schema.json'), 'utf8'));
+
+let schema: object | undefined;
 /** The Vega-Lite schema as parsed JSON. */
 export function vegaLiteSchema(): object {
-  return require('vega-lite/vega-lite-schema.json') as object;
+  schema ??= JSON.parse(readSchema()) as object;
+  return schema;
 }
 
 /** The built validator's file name for this schema, ajv and options. */
 function fileName(): string {
   const hash = createHash('sha256')
-    .update(readFileSync(require.resolve('vega-lite/vega-lite-schema.json')))
+    .update(readSchema())
     .update(String((require('ajv/package.json') as { version?: unknown }).version))
     .update(JSON.stringify(OPTIONS))
     .digest('hex')
