@@ -14,6 +14,7 @@ import { type Config, loadConfig } from '../../src/config.ts';
 import { type Bot, createBot } from '../../src/discord/create-bot.ts';
 import { loadCommands } from '../../src/discord/load-commands.ts';
 import type { SkillAdmin } from '../../src/discord/types.ts';
+import { closedAfterTest } from '../helpers/closed-after-test.ts';
 import { createFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic.ts';
 import {
   createFakeDiscord,
@@ -146,14 +147,5 @@ export async function createBotHarness(options: BotHarnessOptions = {}): Promise
  * together (`describe.concurrent`, with the test's own `expect`), each with its own fakes and folder.
  */
 export const botTest = it.extend<{ bot: (options?: BotHarnessOptions) => Promise<BotHarness> }>({
-  // biome-ignore lint/correctness/noEmptyPattern: a vitest fixture names what it needs in this pattern
-  bot: async ({}, use) => {
-    const made: BotHarness[] = [];
-    await use(async (options) => {
-      const harness = await createBotHarness(options);
-      made.push(harness);
-      return harness;
-    });
-    for (const harness of made) await harness.close();
-  },
+  bot: closedAfterTest((options?: BotHarnessOptions) => createBotHarness(options)),
 });

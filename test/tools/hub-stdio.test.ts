@@ -14,6 +14,7 @@ import type { McpServerConfig } from '../../src/tools/mcp-config.ts';
 import { ServerConnection } from '../../src/tools/server-connection.ts';
 import { transportsFor } from '../../src/tools/transports.ts';
 import type { HubEvent, ToolCallEvent, ToolHub } from '../../src/tools/types.ts';
+import { closedAfterTest } from '../helpers/closed-after-test.ts';
 import { EVERYTHING_SERVER, stdioServer } from '../helpers/stdio-server.ts';
 
 const everything = EVERYTHING_SERVER;
@@ -32,16 +33,7 @@ beforeAll(async () => {
  * each test opens its hubs through `open`, which closes them when that test ends.
  */
 const it = base.extend<{ open: (options: ToolHubOptions) => Promise<ToolHub> }>({
-  // biome-ignore lint/correctness/noEmptyPattern: a vitest fixture names what it needs in this pattern
-  open: async ({}, use) => {
-    const opened: ToolHub[] = [];
-    await use(async (options) => {
-      const hub = await createToolHub(options);
-      opened.push(hub);
-      return hub;
-    });
-    await Promise.all(opened.map((hub) => hub.close()));
-  },
+  open: closedAfterTest(createToolHub),
 });
 
 /** A hub of `servers` with the limits most tests use. */
