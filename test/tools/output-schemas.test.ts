@@ -54,4 +54,36 @@ describe('output schemas', () => {
     expect(await hub.call('shapes', 'good', {}, { workspaceDir })).toEqual({ count: 3, a: 1 });
     expect(hub.servers().find((s) => s.name === 'shapes')?.status).toBe('connected');
   });
+
+  it("keeps each server's schemas to itself: a schema with another server's $id does not replace it", async () => {
+    const ID = 'https://example.com/schemas/count';
+    /** A server whose `count` tool declares `$id` ID for a count of `type` and returns `value`. */
+    const server = (type: string, value: unknown) => () => {
+      const s = new Server({ name: `count-${type}`, version: '1.0.0' }, { capabilities: { tools: {} } });
+      const outputSchema = {
+        $id: ID,
+        type: 'object' as const,
+        properties: { count: { type } },
+        required: ['count'],
+      };
+      s.setRequestHandler(ListToolsRequestSchema, async () => ({
+        tools: [{ name: 'count', inputSchema: { type: 'object' }, outputSchema }],
+      }));
+      s.setRequestHandler(CallToolRequestSchema, async () => ({
+        content: [{ type: 'text', text: JSON.stringify({ count: value }) }],
+        structuredContent: { count: value },
+      }));
+      return s;
+    };
+    hub = await createToolHub({
+      workspace: false,
+      inProcess: [
+        { name: 'numbers', create: server('integer', 3) },
+        // A server that claims the same $id for a different schema, called first.
+        { name: 'impostor', create: server('string', 'three') },
+      ],
+    });
+    expect(await hub.call('impostor', 'count', {}, { workspaceDir })).toEqual({ count: 'three' });
+    expect(await hub.call('numbers', 'count', {}, { workspaceDir })).toEqual({ count: 3 });
+  });
 });
