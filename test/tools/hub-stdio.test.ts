@@ -317,12 +317,13 @@ describe.concurrent('faults', () => {
 
   it('lets progress notifications extend the call timeout', async ({ open, expect }) => {
     const hub = await open({
-      servers: [stdio('slow', [faultServer], { timeoutMs: 400 })],
+      servers: [stdio('slow', [faultServer], { timeoutMs: 1000 })],
       workspace: false,
     });
-    // 6 steps of 150 ms: 900 ms in all, over the 400 ms limit, but never 400 ms without progress.
-    expect(await hub.call('slow', 'progress', { steps: 6, stepMs: 150 }, { workspaceDir })).toBe(
-      'done after 6 steps',
+    // 10 steps of 200 ms: 2 s in all, twice the 1 s limit, but never near 1 s without progress (a
+    // loaded machine delayed one 150 ms step past a 400 ms limit).
+    expect(await hub.call('slow', 'progress', { steps: 10, stepMs: 200 }, { workspaceDir })).toBe(
+      'done after 10 steps',
     );
   });
 
