@@ -9,10 +9,10 @@
  * event in the middle of a stream in their own shape (retried like a 5xx, the partial output
  * dropped), and model ids with no known price (cost unknown, never $0).
  */
-import Anthropic from '@anthropic-ai/sdk';
 import { defaultModels, redact, requireValue } from '../config.ts';
 import { ConfigError, ServiceError, UsageError } from '../errors.ts';
 import { createRedactor, type Redactor } from '../text/redact-secrets.ts';
+import { Anthropic } from './anthropic-sdk.ts';
 import { estimateInputTokens, estimateOutputTokens } from './estimate-tokens.ts';
 import { giveUp, SERVICE, sanitized } from './give-up.ts';
 import { createIdleTimeoutFetch } from './idle-timeout-fetch.ts';

@@ -3,8 +3,8 @@
  * transient, how long to wait (the server's retry-after when given, else exponential backoff with
  * full jitter), and an abortable sleep.
  */
-import { APIConnectionError, APIError } from '@anthropic-ai/sdk';
 import { retryAfterMs as serverWait } from '../text/retry-after.ts';
+import { APIConnectionError, APIError } from './anthropic-sdk.ts';
 import { IncompleteStreamError, StreamProtocolError } from './read-message-stream.ts';
 
 /** What went wrong in one attempt, in words a user can read. */
