@@ -22,6 +22,7 @@ import { type App, createApp } from '../src/app/create-app.ts';
 import { loadConfig } from '../src/config.ts';
 import { createAnthropicModel } from '../src/model/create-anthropic-model.ts';
 import type { Model, ModelRequest, ModelResponse } from '../src/model/types.ts';
+import { createSandbox } from '../src/sandbox/create-sandbox.ts';
 import type { Actor } from '../src/service/types.ts';
 import { createFakeAnthropic } from '../test/helpers/fake-anthropic.ts';
 import {
@@ -162,6 +163,7 @@ export default async function agentBench(): Promise<BenchRow[]> {
         tools: hub,
         scope: { scope: 'bench-guild', author: 'bench-user' },
         workspaceDir: bareDir,
+        createSandbox,
         limits: config.agent,
         sandboxLimits: config.sandbox,
         frontEnd: 'Discord',

@@ -7,7 +7,6 @@
 import { UsageError } from '../errors.ts';
 import { emptyUsage } from '../model/pricing.ts';
 import type { Message, Model, Usage } from '../model/types.ts';
-import { createSandbox as defaultCreateSandbox } from '../sandbox/create-sandbox.ts';
 import type { Sandbox, SandboxLimits, SandboxOptions } from '../sandbox/types.ts';
 import type { ToolBindingOptions, ToolHub } from '../tools/types.ts';
 import { createEmptySkillSource } from './empty-skill-source.ts';
@@ -39,7 +38,11 @@ export interface TaskSessionOptions {
   skills?: SkillSource;
   /** Where answers are shown, for the prompt's style rules (default "a terminal"). */
   frontEnd?: string;
-  createSandbox?: (options: SandboxOptions) => Sandbox;
+  /**
+   * Makes the session's sandbox: the app's pool of worker processes, or `createSandbox` for one in
+   * this process (which then loads isolated-vm; a process whose sandboxes live in workers never does).
+   */
+  createSandbox: (options: SandboxOptions) => Sandbox;
   /** A saved session to continue: its sandbox state is gone and the agent is told. */
   restore?: SessionSnapshot;
   /** Why the sandbox state is gone, for what the agent is told (default: a restart). */
@@ -146,7 +149,6 @@ export function createTaskSession(options: TaskSessionOptions): TaskSession {
 function initialState(options: TaskSessionOptions): SessionState {
   const { restore } = options;
   const skills = options.skills ?? createEmptySkillSource();
-  const makeSandbox = options.createSandbox ?? defaultCreateSandbox;
   const messages: Message[] = restore ? structuredClone(restore.messages) : [];
   const used = new Set<string>();
   const emitNow = (event: AgentEvent) => state.emit(event);
@@ -160,7 +162,7 @@ function initialState(options: TaskSessionOptions): SessionState {
     { tools: () => state.providers.find((provider) => provider.namespace === 'tools') },
   );
   // Providers are passed to every run; the isolate starts at the first run.
-  const sandbox = makeSandbox({
+  const sandbox = options.createSandbox({
     ...(options.sandboxLimits ? { limits: options.sandboxLimits } : {}),
     providers: () => state.providers,
   });

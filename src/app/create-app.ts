@@ -15,7 +15,6 @@ import { describeError } from '../errors.ts';
 import type { AnthropicModelOptions } from '../model/create-anthropic-model.ts';
 import { createModelRouter, type ModelRouter } from '../model/create-model-router.ts';
 import type { Model } from '../model/types.ts';
-import { createSandbox } from '../sandbox/create-sandbox.ts';
 import { createSandboxPool, type SandboxPool, workerEnvFrom } from '../sandbox/process/sandbox-pool.ts';
 import type { Sandbox, SandboxOptions } from '../sandbox/types.ts';
 import { createTaskService, type TaskServiceOptions } from '../service/create-task-service.ts';
@@ -93,7 +92,9 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     // isolate lost beyond recovery never stays in this process; closed after the service, below.
     const sandboxPool = sandboxPoolFor(config, options.log);
     if (sandboxPool) closers.push(() => sandboxPool.close());
-    const makeSandbox = sandboxPool ? sandboxPool.createSandbox : createSandbox;
+    // Only a process whose sandboxes live in it (SANDBOX_WORKERS=inline) loads isolated-vm.
+    const makeSandbox =
+      sandboxPool?.createSandbox ?? (await import('../sandbox/create-sandbox.ts')).createSandbox;
     const { store, sessions, audit, reports, usage, choices } = openStoreParts(config, closers, options.log);
     const skillLibrary =
       options.skills === false || options.createSkills

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { AgentEvent } from '../../src/agent/events.ts';
 import { createTaskSession, type TaskSessionOptions } from '../../src/agent/task-session.ts';
 import { createAnthropicModel } from '../../src/model/create-anthropic-model.ts';
+import { createSandbox } from '../../src/sandbox/create-sandbox.ts';
 import { createToolHub } from '../../src/tools/create-tool-hub.ts';
 import type { ToolHub } from '../../src/tools/types.ts';
 import { createFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic.ts';
@@ -42,6 +43,7 @@ export async function createAgentHarness(): Promise<AgentHarness> {
         tools: hub,
         scope: { scope: 'local', author: 'tester' },
         workspaceDir,
+        createSandbox,
         limits: { maxSteps: 12, wallMs: 60_000, maxTokens: 400_000, maxCostUsd: 5 },
         ...overrides,
       });

@@ -7,15 +7,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../../config.ts';
+import { type Config, loadConfig } from '../../config.ts';
 import { UsageError } from '../../errors.ts';
-import { createSandbox } from '../../sandbox/create-sandbox.ts';
-import { lostIsolates } from '../../sandbox/isolate-session.ts';
-import { sharedLibraryProvider } from '../../sandbox/libraries/create-library-provider.ts';
-import { createSandboxPool, workerEnvFrom } from '../../sandbox/process/sandbox-pool.ts';
 import { renderRunResult } from '../../sandbox/render-result.ts';
-import type { SandboxLimits } from '../../sandbox/types.ts';
-import { openSandboxTools } from '../../tools/open-tool-hub.ts';
+import type { Sandbox, SandboxLimits, SandboxOptions } from '../../sandbox/types.ts';
 import { color, print, printWarning } from '../print.ts';
 import type { CliCommand } from '../types.ts';
 
@@ -45,16 +40,18 @@ const command: CliCommand = {
       ...optionalNumber('wall-ms', values['wall-ms'], 'wallMs'),
     };
     const sources = await Promise.all(positionals.map(readSource));
+    // Loaded only now, so a usage or configuration error is told without loading tools or sandboxes.
+    const [{ openSandboxTools }, { sharedLibraryProvider }, home] = await Promise.all([
+      import('../../tools/open-tool-hub.ts'),
+      import('../../sandbox/libraries/create-library-provider.ts'),
+      sandboxHome(config),
+    ]);
     // The configured and built-in tools, with the workspace in --workspace DIR or a temporary folder.
     const extras = await openSandboxTools(
       config,
       values.workspace === undefined ? {} : { workspaceDir: values.workspace },
     );
-    const pool =
-      config.sandboxProcesses.mode === 'process'
-        ? createSandboxPool({ spare: 0, env: workerEnvFrom(config.env) })
-        : undefined;
-    const sandbox = (pool?.createSandbox ?? createSandbox)({
+    const sandbox = home.createSandbox({
       limits,
       providers: [extras.provider, sharedLibraryProvider()],
     });
@@ -78,15 +75,36 @@ const command: CliCommand = {
       }
     } finally {
       sandbox.dispose();
-      await pool?.close();
+      await home.close();
       await extras.close();
     }
-    if (lostIsolates().count > 0) endWithSignal();
+    if (home.lostHere() > 0) endWithSignal();
     return allOk ? 0 : 1;
   },
 };
 
 export default command;
+
+/** Where the session's sandbox lives: a worker process (the default), or this process. */
+interface SandboxHome {
+  createSandbox(options: SandboxOptions): Sandbox;
+  close(): Promise<void>;
+  /** Isolates this process lost beyond recovery (only an inline sandbox can lose one here). */
+  lostHere(): number;
+}
+
+async function sandboxHome(config: Config): Promise<SandboxHome> {
+  if (config.sandboxProcesses.mode === 'process') {
+    const { createSandboxPool, workerEnvFrom } = await import('../../sandbox/process/sandbox-pool.ts');
+    const pool = createSandboxPool({ spare: 0, env: workerEnvFrom(config.env) });
+    return { createSandbox: pool.createSandbox, close: () => pool.close(), lostHere: () => 0 };
+  }
+  const [{ createSandbox }, { lostIsolates }] = await Promise.all([
+    import('../../sandbox/create-sandbox.ts'),
+    import('../../sandbox/isolate-session.ts'),
+  ]);
+  return { createSandbox, close: async () => {}, lostHere: () => lostIsolates().count };
+}
 
 async function readSource(file: string): Promise<{ code: string }> {
   if (file === '-') {
