@@ -46,6 +46,26 @@ describe('configuration', () => {
     expect(config.discord.allowedUsers).toEqual([]);
   });
 
+  it('reads values with spaces around them, blank ones as unset, and booleans in any case', () => {
+    const config = loadConfig({
+      SANDBOX_MEMORY_MB: ' 64 ',
+      AGENT_MAX_COST_USD: '2.5',
+      SANDBOX_TIMEOUT_MS: '   ',
+      WEB_ALLOW_PRIVATE: 'Yes',
+      SANDBOX_WORKERS: ' inline ',
+      ALLOWED_USERS: ' 1, ,2 ,',
+      ANTHROPIC_MODEL: '  ',
+    });
+    expect(config.sandbox.memoryMb).toBe(64);
+    expect(config.agent.maxCostUsd).toBe(2.5);
+    expect(config.sandbox.timeoutMs).toBe(10_000);
+    expect(config.tools.web.allowPrivate).toBe(true);
+    expect(config.sandboxProcesses.mode).toBe('inline');
+    expect(config.discord.allowedUsers).toEqual(['1', '2']);
+    expect(loadConfig({ WEB_ALLOW_PRIVATE: 'OFF' }).tools.web.allowPrivate).toBe(false);
+    expect(loadConfig({ ANTHROPIC_MODEL: '  ' }).anthropic.model).toBe(loadConfig({}).anthropic.model);
+  });
+
   it('defaults everything when the environment is empty', () => {
     const config = loadConfig({}, '/x');
     expect(config.anthropic.apiKey).toBeUndefined();
@@ -55,7 +75,14 @@ describe('configuration', () => {
 
   it.each([
     ['SANDBOX_MEMORY_MB', 'lots', 'SANDBOX_MEMORY_MB: expected a whole number >= 8 (got "lots")'],
-    ['SANDBOX_MEMORY_MB', '4', 'SANDBOX_MEMORY_MB: Too small'],
+    ['SANDBOX_MEMORY_MB', '4', 'SANDBOX_MEMORY_MB: expected a whole number >= 8 (got "4")'],
+    ['SANDBOX_MEMORY_MB', '64.5', 'SANDBOX_MEMORY_MB: expected a whole number >= 8 (got "64.5")'],
+    [
+      'SANDBOX_MEMORY_MB',
+      '99999999999999999999',
+      'SANDBOX_MEMORY_MB: expected a whole number >= 8 (got "99999999999999999999")',
+    ],
+    ['SANDBOX_WORKERS', 'Inline', 'SANDBOX_WORKERS: expected process or inline (got "Inline")'],
     ['SANDBOX_SPARE_PROCESSES', '-1', 'SANDBOX_SPARE_PROCESSES: expected a whole number >= 0 (got "-1")'],
     ['AGENT_MAX_COST_USD', '-1', 'AGENT_MAX_COST_USD: expected a number >= 0 (got "-1")'],
     ['WEB_ALLOW_PRIVATE', 'maybe', 'WEB_ALLOW_PRIVATE: expected true or false (got "maybe")'],
