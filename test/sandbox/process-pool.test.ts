@@ -256,7 +256,7 @@ describe('the processes of the pool', () => {
     const sb = pool.createSandbox();
     made.push(sb);
     await sb.run('await new Promise((resolve) => setTimeout(resolve, 10)); 1');
-    for (const { pid } of pool.status()) {
+    const niceOf = async (pid: number) => {
       const threads = await readdir(`/proc/${pid}/task`);
       const nice = await Promise.all(
         threads.map(async (tid) => {
@@ -265,7 +265,11 @@ describe('the processes of the pool', () => {
           return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
         }),
       );
-      expect(new Set(nice)).toEqual(new Set([10]));
-    }
+      return [...new Set(nice)];
+    };
+    // A worker lowers itself first thing, a moment after it starts: a spare the pool had just
+    // started was caught before that moment on a loaded machine, so each is given that moment.
+    expect(pool.status().length).toBeGreaterThan(0);
+    for (const { pid } of pool.status()) await expect.poll(() => niceOf(pid)).toEqual([10]);
   });
 });
