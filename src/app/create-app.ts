@@ -69,6 +69,11 @@ export interface CreateAppOptions {
   skillVotes?: SkillVotes;
   /** Lines worth telling an operator (index rebuilt, seeds loaded, ...). */
   log?: (message: string) => void;
+  /**
+   * Idle sandbox processes kept for new sessions (default SANDBOX_SPARE_PROCESSES). The terminal runs
+   * one session, so it keeps none and warms one process for that session instead (`sandboxPool.warm`).
+   */
+  spareSandboxProcesses?: number;
 }
 
 export async function createApp(config: Config, options: CreateAppOptions = {}): Promise<App> {
@@ -90,7 +95,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   try {
     // Sandboxes run in worker processes the app recycles (see sandbox/process/sandbox-pool.ts), so an
     // isolate lost beyond recovery never stays in this process; closed after the service, below.
-    const sandboxPool = sandboxPoolFor(config, options.log);
+    const sandboxPool = sandboxPoolFor(config, options);
     if (sandboxPool) closers.push(() => sandboxPool.close());
     // Only a process whose sandboxes live in it (SANDBOX_WORKERS=inline) loads isolated-vm.
     const makeSandbox =
@@ -150,13 +155,13 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
 /** The pool of sandbox processes the config asks for (none when SANDBOX_WORKERS=inline). */
 function sandboxPoolFor(
   config: Config,
-  log: ((message: string) => void) | undefined,
+  { log, spareSandboxProcesses }: CreateAppOptions,
 ): SandboxPool | undefined {
   if (config.sandboxProcesses.mode !== 'process') return undefined;
   return createSandboxPool({
     perProcess: config.sandboxProcesses.perProcess,
     maxRssMb: config.sandboxProcesses.maxRssMb,
-    spare: config.sandboxProcesses.spare,
+    spare: spareSandboxProcesses ?? config.sandboxProcesses.spare,
     // Only what a worker needs of the environment: never a key or a token.
     env: workerEnvFrom(config.env),
     ...(log ? { log: (message: string) => log(`sandbox: ${message}`) } : {}),

@@ -229,6 +229,23 @@ describe('the processes of the pool', () => {
     expect(() => small.createSandbox()).toThrow(/closed/);
   });
 
+  it('with no spare, warm starts one process for the coming session, and nothing starts another', async () => {
+    const terminal = createSandboxPool({ spare: 0 });
+    try {
+      terminal.warm();
+      const [warmed] = terminal.status();
+      expect(terminal.status()).toHaveLength(1);
+      terminal.warm(); // already one idle: nothing more
+      const session = terminal.createSandbox();
+      expect(await session.run('6 * 7')).toMatchObject({ ok: true, data: 42 });
+      // A spare would have been started as the session took the process (synchronously, in place()).
+      expect(terminal.status()).toEqual([expect.objectContaining({ pid: warmed?.pid, sandboxes: 1 })]);
+      session.dispose();
+    } finally {
+      await terminal.close();
+    }
+  });
+
   it('a process past its RSS cap takes no new session and ends once its sessions have left', async () => {
     // A worker holding one isolate is at ~60-100 MB resident: past a cap of 32 MB from its first run.
     const capped = createSandboxPool({ maxRssMb: 32, spare: 0 });

@@ -52,6 +52,12 @@ export interface SandboxPool {
   /** Make a sandbox whose isolate lives in a worker process (a drop-in for `createSandbox`). */
   createSandbox(options?: SandboxOptions): Sandbox;
   status(): SandboxProcessStatus[];
+  /**
+   * Start a process now unless one is idle and taking sandboxes, so the next session's first run does
+   * not wait for a start. For a front end with one session and no spare (the terminal): it calls this
+   * as it opens, and the process starts while the model thinks.
+   */
+  warm(): void;
   /** Messages from children that were refused (wrong shape, not their run, not their binding). */
   readonly refused: number;
   /** End every process (asked first, then SIGKILL to its group); sandboxes' runs end with an error. */
@@ -120,6 +126,10 @@ class Pool implements SandboxPool, SandboxHome {
     this.#keepSpare();
     return sandbox;
   };
+
+  warm(): void {
+    if (!this.#closed && this.#idle().length === 0) this.#start();
+  }
 
   status(): SandboxProcessStatus[] {
     return this.#workers
