@@ -70,10 +70,10 @@ export interface CreateAppOptions {
   /** Lines worth telling an operator (index rebuilt, seeds loaded, ...). */
   log?: (message: string) => void;
   /**
-   * Idle sandbox processes kept for new sessions (default SANDBOX_SPARE_PROCESSES). The terminal runs
-   * one session, so it keeps none and warms one process for that session instead (`sandboxPool.warm`).
+   * The front end runs one session at a time (the terminal): no spare sandbox process is kept for new
+   * sessions (SANDBOX_SPARE_PROCESSES is for the bot), and one is started at once for that session.
    */
-  spareSandboxProcesses?: number;
+  oneSession?: boolean;
 }
 
 export async function createApp(config: Config, options: CreateAppOptions = {}): Promise<App> {
@@ -97,6 +97,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     // isolate lost beyond recovery never stays in this process; closed after the service, below.
     const sandboxPool = sandboxPoolFor(config, options);
     if (sandboxPool) closers.push(() => sandboxPool.close());
+    if (options.oneSession) sandboxPool?.warm();
     // Only a process whose sandboxes live in it (SANDBOX_WORKERS=inline) loads isolated-vm.
     const makeSandbox =
       sandboxPool?.createSandbox ?? (await import('../sandbox/create-sandbox.ts')).createSandbox;
@@ -153,15 +154,12 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
 }
 
 /** The pool of sandbox processes the config asks for (none when SANDBOX_WORKERS=inline). */
-function sandboxPoolFor(
-  config: Config,
-  { log, spareSandboxProcesses }: CreateAppOptions,
-): SandboxPool | undefined {
+function sandboxPoolFor(config: Config, { log, oneSession }: CreateAppOptions): SandboxPool | undefined {
   if (config.sandboxProcesses.mode !== 'process') return undefined;
   return createSandboxPool({
     perProcess: config.sandboxProcesses.perProcess,
     maxRssMb: config.sandboxProcesses.maxRssMb,
-    spare: spareSandboxProcesses ?? config.sandboxProcesses.spare,
+    spare: oneSession ? 0 : config.sandboxProcesses.spare,
     // Only what a worker needs of the environment: never a key or a token.
     env: workerEnvFrom(config.env),
     ...(log ? { log: (message: string) => log(`sandbox: ${message}`) } : {}),

@@ -71,7 +71,8 @@ describe.concurrent('toolsmith chat over pipes', () => {
     // Files the agent wrote are announced with the answer, and listed by /files.
     expect(result.stdout).toMatch(/files written: \/\S+\/workspaces\/chat-[\w-]+\/sum\.txt\n/);
     expect(result.stdout).toContain('sum.txt  1 B');
-    // /status names the sandbox worker the session's code ran in, with what it holds.
+    // /status names the sandbox worker the session's code ran in, with what it holds: the only one
+    // (the default SANDBOX_SPARE_PROCESSES=1 is for the bot; a chat keeps no spare beside it).
     expect(result.stdout).toMatch(
       /^1 sandbox process \(pid \d+\) holds 1 sandbox in \d+(\.\d+)? MB resident$/m,
     );

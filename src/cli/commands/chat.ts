@@ -42,13 +42,7 @@ const command: CliCommand = {
       import('../../model/create-model-router.ts'),
     ]);
     const model = createModelRouter(config).get(values.model);
-    // One session at a time: no spare sandbox process, one started for it now.
-    const app = await createApp(config, {
-      model,
-      log: (text) => renderer.note(text),
-      spareSandboxProcesses: 0,
-    });
-    app.sandboxPool?.warm();
+    const app = await createApp(config, { model, log: (text) => renderer.note(text), oneSession: true });
     const actor = operatorActor(config.localUser);
     const statusFile = startStatusFile(config.dataDir, () => app.service.status());
     const chat = createChatSession({

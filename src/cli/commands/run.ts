@@ -46,13 +46,11 @@ const command: CliCommand = {
       import('../../model/create-model-router.ts'),
     ]);
     const model = createModelRouter(config).get(args.model);
-    // One session: no spare sandbox process, one started for it now (while the model thinks).
     const app = await createApp(config, {
       model,
       log: (text) => (progress || debug ? renderer.note(text) : undefined),
-      spareSandboxProcesses: 0,
+      oneSession: true,
     });
-    app.sandboxPool?.warm();
     try {
       return await runTask({ app, config, args, screen, renderer, progress });
     } finally {

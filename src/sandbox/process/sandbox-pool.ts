@@ -54,8 +54,8 @@ export interface SandboxPool {
   status(): SandboxProcessStatus[];
   /**
    * Start a process now unless one is idle and taking sandboxes, so the next session's first run does
-   * not wait for a start. For a front end with one session and no spare (the terminal): it calls this
-   * as it opens, and the process starts while the model thinks.
+   * not wait for a start. For a front end with one session and no spare (the terminal, see createApp's
+   * `oneSession`): the process starts while the rest opens and the model thinks.
    */
   warm(): void;
   /** Messages from children that were refused (wrong shape, not their run, not their binding). */

@@ -13,11 +13,6 @@ import { createFakeAnthropic, type FakeAnthropic } from '../../helpers/fake-anth
 export const MAIN = path.resolve(import.meta.dirname, '../../../src/cli/start.js');
 // As bin/toolsmith.js starts it: with Node's start-up snapshot (see src/sandbox/isolate-flag.ts).
 const NODE_FLAGS = ['--disable-warning=ExperimentalWarning'];
-/**
- * Set for every process unless a test sets it: sandbox workers start on demand. A one-task process
- * never uses the warm spare, which cost ~0.6 s of CPU per run; nothing it prints depends on it.
- */
-const ON_DEMAND_WORKERS = { SANDBOX_SPARE_PROCESSES: '0' };
 
 /** Where and with what environment a toolsmith process starts: PATH, HOME, `screen`, then the test's. */
 function spawnOptions(
@@ -30,7 +25,6 @@ function spawnOptions(
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
       ...screen,
-      ...ON_DEMAND_WORKERS,
       ...options.env,
     },
   };
