@@ -3,7 +3,7 @@
  * in its own module under `src/cli/commands/`, loaded on demand (see command-table.ts).
  *
  * The process starts in start.js, which switches Node's compile cache on first, so every start after
- * the first reuses the compiled code (and the TypeScript stripping) of the ~1,000 modules a `run`
+ * the first reuses the compiled code (and the TypeScript stripping) of the ~800 modules a `run`
  * loads instead of redoing it. `--version` and `--help` are answered from the command table alone.
  */
 import { helpText, packageVersion } from './help.ts';

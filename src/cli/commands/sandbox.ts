@@ -41,17 +41,17 @@ const command: CliCommand = {
     };
     const sources = await Promise.all(positionals.map(readSource));
     // Loaded only now, so a usage or configuration error is told without loading tools or sandboxes.
-    const [{ openSandboxTools }, { sharedLibraryProvider }, home] = await Promise.all([
+    const [{ openSandboxTools }, { sharedLibraryProvider }, site] = await Promise.all([
       import('../../tools/open-tool-hub.ts'),
       import('../../sandbox/libraries/create-library-provider.ts'),
-      sandboxHome(config),
+      sandboxSite(config),
     ]);
     // The configured and built-in tools, with the workspace in --workspace DIR or a temporary folder.
     const extras = await openSandboxTools(
       config,
       values.workspace === undefined ? {} : { workspaceDir: values.workspace },
     );
-    const sandbox = home.createSandbox({
+    const sandbox = site.createSandbox({
       limits,
       providers: [extras.provider, sharedLibraryProvider()],
     });
@@ -75,10 +75,10 @@ const command: CliCommand = {
       }
     } finally {
       sandbox.dispose();
-      await home.close();
+      await site.close();
       await extras.close();
     }
-    if (home.lostHere() > 0) endWithSignal();
+    if (site.lostHere() > 0) endWithSignal();
     return allOk ? 0 : 1;
   },
 };
@@ -86,14 +86,14 @@ const command: CliCommand = {
 export default command;
 
 /** Where the session's sandbox lives: a worker process (the default), or this process. */
-interface SandboxHome {
+interface SandboxSite {
   createSandbox(options: SandboxOptions): Sandbox;
   close(): Promise<void>;
   /** Isolates this process lost beyond recovery (only an inline sandbox can lose one here). */
   lostHere(): number;
 }
 
-async function sandboxHome(config: Config): Promise<SandboxHome> {
+async function sandboxSite(config: Config): Promise<SandboxSite> {
   if (config.sandboxProcesses.mode === 'process') {
     const { createSandboxPool, workerEnvFrom } = await import('../../sandbox/process/sandbox-pool.ts');
     const pool = createSandboxPool({ spare: 0, env: workerEnvFrom(config.env) });

@@ -105,7 +105,7 @@ function findTools(root: AnyNode): { tools: Set<string>; dynamic: string[] } {
 
 /**
  * The shapes of the code checked last: a skill's code is inspected when its draft is checked, again
- * when it is saved and when its index entry is made (three parses of every seed at each start).
+ * when it is saved and when its index entry is made (three parses of every skill learned or changed).
  */
 const shapes = new Map<string, CodeShape>();
 const MAX_SHAPES = 256;

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { Ajv, type Options, type ValidateFunction } from 'ajv';
 import standalone from 'ajv/dist/standalone/index.js';
 import { replaceFileSync } from '../../../store/replace-file.ts';
-import { codeCacheFile, loadWithCodeCache, writeCodeCache } from './code-cache.ts';
+import { type CodeCacheUse, codeCacheFile, loadWithCodeCache, writeCodeCache } from './code-cache.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -70,7 +70,7 @@ export function loadSchemaValidator(dir = CACHE_DIR): ValidateFunction {
 /** The built validator in `dir` and whether its code cache was used; undefined when not usable. */
 export function loadBuiltValidator(
   dir = CACHE_DIR,
-): { validate: ValidateFunction; cache: ReturnType<typeof loadWithCodeCache>['cache'] } | undefined {
+): { validate: ValidateFunction; cache: CodeCacheUse } | undefined {
   try {
     const { exports, cache } = loadWithCodeCache(path.join(dir, fileName()));
     if (typeof exports === 'function') return { validate: exports as ValidateFunction, cache };
