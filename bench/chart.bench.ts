@@ -3,7 +3,8 @@
  * read from the workspace, Vega-Lite, Vega, resvg -> PNG written to the workspace) against its
  * baseline, the same render called directly in this process (no MCP, no worker, no file written).
  * The first chart of a hub (the worker starting: Vega and the schema's validator loaded) against a
- * warm call, and what that validator costs a new process: loaded as npm ci built it, or compiled. Last, what interpreting spec expressions (vega-interpreter, so no spec becomes
+ * warm call, and what that validator costs a new process: loaded as npm ci built it (with its code
+ * cache), or compiled. Last, what interpreting spec expressions (vega-interpreter, so no spec becomes
  * JavaScript code) costs against Vega's default code generation, on the dataflow of the scatter.
  * Each pair is timed round robin in rounds (bench/measure.ts), so load on the machine falls on both
  * alike; its ratio is the median of the per-round ratios, with their range.
