@@ -37,6 +37,30 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Run a fixture as the parent of a pool, in a process of its own: its exit code and what it printed. */
+async function runParent(fixture: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const script = fileURLToPath(new URL(`./fixtures/${fixture}`, import.meta.url));
+  const child = spawn(
+    process.execPath,
+    ['--no-node-snapshot', '--disable-warning=ExperimentalWarning', script],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const code = await new Promise<number | null>((resolve) =>
+    child.on('exit', (exitCode) => resolve(exitCode)),
+  );
+  return { code, stdout, stderr };
+}
+
 /** The pids of the processes that hold at least one sandbox. */
 function busyPids(): number[] {
   return pool
@@ -81,21 +105,7 @@ describe('an isolate lost beyond recovery', () => {
   });
 
   it('a parent that lost an isolate in the pool exits by itself, and its processes are gone', async () => {
-    const script = fileURLToPath(new URL('./fixtures/process-oom-exit.ts', import.meta.url));
-    const child = spawn(
-      process.execPath,
-      ['--no-node-snapshot', '--disable-warning=ExperimentalWarning', script],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stdout = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    const code = await new Promise<number | null>((resolve) =>
-      child.on('exit', (exitCode) => resolve(exitCode)),
-    );
+    const { code, stdout } = await runParent('process-oom-exit.ts');
     expect(code).toBe(0);
     const seen = JSON.parse(stdout) as { error: { limit: string }; pids: number[]; parentLost: number };
     expect(seen.error.limit).toBe('memory');
@@ -131,5 +141,16 @@ describe('a process that dies', () => {
     });
     expect(await sb.run('typeof kept')).toMatchObject({ ok: true, stateReset: true, data: 'undefined' });
     expect(sb.stats()).toMatchObject({ runs: 3 });
+  });
+});
+
+describe('a pool closed while its worker is starting', () => {
+  it("holds its parent until the worker's end, even when the worker's 'ready' is read after the kill", async () => {
+    const { code, stdout, stderr } = await runParent('process-close-on-ready.ts');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const { pid } = JSON.parse(stdout) as { pid: number };
+    expect(pid).toBeGreaterThan(0);
+    expect(alive(pid)).toBe(false);
   });
 });

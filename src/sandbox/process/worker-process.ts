@@ -181,8 +181,14 @@ export class WorkerProcess {
     this.child.channel?.ref();
   }
 
+  /**
+   * Let the parent exit without this process, when nothing waits on it. Never once it is being ended:
+   * whoever awaits its end needs the exit event, and a message it sent before the kill (its 'ready',
+   * a run's result) may still arrive and must not let go of it.
+   */
   #letGo(): void {
     if (!this.#held || this.runs.size > 0 || this.#evaluations.size > 0 || this.#queue) return;
+    if (this.#killedBecause !== undefined) return;
     this.#held = false;
     this.child.unref();
     this.child.channel?.unref();
