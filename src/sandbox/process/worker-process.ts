@@ -182,9 +182,8 @@ export class WorkerProcess {
   }
 
   /**
-   * Let the parent exit without this process, when nothing waits on it. Never once it is being ended:
-   * whoever awaits its end needs the exit event, and a message it sent before the kill (its 'ready',
-   * a run's result) may still arrive and must not let go of it.
+   * Let the parent exit without this process when nothing waits on it; never once it is being ended
+   * (its end is awaited, and a message it sent before the kill, e.g. its 'ready', may still come).
    */
   #letGo(): void {
     if (!this.#held || this.runs.size > 0 || this.#evaluations.size > 0 || this.#queue) return;
