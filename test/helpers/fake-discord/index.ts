@@ -190,10 +190,14 @@ export async function createFakeDiscord(options: FakeDiscordOptions = {}): Promi
   });
   baseUrl = http.url;
 
+  // When each came, in ms before now: a flake's log shows where the time went.
   const describeRecent = () =>
-    `recent requests:\n${http.requests
+    `recent requests (ms before now):\n${http.requests
       .slice(-8)
-      .map((r) => `  ${r.method} ${r.path} -> ${r.status}${r.errorMessage ? ` (${r.errorMessage})` : ''}`)
+      .map(
+        (r) =>
+          `  -${now() - r.at} ${r.method} ${r.path} -> ${r.status}${r.errorMessage ? ` (${r.errorMessage})` : ''}`,
+      )
       .join('\n')}`;
 
   const requireInteraction = (ref: InteractionRef): InteractionRecord => {
