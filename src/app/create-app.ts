@@ -71,7 +71,8 @@ export interface CreateAppOptions {
   log?: (message: string) => void;
   /**
    * The front end runs one session at a time (the terminal): no spare sandbox process is kept for new
-   * sessions (SANDBOX_SPARE_PROCESSES is for the bot), and one is started at once for that session.
+   * sessions (SANDBOX_SPARE_PROCESSES is for the bot); a session's process starts as the session opens
+   * (while the model thinks), and a chat that never opens one starts none.
    */
   oneSession?: boolean;
 }
@@ -97,10 +98,10 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     // isolate lost beyond recovery never stays in this process; closed after the service, below.
     const sandboxPool = sandboxPoolFor(config, options);
     if (sandboxPool) closers.push(() => sandboxPool.close());
-    if (options.oneSession) sandboxPool?.warm();
     // Only a process whose sandboxes live in it (SANDBOX_WORKERS=inline) loads isolated-vm.
-    const makeSandbox =
-      sandboxPool?.createSandbox ?? (await import('../sandbox/create-sandbox.ts')).createSandbox;
+    const makeSandbox = sandboxPool
+      ? poolSandboxes(sandboxPool, options.oneSession)
+      : (await import('../sandbox/create-sandbox.ts')).createSandbox;
     const { store, sessions, audit, reports, usage, choices } = openStoreParts(config, closers, options.log);
     const skillLibrary =
       options.skills === false || options.createSkills
@@ -164,6 +165,16 @@ function sandboxPoolFor(config: Config, { log, oneSession }: CreateAppOptions): 
     env: workerEnvFrom(config.env),
     ...(log ? { log: (message: string) => log(`sandbox: ${message}`) } : {}),
   });
+}
+
+/** The pool's sandboxes; with no spare (`oneSession`), a new one starts its process now, not at its first run. */
+function poolSandboxes(pool: SandboxPool, oneSession: boolean | undefined): SandboxPool['createSandbox'] {
+  if (!oneSession) return pool.createSandbox;
+  return (sandboxOptions) => {
+    const sandbox = pool.createSandbox(sandboxOptions);
+    pool.warm();
+    return sandbox;
+  };
 }
 
 /** The store and its repos, after the DATA_DIR lock; their closers (and audit retention's) pushed. */

@@ -49,6 +49,7 @@ describe.concurrent('toolsmith chat over pipes', () => {
       fake.text('Joined.'),
     );
     const input = [
+      '/status',
       'add 1 and 2',
       '"""',
       'first line',
@@ -72,10 +73,12 @@ describe.concurrent('toolsmith chat over pipes', () => {
     expect(result.stdout).toMatch(/files written: \/\S+\/workspaces\/chat-[\w-]+\/sum\.txt\n/);
     expect(result.stdout).toContain('sum.txt  1 B');
     // /status names the sandbox worker the session's code ran in, with what it holds: the only one
-    // (the default SANDBOX_SPARE_PROCESSES=1 is for the bot; a chat keeps no spare beside it).
+    // (the default SANDBOX_SPARE_PROCESSES=1 is for the bot; a chat keeps no spare beside it). Before
+    // the first message there was none: a session starts its process as it opens.
     expect(result.stdout).toMatch(
       /^1 sandbox process \(pid \d+\) holds 1 sandbox in \d+(\.\d+)? MB resident$/m,
     );
+    expect(result.stdout.match(/sandbox process/g)).toHaveLength(1);
   });
 
   it('adds files with /add (attachment limits), lists them, and saves, lists, resumes and audits the session', async ({

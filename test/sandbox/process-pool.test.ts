@@ -230,7 +230,7 @@ describe('the processes of the pool', () => {
   });
 
   it('with no spare, warm starts one process for the coming session, and nothing starts another', async () => {
-    const terminal = createSandboxPool({ spare: 0 });
+    const terminal = createSandboxPool({ spare: 0, perProcess: 2 });
     try {
       terminal.warm();
       const [warmed] = terminal.status();
@@ -240,6 +240,13 @@ describe('the processes of the pool', () => {
       expect(await session.run('6 * 7')).toMatchObject({ ok: true, data: 42 });
       // A spare would have been started as the session took the process (synchronously, in place()).
       expect(terminal.status()).toEqual([expect.objectContaining({ pid: warmed?.pid, sandboxes: 1 })]);
+      terminal.warm(); // the process has room for one more sandbox: nothing more
+      expect(terminal.status()).toHaveLength(1);
+      const second = terminal.createSandbox();
+      expect(await second.run('1')).toMatchObject({ ok: true });
+      terminal.warm(); // full (2 per process): the next session's process starts now
+      expect(terminal.status().map((status) => status.sandboxes)).toEqual([2, 0]);
+      second.dispose();
       session.dispose();
     } finally {
       await terminal.close();

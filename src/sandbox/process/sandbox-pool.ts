@@ -53,9 +53,9 @@ export interface SandboxPool {
   createSandbox(options?: SandboxOptions): Sandbox;
   status(): SandboxProcessStatus[];
   /**
-   * Start a process now unless one is idle and taking sandboxes, so the next session's first run does
-   * not wait for a start. For a front end with one session and no spare (the terminal, see createApp's
-   * `oneSession`): the process starts while the rest opens and the model thinks.
+   * Start a process now unless one taking sandboxes has room for another, so a new session's first run
+   * does not wait for a start. For a front end with one session and no spare (the terminal, see
+   * createApp's `oneSession`): the process starts as the session opens, while the model thinks.
    */
   warm(): void;
   /** Messages from children that were refused (wrong shape, not their run, not their binding). */
@@ -128,7 +128,9 @@ class Pool implements SandboxPool, SandboxHome {
   };
 
   warm(): void {
-    if (!this.#closed && this.#idle().length === 0) this.#start();
+    if (this.#closed) return;
+    if (!this.#workers.some((worker) => worker.accepting && worker.sandboxes.size < this.#perProcess))
+      this.#start();
   }
 
   status(): SandboxProcessStatus[] {
