@@ -167,7 +167,10 @@ function sandboxPoolFor(config: Config, { log, oneSession }: CreateAppOptions): 
   });
 }
 
-/** The pool's sandboxes; with no spare (`oneSession`), a new one starts its process now, not at its first run. */
+/**
+ * The pool's sandboxes. With no spare (`oneSession`), a new sandbox starts its process now, while the
+ * model thinks, rather than at its first run.
+ */
 function poolSandboxes(pool: SandboxPool, oneSession: boolean | undefined): SandboxPool['createSandbox'] {
   if (!oneSession) return pool.createSandbox;
   return (sandboxOptions) => {

@@ -229,7 +229,7 @@ describe('the processes of the pool', () => {
     expect(() => small.createSandbox()).toThrow(/closed/);
   });
 
-  it('with no spare, warm starts one process for the coming session, and nothing starts another', async () => {
+  it('with no spare, warm starts a process only when none has room for the coming session', async () => {
     const terminal = createSandboxPool({ spare: 0, perProcess: 2 });
     try {
       terminal.warm();

@@ -3,7 +3,8 @@
  * to millions of keys) parks the isolate's thread with its heap until its process ends. Through the
  * pool, the session gets a clear error and goes on in a fresh process, the tainted process is
  * killed once its sandboxes have left, and the parent exits by itself. A process killed mid-run
- * fails that run with an error saying so, and the next run works.
+ * fails that run with an error saying so, and the next run works. A pool closed while its worker
+ * starts holds its parent until that worker's end.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
