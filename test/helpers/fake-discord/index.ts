@@ -20,6 +20,7 @@ import { createFakeGateway } from './gateway.ts';
 import { startHttpServer } from './http-server.ts';
 import type { AutocompleteInput, SlashCommandInput } from './interaction-payloads.ts';
 import { createInteractionRegistry } from './interactions.ts';
+import { isRecord } from './is-record.ts';
 import { createRouter } from './router.ts';
 import { appRoutes } from './routes/app-routes.ts';
 import { channelRoutes } from './routes/channel-routes.ts';
@@ -190,14 +191,15 @@ export async function createFakeDiscord(options: FakeDiscordOptions = {}): Promi
   });
   baseUrl = http.url;
 
-  // When each came, in ms before now: a flake's log shows where the time went.
+  // When each came (ms before now) and what a message said: a flake's log shows where the time went.
   const describeRecent = () =>
     `recent requests (ms before now):\n${http.requests
       .slice(-8)
-      .map(
-        (r) =>
-          `  -${now() - r.at} ${r.method} ${r.path} -> ${r.status}${r.errorMessage ? ` (${r.errorMessage})` : ''}`,
-      )
+      .map((r) => {
+        const content = isRecord(r.body) && typeof r.body.content === 'string' ? r.body.content : '';
+        const said = content ? ` ${JSON.stringify(content.slice(0, 160))}` : '';
+        return `  -${now() - r.at} ${r.method} ${r.path} -> ${r.status}${r.errorMessage ? ` (${r.errorMessage})` : ''}${said}`;
+      })
       .join('\n')}`;
 
   const requireInteraction = (ref: InteractionRef): InteractionRecord => {
