@@ -99,9 +99,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     const sandboxPool = sandboxPoolFor(config, options);
     if (sandboxPool) closers.push(() => sandboxPool.close());
     // Only a process whose sandboxes live in it (SANDBOX_WORKERS=inline) loads isolated-vm.
-    const makeSandbox = sandboxPool
-      ? poolSandboxes(sandboxPool, options.oneSession)
-      : (await import('../sandbox/create-sandbox.ts')).createSandbox;
+    const makeSandbox =
+      sandboxPool?.createSandbox ?? (await import('../sandbox/create-sandbox.ts')).createSandbox;
     const { store, sessions, audit, reports, usage, choices } = openStoreParts(config, closers, options.log);
     const skillLibrary =
       options.skills === false || options.createSkills
@@ -160,24 +159,13 @@ function sandboxPoolFor(config: Config, { log, oneSession }: CreateAppOptions): 
   return createSandboxPool({
     perProcess: config.sandboxProcesses.perProcess,
     maxRssMb: config.sandboxProcesses.maxRssMb,
+    // The terminal's one session: no spare, and its process starts as the session opens.
     spare: oneSession ? 0 : config.sandboxProcesses.spare,
+    warmOnCreate: oneSession === true,
     // Only what a worker needs of the environment: never a key or a token.
     env: workerEnvFrom(config.env),
     ...(log ? { log: (message: string) => log(`sandbox: ${message}`) } : {}),
   });
-}
-
-/**
- * The pool's sandboxes. With no spare (`oneSession`), a new sandbox starts its process now, while the
- * model thinks, rather than at its first run.
- */
-function poolSandboxes(pool: SandboxPool, oneSession: boolean | undefined): SandboxPool['createSandbox'] {
-  if (!oneSession) return pool.createSandbox;
-  return (sandboxOptions) => {
-    const sandbox = pool.createSandbox(sandboxOptions);
-    pool.warm();
-    return sandbox;
-  };
 }
 
 /** The store and its repos, after the DATA_DIR lock; their closers (and audit retention's) pushed. */

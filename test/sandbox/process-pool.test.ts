@@ -253,6 +253,21 @@ describe('the processes of the pool', () => {
     }
   });
 
+  it('with warmOnCreate, a new sandbox starts its process as it is made, not at its first run', async () => {
+    const terminal = createSandboxPool({ spare: 0, warmOnCreate: true });
+    try {
+      expect(terminal.status()).toEqual([]);
+      const session = terminal.createSandbox();
+      const [started] = terminal.status();
+      expect(terminal.status()).toHaveLength(1);
+      expect(await session.run('6 * 7')).toMatchObject({ ok: true, data: 42 });
+      expect(terminal.status()).toEqual([expect.objectContaining({ pid: started?.pid, sandboxes: 1 })]);
+      session.dispose();
+    } finally {
+      await terminal.close();
+    }
+  });
+
   it('a process past its RSS cap takes no new session and ends once its sessions have left', async () => {
     // A worker holding one isolate is at ~60-100 MB resident: past a cap of 32 MB from its first run.
     const capped = createSandboxPool({ maxRssMb: 32, spare: 0 });

@@ -20,6 +20,11 @@ export interface SandboxPoolOptions {
   /** Idle processes kept started, ready for new sessions (default 1; 0 starts them on demand). */
   spare?: number;
   /**
+   * With no spare: a new sandbox starts a process as it is made (see `warm`), not at its first run,
+   * so the process starts while the model thinks (the terminal, with its one session; default false).
+   */
+  warmOnCreate?: boolean;
+  /**
    * The whole environment of the worker processes (default: none; the app gives `workerEnvFrom` of
    * its config's: PATH, LANG and TZ). They need nothing else: never put a secret here.
    */
@@ -54,8 +59,7 @@ export interface SandboxPool {
   status(): SandboxProcessStatus[];
   /**
    * Start a process now unless one taking sandboxes has room for another, so a new session's first run
-   * does not wait for a start. For a front end with one session and no spare (the terminal, see
-   * createApp's `oneSession`): the process starts as the session opens, while the model thinks.
+   * does not wait for a start (what `warmOnCreate` does for each new sandbox).
    */
   warm(): void;
   /** Messages from children that were refused (wrong shape, not their run, not their binding). */
@@ -99,6 +103,7 @@ class Pool implements SandboxPool, SandboxHome {
   readonly #log: (message: string) => void;
   /** Providers as descriptors with their content key, made once per provider object. */
   readonly #descriptors = new WeakMap<SandboxProvider, { key: string; descriptor: ProviderDescriptor }>();
+  readonly #warmOnCreate: boolean;
   #ids = 0;
   #refused = 0;
   #closed = false;
@@ -107,6 +112,7 @@ class Pool implements SandboxPool, SandboxHome {
     this.#perProcess = options.perProcess ?? 8;
     this.#maxRssBytes = (options.maxRssMb ?? 1024) * 1024 * 1024;
     this.#spare = options.spare ?? 1;
+    this.#warmOnCreate = options.warmOnCreate ?? false;
     this.#env = options.env ?? {};
     this.#graceMs = options.closeGraceMs ?? 1000;
     this.hangGraceMs = options.hangGraceMs ?? 10_000;
@@ -123,6 +129,7 @@ class Pool implements SandboxPool, SandboxHome {
   createSandbox = (options: SandboxOptions = {}): Sandbox => {
     if (this.#closed) throw new ServiceError('sandbox', 'the sandbox pool is closed');
     const sandbox = new ProcessSandbox(this, options);
+    if (this.#warmOnCreate) this.warm();
     this.#keepSpare();
     return sandbox;
   };
